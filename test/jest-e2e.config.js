@@ -1,0 +1,16 @@
+/**
+ * End-to-end specs: the real AppModule (or parts of it) against the real Firestore emulator and the
+ * KuCoin-compatible simulator over real sockets. One emulator is started for the whole run.
+ */
+module.exports = {
+  rootDir: '..',
+  roots: ['<rootDir>/test'],
+  testEnvironment: 'node',
+  testRegex: '.*\\.e2e-spec\\.ts$',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 60000,
+  maxWorkers: 1,
+};
