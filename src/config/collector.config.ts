@@ -1,0 +1,29 @@
+import { registerAs } from '@nestjs/config';
+import { CronTime } from 'cron';
+import { z } from 'zod';
+import { enumVar, parseEnv } from './parse-env';
+
+export const CACHE_MODES = ['listen', 'poll'] as const;
+export type CacheMode = (typeof CACHE_MODES)[number];
+
+function isCronExpression(expression: string): boolean {
+  try {
+    new CronTime(expression);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** How the in-memory books are filled: a full collection on a cron schedule, plus live listeners in `listen` mode. */
+export const collectorConfig = registerAs('collector', () => {
+  const env = parseEnv({
+    COLLECTOR_CRON: z
+      .string()
+      .refine(isCronExpression, { error: 'must be a cron expression such as "*/30 * * * * *"' })
+      .default('*/30 * * * * *'),
+    CACHE_MODE: enumVar(CACHE_MODES, 'listen'),
+  });
+  return { cron: env.COLLECTOR_CRON, cacheMode: env.CACHE_MODE as CacheMode };
+});
+export type CollectorConfig = ReturnType<typeof collectorConfig>;
