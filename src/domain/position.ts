@@ -1,0 +1,87 @@
+import { MARKET_TYPES, MarketType, isValidSymbol } from './market';
+import { OPEN_POSITIONS, parseUserDocumentPath } from './document-paths';
+import {
+  RawDocument,
+  leverage,
+  nonEmptyString,
+  oneOf,
+  optionalPositiveNumber,
+  optionalTimestampMillis,
+  positiveNumber,
+} from './fields';
+import { FieldError, ParseResult, reject } from './parse-result';
+
+export const SIDES = ['long', 'short'] as const;
+export type Side = (typeof SIDES)[number];
+
+export const POSITION_STATUSES = ['open', 'closing', 'closed'] as const;
+export type PositionStatus = (typeof POSITION_STATUSES)[number];
+
+export type CloseReason = 'stop_loss' | 'take_profit';
+
+/** `users/{uid}/openPositions/{id}`, as the web app writes it. */
+export interface OpenPosition {
+  readonly path: string;
+  readonly uid: string;
+  readonly id: string;
+  readonly symbol: string;
+  readonly marketType: MarketType;
+  readonly side: Side;
+  readonly size: number;
+  readonly entryPrice: number;
+  readonly leverage: number;
+  readonly stopLoss: number | null;
+  readonly takeProfit: number | null;
+  readonly status: PositionStatus;
+  readonly openedAtMs?: number;
+}
+
+/** The fields the worker writes, in one transaction, when a stop-loss or take-profit is hit. */
+export interface PositionCloseRequest {
+  readonly status: 'closing';
+  readonly closeReason: CloseReason;
+  /** The level that was crossed. */
+  readonly closeTriggerPrice: number;
+  /** The tick price that crossed it: with a gap it is worse than the level, as a real fill would be. */
+  readonly closePrice: number;
+  /** Exchange time of that tick, in milliseconds. */
+  readonly closeTickTime: number;
+  readonly closedBy: string;
+}
+
+export function parseSymbol(doc: RawDocument, marketType: MarketType): string {
+  const symbol = nonEmptyString(doc, 'symbol');
+  if (!isValidSymbol(marketType, symbol)) throw new FieldError('symbol', 'invalid_format');
+  return symbol;
+}
+
+export function parsePosition(path: string, data: unknown): ParseResult<OpenPosition> {
+  const location = parseUserDocumentPath(path, OPEN_POSITIONS);
+  if (!location) return reject('path', 'invalid_format');
+  if (typeof data !== 'object' || data === null) return reject('document', 'missing');
+  const doc = data as RawDocument;
+  try {
+    const marketType = oneOf(doc, 'marketType', MARKET_TYPES);
+    return {
+      ok: true,
+      value: {
+        path,
+        uid: location.uid,
+        id: location.id,
+        symbol: parseSymbol(doc, marketType),
+        marketType,
+        side: oneOf(doc, 'side', SIDES),
+        size: positiveNumber(doc, 'size'),
+        entryPrice: positiveNumber(doc, 'entryPrice'),
+        leverage: leverage(doc),
+        stopLoss: optionalPositiveNumber(doc, 'stopLoss'),
+        takeProfit: optionalPositiveNumber(doc, 'takeProfit'),
+        status: oneOf(doc, 'status', POSITION_STATUSES),
+        openedAtMs: optionalTimestampMillis(doc, 'openedAt'),
+      },
+    };
+  } catch (error) {
+    if (error instanceof FieldError) return reject(error.field, error.problem);
+    throw error;
+  }
+}

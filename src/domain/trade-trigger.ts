@@ -1,0 +1,67 @@
+import { MARKET_TYPES, MarketType } from './market';
+import { TRADE_TRIGGERS, parseUserDocumentPath } from './document-paths';
+import { leverage, oneOf, optionalPositiveNumber, optionalTimestampMillis, positiveNumber } from './fields';
+import { FieldError, ParseResult, reject } from './parse-result';
+import { SIDES, Side, parseSymbol } from './position';
+
+export const TRIGGER_CONDITIONS = ['above', 'below'] as const;
+/** `above` fires when price >= targetPrice; `below` fires when price <= targetPrice. */
+export type TriggerCondition = (typeof TRIGGER_CONDITIONS)[number];
+
+/** `users/{uid}/tradeTriggers/{id}`: a conditional order the user wants opened when the price gets there. */
+export interface TradeTrigger {
+  readonly path: string;
+  readonly uid: string;
+  readonly id: string;
+  readonly symbol: string;
+  readonly marketType: MarketType;
+  readonly condition: TriggerCondition;
+  readonly targetPrice: number;
+  readonly side: Side;
+  readonly size: number;
+  readonly leverage: number;
+  readonly stopLoss: number | null;
+  readonly takeProfit: number | null;
+  readonly createdAtMs?: number;
+}
+
+/**
+ * What is added to the trigger's own fields in `users/{uid}/executedTriggers/{same id}` when it fires
+ * (`executedAt` is the server timestamp, added by the store).
+ */
+export interface TriggerExecution {
+  readonly executedPrice: number;
+  readonly executedTickTime: number;
+  readonly executedBy: string;
+}
+
+export function parseTrigger(path: string, data: unknown): ParseResult<TradeTrigger> {
+  const location = parseUserDocumentPath(path, TRADE_TRIGGERS);
+  if (!location) return reject('path', 'invalid_format');
+  if (typeof data !== 'object' || data === null) return reject('document', 'missing');
+  const doc = data as Readonly<Record<string, unknown>>;
+  try {
+    const marketType = oneOf(doc, 'marketType', MARKET_TYPES);
+    return {
+      ok: true,
+      value: {
+        path,
+        uid: location.uid,
+        id: location.id,
+        symbol: parseSymbol(doc, marketType),
+        marketType,
+        condition: oneOf(doc, 'condition', TRIGGER_CONDITIONS),
+        targetPrice: positiveNumber(doc, 'targetPrice'),
+        side: oneOf(doc, 'side', SIDES),
+        size: positiveNumber(doc, 'size'),
+        leverage: leverage(doc),
+        stopLoss: optionalPositiveNumber(doc, 'stopLoss'),
+        takeProfit: optionalPositiveNumber(doc, 'takeProfit'),
+        createdAtMs: optionalTimestampMillis(doc, 'createdAt'),
+      },
+    };
+  } catch (error) {
+    if (error instanceof FieldError) return reject(error.field, error.problem);
+    throw error;
+  }
+}
