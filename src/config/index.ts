@@ -22,3 +22,8 @@ export const ALL_CONFIGS = [
   collectorConfig,
   executionConfig,
 ];
+
+/** Runs every namespace's validation once, before Nest starts, so a bad value is one line and nothing else. */
+export function validateEnvironment(): void {
+  for (const load of ALL_CONFIGS) load();
+}

@@ -15,12 +15,10 @@ export const instanceConfig = registerAs('instance', () => {
       .regex(/^[\w.:-]+$/, { error: 'must contain only letters, digits, ".", ":", "_" or "-"' })
       .optional(),
     LOG_LEVEL: enumVar(LOG_LEVELS, 'info'),
-    LOG_FORMAT: enumVar(['json', 'pretty'] as const, 'json'),
   });
   return {
     instanceId: env.INSTANCE_ID ?? hostname(),
     logLevel: env.LOG_LEVEL as LogLevel,
-    logFormat: env.LOG_FORMAT,
   };
 });
 export type InstanceConfig = ReturnType<typeof instanceConfig>;

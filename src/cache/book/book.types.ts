@@ -41,3 +41,33 @@ export interface TriggerHit {
 }
 
 export type Hit = PositionHit | TriggerHit;
+
+/**
+ * A symbol's open positions, indexed by level in two ladders: "fires when price <= level" (long stop-loss,
+ * short take-profit) and "fires when price >= level" (long take-profit, short stop-loss). A tick walks only
+ * the entries it crosses and stops at the first it does not. Implemented by `PositionBook`.
+ */
+export interface PositionLadders {
+  readonly size: number;
+  /** Adds the entry, replacing any entry with the same path. An entry with neither level is not kept. */
+  add(entry: PositionEntry): void;
+  /** Removes the entry with this path from both ladders; returns it, or undefined if absent. */
+  remove(path: string): PositionEntry | undefined;
+  get(path: string): PositionEntry | undefined;
+  /**
+   * Read-only: calls `visit` once per entry the price crosses (equal counts as crossed). When a price
+   * crosses both levels of one entry (inconsistent levels), it is visited once, as a stop-loss.
+   */
+  forEachCrossed(price: number, visit: (entry: PositionEntry, reason: CloseReason, level: number) => void): void;
+  entries(): IterableIterator<PositionEntry>;
+}
+
+/** A symbol's trade triggers: `above` in the ">= level" ladder, `below` in the "<= level" ladder. Implemented by `TriggerBook`. */
+export interface TriggerLadders {
+  readonly size: number;
+  add(entry: TriggerEntry): void;
+  remove(path: string): TriggerEntry | undefined;
+  get(path: string): TriggerEntry | undefined;
+  forEachCrossed(price: number, visit: (entry: TriggerEntry) => void): void;
+  entries(): IterableIterator<TriggerEntry>;
+}

@@ -1,0 +1,29 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Firestore, Query } from 'firebase-admin/firestore';
+import { OPEN_POSITIONS } from '../domain/document-paths';
+import { OpenPosition, parsePosition } from '../domain/position';
+import { readAll, watch } from './collection-group';
+import { CollectionRead, Unsubscribe, WatchHandlers } from './document-change';
+import { FIRESTORE } from './firestore.constants';
+
+/**
+ * Every user's open positions, through one collection-group query. Production needs the collection-group
+ * index exemption in firestore.indexes.json for this query; the emulator does not.
+ */
+@Injectable()
+export class PositionRepository {
+  constructor(@Inject(FIRESTORE) private readonly db: Firestore) {}
+
+  loadOpen(): Promise<CollectionRead<OpenPosition>> {
+    return readAll(this.openQuery(), OPEN_POSITIONS, parsePosition);
+  }
+
+  /** A position leaving `open` arrives as `removed`: it no longer matches the query. */
+  watchOpen(handlers: WatchHandlers<OpenPosition>): Unsubscribe {
+    return watch(this.openQuery(), parsePosition, handlers);
+  }
+
+  private openQuery(): Query {
+    return this.db.collectionGroup(OPEN_POSITIONS).where('status', '==', 'open');
+  }
+}

@@ -1,0 +1,108 @@
+import type { MarketType, Tick } from '../../domain/market';
+import { parsePrice } from './frame-parser';
+import type { FetchLike } from './seams';
+
+export interface WsEndpoint {
+  readonly endpoint: string;
+  readonly token: string;
+  readonly pingInterval: number;
+  readonly pingTimeout: number;
+}
+
+/** A failed REST call; `retryable` is true for network errors, HTTP 5xx and 429. */
+export class KucoinRestError extends Error {
+  override readonly name = 'KucoinRestError';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+const REST_TIMEOUT_MS = 10_000;
+
+async function callJson(fetchFn: FetchLike, method: string, url: string): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetchFn(url, { method, signal: AbortSignal.timeout(REST_TIMEOUT_MS) });
+  } catch (error) {
+    throw new KucoinRestError(`${method} ${url} failed: ${(error as Error).message}`, 0, true);
+  }
+  if (!response.ok) {
+    // Drain the body so keep-alive sockets are released.
+    await response.text().catch(() => '');
+    const status = response.status;
+    throw new KucoinRestError(`${method} ${url} answered HTTP ${status}`, status, status >= 500 || status === 429);
+  }
+  try {
+    return (await response.json()) as unknown;
+  } catch (error) {
+    throw new KucoinRestError(`${method} ${url} returned invalid JSON: ${(error as Error).message}`, 200, true);
+  }
+}
+
+function dataOf(body: unknown): Record<string, unknown> | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const data = (body as { data?: unknown }).data;
+  return data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : undefined;
+}
+
+/** POST {api}/api/v1/bullet-public: a fresh token and the endpoint to use, read every time. */
+export async function fetchPublicToken(fetchFn: FetchLike, apiUrl: string): Promise<WsEndpoint> {
+  const url = `${apiUrl}/api/v1/bullet-public`;
+  const data = dataOf(await callJson(fetchFn, 'POST', url));
+  const servers = data?.instanceServers;
+  const server = Array.isArray(servers) ? (servers[0] as Record<string, unknown> | undefined) : undefined;
+  const token = data?.token;
+  if (typeof token !== 'string' || !server || typeof server.endpoint !== 'string') {
+    throw new KucoinRestError(`${url} returned no token or instance server`, 200, true);
+  }
+  return {
+    endpoint: server.endpoint,
+    token,
+    pingInterval: typeof server.pingInterval === 'number' ? server.pingInterval : 18_000,
+    pingTimeout: typeof server.pingTimeout === 'number' ? server.pingTimeout : 10_000,
+  };
+}
+
+export function tickerUrl(market: MarketType, apiUrl: string, symbol: string): string {
+  const path = market === 'spot' ? '/api/v1/market/orderbook/level1' : '/api/v1/ticker';
+  return `${apiUrl}${path}?symbol=${encodeURIComponent(symbol)}`;
+}
+
+/** A REST ticker as a catch-up Tick; undefined when KuCoin has no data for the symbol (unknown symbol). */
+export function restTickerToTick(
+  market: MarketType,
+  symbol: string,
+  body: unknown,
+  receivedAt: number,
+): Tick | 'empty' | 'invalid_price' {
+  const data = dataOf(body);
+  if (!data) return 'empty';
+  const price = parsePrice(data.price);
+  if (price !== price) return 'invalid_price';
+  const bid = parsePrice(market === 'spot' ? data.bestBid : data.bestBidPrice);
+  const ask = parsePrice(market === 'spot' ? data.bestAsk : data.bestAskPrice);
+  const rawTime = market === 'spot' ? Number(data.time) : Math.floor(Number(data.ts) / 1e6);
+  return {
+    marketType: market,
+    symbol,
+    price,
+    bestBid: bid === bid ? bid : undefined,
+    bestAsk: ask === ask ? ask : undefined,
+    exchangeTime: rawTime > 0 ? rawTime : receivedAt,
+    receivedAt,
+    source: 'catch_up',
+  };
+}
+
+export async function fetchTickerBody(
+  fetchFn: FetchLike,
+  market: MarketType,
+  apiUrl: string,
+  symbol: string,
+): Promise<unknown> {
+  return callJson(fetchFn, 'GET', tickerUrl(market, apiUrl, symbol));
+}

@@ -1,0 +1,87 @@
+/**
+ * At most `limit` events in any window of `windowMs` (a sliding log). Used for KuCoin's 100 client
+ * messages per 10 s per connection and 30 new connections per minute. Pure: time is passed in.
+ */
+export class SlidingWindowLimiter {
+  private readonly stamps: number[] = [];
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+
+  /** Events counted in the window ending at `now`. */
+  used(now: number): number {
+    this.evict(now);
+    return this.stamps.length;
+  }
+
+  /** Whether `count` more events (default 1) fit now, keeping `reserve` slots free for others. */
+  canTake(now: number, reserve = 0): boolean {
+    return this.used(now) + 1 + reserve <= this.limit;
+  }
+
+  tryTake(now: number, reserve = 0): boolean {
+    if (!this.canTake(now, reserve)) return false;
+    this.stamps.push(now);
+    return true;
+  }
+
+  /** Records an event that must happen regardless (a ping); it still uses up the budget. */
+  record(now: number): void {
+    this.evict(now);
+    this.stamps.push(now);
+  }
+
+  /** ms from `now` until one more event (with `reserve`) fits; 0 when it fits already. */
+  waitMs(now: number, reserve = 0): number {
+    this.evict(now);
+    const excess = this.stamps.length + 1 + reserve - this.limit;
+    if (excess <= 0) return 0;
+    const stamp = this.stamps[Math.min(excess - 1, this.stamps.length - 1)];
+    return Math.max(1, stamp + this.windowMs - now);
+  }
+
+  private evict(now: number): void {
+    let drop = 0;
+    while (drop < this.stamps.length && this.stamps[drop] <= now - this.windowMs) drop++;
+    if (drop > 0) this.stamps.splice(0, drop);
+  }
+}
+
+/**
+ * Classic token bucket: `capacity` tokens, refilled continuously at capacity / refillMs. Bounds the REST
+ * catch-up calls (KuCoin public pool: 2000 weight per 30 s per IP, 2 per ticker call).
+ */
+export class TokenBucket {
+  private tokens: number;
+  private updatedAt: number | undefined;
+
+  constructor(
+    readonly capacity: number,
+    readonly refillMs: number,
+  ) {
+    this.tokens = capacity;
+  }
+
+  tryTake(now: number, cost = 1): boolean {
+    this.refill(now);
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
+    return true;
+  }
+
+  /** ms from `now` until `cost` tokens are available. */
+  waitMs(now: number, cost = 1): number {
+    this.refill(now);
+    if (this.tokens >= cost) return 0;
+    return Math.ceil(((cost - this.tokens) * this.refillMs) / this.capacity);
+  }
+
+  private refill(now: number): void {
+    if (this.updatedAt !== undefined && now > this.updatedAt) {
+      this.tokens = Math.min(this.capacity, this.tokens + ((now - this.updatedAt) * this.capacity) / this.refillMs);
+    }
+    if (this.updatedAt === undefined || now > this.updatedAt) this.updatedAt = now;
+  }
+}

@@ -1,0 +1,40 @@
+import { App, deleteApp, initializeApp } from 'firebase-admin/app';
+import { Firestore, getFirestore } from 'firebase-admin/firestore';
+import { randomUUID } from 'node:crypto';
+
+/** A project id of its own for a spec, so specs never see each other's documents on the shared emulator. */
+export function uniqueProjectId(prefix = 'test'): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export function emulatorHost(): string {
+  const host = process.env.FIRESTORE_EMULATOR_HOST;
+  if (!host) throw new Error('FIRESTORE_EMULATOR_HOST is not set: run e2e specs through test/jest-e2e.config.js');
+  return host;
+}
+
+export interface TestFirestore {
+  readonly db: Firestore;
+  readonly projectId: string;
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A firebase-admin client of the spec's own, for seeding and asserting: the code under test has its own. */
+export function openTestFirestore(projectId = uniqueProjectId()): TestFirestore {
+  const host = emulatorHost();
+  const app: App = initializeApp({ projectId }, `spec-${projectId}-${randomUUID()}`);
+  const db = getFirestore(app);
+  return {
+    db,
+    projectId,
+    async clear(): Promise<void> {
+      const url = `http://${host}/emulator/v1/projects/${projectId}/databases/(default)/documents`;
+      const response = await fetch(url, { method: 'DELETE' });
+      if (!response.ok) throw new Error(`Clearing the emulator failed: HTTP ${response.status}`);
+    },
+    async close(): Promise<void> {
+      await deleteApp(app);
+    },
+  };
+}
