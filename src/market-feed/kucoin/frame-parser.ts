@@ -2,12 +2,7 @@ import type { MarketType, Tick } from '../../domain/market';
 
 /** Why an inbound frame was skipped; used as the `reason` label of framesRejected (a small fixed set). */
 export type RejectReason =
-  | 'binary'
-  | 'malformed_json'
-  | 'unknown_type'
-  | 'unknown_subject'
-  | 'missing_symbol'
-  | 'invalid_price';
+  'binary' | 'malformed_json' | 'unknown_type' | 'unknown_subject' | 'missing_symbol' | 'invalid_price';
 
 /** Control frames are returned as the parsed object itself, so they cost no allocation beyond JSON.parse. */
 export interface ControlFrame {
@@ -89,7 +84,11 @@ function spotTick(frame: RawFrame, data: Record<string, unknown>, receivedAt: nu
   };
 }
 
-function futuresTick(frame: RawFrame, data: Record<string, unknown>, receivedAt: number): Tick | RejectReason {
+function futuresTick(
+  frame: RawFrame,
+  data: Record<string, unknown>,
+  receivedAt: number,
+): Tick | RejectReason {
   if (frame.subject !== 'ticker') return 'unknown_subject';
   const symbol = typeof data.symbol === 'string' ? data.symbol : topicSymbol(frame.topic);
   if (symbol.length === 0) return 'missing_symbol';

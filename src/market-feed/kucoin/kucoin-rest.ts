@@ -34,12 +34,20 @@ async function callJson(fetchFn: FetchLike, method: string, url: string): Promis
     // Drain the body so keep-alive sockets are released.
     await response.text().catch(() => '');
     const status = response.status;
-    throw new KucoinRestError(`${method} ${url} answered HTTP ${status}`, status, status >= 500 || status === 429);
+    throw new KucoinRestError(
+      `${method} ${url} answered HTTP ${status}`,
+      status,
+      status >= 500 || status === 429,
+    );
   }
   try {
-    return (await response.json()) as unknown;
+    return await response.json();
   } catch (error) {
-    throw new KucoinRestError(`${method} ${url} returned invalid JSON: ${(error as Error).message}`, 200, true);
+    throw new KucoinRestError(
+      `${method} ${url} returned invalid JSON: ${(error as Error).message}`,
+      200,
+      true,
+    );
   }
 }
 

@@ -80,7 +80,10 @@ export class TokenBucket {
 
   private refill(now: number): void {
     if (this.updatedAt !== undefined && now > this.updatedAt) {
-      this.tokens = Math.min(this.capacity, this.tokens + ((now - this.updatedAt) * this.capacity) / this.refillMs);
+      this.tokens = Math.min(
+        this.capacity,
+        this.tokens + ((now - this.updatedAt) * this.capacity) / this.refillMs,
+      );
     }
     if (this.updatedAt === undefined || now > this.updatedAt) this.updatedAt = now;
   }

@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 
-export type TimerHandle = unknown;
+/** Opaque: Node returns a Timeout object, browsers and some fakes a number. */
+export type TimerHandle = object | number;
 
 /**
  * Time behind a seam so the state machine runs under Jest fake timers. The default resolves the global

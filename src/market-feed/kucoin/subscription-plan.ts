@@ -1,29 +1,37 @@
 export type SubscriptionAction = 'subscribe' | 'unsubscribe';
 
+/** Where one symbol stands on one connection. */
+export type SymbolState = 'sub_pending' | 'subscribed' | 'unsub_pending' | 'excluded';
+
 export interface SubscriptionDiff {
+  /** Desired symbols the connection has nothing for yet. */
   readonly toSubscribe: string[];
+  /** Acknowledged symbols that are no longer desired. */
   readonly toUnsubscribe: string[];
+  /** Excluded (unknown) symbols that are no longer desired and can be forgotten. */
+  readonly toForget: string[];
 }
 
 /**
- * What to send to move from what the server has (or is about to have) to what is desired.
- * `active` = acknowledged plus in-flight subscribes; `excluded` = symbols known not to exist, which are
- * not retried on this connection.
+ * What to send to move the connection toward the desired set. Symbols with a request in flight are left
+ * alone; the caller re-runs the diff after every ack or error, so they converge once it settles.
  */
 export function diffSubscriptions(
   desired: ReadonlySet<string>,
-  active: ReadonlySet<string>,
-  excluded: ReadonlySet<string> = new Set(),
+  states: ReadonlyMap<string, { readonly state: SymbolState }>,
 ): SubscriptionDiff {
   const toSubscribe: string[] = [];
   const toUnsubscribe: string[] = [];
+  const toForget: string[] = [];
   for (const symbol of desired) {
-    if (!active.has(symbol) && !excluded.has(symbol)) toSubscribe.push(symbol);
+    if (!states.has(symbol)) toSubscribe.push(symbol);
   }
-  for (const symbol of active) {
-    if (!desired.has(symbol)) toUnsubscribe.push(symbol);
+  for (const [symbol, entry] of states) {
+    if (desired.has(symbol)) continue;
+    if (entry.state === 'subscribed') toUnsubscribe.push(symbol);
+    else if (entry.state === 'excluded') toForget.push(symbol);
   }
-  return { toSubscribe, toUnsubscribe };
+  return { toSubscribe, toUnsubscribe, toForget };
 }
 
 /** Splits symbols into groups of at most `size` (KuCoin: at most 100 comma-joined symbols per message). */
@@ -53,4 +61,24 @@ export function subscriptionMessage(
   symbols: readonly string[],
 ): SubscriptionMessage {
   return { id, type: action, topic: topicFor(prefix, symbols), privateChannel: false, response: true };
+}
+
+/**
+ * How to retry a rejected subscribe. A batch that fails as a whole is split so one bad symbol cannot sink
+ * the other 99; a single symbol that fails is given up on (until the next connection).
+ */
+export function splitRejectedBatch(
+  symbols: readonly string[],
+  code: number,
+  text: string,
+): string[][] | 'give_up' {
+  if (symbols.length <= 1) return 'give_up';
+  // "…300 per session": the connection is full, and smaller messages will not change that.
+  if (code === 509 && text.includes('session')) return 'give_up';
+  // 509 "…per time" means the message itself was too large: halve it. 400/404: isolate the culprit.
+  if (code === 509) {
+    const half = Math.ceil(symbols.length / 2);
+    return [symbols.slice(0, half), symbols.slice(half)];
+  }
+  return symbols.map((symbol) => [symbol]);
 }

@@ -1,0 +1,88 @@
+import type { MarketType, Tick } from '../../domain/market';
+import { KucoinRestError, fetchTickerBody, restTickerToTick } from './kucoin-rest';
+import type { TokenBucket } from './rate-limiters';
+import type { Clock, FetchLike, TimerHandle } from './seams';
+
+export type CatchUpResult = 'ok' | 'empty' | 'invalid_price' | 'rate_limited' | 'error' | 'superseded';
+
+export interface CatchUpOptions {
+  readonly market: MarketType;
+  readonly apiUrl: string;
+  readonly fetch: FetchLike;
+  readonly clock: Clock;
+  /** Shared by every connection of the process: the REST limit is per IP. */
+  readonly bucket: TokenBucket;
+  /** KuCoin weight of one ticker call. */
+  readonly weight: number;
+  readonly concurrency: number;
+  /** Called with the tick (or the reason there is none) and the time the request was issued. */
+  readonly onResult: (symbol: string, result: Tick | CatchUpResult, requestedAt: number) => void;
+}
+
+/**
+ * REST ticker fetches after a (re)subscribe, so a price that moved while the feed was down is seen at once.
+ * Deduplicated, bounded in concurrency and by a token bucket; `clear()` drops queued work and late answers.
+ */
+export class CatchUpQueue {
+  private readonly queued = new Set<string>();
+  private inFlight = 0;
+  private generation = 0;
+  private timer: TimerHandle | undefined;
+
+  constructor(private readonly options: CatchUpOptions) {}
+
+  enqueue(symbols: Iterable<string>): void {
+    for (const symbol of symbols) this.queued.add(symbol);
+    this.pump();
+  }
+
+  get pending(): number {
+    return this.queued.size + this.inFlight;
+  }
+
+  clear(): void {
+    this.generation++;
+    this.queued.clear();
+    this.inFlight = 0;
+    if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private pump(): void {
+    const { clock, bucket, weight, concurrency } = this.options;
+    while (this.queued.size > 0 && this.inFlight < concurrency) {
+      const now = clock.now();
+      if (!bucket.tryTake(now, weight)) {
+        if (this.timer === undefined) {
+          this.timer = clock.setTimeout(
+            () => {
+              this.timer = undefined;
+              this.pump();
+            },
+            bucket.waitMs(now, weight),
+          );
+        }
+        return;
+      }
+      const symbol = this.queued.values().next().value as string;
+      this.queued.delete(symbol);
+      this.inFlight++;
+      void this.fetchOne(symbol, now, this.generation);
+    }
+  }
+
+  private async fetchOne(symbol: string, requestedAt: number, generation: number): Promise<void> {
+    const { market, apiUrl, clock, onResult } = this.options;
+    let result: Tick | CatchUpResult;
+    try {
+      const body = await fetchTickerBody(this.options.fetch, market, apiUrl, symbol);
+      result = restTickerToTick(market, symbol, body, clock.now());
+    } catch (error) {
+      result = error instanceof KucoinRestError && error.status === 429 ? 'rate_limited' : 'error';
+    }
+    if (generation !== this.generation) return;
+    this.inFlight--;
+    onResult(symbol, result, requestedAt);
+    this.pump();
+  }
+}

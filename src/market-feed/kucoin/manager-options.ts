@@ -1,0 +1,107 @@
+import type { MarketType, Tick } from '../../domain/market';
+import type { ConnectionStatus } from '../feed-gateway';
+import type { BackoffPolicy } from './backoff';
+import type { CatchUpResult } from './catch-up-queue';
+import type { RejectReason } from './frame-parser';
+import { SlidingWindowLimiter, TokenBucket } from './rate-limiters';
+import {
+  type Clock,
+  type FetchLike,
+  type SocketFactory,
+  globalFetch,
+  systemClock,
+  wsSocketFactory,
+} from './seams';
+
+export type ReconnectCause =
+  | 'close'
+  | 'socket_error'
+  | 'upgrade_rejected'
+  | 'token_error'
+  | 'token_expired'
+  | 'server_error'
+  | 'welcome_timeout'
+  | 'pong_timeout'
+  | 'stale_feed'
+  | 'silent_data';
+
+/** Where the manager reports what the gateway turns into metrics and the tick stream. */
+export interface ManagerSink {
+  onTick(tick: Tick): void;
+  onRejected(reason: RejectReason): void;
+  onReconnect(cause: ReconnectCause): void;
+  onCatchUp(result: CatchUpResult): void;
+}
+
+export interface FeedLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface WebSocketManagerOptions {
+  /** Connection label used in status and metrics, e.g. `spot-0`. */
+  readonly id: string;
+  readonly market: MarketType;
+  /** REST base URL; the WebSocket URL always comes from its bullet-public answer. */
+  readonly apiUrl: string;
+  /** Spot 100 (documented); futures 1 by default (comma-joining is unconfirmed). */
+  readonly symbolsPerMessage: number;
+  /** No inbound message at all for this long forces a reconnect. */
+  readonly staleFeedMs: number;
+  /** No ticker data for this long, while subscribed to symbols that did send data before, forces a reconnect. */
+  readonly dataStaleMs?: number;
+  readonly backoff?: BackoffPolicy;
+  /** A connection that stayed up this long resets the backoff attempt counter. */
+  readonly healthyResetMs?: number;
+  readonly welcomeTimeoutMs?: number;
+  /** KuCoin: 100 client messages per 10 s per connection (pings included). */
+  readonly maxMessagesPerWindow?: number;
+  readonly messageWindowMs?: number;
+  /** Shared across connections: KuCoin allows 30 new connections per minute. */
+  readonly connectionLimiter?: SlidingWindowLimiter;
+  /** Shared across connections: the REST public pool is per IP. */
+  readonly restBucket?: TokenBucket;
+  readonly restWeightPerCall?: number;
+  readonly catchUpConcurrency?: number;
+  readonly socketFactory?: SocketFactory;
+  readonly fetch?: FetchLike;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly logger?: FeedLogger;
+  readonly sink: ManagerSink;
+}
+
+export type ResolvedManagerOptions = Required<Omit<WebSocketManagerOptions, 'logger'>> & {
+  logger?: FeedLogger;
+};
+
+export const KUCOIN_CONNECTIONS_PER_MINUTE = 30;
+/** KuCoin public REST pool: 2000 weight per 30 s per IP. */
+export const KUCOIN_REST_WEIGHT_PER_30S = 2000;
+
+export function resolveManagerOptions(options: WebSocketManagerOptions): ResolvedManagerOptions {
+  return {
+    dataStaleMs: options.staleFeedMs * 2,
+    backoff: { baseMs: 1_000, maxMs: 60_000 },
+    healthyResetMs: 60_000,
+    welcomeTimeoutMs: 10_000,
+    maxMessagesPerWindow: 100,
+    messageWindowMs: 10_000,
+    connectionLimiter: new SlidingWindowLimiter(KUCOIN_CONNECTIONS_PER_MINUTE, 60_000),
+    restBucket: new TokenBucket(KUCOIN_REST_WEIGHT_PER_30S / 2, 30_000),
+    restWeightPerCall: 2,
+    catchUpConcurrency: 4,
+    socketFactory: wsSocketFactory,
+    fetch: globalFetch,
+    clock: systemClock,
+    random: Math.random,
+    ...stripUndefined(options),
+  };
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export type ConnectionState = ConnectionStatus['state'];

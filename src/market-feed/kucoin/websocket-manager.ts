@@ -1,0 +1,371 @@
+import type { Tick } from '../../domain/market';
+import type { ConnectionStatus } from '../feed-gateway';
+import { fullJitterDelay } from './backoff';
+import { CatchUpQueue, type CatchUpResult } from './catch-up-queue';
+import { type ControlFrame, parseFrame } from './frame-parser';
+import { fetchPublicToken } from './kucoin-rest';
+import {
+  type ConnectionState,
+  type ReconnectCause,
+  type ResolvedManagerOptions,
+  type WebSocketManagerOptions,
+  resolveManagerOptions,
+} from './manager-options';
+import { SlidingWindowLimiter } from './rate-limiters';
+import type { FeedSocket, SocketHandlers, TimerHandle } from './seams';
+import { subscriptionMessage } from './subscription-plan';
+import { SubscriptionTracker } from './subscription-tracker';
+
+const TOPIC_PREFIX = { spot: '/market/ticker:', futures: '/contractMarket/ticker:' } as const;
+
+type TimerName = 'reconnect' | 'welcome' | 'ping' | 'pong' | 'watchdog' | 'drain';
+
+/**
+ * Owns one KuCoin WebSocket connection's whole life: token, connect, welcome, subscriptions, heartbeat,
+ * silent-feed watchdog, reconnect with backoff and REST catch-up. Plain TypeScript; time, sockets and HTTP
+ * come in through the options so the state machine runs under Jest fake timers.
+ */
+export class WebSocketManager {
+  readonly id: string;
+  private readonly o: ResolvedManagerOptions;
+  private readonly prefix: string;
+  private desired: ReadonlySet<string> = new Set();
+  private readonly subs: SubscriptionTracker;
+  private readonly catchUp: CatchUpQueue;
+  private readonly reported = new Set<string>();
+  private readonly timers = new Map<TimerName, TimerHandle>();
+  private messages: SlidingWindowLimiter;
+  private socket: FeedSocket | undefined;
+  private current: ConnectionState = 'idle';
+  /** Bumped on every teardown; callbacks of an older socket or token request compare and bail out. */
+  private epoch = 0;
+  private attempt = 0;
+  private reconnects = 0;
+  private connectedSince: number | undefined;
+  private lastMessageAt: number | undefined;
+  private lastDataAt = 0;
+  private lastError: string | undefined;
+  private pingInterval = 18_000;
+  private pingTimeout = 10_000;
+  private pingReserve = 2;
+
+  constructor(options: WebSocketManagerOptions) {
+    this.o = resolveManagerOptions(options);
+    this.id = options.id;
+    this.prefix = TOPIC_PREFIX[options.market];
+    this.subs = new SubscriptionTracker(options.symbolsPerMessage);
+    this.messages = new SlidingWindowLimiter(this.o.maxMessagesPerWindow, this.o.messageWindowMs);
+    this.catchUp = new CatchUpQueue({
+      market: options.market,
+      apiUrl: options.apiUrl,
+      fetch: this.o.fetch,
+      clock: this.o.clock,
+      bucket: this.o.restBucket,
+      weight: this.o.restWeightPerCall,
+      concurrency: this.o.catchUpConcurrency,
+      onResult: (symbol, result, requestedAt) => this.onCatchUp(symbol, result, requestedAt),
+    });
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** Replaces the desired set and sends only the difference; never reconnects for it. */
+  updateDesired(symbols: Iterable<string>): void {
+    if (this.current === 'closed') return;
+    const next = new Set(symbols);
+    if (next.size === this.desired.size && [...next].every((symbol) => this.desired.has(symbol))) return;
+    this.desired = next;
+    this.ensureConnected();
+    this.syncSubscriptions();
+  }
+
+  desiredSymbols(): ReadonlySet<string> {
+    return this.desired;
+  }
+
+  /** Connects when something is desired; disconnects and idles when nothing is. */
+  ensureConnected(): void {
+    if (this.current === 'closed') return;
+    if (this.desired.size === 0) {
+      if (this.current !== 'idle') {
+        this.teardown();
+        this.current = 'idle';
+        this.attempt = 0;
+      }
+      return;
+    }
+    if (this.current === 'idle') this.connect();
+  }
+
+  status(): ConnectionStatus {
+    return {
+      id: this.id,
+      state: this.current,
+      connectedSince: this.connectedSince,
+      lastMessageAt: this.lastMessageAt,
+      reconnects: this.reconnects,
+      subscribedTopics: this.subs.subscribedCount(),
+      lastError: this.lastError,
+    };
+  }
+
+  stop(): void {
+    this.teardown();
+    this.current = 'closed';
+  }
+
+  private connect(): void {
+    const { clock, connectionLimiter } = this.o;
+    const epoch = ++this.epoch;
+    const now = clock.now();
+    const wait = connectionLimiter.waitMs(now);
+    if (wait > 0) {
+      // KuCoin allows 30 new connections per minute; wait for a slot rather than be refused.
+      this.current = 'backoff';
+      this.schedule('reconnect', wait, () => this.connect());
+      return;
+    }
+    connectionLimiter.record(now);
+    this.current = 'connecting';
+    this.open(epoch).catch((error: Error) => this.fail('socket_error', error.message, epoch));
+  }
+
+  private async open(epoch: number): Promise<void> {
+    const { fetch, apiUrl } = this.o;
+    let endpoint;
+    try {
+      endpoint = await fetchPublicToken(fetch, apiUrl);
+    } catch (error) {
+      this.fail('token_error', (error as Error).message, epoch);
+      return;
+    }
+    if (epoch !== this.epoch) return;
+    this.pingInterval = endpoint.pingInterval;
+    this.pingTimeout = endpoint.pingTimeout;
+    this.pingReserve = Math.ceil(this.o.messageWindowMs / Math.max(1, this.pingInterval)) + 1;
+    this.messages = new SlidingWindowLimiter(this.o.maxMessagesPerWindow, this.o.messageWindowMs);
+    const url = `${endpoint.endpoint}?token=${endpoint.token}&connectId=${this.o.clock.now()}`;
+    this.schedule('welcome', this.o.welcomeTimeoutMs, () =>
+      this.fail('welcome_timeout', 'no welcome in time', epoch),
+    );
+    this.socket = this.o.socketFactory(url, this.handlersFor(epoch));
+  }
+
+  private handlersFor(epoch: number): SocketHandlers {
+    return {
+      onOpen: () => undefined,
+      onMessage: (text) => {
+        if (epoch === this.epoch) this.onMessage(text);
+      },
+      onClose: (code, reason) => this.fail('close', `closed ${code}${reason ? ` ${reason}` : ''}`, epoch),
+      onError: (error) => this.fail('socket_error', error.message, epoch),
+      onUpgradeRejected: (status) => this.fail('upgrade_rejected', `HTTP ${status} on upgrade`, epoch),
+    };
+  }
+
+  /** The hot path: one parse, no logging, no allocation beyond the Tick. */
+  private onMessage(text: string | undefined): void {
+    const now = this.o.clock.now();
+    this.lastMessageAt = now;
+    if (text === undefined) {
+      this.o.sink.onRejected('binary');
+      return;
+    }
+    const frame = parseFrame(this.o.market, text, now);
+    if (typeof frame === 'string') this.o.sink.onRejected(frame);
+    else if ((frame as Tick).marketType !== undefined) this.onTick(frame as Tick, now);
+    else this.onControl(frame as ControlFrame, now);
+  }
+
+  private onTick(tick: Tick, now: number): void {
+    const entry = this.subs.entries.get(tick.symbol);
+    if (entry === undefined) return;
+    entry.lastDataAt = now;
+    entry.seenData = true;
+    this.lastDataAt = now;
+    this.o.sink.onTick(tick);
+  }
+
+  private onControl(frame: ControlFrame, now: number): void {
+    switch (frame.type) {
+      case 'welcome':
+        if (this.current === 'connecting') this.onWelcome(now);
+        return;
+      case 'pong':
+        this.clear('pong');
+        return;
+      case 'ack': {
+        const subscribed = frame.id === undefined ? undefined : this.subs.ack(frame.id, now);
+        if (subscribed !== undefined && subscribed.length > 0) this.catchUp.enqueue(subscribed);
+        this.syncSubscriptions();
+        return;
+      }
+      case 'error':
+        this.onServerError(frame);
+        return;
+    }
+  }
+
+  private onWelcome(now: number): void {
+    this.clear('welcome');
+    this.current = 'connected';
+    this.connectedSince = now;
+    this.lastDataAt = now;
+    const epoch = this.epoch;
+    this.schedule('ping', this.pingInterval, () => this.sendPing(epoch), true);
+    const checkEvery = Math.max(50, Math.min(1_000, Math.floor(this.o.staleFeedMs / 4)));
+    this.schedule('watchdog', checkEvery, () => this.watchdog(epoch), true);
+    this.syncSubscriptions();
+  }
+
+  private onServerError(frame: ControlFrame): void {
+    const code = Number(frame.code);
+    const text = typeof frame.data === 'string' ? frame.data : '';
+    const outcome = this.subs.reject(frame.id, code, text);
+    if (outcome.kind === 'not_a_request') {
+      this.fail(code === 401 ? 'token_expired' : 'server_error', `server error ${code}: ${text}`, this.epoch);
+      return;
+    }
+    this.lastError = `subscribe rejected: ${code} ${text}`;
+    if (outcome.kind === 'gave_up') {
+      for (const symbol of outcome.symbols) this.reportOnce(symbol, `refused by KuCoin (${code} ${text})`);
+    }
+    this.syncSubscriptions();
+  }
+
+  private syncSubscriptions(): void {
+    if (this.current !== 'connected') return;
+    this.subs.sync(this.desired);
+    this.drain();
+  }
+
+  /** Sends queued requests within 100 messages per 10 s, keeping room for the pings of that window. */
+  private drain(): void {
+    if (this.timers.has('drain') || this.socket === undefined) return;
+    while (this.subs.hasQueued()) {
+      const now = this.o.clock.now();
+      if (!this.messages.tryTake(now, this.pingReserve)) {
+        this.schedule('drain', this.messages.waitMs(now, this.pingReserve), () => this.drain());
+        return;
+      }
+      const next = this.subs.next(this.desired);
+      if (next === undefined) return;
+      const { action, symbols } = next.request;
+      this.socket.send(JSON.stringify(subscriptionMessage(next.id, action, this.prefix, symbols)));
+    }
+  }
+
+  private sendPing(epoch: number): void {
+    if (epoch !== this.epoch || this.socket === undefined) return;
+    const now = this.o.clock.now();
+    this.messages.record(now);
+    this.socket.send(`{"id":"${now}","type":"ping"}`);
+    if (!this.timers.has('pong')) {
+      this.schedule('pong', this.pingTimeout, () => this.fail('pong_timeout', 'no pong in time', epoch));
+    }
+  }
+
+  /** Silent-feed watchdog: KuCoin feeds are known to stop with no error and no close. */
+  private watchdog(epoch: number): void {
+    if (epoch !== this.epoch) return;
+    const now = this.o.clock.now();
+    if (now - (this.lastMessageAt ?? 0) > this.o.staleFeedMs) {
+      this.fail('stale_feed', `no message for ${this.o.staleFeedMs} ms`, epoch);
+      return;
+    }
+    let proven = false;
+    for (const [symbol, entry] of this.subs.entries) {
+      if (entry.state !== 'subscribed') continue;
+      if (entry.lastDataAt > 0) proven = true;
+      else if (!entry.seenData && now - entry.ackedAt > this.o.staleFeedMs) {
+        this.reportOnce(symbol, `acknowledged but no data for ${this.o.staleFeedMs} ms (unknown symbol?)`);
+      }
+    }
+    // Only symbols that did stream on this connection count, so acked-but-unknown ones cannot cause a loop.
+    if (proven && now - this.lastDataAt > this.o.dataStaleMs) {
+      this.fail('silent_data', `no ticker data for ${this.o.dataStaleMs} ms`, epoch);
+    }
+  }
+
+  private onCatchUp(symbol: string, result: Tick | CatchUpResult, requestedAt: number): void {
+    if (typeof result === 'string') {
+      this.o.sink.onCatchUp(result);
+      if (result === 'empty') this.reportOnce(symbol, 'has no REST ticker (unknown symbol?)');
+      return;
+    }
+    const entry = this.subs.entries.get(symbol);
+    // A stream tick received after the request was issued is newer than this answer.
+    if (entry === undefined || entry.state !== 'subscribed' || entry.lastDataAt >= requestedAt) {
+      this.o.sink.onCatchUp('superseded');
+      return;
+    }
+    entry.seenData = true;
+    this.o.sink.onCatchUp('ok');
+    this.o.sink.onTick(result);
+  }
+
+  /** Tears the connection down and schedules the next attempt with full-jitter backoff. */
+  private fail(cause: ReconnectCause, message: string, epoch: number): void {
+    if (epoch !== this.epoch || this.current === 'closed') return;
+    const { clock, backoff, random, connectionLimiter, healthyResetMs } = this.o;
+    const now = clock.now();
+    if (this.connectedSince !== undefined && now - this.connectedSince >= healthyResetMs) this.attempt = 0;
+    this.lastError = `${cause}: ${message}`;
+    this.o.logger?.warn(`${this.id} reconnecting after ${cause}: ${message}`);
+    this.teardown();
+    this.reconnects++;
+    this.o.sink.onReconnect(cause);
+    if (this.desired.size === 0) {
+      this.current = 'idle';
+      return;
+    }
+    const delay = Math.max(fullJitterDelay(backoff, this.attempt++, random), connectionLimiter.waitMs(now));
+    this.current = 'backoff';
+    this.schedule('reconnect', delay, () => this.connect());
+  }
+
+  private teardown(): void {
+    this.epoch++;
+    for (const name of [...this.timers.keys()]) this.clear(name);
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket !== undefined) {
+      try {
+        socket.terminate();
+      } catch (error) {
+        this.o.logger?.warn(`${this.id} terminate failed: ${(error as Error).message}`);
+      }
+    }
+    this.subs.reset();
+    this.catchUp.clear();
+    this.connectedSince = undefined;
+  }
+
+  private reportOnce(symbol: string, what: string): void {
+    if (this.reported.has(symbol)) return;
+    this.reported.add(symbol);
+    this.o.logger?.warn(`${this.o.market} symbol ${symbol} ${what}; not retried on this connection`);
+  }
+
+  private schedule(name: TimerName, ms: number, fn: () => void, repeat = false): void {
+    this.clear(name);
+    const { clock } = this.o;
+    const handle = repeat
+      ? clock.setInterval(fn, ms)
+      : clock.setTimeout(() => {
+          this.timers.delete(name);
+          fn();
+        }, ms);
+    this.timers.set(name, handle);
+  }
+
+  private clear(name: TimerName): void {
+    const handle = this.timers.get(name);
+    if (handle === undefined) return;
+    this.timers.delete(name);
+    if (name === 'ping' || name === 'watchdog') this.o.clock.clearInterval(handle);
+    else this.o.clock.clearTimeout(handle);
+  }
+}
