@@ -4,12 +4,13 @@ import { ConfigType } from '@nestjs/config';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ConfigError, httpConfig, validateEnvironment } from './config';
+import { exitCleanlyOnSignals } from './shutdown';
 
 async function bootstrap(): Promise<void> {
   validateEnvironment();
   const app = await NestFactory.create(AppModule, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  exitCleanlyOnSignals(app);
   const { port } = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
   await app.listen(port);
 }

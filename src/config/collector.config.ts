@@ -24,6 +24,6 @@ export const collectorConfig = registerAs('collector', () => {
       .default('*/30 * * * * *'),
     CACHE_MODE: enumVar(CACHE_MODES, 'listen'),
   });
-  return { cron: env.COLLECTOR_CRON, cacheMode: env.CACHE_MODE as CacheMode };
+  return { cron: env.COLLECTOR_CRON, cacheMode: env.CACHE_MODE };
 });
 export type CollectorConfig = ReturnType<typeof collectorConfig>;

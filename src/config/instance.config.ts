@@ -18,7 +18,7 @@ export const instanceConfig = registerAs('instance', () => {
   });
   return {
     instanceId: env.INSTANCE_ID ?? hostname(),
-    logLevel: env.LOG_LEVEL as LogLevel,
+    logLevel: env.LOG_LEVEL,
   };
 });
 export type InstanceConfig = ReturnType<typeof instanceConfig>;

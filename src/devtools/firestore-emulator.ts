@@ -44,7 +44,8 @@ export function findEmulator(env: NodeJS.ProcessEnv = process.env): Launch | nul
   const script = [explicit, ...GCLOUD_LAUNCHERS].find((path): path is string => !!path && existsSync(path));
   if (script) return { command: script, args: (host, port) => ['start', `--host=${host}`, `--port=${port}`] };
   const jar = findFirebaseJar();
-  if (jar) return { command: 'java', args: (host, port) => ['-jar', jar, '--host', host, '--port', String(port)] };
+  if (jar)
+    return { command: 'java', args: (host, port) => ['-jar', jar, '--host', host, '--port', String(port)] };
   return null;
 }
 

@@ -35,7 +35,11 @@ export function leverage(doc: RawDocument): number {
   return parsed;
 }
 
-export function oneOf<const T extends readonly string[]>(doc: RawDocument, field: string, values: T): T[number] {
+export function oneOf<const T extends readonly string[]>(
+  doc: RawDocument,
+  field: string,
+  values: T,
+): T[number] {
   const value = doc[field];
   if (value === undefined || value === null) throw new FieldError(field, 'missing');
   if (typeof value !== 'string') throw new FieldError(field, 'not_a_string');

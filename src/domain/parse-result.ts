@@ -17,7 +17,8 @@ export interface Rejection {
   readonly reason: string;
 }
 
-export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rejection: Rejection };
+export type ParseResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rejection: Rejection };
 
 export function reject(field: string, problem: FieldProblem): { ok: false; rejection: Rejection } {
   return { ok: false, rejection: { field, problem, reason: `${field}.${problem}` } };

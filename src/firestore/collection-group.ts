@@ -1,11 +1,22 @@
 import type { Query, QuerySnapshot } from 'firebase-admin/firestore';
 import type { ParseResult } from '../domain/parse-result';
-import { ChangeBatch, CollectionRead, DocumentChange, DocumentReject, Unsubscribe, WatchHandlers } from './document-change';
+import {
+  ChangeBatch,
+  CollectionRead,
+  DocumentChange,
+  DocumentReject,
+  Unsubscribe,
+  WatchHandlers,
+} from './document-change';
 
 type Parser<T> = (path: string, data: unknown) => ParseResult<T>;
 
 /** Reads every document of a collection-group query and parses each one; a bad document becomes a reject. */
-export async function readAll<T>(query: Query, collection: string, parse: Parser<T>): Promise<CollectionRead<T>> {
+export async function readAll<T>(
+  query: Query,
+  collection: string,
+  parse: Parser<T>,
+): Promise<CollectionRead<T>> {
   const snapshot = await query.get();
   const values: T[] = [];
   const rejects: DocumentReject[] = [];

@@ -22,7 +22,9 @@ import { TradeTriggerRepository } from './trade-trigger.repository';
         initializeApp(
           {
             projectId: config.projectId,
-            ...(config.credentialsFile && !config.emulatorHost ? { credential: cert(config.credentialsFile) } : {}),
+            ...(config.credentialsFile && !config.emulatorHost
+              ? { credential: cert(config.credentialsFile) }
+              : {}),
           },
           `realtime-worker-${randomUUID()}`,
         ),

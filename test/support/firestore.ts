@@ -9,7 +9,8 @@ export function uniqueProjectId(prefix = 'test'): string {
 
 export function emulatorHost(): string {
   const host = process.env.FIRESTORE_EMULATOR_HOST;
-  if (!host) throw new Error('FIRESTORE_EMULATOR_HOST is not set: run e2e specs through test/jest-e2e.config.js');
+  if (!host)
+    throw new Error('FIRESTORE_EMULATOR_HOST is not set: run e2e specs through test/jest-e2e.config.js');
   return host;
 }
 

@@ -58,7 +58,10 @@ export interface PositionLadders {
    * Read-only: calls `visit` once per entry the price crosses (equal counts as crossed). When a price
    * crosses both levels of one entry (inconsistent levels), it is visited once, as a stop-loss.
    */
-  forEachCrossed(price: number, visit: (entry: PositionEntry, reason: CloseReason, level: number) => void): void;
+  forEachCrossed(
+    price: number,
+    visit: (entry: PositionEntry, reason: CloseReason, level: number) => void,
+  ): void;
   entries(): IterableIterator<PositionEntry>;
 }
 

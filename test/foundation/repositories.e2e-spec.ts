@@ -1,0 +1,130 @@
+import { Test } from '@nestjs/testing';
+import { ConfigModule } from '@nestjs/config';
+import { INestApplication } from '@nestjs/common';
+import { ALL_CONFIGS } from '../../src/config';
+import { FirestoreModule } from '../../src/firestore/firestore.module';
+import { PositionRepository } from '../../src/firestore/position.repository';
+import { TradeTriggerRepository } from '../../src/firestore/trade-trigger.repository';
+import { ChangeBatch } from '../../src/firestore/document-change';
+import { OpenPosition } from '../../src/domain/position';
+import { makePosition, makeTrigger } from '../support/documents';
+import { TestFirestore, openTestFirestore } from '../support/firestore';
+
+describe('repositories on the Firestore emulator', () => {
+  let store: TestFirestore;
+  let app: INestApplication;
+  let positions: PositionRepository;
+  let triggers: TradeTriggerRepository;
+
+  beforeAll(async () => {
+    store = openTestFirestore();
+    process.env.FIREBASE_PROJECT_ID = store.projectId;
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: ALL_CONFIGS }),
+        FirestoreModule,
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication();
+    app.enableShutdownHooks();
+    await app.init();
+    positions = app.get(PositionRepository);
+    triggers = app.get(TradeTriggerRepository);
+  });
+
+  afterEach(() => store.clear());
+
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  it('reads open positions of every user as typed values, and bad documents as typed rejects', async () => {
+    const db = store.db;
+    await db.doc('users/alice/openPositions/p1').set(makePosition({ side: 'long', stopLoss: 50_000 }));
+    await db
+      .doc('users/bob/openPositions/p2')
+      .set(makePosition({ symbol: 'XBTUSDTM', marketType: 'futures', side: 'short', takeProfit: 40_000 }));
+    await db.doc('users/bob/openPositions/closed').set(makePosition({ status: 'closed' }));
+    await db.doc('users/bob/openPositions/closing').set(makePosition({ status: 'closing' }));
+    await db.doc('users/carol/openPositions/nan').set(makePosition({ size: Number.NaN }));
+    await db.doc('users/carol/openPositions/str').set(makePosition({ entryPrice: '60000' }));
+    await db.doc('users/carol/openPositions/side').set(makePosition({ side: 'sideways' }));
+    await db.doc('archive/2024/openPositions/stray').set(makePosition());
+
+    const read = await positions.loadOpen();
+
+    expect(read.documentsRead).toBe(6);
+    expect(read.values.map((p) => p.path).sort()).toEqual([
+      'users/alice/openPositions/p1',
+      'users/bob/openPositions/p2',
+    ]);
+    const bob = read.values.find((p) => p.uid === 'bob');
+    expect(bob).toMatchObject({
+      id: 'p2',
+      marketType: 'futures',
+      side: 'short',
+      takeProfit: 40_000,
+      leverage: 1,
+    });
+    expect(bob?.openedAtMs).toBe(1_700_000_000_000);
+    expect(read.rejects.map((r) => [r.path, r.rejection.reason]).sort()).toEqual([
+      ['archive/2024/openPositions/stray', 'path.invalid_format'],
+      ['users/carol/openPositions/nan', 'size.not_finite'],
+      ['users/carol/openPositions/side', 'side.invalid_value'],
+      ['users/carol/openPositions/str', 'entryPrice.not_a_number'],
+    ]);
+  });
+
+  it('reads every trade trigger, rejecting the malformed ones', async () => {
+    await store.db.doc('users/alice/tradeTriggers/t1').set(makeTrigger());
+    await store.db.doc('users/alice/tradeTriggers/t2').set(makeTrigger({ condition: 'sideways' }));
+    await store.db.doc('users/dave/tradeTriggers/t3').set(makeTrigger({ targetPrice: -1 }));
+
+    const read = await triggers.loadAll();
+
+    expect(read.values).toHaveLength(1);
+    expect(read.values[0]).toMatchObject({
+      path: 'users/alice/tradeTriggers/t1',
+      condition: 'above',
+      targetPrice: 65_000,
+    });
+    expect(read.rejects.map((r) => r.rejection.reason).sort()).toEqual([
+      'condition.invalid_value',
+      'targetPrice.not_positive',
+    ]);
+  });
+
+  it('streams added, modified and removed positions to a listener; leaving `open` is a removal', async () => {
+    const batches: ChangeBatch<OpenPosition>[] = [];
+    const errors: Error[] = [];
+    const unsubscribe = positions.watchOpen({
+      onChanges: (batch) => batches.push(batch),
+      onError: (error) => errors.push(error),
+    });
+    const ref = store.db.doc('users/erin/openPositions/live');
+    const changes = () => batches.flatMap((b) => b.changes).map((c) => `${c.type}:${c.path}`);
+    try {
+      await ref.set(makePosition());
+      await waitFor(() => changes().includes('added:users/erin/openPositions/live'));
+      await ref.update({ stopLoss: 58_000 });
+      await waitFor(() => changes().includes('modified:users/erin/openPositions/live'));
+      await ref.update({ status: 'closing' });
+      await waitFor(() => changes().includes('removed:users/erin/openPositions/live'));
+      const modified = batches.flatMap((b) => b.changes).find((c) => c.type === 'modified');
+      expect(modified?.type === 'modified' && modified.result.ok && modified.result.value.stopLoss).toBe(
+        58_000,
+      );
+    } finally {
+      unsubscribe();
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
