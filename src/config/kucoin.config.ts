@@ -12,6 +12,15 @@ export const kucoinConfig = registerAs('kucoin', () => {
     KUCOIN_SPOT_MAX_TOPICS_PER_CONNECTION: intVar(300, 1, 400),
     KUCOIN_FUTURES_MAX_TOPICS_PER_CONNECTION: intVar(300, 1, 10_000),
     KUCOIN_STALE_FEED_MS: intVar(30_000, 1_000, 600_000),
+    KUCOIN_DATA_STALE_MS: intVar(60_000, 1_000, 3_600_000),
+    KUCOIN_SPOT_SYMBOLS_PER_MESSAGE: intVar(100, 1, 100),
+    // Futures comma-joining is undocumented (the spec lists one {symbol}); one per message is the safe default.
+    KUCOIN_FUTURES_SYMBOLS_PER_MESSAGE: intVar(1, 1, 100),
+    KUCOIN_RECONNECT_BASE_MS: intVar(1_000, 10, 60_000),
+    KUCOIN_RECONNECT_MAX_MS: intVar(60_000, 100, 600_000),
+    KUCOIN_MAX_NEW_CONNECTIONS_PER_MINUTE: intVar(30, 1, 30),
+    // Share of the 2000-per-30 s public REST pool the catch-up may use; the rest is left to other callers.
+    KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S: intVar(1_000, 2, 2_000),
   });
   return {
     spotApiUrl: env.KUCOIN_SPOT_API_URL,
@@ -19,6 +28,13 @@ export const kucoinConfig = registerAs('kucoin', () => {
     spotMaxTopicsPerConnection: env.KUCOIN_SPOT_MAX_TOPICS_PER_CONNECTION,
     futuresMaxTopicsPerConnection: env.KUCOIN_FUTURES_MAX_TOPICS_PER_CONNECTION,
     staleFeedMs: env.KUCOIN_STALE_FEED_MS,
+    dataStaleMs: env.KUCOIN_DATA_STALE_MS,
+    spotSymbolsPerMessage: env.KUCOIN_SPOT_SYMBOLS_PER_MESSAGE,
+    futuresSymbolsPerMessage: env.KUCOIN_FUTURES_SYMBOLS_PER_MESSAGE,
+    reconnectBaseMs: env.KUCOIN_RECONNECT_BASE_MS,
+    reconnectMaxMs: env.KUCOIN_RECONNECT_MAX_MS,
+    maxNewConnectionsPerMinute: env.KUCOIN_MAX_NEW_CONNECTIONS_PER_MINUTE,
+    catchUpRestWeightPer30s: env.KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S,
   };
 });
 export type KucoinConfig = ReturnType<typeof kucoinConfig>;

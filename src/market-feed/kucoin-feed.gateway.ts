@@ -1,0 +1,199 @@
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Observable, Subject } from 'rxjs';
+import { type MarketType, type Tick, isValidSymbol } from '../domain/market';
+import type { WorkerMetrics } from '../metrics/worker-metrics';
+import type { FeedGateway, FeedStatus } from './feed-gateway';
+import type { CatchUpResult } from './kucoin/catch-up-queue';
+import type { RejectReason } from './kucoin/frame-parser';
+import type { ManagerSink, ReconnectCause, WebSocketManagerOptions } from './kucoin/manager-options';
+import { systemClock, type TimerHandle } from './kucoin/seams';
+import { WebSocketManager } from './kucoin/websocket-manager';
+
+export type SharedManagerOptions = Omit<WebSocketManagerOptions, 'id' | 'market' | 'sink' | 'logger'>;
+
+export interface KucoinFeedGatewayOptions {
+  /** Topics one connection may hold; more desired symbols are spread over more connections. */
+  readonly maxTopicsPerConnection: number;
+  readonly manager: SharedManagerOptions;
+  readonly metrics?: WorkerMetrics;
+  /** How often batched counters and connection gauges are pushed to the metrics registry. */
+  readonly metricsFlushMs?: number;
+}
+
+/**
+ * One market's feed over as many KuCoin connections as its desired symbols need. Symbols stay on the
+ * connection they were first given to, so a change in the desired set only subscribes or unsubscribes the
+ * difference; emptied trailing connections are closed.
+ */
+export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy {
+  readonly ticks$: Observable<Tick>;
+  private readonly subject = new Subject<Tick>();
+  private readonly logger: Logger;
+  private readonly managers: WebSocketManager[] = [];
+  private readonly buckets: Set<string>[] = [];
+  private readonly assignment = new Map<string, number>();
+  private readonly invalidReported = new Set<string>();
+  private desired: ReadonlySet<string> = new Set();
+  private nextManagerId = 0;
+  private stopped = false;
+  private flushTimer: TimerHandle | undefined;
+  /** Counted here and flushed once a second: prom-client's labelled inc() allocates, the tick path must not. */
+  private streamTicks = 0;
+  private catchUpTicks = 0;
+  private readonly rejected = new Map<RejectReason, number>();
+
+  protected constructor(
+    readonly marketType: MarketType,
+    private readonly options: KucoinFeedGatewayOptions,
+  ) {
+    this.logger = new Logger(`${marketType === 'spot' ? 'Spot' : 'Futures'}FeedGateway`);
+    this.ticks$ = this.subject.asObservable();
+  }
+
+  updateDesired(symbols: Iterable<string>): void {
+    if (this.stopped) return;
+    const next = new Set<string>();
+    for (const symbol of symbols) {
+      if (isValidSymbol(this.marketType, symbol)) next.add(symbol);
+      else if (!this.invalidReported.has(symbol)) {
+        this.invalidReported.add(symbol);
+        this.logger.warn(`ignoring invalid ${this.marketType} symbol "${symbol}"`);
+      }
+    }
+    if (next.size === this.desired.size && [...next].every((symbol) => this.desired.has(symbol))) return;
+    this.desired = next;
+    this.rebalance(next);
+    this.startFlushing();
+  }
+
+  desiredSymbols(): ReadonlySet<string> {
+    return this.desired;
+  }
+
+  status(): FeedStatus {
+    return {
+      marketType: this.marketType,
+      desiredSymbols: this.desired.size,
+      connections: this.managers.map((manager) => manager.status()),
+    };
+  }
+
+  stop(): Promise<void> {
+    if (!this.stopped) {
+      this.stopped = true;
+      for (const manager of this.managers) manager.stop();
+      if (this.flushTimer !== undefined) this.clock().clearInterval(this.flushTimer);
+      this.flushTimer = undefined;
+      this.flushMetrics();
+      this.subject.complete();
+    }
+    return Promise.resolve();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.stop();
+  }
+
+  private rebalance(next: ReadonlySet<string>): void {
+    const max = this.options.maxTopicsPerConnection;
+    for (const [symbol, index] of this.assignment) {
+      if (next.has(symbol)) continue;
+      this.assignment.delete(symbol);
+      this.buckets[index].delete(symbol);
+    }
+    let index = 0;
+    for (const symbol of next) {
+      if (this.assignment.has(symbol)) continue;
+      while (index < this.buckets.length && this.buckets[index].size >= max) index++;
+      if (index === this.buckets.length) this.addManager();
+      this.buckets[index].add(symbol);
+      this.assignment.set(symbol, index);
+    }
+    while (this.managers.length > 1 && this.buckets[this.buckets.length - 1].size === 0) {
+      const manager = this.managers.pop()!;
+      this.buckets.pop();
+      manager.stop();
+      this.removeGauges(manager.id);
+    }
+    this.managers.forEach((manager, i) => manager.updateDesired(this.buckets[i]));
+  }
+
+  private addManager(): void {
+    const id = `${this.marketType}-${this.nextManagerId++}`;
+    this.managers.push(
+      new WebSocketManager({
+        ...this.options.manager,
+        id,
+        market: this.marketType,
+        sink: this.sinkFor(id),
+        logger: this.logger,
+      }),
+    );
+    this.buckets.push(new Set());
+  }
+
+  private sinkFor(connection: string): ManagerSink {
+    const metrics = this.options.metrics;
+    const market = this.marketType;
+    return {
+      onTick: (tick: Tick): void => {
+        if (tick.source === 'stream') this.streamTicks++;
+        else this.catchUpTicks++;
+        this.subject.next(tick);
+      },
+      onRejected: (reason: RejectReason): void => {
+        this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + 1);
+      },
+      onReconnect: (cause: ReconnectCause): void => {
+        metrics?.wsReconnects.inc({ market, cause });
+        metrics?.wsConnectionUp.set({ market, connection }, 0);
+      },
+      onCatchUp: (result: CatchUpResult): void => {
+        metrics?.restCatchUps.inc({ market, result });
+      },
+    };
+  }
+
+  private startFlushing(): void {
+    if (this.flushTimer !== undefined || this.options.metrics === undefined) return;
+    this.flushTimer = this.clock().setInterval(
+      () => this.flushMetrics(),
+      this.options.metricsFlushMs ?? 1_000,
+    );
+  }
+
+  private flushMetrics(): void {
+    const metrics = this.options.metrics;
+    if (metrics === undefined) return;
+    const market = this.marketType;
+    if (this.streamTicks > 0) metrics.ticksReceived.inc({ market, source: 'stream' }, this.streamTicks);
+    if (this.catchUpTicks > 0) metrics.ticksReceived.inc({ market, source: 'catch_up' }, this.catchUpTicks);
+    this.streamTicks = 0;
+    this.catchUpTicks = 0;
+    for (const [reason, count] of this.rejected) metrics.framesRejected.inc({ market, reason }, count);
+    this.rejected.clear();
+    const now = this.clock().now();
+    for (const manager of this.managers) {
+      const status = manager.status();
+      const labels = { market, connection: status.id };
+      metrics.wsConnectionUp.set(labels, status.state === 'connected' ? 1 : 0);
+      metrics.wsSubscribedTopics.set(labels, status.subscribedTopics);
+      if (status.lastMessageAt !== undefined) {
+        metrics.wsLastMessageAge.set(labels, Math.max(0, now - status.lastMessageAt) / 1_000);
+      }
+    }
+  }
+
+  private removeGauges(connection: string): void {
+    const metrics = this.options.metrics;
+    if (metrics === undefined) return;
+    const labels = { market: this.marketType, connection };
+    metrics.wsConnectionUp.remove(labels);
+    metrics.wsSubscribedTopics.remove(labels);
+    metrics.wsLastMessageAge.remove(labels);
+  }
+
+  private clock(): typeof systemClock {
+    return this.options.manager.clock ?? systemClock;
+  }
+}
