@@ -1,6 +1,10 @@
-/** Unit specs: pure logic and Nest wiring, beside the code. No Firestore, no network. */
+/**
+ * Unit specs: pure logic and Nest wiring beside the code, plus static checks of the deployment files.
+ * No Firestore, no network.
+ */
 module.exports = {
-  rootDir: 'src',
+  rootDir: '.',
+  roots: ['<rootDir>/src', '<rootDir>/test/deploy'],
   testEnvironment: 'node',
   testRegex: '.*\\.spec\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
