@@ -56,7 +56,7 @@ describe('Kubernetes manifests', () => {
   });
 
   it('probes the health endpoints the worker serves and scrapes /metrics', () => {
-    const deployment = new Deployment(manifests.find(({ doc }) => doc.kind === 'Deployment')!.doc as never);
+    const deployment = new Deployment(manifests.find(({ doc }) => doc.kind === 'Deployment')!.doc);
     const container = deployment.spec!.template.spec!.containers[0];
     expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
     expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
