@@ -1,0 +1,283 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { MarketType } from '../domain/market';
+import { SimulatorBook, type UnknownSymbolMode } from './simulator-book';
+import { type SimContext, SimConnection } from './simulator-connection';
+import { TickPusher } from './tick-pusher';
+import {
+  type ExchangeSimulatorOptions,
+  type SimConnectionInfo,
+  type SimulatorFaults,
+  type SimulatorLimits,
+  type SimulatorStats,
+  emptyStats,
+} from './simulator.types';
+
+const TICKER_PATH: Record<MarketType, string> = {
+  spot: '/api/v1/market/orderbook/level1',
+  futures: '/api/v1/ticker',
+};
+
+/**
+ * A KuCoin-compatible exchange on loopback: bullet-public, the REST ticker and the classic WebSocket
+ * protocol on one port, driven by code, with fault injection for the feed's recovery tests and demos.
+ */
+export class ExchangeSimulator {
+  readonly market: MarketType;
+  readonly stats: SimulatorStats = emptyStats();
+  readonly faults: SimulatorFaults = {
+    pongs: true,
+    dataPaused: false,
+    welcomeDelayMs: 0,
+    tokenFailureStatus: 0,
+    tokenFailuresLeft: 0,
+    upgradeRejectionsLeft: 0,
+    badFrameFraction: 0,
+    badFrameKind: 'malformed',
+  };
+  readonly limits: SimulatorLimits;
+  private readonly book: SimulatorBook;
+  private readonly connections = new Set<SimConnection>();
+  /** symbol → connections subscribed to it, so a price change reaches exactly its subscribers. */
+  private readonly subscribers = new Map<string, Set<SimConnection>>();
+  private readonly validTokens = new Set<string>();
+  private readonly pusher: TickPusher;
+  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  private readonly server: Server;
+  private tokenSeq = 0;
+  private connectionSeq = 0;
+
+  constructor(private readonly options: ExchangeSimulatorOptions = {}) {
+    this.market = options.market ?? 'spot';
+    this.book = new SimulatorBook(this.market);
+    this.limits = {
+      maxTopicsPerConnection: 300,
+      maxSymbolsPerSubscribe: 100,
+      maxClientMessagesPer10s: 100,
+      ...options.limits,
+    };
+    this.pusher = new TickPusher(this.book, this.subscribers);
+    this.server = createServer((req, res) => this.onHttp(req, res));
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.onUpgrade(req, socket, head),
+    );
+  }
+
+  async start(port = 0): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve());
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.pusher.stop();
+    for (const connection of this.connections) connection.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** REST base URL to configure as the KuCoin API URL. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The endpoint bullet-public hands out. */
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.port}/`;
+  }
+
+  /** Sets a price: updates the REST ticker and pushes a tick to every subscriber of the symbol. */
+  setPrice(symbol: string, price: number, spread?: { bestBid?: number; bestAsk?: number }): void {
+    const quote = this.book.set(symbol, price, spread);
+    this.pusher.pushQuote(symbol, quote);
+  }
+
+  /** Updates the REST ticker only, as if the pushes were lost. */
+  setRestPrice(symbol: string, price: number): void {
+    this.book.set(symbol, price);
+  }
+
+  getPrice(symbol: string): number | undefined {
+    return this.book.quotes.get(symbol)?.price;
+  }
+
+  /** Pushes random-walk ticks for every subscribed symbol, round robin, at about `framesPerSecond`. */
+  startTicking(framesPerSecond: number): void {
+    this.pusher.start(framesPerSecond);
+  }
+
+  stopTicking(): void {
+    this.pusher.stop();
+  }
+
+  /** 'silent': ack and then never any data (REST answers data:null); 'not_found': subscribe gets 404. */
+  setUnknownSymbol(symbol: string, mode: UnknownSymbolMode): void {
+    this.book.unknown.set(symbol, mode);
+  }
+
+  // ---- faults ----
+
+  /** Drops every connection abruptly (no close frame), as a network failure would. */
+  dropAllConnections(): void {
+    for (const connection of this.connections) connection.terminate();
+  }
+
+  /** Closes every connection with a close frame (KuCoin's planned disconnects send 1000 "Bye"). */
+  closeAllConnections(code = 1000, reason = 'Bye'): void {
+    for (const connection of this.connections) connection.close(code, reason);
+  }
+
+  setPongs(enabled: boolean): void {
+    this.faults.pongs = enabled;
+  }
+
+  /** Stops data pushes while connections stay open and pings are still answered. */
+  setDataPaused(paused: boolean): void {
+    this.faults.dataPaused = paused;
+  }
+
+  setWelcomeDelay(ms: number): void {
+    this.faults.welcomeDelayMs = ms;
+  }
+
+  /** Answers the next `count` bullet-public calls with `status` (500 or 429). */
+  failTokenRequests(status: number, count = Number.POSITIVE_INFINITY): void {
+    this.faults.tokenFailureStatus = status;
+    this.faults.tokenFailuresLeft = count;
+  }
+
+  clearTokenFailures(): void {
+    this.faults.tokenFailuresLeft = 0;
+  }
+
+  /** Refuses the next `count` WebSocket upgrades with HTTP 401, whatever the token. */
+  rejectUpgrades(count: number): void {
+    this.faults.upgradeRejectionsLeft = count;
+  }
+
+  /** Sends a bad frame before this fraction of data pushes: truncated JSON, binary, or both kinds. */
+  setBadFrames(fraction: number, kind: SimulatorFaults['badFrameKind'] = 'both'): void {
+    this.faults.badFrameFraction = fraction;
+    this.faults.badFrameKind = kind;
+  }
+
+  /** Every open connection gets error 401 "token is expired" and is closed; old tokens stop working. */
+  expireTokens(): void {
+    this.validTokens.clear();
+    for (const connection of this.connections) {
+      connection.send(`{"id":"${connection.id}","type":"error","code":401,"data":"token is expired"}`);
+      connection.close(1000, 'Bye');
+    }
+  }
+
+  /** Sends a raw frame to every welcomed connection. */
+  sendRaw(data: string | Buffer): void {
+    for (const connection of this.connections) if (connection.welcomed) connection.send(data);
+  }
+
+  // ---- observation ----
+
+  connectionInfo(): SimConnectionInfo[] {
+    return [...this.connections].map((c) => ({
+      id: c.id,
+      welcomed: c.welcomed,
+      open: c.open,
+      topics: c.topics.size,
+    }));
+  }
+
+  /** Symbols with at least one subscriber, and per symbol how many connections hold it. */
+  subscriptionCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const [symbol, set] of this.subscribers) if (set.size > 0) counts.set(symbol, set.size);
+    return counts;
+  }
+
+  private context(): SimContext {
+    return {
+      book: this.book,
+      limits: this.limits,
+      faults: this.faults,
+      stats: this.stats,
+      subscribed: (connection, symbols) => {
+        for (const symbol of symbols) {
+          let set = this.subscribers.get(symbol);
+          if (set === undefined) this.subscribers.set(symbol, (set = new Set()));
+          set.add(connection);
+        }
+        this.pusher.invalidate();
+      },
+      unsubscribed: (connection, symbols) => {
+        for (const symbol of symbols) this.subscribers.get(symbol)?.delete(connection);
+        this.pusher.invalidate();
+      },
+      closed: (connection) => {
+        this.connections.delete(connection);
+        for (const symbol of connection.topics) this.subscribers.get(symbol)?.delete(connection);
+        this.pusher.invalidate();
+      },
+    };
+  }
+
+  private onHttp(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method === 'POST' && url.pathname === '/api/v1/bullet-public') {
+      req.resume();
+      return this.onToken(res);
+    }
+    if (req.method === 'GET' && url.pathname === TICKER_PATH[this.market]) {
+      this.stats.restTickerRequests++;
+      return json(res, 200, this.book.restBody(url.searchParams.get('symbol') ?? ''));
+    }
+    json(res, 404, '{"code":"404000","msg":"Url Not Found"}');
+  }
+
+  private onToken(res: ServerResponse): void {
+    this.stats.tokenRequests++;
+    if (this.faults.tokenFailuresLeft > 0) {
+      this.faults.tokenFailuresLeft--;
+      this.stats.tokenFailuresServed++;
+      const status = this.faults.tokenFailureStatus;
+      return json(res, status, `{"code":"${status}000","msg":"simulated failure"}`);
+    }
+    const token = `sim-token-${++this.tokenSeq}-${Date.now().toString(36)}`;
+    this.validTokens.add(token);
+    const server = {
+      endpoint: this.wsUrl,
+      encrypt: false,
+      protocol: 'websocket',
+      pingInterval: this.options.pingInterval ?? 18_000,
+      pingTimeout: this.options.pingTimeout ?? 10_000,
+    };
+    json(res, 200, JSON.stringify({ code: '200000', data: { token, instanceServers: [server] } }));
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const token = url.searchParams.get('token') ?? '';
+    if (this.faults.upgradeRejectionsLeft > 0 || !this.validTokens.has(token)) {
+      if (this.faults.upgradeRejectionsLeft > 0) this.faults.upgradeRejectionsLeft--;
+      this.stats.upgradesRejected++;
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.stats.connectionsAccepted++;
+      const id = url.searchParams.get('connectId') ?? `sim-${++this.connectionSeq}`;
+      this.connections.add(new SimConnection(id, token, ws, this.context()));
+    });
+  }
+}
+
+function json(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}

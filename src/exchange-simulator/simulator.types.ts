@@ -1,0 +1,76 @@
+import type { MarketType } from '../domain/market';
+
+export interface ExchangeSimulatorOptions {
+  /** Which KuCoin API this instance imitates; run two instances for both markets. Default spot. */
+  readonly market?: MarketType;
+  /** Returned by bullet-public, in ms. KuCoin: 18000 / 10000. */
+  readonly pingInterval?: number;
+  readonly pingTimeout?: number;
+  readonly limits?: Partial<SimulatorLimits>;
+}
+
+export interface SimulatorLimits {
+  /** Topics (symbols) one connection may hold; above it subscribe gets 509 "… per session". Default 300. */
+  maxTopicsPerConnection: number;
+  /** Comma-joined symbols per subscribe; above it 509 "… per time". Default 100. */
+  maxSymbolsPerSubscribe: number;
+  /** Client messages per 10 s before 509 and a disconnect; 0 disables. Default 100. */
+  maxClientMessagesPer10s: number;
+}
+
+/** Live fault switches; tests flip them through the simulator's methods. */
+export interface SimulatorFaults {
+  pongs: boolean;
+  dataPaused: boolean;
+  welcomeDelayMs: number;
+  tokenFailureStatus: number;
+  tokenFailuresLeft: number;
+  upgradeRejectionsLeft: number;
+  badFrameFraction: number;
+  badFrameKind: 'malformed' | 'binary' | 'both';
+}
+
+export interface SimulatorStats {
+  tokenRequests: number;
+  tokenFailuresServed: number;
+  restTickerRequests: number;
+  connectionsAccepted: number;
+  upgradesRejected: number;
+  clientMessages: number;
+  messagesBeforeWelcome: number;
+  subscribeMessages: number;
+  unsubscribeMessages: number;
+  pingsReceived: number;
+  topicLimitErrors: number;
+  rateLimitViolations: number;
+  dataFramesSent: number;
+  badFramesSent: number;
+  socketErrors: number;
+}
+
+export interface SimConnectionInfo {
+  readonly id: string;
+  readonly welcomed: boolean;
+  readonly open: boolean;
+  readonly topics: number;
+}
+
+export function emptyStats(): SimulatorStats {
+  return {
+    tokenRequests: 0,
+    tokenFailuresServed: 0,
+    restTickerRequests: 0,
+    connectionsAccepted: 0,
+    upgradesRejected: 0,
+    clientMessages: 0,
+    messagesBeforeWelcome: 0,
+    subscribeMessages: 0,
+    unsubscribeMessages: 0,
+    pingsReceived: 0,
+    topicLimitErrors: 0,
+    rateLimitViolations: 0,
+    dataFramesSent: 0,
+    badFramesSent: 0,
+    socketErrors: 0,
+  };
+}
