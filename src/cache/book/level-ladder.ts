@@ -1,0 +1,172 @@
+/**
+ * A sorted ladder of (key, slot) pairs, keys ascending, so the entry closest to firing sits at the tail:
+ * a tick walks from the tail and stops at the first key below its threshold, O(1 + k) for k crossed.
+ * Callers map their condition onto "crossed when key >= threshold": `price <= level` is key = level,
+ * threshold = price; `price >= level` is key = -level, threshold = -price (negation is exact).
+ *
+ * Keys and slots live in typed arrays (12 bytes per entry, no objects). Removal leaves a tombstone
+ * (slot -1) instead of shifting the array, so removing from the middle of a 200k-entry ladder during a
+ * flash crash costs a binary search; tombstones at the tail are trimmed at once, and the whole ladder is
+ * compacted once they are the majority, which keeps removal amortized O(log n).
+ */
+const TOMBSTONE = -1;
+const MIN_CAPACITY = 4;
+const COMPACT_MIN_DEAD = 32;
+
+export class LevelLadder {
+  private keys: Float64Array;
+  private slots: Int32Array;
+  private length = 0;
+  private dead = 0;
+  /** While bulk loading, inserts append unsorted and `endBulk()` sorts once. */
+  private bulk = false;
+
+  constructor(capacity = MIN_CAPACITY) {
+    this.keys = new Float64Array(Math.max(capacity, MIN_CAPACITY));
+    this.slots = new Int32Array(this.keys.length);
+  }
+
+  get size(): number {
+    return this.length - this.dead;
+  }
+
+  beginBulk(): void {
+    this.bulk = true;
+  }
+
+  endBulk(): void {
+    this.bulk = false;
+    this.compact();
+    const n = this.length;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    const keys = this.keys;
+    order.sort((a, b) => keys[a] - keys[b] || a - b);
+    const sortedKeys = new Float64Array(this.keys.length);
+    const sortedSlots = new Int32Array(this.keys.length);
+    for (let i = 0; i < n; i++) {
+      sortedKeys[i] = keys[order[i]];
+      sortedSlots[i] = this.slots[order[i]];
+    }
+    this.keys = sortedKeys;
+    this.slots = sortedSlots;
+  }
+
+  insert(key: number, slot: number): void {
+    const n = this.length;
+    if (this.bulk || n === 0 || key >= this.keys[n - 1]) {
+      this.append(key, slot);
+      return;
+    }
+    const at = this.upperBound(key);
+    // A tombstone right beside the insertion point can take the entry without shifting anything.
+    if (at > 0 && this.slots[at - 1] === TOMBSTONE) return this.revive(at - 1, key, slot);
+    if (at < n && this.slots[at] === TOMBSTONE) return this.revive(at, key, slot);
+    this.ensureCapacity(n + 1);
+    this.keys.copyWithin(at + 1, at, n);
+    this.slots.copyWithin(at + 1, at, n);
+    this.keys[at] = key;
+    this.slots[at] = slot;
+    this.length = n + 1;
+  }
+
+  /** Removes the pair; false if it is not there. */
+  remove(key: number, slot: number): boolean {
+    const at = this.bulk ? this.slots.subarray(0, this.length).indexOf(slot) : this.find(key, slot);
+    if (at < 0) return false;
+    this.slots[at] = TOMBSTONE;
+    this.dead++;
+    while (this.length > 0 && this.slots[this.length - 1] === TOMBSTONE) {
+      this.length--;
+      this.dead--;
+    }
+    if (this.dead >= COMPACT_MIN_DEAD && this.dead * 2 > this.length) this.compact();
+    return true;
+  }
+
+  /**
+   * Writes the slots whose key is >= threshold into `out` from `offset`, tail first, and returns the new
+   * offset. Collecting instead of calling back keeps the ladder safe from callers that modify the book.
+   */
+  collectCrossed(threshold: number, out: { buffer: Int32Array }, offset: number): number {
+    const keys = this.keys;
+    const slots = this.slots;
+    let count = offset;
+    for (let i = this.length - 1; i >= 0 && keys[i] >= threshold; i--) {
+      const slot = slots[i];
+      if (slot === TOMBSTONE) continue;
+      if (count === out.buffer.length) out.buffer = grow(out.buffer, count + 1);
+      out.buffer[count++] = slot;
+    }
+    return count;
+  }
+
+  private append(key: number, slot: number): void {
+    this.ensureCapacity(this.length + 1);
+    this.keys[this.length] = key;
+    this.slots[this.length] = slot;
+    this.length++;
+  }
+
+  private revive(at: number, key: number, slot: number): void {
+    this.keys[at] = key;
+    this.slots[at] = slot;
+    this.dead--;
+  }
+
+  /** First index whose key is greater than `key` (inserting there keeps equal keys in arrival order). */
+  private upperBound(key: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.keys[mid] <= key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private find(key: number, slot: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.keys[mid] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.length && this.keys[i] === key; i++) if (this.slots[i] === slot) return i;
+    return -1;
+  }
+
+  private compact(): void {
+    let write = 0;
+    for (let read = 0; read < this.length; read++) {
+      if (this.slots[read] === TOMBSTONE) continue;
+      this.keys[write] = this.keys[read];
+      this.slots[write] = this.slots[read];
+      write++;
+    }
+    this.length = write;
+    this.dead = 0;
+    if (this.keys.length > MIN_CAPACITY && write * 4 < this.keys.length) this.resize(Math.max(write * 2, 4));
+  }
+
+  private ensureCapacity(needed: number): void {
+    if (needed > this.keys.length) this.resize(Math.ceil(needed * 1.5));
+  }
+
+  private resize(capacity: number): void {
+    const keys = new Float64Array(capacity);
+    const slots = new Int32Array(capacity);
+    keys.set(this.keys.subarray(0, this.length));
+    slots.set(this.slots.subarray(0, this.length));
+    this.keys = keys;
+    this.slots = slots;
+  }
+}
+
+export function grow(buffer: Int32Array, needed: number): Int32Array {
+  const next = new Int32Array(Math.max(needed, buffer.length * 2, MIN_CAPACITY));
+  next.set(buffer);
+  return next;
+}

@@ -1,0 +1,140 @@
+import fc from 'fast-check';
+import type { CloseReason } from '../../domain/position';
+import type { PositionEntry } from './book.types';
+import { PositionBook } from './position-book';
+
+type Op = { kind: 'add'; entry: PositionEntry } | { kind: 'remove'; path: string };
+
+/** Few paths and few distinct levels, so replacements, duplicates and equal levels are common. */
+const level = fc.option(fc.integer({ min: 1, max: 40 }), { nil: null, freq: 5 });
+const path = fc.integer({ min: 0, max: 80 }).map((n) => `users/u${n % 7}/openPositions/p${n}`);
+const entry: fc.Arbitrary<PositionEntry> = fc.record({
+  path,
+  side: fc.constantFrom('long' as const, 'short' as const),
+  size: fc.double({ min: 0.001, max: 10, noNaN: true }),
+  stopLoss: level,
+  takeProfit: level,
+});
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 3, arbitrary: entry.map((value) => ({ kind: 'add' as const, entry: value })) },
+  { weight: 2, arbitrary: path.map((value) => ({ kind: 'remove' as const, path: value })) },
+);
+const price = fc.oneof(fc.integer({ min: 0, max: 41 }), fc.double({ min: 0, max: 42, noNaN: true }));
+
+/** The reference: scan every entry. Equal counts as crossed; both crossed means a stop-loss. */
+function bruteForce(model: Map<string, PositionEntry>, at: number): string[] {
+  const crossed: string[] = [];
+  for (const e of model.values()) {
+    const sl = e.stopLoss !== null && (e.side === 'long' ? at <= e.stopLoss : at >= e.stopLoss);
+    const tp = e.takeProfit !== null && (e.side === 'long' ? at >= e.takeProfit : at <= e.takeProfit);
+    if (sl) crossed.push(`${e.path}|stop_loss|${e.stopLoss}`);
+    else if (tp) crossed.push(`${e.path}|take_profit|${e.takeProfit}`);
+  }
+  return crossed.sort();
+}
+
+function crossedBy(book: PositionBook, at: number): string[] {
+  const crossed: string[] = [];
+  book.forEachCrossed(at, (e: PositionEntry, reason: CloseReason, lvl: number) =>
+    crossed.push(`${e.path}|${reason}|${lvl}`),
+  );
+  return crossed.sort();
+}
+
+function apply(book: PositionBook, model: Map<string, PositionEntry>, operation: Op): void {
+  if (operation.kind === 'add') {
+    book.add(operation.entry);
+    if (operation.entry.stopLoss === null && operation.entry.takeProfit === null)
+      model.delete(operation.entry.path);
+    else model.set(operation.entry.path, operation.entry);
+  } else {
+    expect(book.remove(operation.path)).toEqual(model.get(operation.path));
+    model.delete(operation.path);
+  }
+}
+
+describe('PositionBook', () => {
+  it('crosses exactly what a brute-force scan crosses, after any sequence of adds, replaces and removes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(op, { maxLength: 400 }),
+        fc.array(price, { minLength: 1, maxLength: 20 }),
+        (ops, prices) => {
+          const book = new PositionBook();
+          const model = new Map<string, PositionEntry>();
+          for (const operation of ops) apply(book, model, operation);
+          expect(book.size).toBe(model.size);
+          for (const at of prices) expect(crossedBy(book, at)).toEqual(bruteForce(model, at));
+          expect([...book.entries()].sort((a, b) => a.path.localeCompare(b.path))).toEqual(
+            [...model.values()].sort((a, b) => a.path.localeCompare(b.path)),
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('builds in bulk to the same book as one add at a time, and stays correct when modified after', () => {
+    fc.assert(
+      fc.property(
+        fc.array(entry, { maxLength: 300 }),
+        fc.array(op, { maxLength: 100 }),
+        price,
+        (initial, ops, at) => {
+          const book = PositionBook.from(initial);
+          const model = new Map<string, PositionEntry>();
+          for (const e of initial) apply(new PositionBook(), model, { kind: 'add', entry: e });
+          expect(crossedBy(book, at)).toEqual(bruteForce(model, at));
+          for (const operation of ops) apply(book, model, operation);
+          expect(crossedBy(book, at)).toEqual(bruteForce(model, at));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('lets a visitor remove and re-add entries while a tick is being walked', () => {
+    const book = new PositionBook();
+    for (let i = 0; i < 100; i++)
+      book.add({ path: `p${i}`, side: 'long', size: 1, stopLoss: 50 + (i % 10), takeProfit: null });
+    const seen: string[] = [];
+    book.forEachCrossed(55, (e) => {
+      seen.push(e.path);
+      book.remove(e.path);
+      book.add({ ...e, path: `${e.path}-again` });
+    });
+    expect(seen).toHaveLength(50);
+    expect(book.size).toBe(100);
+    expect(crossedBy(book, 55)).toHaveLength(50);
+  });
+
+  it('does not keep an entry with neither level, and visits an inconsistent one once, as a stop-loss', () => {
+    const book = new PositionBook();
+    book.add({ path: 'a', side: 'long', size: 1, stopLoss: null, takeProfit: null });
+    expect(book.size).toBe(0);
+    book.add({ path: 'b', side: 'long', size: 1, stopLoss: 100, takeProfit: 90 });
+    expect(crossedBy(book, 95)).toEqual(['b|stop_loss|100']);
+  });
+
+  it('walks nothing but the tail when no level is crossed', () => {
+    const book = PositionBook.from(
+      Array.from({ length: 200_000 }, (_, i) => ({
+        path: `p${i}`,
+        side: 'long' as const,
+        size: 1,
+        stopLoss: 1_000 + (i % 5_000),
+        takeProfit: 20_000 + i,
+      })),
+    );
+    const started = process.hrtime.bigint();
+    let hits = 0;
+    for (let i = 0; i < 100_000; i++) book.forEachCrossed(10_000 + (i % 100), () => hits++);
+    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    expect(hits).toBe(0);
+    expect(elapsedMs).toBeLessThan(1_000);
+    for (let i = 0; i < 100_000; i++) book.remove(`p${i * 2}`);
+    // SL = 1000 + i % 5000 >= 5999 only for i % 5000 === 4999, all odd, so none was removed.
+    expect(crossedBy(book, 5_999)).toHaveLength(40);
+    expect(book.size).toBe(100_000);
+  });
+});

@@ -1,0 +1,160 @@
+import type { CloseReason } from '../../domain/position';
+import type { PositionEntry, PositionLadders } from './book.types';
+import { LevelLadder } from './level-ladder';
+import { SlotTable, resized } from './slot-table';
+
+const LONG = 0;
+const SHORT = 1;
+/** Collected hits are encoded as slot * 2 + reason so the walk allocates nothing. */
+const STOP_LOSS = 0;
+const TAKE_PROFIT = 1;
+
+/**
+ * One symbol's open positions in two ladders: `fallsTo` holds levels that fire when price <= level (long
+ * stop-loss, short take-profit), `risesTo` those that fire when price >= level (long take-profit, short
+ * stop-loss). Entries are stored as typed-array columns, and a PositionEntry object is only built for
+ * entries a tick crosses or a caller asks for, which keeps a cached position at a few dozen bytes.
+ */
+export class PositionBook extends SlotTable implements PositionLadders {
+  private readonly fallsTo: LevelLadder;
+  private readonly risesTo: LevelLadder;
+  private sides: Uint8Array;
+  private sizes: Float64Array;
+  /** NaN means "not set". */
+  private stopLosses: Float64Array;
+  private takeProfits: Float64Array;
+  private readonly scratch = { buffer: new Int32Array(16) };
+
+  constructor(capacity = 4) {
+    super(capacity);
+    this.fallsTo = new LevelLadder(capacity);
+    this.risesTo = new LevelLadder(capacity);
+    this.sides = new Uint8Array(capacity);
+    this.sizes = new Float64Array(capacity);
+    this.stopLosses = new Float64Array(capacity);
+    this.takeProfits = new Float64Array(capacity);
+  }
+
+  /** Builds a book from many entries at once: one sort per ladder instead of one shift per insert. */
+  static from(entries: Iterable<PositionEntry>, capacity = 4): PositionBook {
+    const book = new PositionBook(capacity);
+    book.fallsTo.beginBulk();
+    book.risesTo.beginBulk();
+    for (const entry of entries) book.add(entry);
+    book.fallsTo.endBulk();
+    book.risesTo.endBulk();
+    return book;
+  }
+
+  add(entry: PositionEntry): void {
+    const existing = this.slotOf(entry.path);
+    if (existing !== undefined) this.removeSlot(entry.path, existing);
+    if (entry.stopLoss === null && entry.takeProfit === null) return;
+    const slot = this.allocate(entry.path);
+    const side = entry.side === 'long' ? LONG : SHORT;
+    this.sides[slot] = side;
+    this.sizes[slot] = entry.size;
+    this.stopLosses[slot] = entry.stopLoss ?? Number.NaN;
+    this.takeProfits[slot] = entry.takeProfit ?? Number.NaN;
+    if (entry.stopLoss !== null)
+      this.ladderFor(side, STOP_LOSS).insert(keyFor(side, STOP_LOSS, entry.stopLoss), slot);
+    if (entry.takeProfit !== null)
+      this.ladderFor(side, TAKE_PROFIT).insert(keyFor(side, TAKE_PROFIT, entry.takeProfit), slot);
+  }
+
+  remove(path: string): PositionEntry | undefined {
+    const slot = this.slotOf(path);
+    if (slot === undefined) return undefined;
+    const entry = this.entryAt(slot);
+    this.removeSlot(path, slot);
+    return entry;
+  }
+
+  get(path: string): PositionEntry | undefined {
+    const slot = this.slotOf(path);
+    return slot === undefined ? undefined : this.entryAt(slot);
+  }
+
+  forEachCrossed(
+    price: number,
+    visit: (entry: PositionEntry, reason: CloseReason, level: number) => void,
+  ): void {
+    let count = this.collect(this.fallsTo, price, price, 0);
+    count = this.collect(this.risesTo, -price, price, count);
+    if (count === 0) return;
+    // Entries are built before any visit, so a visitor may check entries out (or add some) safely.
+    const hits: [PositionEntry, CloseReason, number][] = [];
+    for (let i = 0; i < count; i++) {
+      const code = this.scratch.buffer[i];
+      const slot = code >> 1;
+      const reason = code & 1;
+      const level = reason === STOP_LOSS ? this.stopLosses[slot] : this.takeProfits[slot];
+      hits.push([this.entryAt(slot), reason === STOP_LOSS ? 'stop_loss' : 'take_profit', level]);
+    }
+    for (const [entry, reason, level] of hits) visit(entry, reason, level);
+  }
+
+  *entries(): IterableIterator<PositionEntry> {
+    for (const slot of [...this.slots()]) yield this.entryAt(slot);
+  }
+
+  protected resizeColumns(capacity: number): void {
+    this.sides = resized(this.sides, capacity);
+    this.sizes = resized(this.sizes, capacity);
+    this.stopLosses = resized(this.stopLosses, capacity);
+    this.takeProfits = resized(this.takeProfits, capacity);
+  }
+
+  /** Collects crossed slots with their reason; a take-profit whose stop-loss is crossed too is left to the stop-loss. */
+  private collect(ladder: LevelLadder, threshold: number, price: number, offset: number): number {
+    const end = ladder.collectCrossed(threshold, this.scratch, offset);
+    const buffer = this.scratch.buffer;
+    const isFallsTo = ladder === this.fallsTo;
+    let write = offset;
+    for (let i = offset; i < end; i++) {
+      const slot = buffer[i];
+      const side = this.sides[slot];
+      const reason = (side === LONG) === isFallsTo ? STOP_LOSS : TAKE_PROFIT;
+      if (reason === TAKE_PROFIT && this.stopLossCrossed(slot, side, price)) continue;
+      buffer[write++] = slot * 2 + reason;
+    }
+    return write;
+  }
+
+  private stopLossCrossed(slot: number, side: number, price: number): boolean {
+    const stopLoss = this.stopLosses[slot];
+    return side === LONG ? price <= stopLoss : price >= stopLoss;
+  }
+
+  private removeSlot(path: string, slot: number): void {
+    const side = this.sides[slot];
+    const stopLoss = this.stopLosses[slot];
+    const takeProfit = this.takeProfits[slot];
+    if (!Number.isNaN(stopLoss))
+      this.ladderFor(side, STOP_LOSS).remove(keyFor(side, STOP_LOSS, stopLoss), slot);
+    if (!Number.isNaN(takeProfit))
+      this.ladderFor(side, TAKE_PROFIT).remove(keyFor(side, TAKE_PROFIT, takeProfit), slot);
+    this.release(path, slot);
+  }
+
+  private ladderFor(side: number, reason: number): LevelLadder {
+    return (side === LONG) === (reason === STOP_LOSS) ? this.fallsTo : this.risesTo;
+  }
+
+  private entryAt(slot: number): PositionEntry {
+    const stopLoss = this.stopLosses[slot];
+    const takeProfit = this.takeProfits[slot];
+    return {
+      path: this.paths[slot] as string,
+      side: this.sides[slot] === LONG ? 'long' : 'short',
+      size: this.sizes[slot],
+      stopLoss: Number.isNaN(stopLoss) ? null : stopLoss,
+      takeProfit: Number.isNaN(takeProfit) ? null : takeProfit,
+    };
+  }
+}
+
+/** Long stop-loss and short take-profit fire on the way down (key = level), the others on the way up (key = -level). */
+function keyFor(side: number, reason: number, level: number): number {
+  return (side === LONG) === (reason === STOP_LOSS) ? level : -level;
+}
