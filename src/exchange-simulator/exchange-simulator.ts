@@ -56,6 +56,7 @@ export class ExchangeSimulator {
       maxTopicsPerConnection: 300,
       maxSymbolsPerSubscribe: 100,
       maxClientMessagesPer10s: 100,
+      clientMessageWindowMs: 10_000,
       ...options.limits,
     };
     this.pusher = new TickPusher(this.book, this.subscribers);

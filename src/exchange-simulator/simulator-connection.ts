@@ -164,7 +164,7 @@ export class SimConnection {
     if (limits.maxClientMessagesPer10s <= 0) return false;
     const now = Date.now();
     this.stamps.push(now);
-    while (this.stamps.length > 0 && this.stamps[0] <= now - 10_000) this.stamps.shift();
+    while (this.stamps.length > 0 && this.stamps[0] <= now - limits.clientMessageWindowMs) this.stamps.shift();
     if (this.stamps.length <= limits.maxClientMessagesPer10s) return false;
     stats.rateLimitViolations++;
     this.send(frames.error(this.id, 509, 'exceed max permits per second'));

@@ -16,6 +16,8 @@ export interface SimulatorLimits {
   maxSymbolsPerSubscribe: number;
   /** Client messages per 10 s before 509 and a disconnect; 0 disables. Default 100. */
   maxClientMessagesPer10s: number;
+  /** The window of that limit; shorter only to keep rate tests quick. Default 10000. */
+  clientMessageWindowMs: number;
 }
 
 /** Live fault switches; tests flip them through the simulator's methods. */

@@ -65,20 +65,16 @@ export function subscriptionMessage(
 
 /**
  * How to retry a rejected subscribe. A batch that fails as a whole is split so one bad symbol cannot sink
- * the other 99; a single symbol that fails is given up on (until the next connection).
+ * the others; a single symbol that fails is given up on (until the next connection). Each symbol is sent
+ * at most about 2·log2(batch) times, so this cannot loop.
  */
-export function splitRejectedBatch(
-  symbols: readonly string[],
-  code: number,
-  text: string,
-): string[][] | 'give_up' {
+export function splitRejectedBatch(symbols: readonly string[], code: number): string[][] | 'give_up' {
   if (symbols.length <= 1) return 'give_up';
-  // "…300 per session": the connection is full, and smaller messages will not change that.
-  if (code === 509 && text.includes('session')) return 'give_up';
-  // 509 "…per time" means the message itself was too large: halve it. 400/404: isolate the culprit.
+  // 509 (too many per message, or the connection is nearly full): halve, so as many as fit get in.
   if (code === 509) {
     const half = Math.ceil(symbols.length / 2);
     return [symbols.slice(0, half), symbols.slice(half)];
   }
+  // 400/404: the whole message fails for one bad topic; isolate the culprit.
   return symbols.map((symbol) => [symbol]);
 }

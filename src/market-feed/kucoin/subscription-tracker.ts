@@ -104,7 +104,7 @@ export class SubscriptionTracker {
   }
 
   /** Handles an error frame whose id may name one of our requests. */
-  reject(id: string | undefined, code: number, text: string): ErrorOutcome {
+  reject(id: string | undefined, code: number): ErrorOutcome {
     const request = id === undefined ? undefined : this.inFlight.get(id);
     if (request === undefined) return { kind: 'not_a_request' };
     this.inFlight.delete(id!);
@@ -113,7 +113,7 @@ export class SubscriptionTracker {
       for (const symbol of request.symbols) this.entries.delete(symbol);
       return { kind: 'retrying' };
     }
-    const plan = splitRejectedBatch(request.symbols, code, text);
+    const plan = splitRejectedBatch(request.symbols, code);
     if (plan !== 'give_up') {
       for (const batch of plan) this.queue.unshift({ action: 'subscribe', symbols: batch });
       return { kind: 'retrying' };

@@ -223,7 +223,7 @@ export class WebSocketManager {
   private onServerError(frame: ControlFrame): void {
     const code = Number(frame.code);
     const text = typeof frame.data === 'string' ? frame.data : '';
-    const outcome = this.subs.reject(frame.id, code, text);
+    const outcome = this.subs.reject(frame.id, code);
     if (outcome.kind === 'not_a_request') {
       this.fail(code === 401 ? 'token_expired' : 'server_error', `server error ${code}: ${text}`, this.epoch);
       return;

@@ -1,0 +1,81 @@
+import type { MarketType, Tick } from '../../src/domain/market';
+import { ExchangeSimulator, type ExchangeSimulatorOptions } from '../../src/exchange-simulator';
+import type { CatchUpResult } from '../../src/market-feed/kucoin/catch-up-queue';
+import type { RejectReason } from '../../src/market-feed/kucoin/frame-parser';
+import type { ReconnectCause, WebSocketManagerOptions } from '../../src/market-feed/kucoin/manager-options';
+import { WebSocketManager } from '../../src/market-feed/kucoin/websocket-manager';
+
+/** Polls until `predicate` holds; fails with `what` after `timeoutMs`. No fixed sleeps in the specs. */
+export async function waitFor(what: string, predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export async function startSimulator(options: ExchangeSimulatorOptions = {}): Promise<ExchangeSimulator> {
+  const sim = new ExchangeSimulator({ pingInterval: 200, pingTimeout: 300, ...options });
+  await sim.start();
+  return sim;
+}
+
+/** What a manager reported, for assertions. */
+export class Recorder {
+  readonly ticks: Tick[] = [];
+  readonly rejected: RejectReason[] = [];
+  readonly reconnects: ReconnectCause[] = [];
+  readonly catchUps: CatchUpResult[] = [];
+
+  readonly sink = {
+    onTick: (tick: Tick): void => void this.ticks.push(tick),
+    onRejected: (reason: RejectReason): void => void this.rejected.push(reason),
+    onReconnect: (cause: ReconnectCause): void => void this.reconnects.push(cause),
+    onCatchUp: (result: CatchUpResult): void => void this.catchUps.push(result),
+  };
+
+  ticksFor(symbol: string, source: Tick['source'] = 'stream'): Tick[] {
+    return this.ticks.filter((tick) => tick.symbol === symbol && tick.source === source);
+  }
+
+  /** Index to remember "ticks after this point". */
+  mark(): number {
+    return this.ticks.length;
+  }
+
+  since(mark: number, source?: Tick['source']): Tick[] {
+    return this.ticks.slice(mark).filter((tick) => source === undefined || tick.source === source);
+  }
+}
+
+/** Short timings so every fault recovers in well under a second or two. */
+export function fastManager(
+  sim: ExchangeSimulator,
+  recorder: Recorder,
+  overrides: Partial<WebSocketManagerOptions> = {},
+): WebSocketManager {
+  const market: MarketType = sim.market;
+  return new WebSocketManager({
+    id: `${market}-test`,
+    market,
+    apiUrl: sim.apiUrl,
+    symbolsPerMessage: 100,
+    staleFeedMs: 1_000,
+    dataStaleMs: 1_500,
+    backoff: { baseMs: 20, maxMs: 200 },
+    welcomeTimeoutMs: 2_000,
+    sink: recorder.sink,
+    ...overrides,
+  });
+}
+
+/** Connected, subscribed to exactly `symbols` on the simulator side too. */
+export function subscribedExactly(sim: ExchangeSimulator, manager: WebSocketManager, symbols: string[]): boolean {
+  const counts = sim.subscriptionCounts();
+  return (
+    manager.state === 'connected' &&
+    manager.status().subscribedTopics === symbols.length &&
+    counts.size === symbols.length &&
+    symbols.every((symbol) => counts.get(symbol) === 1)
+  );
+}
