@@ -1,0 +1,28 @@
+import type { Observable } from 'rxjs';
+import type { Hit, PositionLadders, TriggerLadders } from '../cache/book/book.types';
+import type { MarketType, Tick } from '../domain/market';
+
+/**
+ * What execution needs from the symbol cache; `SymbolCache` satisfies it. Behind a token so the execution
+ * path is unit-testable with a small in-memory cache.
+ */
+export interface ExecutionCache {
+  positionBook(marketType: MarketType, symbol: string): PositionLadders | undefined;
+  triggerBook(marketType: MarketType, symbol: string): TriggerLadders | undefined;
+  /** Moves the entry out of the live book into the in-flight set, so later ticks do not hand it over again. */
+  checkOut(hit: Hit): void;
+  /** The execution is done for good (executed, handled elsewhere, or permanently failed). */
+  settle(hit: Hit): void;
+  /** Retries gave up: back into the live book, so a later tick or the collector tries again. */
+  restore(hit: Hit): void;
+}
+export const EXECUTION_CACHE = Symbol('EXECUTION_CACHE');
+
+/** Anything with a tick stream: both feed gateways. */
+export interface TickSource {
+  readonly ticks$: Observable<Tick>;
+}
+export const TICK_SOURCES = Symbol('TICK_SOURCES');
+
+/** How often the queue gauges are refreshed: oldest-item age changes with time, not only with events. */
+export const QUEUE_GAUGE_INTERVAL_MS = 1_000;

@@ -1,0 +1,104 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { Subscription } from 'rxjs';
+import type { Hit } from '../cache/book/book.types';
+import { executionConfig } from '../config';
+import type { Tick } from '../domain/market';
+import { WorkerMetrics } from '../metrics/worker-metrics';
+import { StopLossTakeProfitEvaluator } from './evaluators/stop-loss-take-profit.evaluator';
+import { TradeTriggerEvaluator } from './evaluators/trade-trigger.evaluator';
+import { EXECUTION_CACHE, type ExecutionCache, TICK_SOURCES, type TickSource } from './execution.constants';
+import { ExecutionService } from './execution.service';
+
+/**
+ * The tick path. It makes zero database reads: the books in memory say which levels and triggers a price
+ * crosses, and the transaction re-reads only the documents that were hit. A tick that crosses nothing
+ * costs two map lookups and two ladder probes, with no allocation and no logging.
+ */
+@Injectable()
+export class PriceUpdateProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(PriceUpdateProcessor.name);
+  private subscriptions: Subscription[] = [];
+  /** Reused for every tick; hits are collected first because checking one out mutates the book being walked. */
+  private readonly hits: Hit[] = [];
+  private processing = false;
+  private tickErrors = 0;
+
+  constructor(
+    @Inject(EXECUTION_CACHE) private readonly cache: ExecutionCache,
+    @Inject(TICK_SOURCES) private readonly sources: readonly TickSource[],
+    private readonly stopLossTakeProfit: StopLossTakeProfitEvaluator,
+    private readonly tradeTriggers: TradeTriggerEvaluator,
+    private readonly execution: ExecutionService,
+    private readonly metrics: WorkerMetrics,
+    @Inject(executionConfig.KEY) private readonly config: ConfigType<typeof executionConfig>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscriptions = this.sources.map((source) =>
+      source.ticks$.subscribe({
+        next: (tick) => this.onTick(tick),
+        error: (error: unknown) => this.logger.error({ msg: 'tick stream failed', error: String(error) }),
+      }),
+    );
+  }
+
+  /** Stop taking ticks first, then let what was accepted finish within the grace period. */
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    this.subscriptions = [];
+    const drained = await this.execution.shutdown(this.config.shutdownGraceMs);
+    this.logger.log({ msg: 'execution stopped', drained, ...this.execution.stats().queue });
+  }
+
+  /** Hands every hit the tick crosses to the execution queue; returns how many. Never awaits. */
+  processPriceUpdate(tick: Tick): number {
+    const positions = this.cache.positionBook(tick.marketType, tick.symbol);
+    const triggers = this.cache.triggerBook(tick.marketType, tick.symbol);
+    if (positions === undefined && triggers === undefined) return 0;
+    // A re-entrant call (a tick emitted from inside a submit) must not clobber the shared buffer.
+    const hits = this.processing ? [] : this.hits;
+    const before = hits.length;
+    this.processing = true;
+    try {
+      if (positions !== undefined) this.stopLossTakeProfit.evaluate(positions, tick, hits);
+      if (triggers !== undefined) this.tradeTriggers.evaluate(triggers, tick, hits);
+      const count = hits.length - before;
+      if (count === 0) return 0;
+      for (let i = before; i < hits.length; i++) this.execution.submit(hits[i], tick);
+      this.metrics.tickToDecision.observe(
+        { market: tick.marketType },
+        (Date.now() - tick.receivedAt) / 1_000,
+      );
+      return count;
+    } finally {
+      hits.length = before;
+      if (hits === this.hits) this.processing = false;
+    }
+  }
+
+  stats(): { readonly tickErrors: number; readonly subscribed: number } {
+    return { tickErrors: this.tickErrors, subscribed: this.subscriptions.length };
+  }
+
+  /** The stream boundary: a bad tick is logged and counted, and the stream carries on. */
+  private onTick(tick: Tick): void {
+    try {
+      this.processPriceUpdate(tick);
+    } catch (error) {
+      this.tickErrors++;
+      this.logger.error({
+        msg: 'processing a tick failed',
+        market: tick.marketType,
+        symbol: tick.symbol,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+}

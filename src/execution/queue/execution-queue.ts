@@ -1,0 +1,218 @@
+import { type QueueSeams, realSeams, retryDelayMs } from './queue-seams';
+
+export type AttemptVerdict = 'done' | 'retry';
+
+export interface QueueOptions {
+  readonly concurrency: number;
+  readonly maxAttempts: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+}
+
+export interface QueueHandlers<T> {
+  /** One attempt. Should not reject; a rejection is reported through `crashed` and counts as a retry. */
+  attempt(item: T, attempt: number): Promise<AttemptVerdict>;
+  /** Every attempt asked for a retry, or the queue was abandoned while the item was pending. */
+  exhausted(item: T, attempts: number): void;
+  crashed(item: T, error: unknown): void;
+}
+
+export interface QueueStats {
+  readonly length: number;
+  readonly waiting: number;
+  readonly running: number;
+  readonly delayed: number;
+  readonly oldestAgeMs: number;
+  readonly accepting: boolean;
+}
+
+interface Job<T> {
+  readonly item: T;
+  readonly enqueuedAt: number;
+  attempts: number;
+  state: 'waiting' | 'running' | 'delayed';
+  timer: unknown;
+}
+
+/**
+ * A FIFO with bounded concurrency and delayed retries. `enqueue` is O(1) and never awaits, so the tick path
+ * can hand work over and return; attempts start on a deferred pump. A retrying item gives its slot back
+ * while it waits out its backoff. Pure TypeScript: time and timers come in through `seams`.
+ */
+export class ExecutionQueue<T> {
+  private waiting: (Job<T> | undefined)[] = [];
+  private head = 0;
+  /** Every accepted, unfinished job in insertion order: the first is the oldest. */
+  private readonly unfinished = new Set<Job<T>>();
+  private running = 0;
+  private delayed = 0;
+  private acceptsItems = true;
+  private closed = false;
+  private pumpScheduled = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly options: QueueOptions,
+    private readonly handlers: QueueHandlers<T>,
+    private readonly seams: QueueSeams = realSeams,
+  ) {}
+
+  /** False once the queue stopped accepting (shutdown): the caller keeps the item. */
+  enqueue(item: T): boolean {
+    if (!this.acceptsItems) return false;
+    const job: Job<T> = {
+      item,
+      enqueuedAt: this.seams.now(),
+      attempts: 0,
+      state: 'waiting',
+      timer: undefined,
+    };
+    this.unfinished.add(job);
+    this.waiting.push(job);
+    if (!this.pumpScheduled) {
+      this.pumpScheduled = true;
+      this.seams.defer(this.deferredPump);
+    }
+    return true;
+  }
+
+  get accepting(): boolean {
+    return this.acceptsItems;
+  }
+
+  get length(): number {
+    return this.unfinished.size;
+  }
+
+  stats(): QueueStats {
+    return {
+      length: this.unfinished.size,
+      waiting: this.waiting.length - this.head,
+      running: this.running,
+      delayed: this.delayed,
+      oldestAgeMs: this.oldestAgeMs(),
+      accepting: this.acceptsItems,
+    };
+  }
+
+  oldestAgeMs(): number {
+    for (const job of this.unfinished) return this.seams.now() - job.enqueuedAt;
+    return 0;
+  }
+
+  stopAccepting(): void {
+    this.acceptsItems = false;
+  }
+
+  /** Stops accepting and resolves true once every accepted item is finished, false after `timeoutMs`. */
+  drain(timeoutMs: number): Promise<boolean> {
+    this.stopAccepting();
+    if (this.unfinished.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = (): void => {
+        this.seams.clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = this.seams.setTimeout(() => {
+        this.idleWaiters = this.idleWaiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.idleWaiters.push(waiter);
+    });
+  }
+
+  /**
+   * After a drain timed out: cancels backoff timers and drops what has not started, handing each item to
+   * `exhausted`. Attempts already running finish, but none is retried. Returns how many were dropped.
+   */
+  abandon(): number {
+    this.acceptsItems = false;
+    this.closed = true;
+    let dropped = 0;
+    for (const job of [...this.unfinished]) {
+      if (job.state === 'running') continue;
+      if (job.state === 'delayed') {
+        this.seams.clearTimeout(job.timer);
+        job.timer = undefined;
+        this.delayed--;
+      }
+      dropped++;
+      this.complete(job);
+      this.handlers.exhausted(job.item, job.attempts);
+    }
+    this.waiting = [];
+    this.head = 0;
+    return dropped;
+  }
+
+  private readonly deferredPump = (): void => {
+    this.pumpScheduled = false;
+    this.pump();
+  };
+
+  private pump(): void {
+    while (!this.closed && this.running < this.options.concurrency && this.head < this.waiting.length) {
+      const job = this.waiting[this.head] as Job<T>;
+      this.waiting[this.head] = undefined;
+      this.head++;
+      this.start(job);
+    }
+    if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private start(job: Job<T>): void {
+    this.running++;
+    job.state = 'running';
+    job.attempts++;
+    let attempt: Promise<AttemptVerdict>;
+    try {
+      attempt = this.handlers.attempt(job.item, job.attempts);
+    } catch (error) {
+      attempt = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    attempt.then(
+      (verdict) => this.finish(job, verdict),
+      (error: unknown) => {
+        this.handlers.crashed(job.item, error);
+        this.finish(job, 'retry');
+      },
+    );
+  }
+
+  private finish(job: Job<T>, verdict: AttemptVerdict): void {
+    this.running--;
+    if (verdict === 'done') {
+      this.complete(job);
+    } else if (job.attempts >= this.options.maxAttempts || this.closed) {
+      this.complete(job);
+      this.handlers.exhausted(job.item, job.attempts);
+    } else {
+      this.delayed++;
+      job.state = 'delayed';
+      job.timer = this.seams.setTimeout(
+        () => this.retry(job),
+        retryDelayMs(this.options, job.attempts, this.seams),
+      );
+    }
+    this.pump();
+  }
+
+  private retry(job: Job<T>): void {
+    job.timer = undefined;
+    job.state = 'waiting';
+    this.delayed--;
+    this.waiting.push(job);
+    this.pump();
+  }
+
+  private complete(job: Job<T>): void {
+    this.unfinished.delete(job);
+    if (this.unfinished.size > 0 || this.idleWaiters.length === 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const waiter of waiters) waiter();
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * gRPC status codes as firebase-admin reports them (numeric `code` on the error). Retrying a transaction
+ * is always safe here: it re-reads the document and writes only if it is still open, so the only cost of
+ * a wrong "retryable" is a few wasted attempts, while a wrong "permanent" drops an execution.
+ */
+const GRPC_CODE_NAMES: Readonly<Record<number, string>> = {
+  1: 'CANCELLED',
+  2: 'UNKNOWN',
+  3: 'INVALID_ARGUMENT',
+  4: 'DEADLINE_EXCEEDED',
+  5: 'NOT_FOUND',
+  6: 'ALREADY_EXISTS',
+  7: 'PERMISSION_DENIED',
+  8: 'RESOURCE_EXHAUSTED',
+  9: 'FAILED_PRECONDITION',
+  10: 'ABORTED',
+  11: 'OUT_OF_RANGE',
+  12: 'UNIMPLEMENTED',
+  13: 'INTERNAL',
+  14: 'UNAVAILABLE',
+  15: 'DATA_LOSS',
+  16: 'UNAUTHENTICATED',
+};
+
+/** Transient by nature; CANCELLED and UNKNOWN are mostly dropped connections in practice. */
+const KNOWN_NAMES = new Set(Object.values(GRPC_CODE_NAMES));
+
+const RETRYABLE = new Set([
+  'ABORTED',
+  'UNAVAILABLE',
+  'DEADLINE_EXCEEDED',
+  'RESOURCE_EXHAUSTED',
+  'INTERNAL',
+  'CANCELLED',
+  'UNKNOWN',
+]);
+
+export interface ErrorClass {
+  readonly retryable: boolean;
+  /** The gRPC code name, or `UNCLASSIFIED` for an error without one: a small fixed set, safe in logs. */
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * Retryable: the codes above, and errors with no gRPC code at all (socket resets and timeouts surface as
+ * `ECONNRESET`-style or code-less errors). Permanent: every other gRPC code (INVALID_ARGUMENT, PERMISSION_DENIED, FAILED_PRECONDITION, ...),
+ * which a second attempt would meet again.
+ */
+export function classifyError(error: unknown): ErrorClass {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = codeName(error);
+  if (code === undefined) return { retryable: true, code: 'UNCLASSIFIED', message };
+  return { retryable: RETRYABLE.has(code), code, message };
+}
+
+function codeName(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  const name =
+    typeof code === 'number' ? GRPC_CODE_NAMES[code] : typeof code === 'string' ? normalizeName(code) : '';
+  return name !== undefined && KNOWN_NAMES.has(name) ? name : undefined;
+}
+
+/** firebase-admin's own errors use `firestore/aborted`-style or lower-case names; gRPC uses UPPER_SNAKE. */
+function normalizeName(code: string): string {
+  const bare = code.includes('/') ? code.slice(code.lastIndexOf('/') + 1) : code;
+  return bare.replace(/-/g, '_').toUpperCase();
+}
