@@ -70,12 +70,42 @@ export function fastManager(
 }
 
 /** Connected, subscribed to exactly `symbols` on the simulator side too. */
-export function subscribedExactly(sim: ExchangeSimulator, manager: WebSocketManager, symbols: string[]): boolean {
+export function subscribedExactly(
+  sim: ExchangeSimulator,
+  manager: WebSocketManager,
+  symbols: string[],
+): boolean {
   const counts = sim.subscriptionCounts();
   return (
     manager.state === 'connected' &&
     manager.status().subscribedTopics === symbols.length &&
     counts.size === symbols.length &&
     symbols.every((symbol) => counts.get(symbol) === 1)
+  );
+}
+
+/**
+ * The recovery contract every fault test asserts: connected, subscribed to exactly `symbols` (checked on
+ * the simulator's side too), and a fresh price for each symbol reaches the recorder, all within `boundMs`.
+ */
+export async function expectRecovery(
+  sim: ExchangeSimulator,
+  manager: WebSocketManager,
+  recorder: Recorder,
+  symbols: string[],
+  boundMs = 3_000,
+): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  await waitFor(
+    'connected and subscribed to exactly the desired topics',
+    () => subscribedExactly(sim, manager, symbols),
+    boundMs,
+  );
+  const mark = recorder.mark();
+  symbols.forEach((symbol, i) => sim.setPrice(symbol, 1_000 + i + Math.round(Math.random() * 100) / 100));
+  await waitFor(
+    'ticks flow again for every desired symbol',
+    () => symbols.every((symbol) => recorder.since(mark, 'stream').some((tick) => tick.symbol === symbol)),
+    Math.max(1, deadline - Date.now()),
   );
 }
