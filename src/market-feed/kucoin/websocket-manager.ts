@@ -230,7 +230,8 @@ export class WebSocketManager {
     }
     this.lastError = `subscribe rejected: ${code} ${text}`;
     if (outcome.kind === 'gave_up') {
-      for (const symbol of outcome.symbols) this.reportOnce(symbol, `refused by KuCoin (${code} ${text})`);
+      for (const symbol of outcome.symbols)
+        this.reportOnce(symbol, `refused by KuCoin (${code} ${text}); not retried on this connection`);
     }
     this.syncSubscriptions();
   }
@@ -280,7 +281,10 @@ export class WebSocketManager {
       if (entry.state !== 'subscribed') continue;
       if (entry.lastDataAt > 0) proven = true;
       else if (!entry.seenData && now - entry.ackedAt > this.o.staleFeedMs) {
-        this.reportOnce(symbol, `acknowledged but no data for ${this.o.staleFeedMs} ms (unknown symbol?)`);
+        this.reportOnce(
+          symbol,
+          `acknowledged but no data for ${this.o.staleFeedMs} ms (unknown symbol?); left subscribed`,
+        );
       }
     }
     // Only symbols that did stream on this connection count, so acked-but-unknown ones cannot cause a loop.
@@ -346,7 +350,7 @@ export class WebSocketManager {
   private reportOnce(symbol: string, what: string): void {
     if (this.reported.has(symbol)) return;
     this.reported.add(symbol);
-    this.o.logger?.warn(`${this.o.market} symbol ${symbol} ${what}; not retried on this connection`);
+    this.o.logger?.warn(`${this.o.market} symbol ${symbol} ${what}`);
   }
 
   private schedule(name: TimerName, ms: number, fn: () => void, repeat = false): void {

@@ -1,0 +1,88 @@
+import type { Tick } from '../../src/domain/market';
+import type { ExchangeSimulator } from '../../src/exchange-simulator';
+import { FuturesFeedGateway } from '../../src/market-feed/futures-feed.gateway';
+import { TokenBucket } from '../../src/market-feed/kucoin/rate-limiters';
+import { SpotFeedGateway } from '../../src/market-feed/spot-feed.gateway';
+import { WorkerMetrics } from '../../src/metrics/worker-metrics';
+import { startSimulator, waitFor } from './feed-harness';
+
+const manager = (sim: ExchangeSimulator, symbolsPerMessage: number) => ({
+  apiUrl: sim.apiUrl,
+  symbolsPerMessage,
+  staleFeedMs: 2_000,
+  backoff: { baseMs: 20, maxMs: 200 },
+  restBucket: new TokenBucket(100_000, 1_000),
+  catchUpConcurrency: 16,
+});
+
+describe('feed gateways against the simulator', () => {
+  let sim: ExchangeSimulator;
+
+  afterEach(async () => {
+    await sim.stop();
+  });
+
+  it('spreads 1,000 spot symbols over at least 4 connections of at most 300 topics, and every symbol ticks', async () => {
+    sim = await startSimulator({ pingInterval: 1_000, pingTimeout: 1_000 });
+    const wanted = Array.from({ length: 1_000 }, (_, i) => `C${i}-USDT`);
+    wanted.forEach((symbol, i) => sim.setRestPrice(symbol, 10 + i));
+    const metrics = new WorkerMetrics();
+    const gateway = new SpotFeedGateway({ maxTopicsPerConnection: 300, manager: manager(sim, 100), metrics });
+    const seen = new Set<string>();
+    const subscription = gateway.ticks$.subscribe((tick: Tick) => {
+      if (tick.source === 'stream') seen.add(tick.symbol);
+    });
+    gateway.updateDesired(wanted);
+    await waitFor(
+      'all 1,000 subscribed',
+      () => gateway.status().connections.reduce((n, c) => n + c.subscribedTopics, 0) === 1_000,
+      10_000,
+    );
+    const connections = gateway.status().connections;
+    expect(connections.length).toBeGreaterThanOrEqual(4);
+    expect(connections.every((c) => c.state === 'connected' && c.subscribedTopics <= 300)).toBe(true);
+    expect(sim.connectionInfo().every((c) => c.topics <= 300)).toBe(true);
+    expect(sim.subscriptionCounts().size).toBe(1_000);
+
+    sim.startTicking(20_000);
+    await waitFor('a stream tick for every symbol', () => seen.size === 1_000, 10_000);
+
+    // Shrinking the set unsubscribes only the difference and closes the emptied connections.
+    const before = sim.stats.connectionsAccepted;
+    gateway.updateDesired(wanted.slice(0, 250));
+    await waitFor('shrunk to one connection', () => sim.subscriptionCounts().size === 250, 5_000);
+    expect(gateway.status().connections).toHaveLength(1);
+    expect(sim.stats.connectionsAccepted).toBe(before);
+
+    subscription.unsubscribe();
+    await gateway.stop();
+    await waitFor('all sockets closed', () => sim.connectionInfo().length === 0);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/worker_ticks_received_total\{market="spot",source="stream"\} [1-9]/);
+    expect(text).toMatch(/worker_rest_catch_up_total\{market="spot",result="ok"\} [1-9]/);
+  });
+
+  it('futures: parses v1 ticker pushes (nanosecond ts) one symbol per subscribe', async () => {
+    sim = await startSimulator({ market: 'futures' });
+    const gateway = new FuturesFeedGateway({ maxTopicsPerConnection: 300, manager: manager(sim, 1) });
+    const ticks: Tick[] = [];
+    gateway.ticks$.subscribe((tick) => ticks.push(tick));
+    gateway.updateDesired(['XBTUSDTM', 'ETHUSDTM', 'not-a-contract']);
+    expect(gateway.desiredSymbols()).toEqual(new Set(['XBTUSDTM', 'ETHUSDTM']));
+    await waitFor('subscribed', () => gateway.status().connections[0]?.subscribedTopics === 2);
+    expect(sim.stats.subscribeMessages).toBe(2);
+    const before = Date.now();
+    sim.setPrice('XBTUSDTM', 88_987.5, { bestBid: 88_987.4, bestAsk: 88_987.6 });
+    await waitFor('tick', () => ticks.some((t) => t.source === 'stream'));
+    const tick = ticks.find((t) => t.source === 'stream')!;
+    expect(tick).toMatchObject({
+      marketType: 'futures',
+      symbol: 'XBTUSDTM',
+      price: 88_987.5,
+      bestBid: 88_987.4,
+    });
+    expect(tick.exchangeTime).toBeGreaterThanOrEqual(before - 5);
+    expect(tick.exchangeTime).toBeLessThanOrEqual(Date.now());
+    await gateway.stop();
+  });
+});
