@@ -1,0 +1,124 @@
+import { MarketType, symbolKey } from '../domain/market';
+
+/** What PositionBook and TriggerBook have in common, as the cache uses them. */
+export interface Book<E> {
+  readonly size: number;
+  add(entry: E): void;
+  remove(path: string): E | undefined;
+  get(path: string): E | undefined;
+  entries(): IterableIterator<E>;
+}
+
+/** An entry with the book it belongs in. */
+export interface Located<E> {
+  readonly marketType: MarketType;
+  readonly symbol: string;
+  readonly entry: E;
+}
+
+/**
+ * One kind of book (positions or triggers) for every symbol, plus a path -> symbol index, because a
+ * listener's `removed` change carries only the path. A book that becomes empty is dropped, so the set of
+ * keys is exactly the set of symbols with something to watch.
+ */
+export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
+  private readonly books = new Map<string, B>();
+  private readonly keyOfPath = new Map<string, string>();
+
+  constructor(private readonly createBook: (entries: E[]) => B) {}
+
+  /** Builds a whole set at once (one sort per ladder), for the collector's build-then-swap. */
+  static build<E extends { readonly path: string }, B extends Book<E>>(
+    items: Iterable<Located<E>>,
+    createBook: (entries: E[]) => B,
+  ): BookSet<E, B> {
+    const set = new BookSet<E, B>(createBook);
+    const grouped = new Map<string, E[]>();
+    for (const item of items) {
+      const key = symbolKey(item.marketType, item.symbol);
+      const group = grouped.get(key);
+      if (group) group.push(item.entry);
+      else grouped.set(key, [item.entry]);
+    }
+    for (const [key, entries] of grouped) {
+      const book = createBook(entries);
+      if (book.size === 0) continue;
+      set.books.set(key, book);
+      for (const entry of book.entries()) set.keyOfPath.set(entry.path, key);
+    }
+    return set;
+  }
+
+  get size(): number {
+    return this.keyOfPath.size;
+  }
+
+  book(marketType: MarketType, symbol: string): B | undefined {
+    return this.books.get(symbolKey(marketType, symbol));
+  }
+
+  get(path: string): Located<E> | undefined {
+    const key = this.keyOfPath.get(path);
+    const entry = key === undefined ? undefined : this.books.get(key)?.get(path);
+    return key === undefined || entry === undefined ? undefined : { ...splitKey(key), entry };
+  }
+
+  /** Adds or replaces the entry, moving it if its symbol changed. An entry the book does not keep is removed. */
+  upsert(item: Located<E>): void {
+    const key = symbolKey(item.marketType, item.symbol);
+    const previous = this.keyOfPath.get(item.entry.path);
+    if (previous !== undefined && previous !== key) this.removeFrom(previous, item.entry.path);
+    let book = this.books.get(key);
+    if (!book) {
+      book = this.createBook([]);
+      this.books.set(key, book);
+    }
+    book.add(item.entry);
+    if (book.get(item.entry.path)) this.keyOfPath.set(item.entry.path, key);
+    else {
+      this.keyOfPath.delete(item.entry.path);
+      if (book.size === 0) this.books.delete(key);
+    }
+  }
+
+  remove(path: string): Located<E> | undefined {
+    const key = this.keyOfPath.get(path);
+    if (key === undefined) return undefined;
+    const entry = this.removeFrom(key, path);
+    return entry === undefined ? undefined : { ...splitKey(key), entry };
+  }
+
+  symbols(marketType: MarketType): string[] {
+    const prefix = symbolKey(marketType, '');
+    const symbols: string[] = [];
+    for (const key of this.books.keys()) if (key.startsWith(prefix)) symbols.push(key.slice(prefix.length));
+    return symbols;
+  }
+
+  count(marketType: MarketType): number {
+    const prefix = symbolKey(marketType, '');
+    let count = 0;
+    for (const [key, book] of this.books) if (key.startsWith(prefix)) count += book.size;
+    return count;
+  }
+
+  *located(): IterableIterator<Located<E>> {
+    for (const [key, book] of this.books) {
+      const { marketType, symbol } = splitKey(key);
+      for (const entry of book.entries()) yield { marketType, symbol, entry };
+    }
+  }
+
+  private removeFrom(key: string, path: string): E | undefined {
+    this.keyOfPath.delete(path);
+    const book = this.books.get(key);
+    const entry = book?.remove(path);
+    if (book && book.size === 0) this.books.delete(key);
+    return entry;
+  }
+}
+
+function splitKey(key: string): { marketType: MarketType; symbol: string } {
+  const colon = key.indexOf(':');
+  return { marketType: key.slice(0, colon) as MarketType, symbol: key.slice(colon + 1) };
+}

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import type { CacheMode } from '../config/collector.config';
+import { CacheCore } from './cache-core';
+
+export type ListenedCollection = 'openPositions' | 'tradeTriggers';
+
+/** Collector and listener state, for health checks and the status page. Times are Date.now() milliseconds. */
+export interface CacheHealth {
+  readonly cacheMode: CacheMode;
+  readonly collections: number;
+  readonly lastSuccessAt?: number;
+  readonly lastDurationMs?: number;
+  readonly lastDocumentsRead?: number;
+  readonly lastFailureAt?: number;
+  readonly lastError?: string;
+  readonly consecutiveFailures: number;
+  readonly skippedRuns: number;
+  /** True when every listener is live; always false in poll mode, where there are none. */
+  readonly listenersLive: boolean;
+  readonly listeners: Readonly<Record<ListenedCollection, boolean>>;
+}
+
+export interface CacheStats extends CacheHealth {
+  readonly positions: number;
+  readonly triggers: number;
+  /** Symbols with anything to watch, per market. */
+  readonly symbols: { readonly spot: number; readonly futures: number };
+  /** Entries checked out for execution and not yet settled or restored. */
+  readonly inFlight: number;
+}
+
+export type CollectionResult =
+  | { readonly ok: true; readonly durationMs: number; readonly documentsRead: number }
+  | { readonly ok: false; readonly durationMs: number; readonly error: string };
+
+/**
+ * The in-memory books every tick is evaluated against, keyed by symbolKey(marketType, symbol). The tick
+ * path reads only these maps: no Firestore read happens between a price and a decision. The collector
+ * and the listeners keep them current; the execution engine checks entries out, settles or restores them.
+ */
+@Injectable()
+export class SymbolCache extends CacheCore {
+  private health: Omit<CacheHealth, 'listenersLive'> = {
+    cacheMode: 'listen',
+    collections: 0,
+    consecutiveFailures: 0,
+    skippedRuns: 0,
+    listeners: { openPositions: false, tradeTriggers: false },
+  };
+
+  stats(): CacheStats {
+    const { listeners } = this.health;
+    return {
+      ...this.health,
+      listenersLive: this.health.cacheMode === 'listen' && listeners.openPositions && listeners.tradeTriggers,
+      positions: this.positions.size,
+      triggers: this.triggers.size,
+      symbols: { spot: this.watchedSymbols('spot').length, futures: this.watchedSymbols('futures').length },
+      inFlight: this.inFlightCount(),
+    };
+  }
+
+  setCacheMode(cacheMode: CacheMode): void {
+    this.health = { ...this.health, cacheMode };
+  }
+
+  recordCollection(result: CollectionResult): void {
+    const now = Date.now();
+    this.health = result.ok
+      ? {
+          ...this.health,
+          collections: this.health.collections + 1,
+          lastSuccessAt: now,
+          lastDurationMs: result.durationMs,
+          lastDocumentsRead: result.documentsRead,
+          consecutiveFailures: 0,
+        }
+      : {
+          ...this.health,
+          lastFailureAt: now,
+          lastError: result.error,
+          consecutiveFailures: this.health.consecutiveFailures + 1,
+        };
+  }
+
+  recordSkippedRun(): void {
+    this.health = { ...this.health, skippedRuns: this.health.skippedRuns + 1 };
+  }
+
+  setListenerLive(collection: ListenedCollection, live: boolean): void {
+    this.health = { ...this.health, listeners: { ...this.health.listeners, [collection]: live } };
+  }
+
+  /** Entry counts per market, for the cached_* gauges. */
+  countsByMarket(marketType: 'spot' | 'futures'): { positions: number; triggers: number; symbols: number } {
+    return {
+      positions: this.positions.count(marketType),
+      triggers: this.triggers.count(marketType),
+      symbols: this.watchedSymbols(marketType).length,
+    };
+  }
+}
