@@ -96,7 +96,11 @@ export class ExecutionService implements OnModuleInit, OnApplicationShutdown {
     this.outcomes[outcome.kind]++;
     this.reporter.outcome(request, outcome, attempt);
     if (outcome.kind === 'failed_retryable') return 'retry';
-    this.cache.settle(request.hit);
+    // Still open, with levels the user changed since the cache saw them: the cache's latest version of the
+    // entry goes back into the book and keeps protecting the position.
+    if (outcome.kind === 'already_handled' && outcome.reason === 'not_crossed')
+      this.cache.restore(request.hit);
+    else this.cache.settle(request.hit);
     return 'done';
   }
 

@@ -1,0 +1,135 @@
+import type { Hit, PositionEntry } from '../../cache/book/book.types';
+import { PositionBook } from '../../cache/book/position-book';
+import type { Tick } from '../../domain/market';
+import { StopLossTakeProfitEvaluator } from './stop-loss-take-profit.evaluator';
+
+function tick(price: number, overrides: Partial<Tick> = {}): Tick {
+  return {
+    marketType: 'spot',
+    symbol: 'BTC-USDT',
+    price,
+    exchangeTime: 1_700_000_000_123,
+    receivedAt: 1_700_000_000_130,
+    source: 'stream',
+    ...overrides,
+  };
+}
+
+function position(overrides: Partial<PositionEntry> = {}): PositionEntry {
+  return {
+    path: 'users/u1/openPositions/p1',
+    side: 'long',
+    size: 1,
+    stopLoss: 90,
+    takeProfit: 110,
+    ...overrides,
+  };
+}
+
+const evaluator = new StopLossTakeProfitEvaluator();
+
+function evaluate(
+  entries: PositionEntry[],
+  price: number,
+): { path: string; reason: string; level: number }[] {
+  return evaluator
+    .hits(PositionBook.from(entries), tick(price))
+    .map((hit) => ({ path: hit.entry.path, reason: hit.reason, level: hit.level }));
+}
+
+describe('StopLossTakeProfitEvaluator', () => {
+  // side, price, expected reason (null: no hit). Levels: long SL 90 / TP 110; short SL 110 / TP 90.
+  it.each([
+    ['long', 89, 'stop_loss', 90, 'below the stop'],
+    ['long', 90, 'stop_loss', 90, 'exactly at the stop'],
+    ['long', 90.0001, null, 0, 'just above the stop'],
+    ['long', 50, 'stop_loss', 90, 'gapped far through the stop'],
+    ['long', 110, 'take_profit', 110, 'exactly at the target'],
+    ['long', 111, 'take_profit', 110, 'above the target'],
+    ['long', 109.9999, null, 0, 'just below the target'],
+    ['long', 500, 'take_profit', 110, 'gapped far through the target'],
+    ['long', 100, null, 0, 'between the levels'],
+    ['short', 110, 'stop_loss', 110, 'exactly at the stop'],
+    ['short', 111, 'stop_loss', 110, 'above the stop'],
+    ['short', 109.9999, null, 0, 'just below the stop'],
+    ['short', 500, 'stop_loss', 110, 'gapped far through the stop'],
+    ['short', 90, 'take_profit', 90, 'exactly at the target'],
+    ['short', 89, 'take_profit', 90, 'below the target'],
+    ['short', 90.0001, null, 0, 'just above the target'],
+    ['short', 1, 'take_profit', 90, 'gapped far through the target'],
+    ['short', 100, null, 0, 'between the levels'],
+  ] as const)('%s at %p -> %p (%s)', (side, price, reason, level, _label) => {
+    const levels = side === 'long' ? { stopLoss: 90, takeProfit: 110 } : { stopLoss: 110, takeProfit: 90 };
+    const hits = evaluate([position({ side, ...levels })], price);
+    expect(hits).toEqual(reason === null ? [] : [{ path: 'users/u1/openPositions/p1', reason, level }]);
+  });
+
+  it.each([
+    ['long', 'stopLoss only', { stopLoss: 90, takeProfit: null }, 200, []],
+    ['long', 'takeProfit only', { stopLoss: null, takeProfit: 110 }, 1, []],
+    ['short', 'stopLoss only', { stopLoss: 110, takeProfit: null }, 1, []],
+    ['short', 'takeProfit only', { stopLoss: null, takeProfit: 90 }, 200, []],
+  ] as const)('%s with %s ignores the missing level', (side, _label, levels, price, expected) => {
+    expect(evaluate([position({ side, ...levels })], price)).toEqual(expected);
+  });
+
+  it('reports a position whose levels are both crossed once, as a stop-loss', () => {
+    // A long with the stop above the target (inconsistent, but possible in user data).
+    expect(evaluate([position({ stopLoss: 120, takeProfit: 100 })], 110)).toEqual([
+      { path: 'users/u1/openPositions/p1', reason: 'stop_loss', level: 120 },
+    ]);
+  });
+
+  it('returns every crossed position of a book and only those', () => {
+    const entries = [
+      position({ path: 'users/a/openPositions/l-stop', stopLoss: 95, takeProfit: 200 }),
+      position({ path: 'users/a/openPositions/l-safe', stopLoss: 80, takeProfit: 200 }),
+      position({ path: 'users/b/openPositions/s-tp', side: 'short', stopLoss: 200, takeProfit: 95 }),
+      position({ path: 'users/b/openPositions/s-safe', side: 'short', stopLoss: 200, takeProfit: 80 }),
+    ];
+    expect(evaluate(entries, 95).sort((x, y) => x.path.localeCompare(y.path))).toEqual([
+      { path: 'users/a/openPositions/l-stop', reason: 'stop_loss', level: 95 },
+      { path: 'users/b/openPositions/s-tp', reason: 'take_profit', level: 95 },
+    ]);
+  });
+
+  it('builds hits carrying the tick market and symbol, appended after what the buffer already holds', () => {
+    const out: Hit[] = [{ kind: 'trigger' } as Hit];
+    const count = evaluator.evaluate(
+      PositionBook.from([position()]),
+      tick(80, { marketType: 'futures', symbol: 'XBTUSDTM' }),
+      out,
+    );
+    expect(count).toBe(1);
+    expect(out[1]).toEqual({
+      kind: 'position',
+      marketType: 'futures',
+      symbol: 'XBTUSDTM',
+      entry: position(),
+      reason: 'stop_loss',
+      level: 90,
+    });
+  });
+
+  it.each([[0], [-1], [Number.NaN], [Number.POSITIVE_INFINITY]])('never acts on a price of %p', (price) => {
+    expect(
+      evaluate(
+        [position({ stopLoss: 90 }), position({ path: 'users/u/openPositions/s', side: 'short' })],
+        price,
+      ),
+    ).toEqual([]);
+  });
+
+  it('leaves the buffer untouched for an empty book or a tick that crosses nothing', () => {
+    const out: Hit[] = [];
+    expect(evaluator.evaluate(new PositionBook(), tick(1), out)).toBe(0);
+    expect(evaluator.evaluate(PositionBook.from([position()]), tick(100), out)).toBe(0);
+    expect(out).toEqual([]);
+  });
+
+  it('does not change the book: evaluating twice gives the same hits', () => {
+    const book = PositionBook.from([position()]);
+    expect(evaluator.hits(book, tick(85))).toEqual(evaluator.hits(book, tick(85)));
+    expect(book.size).toBe(1);
+  });
+});

@@ -1,0 +1,176 @@
+import { type AttemptVerdict, ExecutionQueue, type QueueOptions } from './execution-queue';
+import { ManualSeams } from './manual-seams';
+import { retryDelayMs } from './queue-seams';
+
+interface Pending {
+  readonly item: string;
+  readonly attempt: number;
+  resolve(verdict: AttemptVerdict): void;
+  reject(error: Error): void;
+}
+
+const OPTIONS: QueueOptions = { concurrency: 3, maxAttempts: 4, retryBaseMs: 100, retryMaxMs: 250 };
+
+/** Lets promise callbacks (the queue's `.then`) run. */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function setup(options: QueueOptions = OPTIONS) {
+  const seams = new ManualSeams();
+  const running: Pending[] = [];
+  const exhausted: [string, number][] = [];
+  const crashed: string[] = [];
+  let maxConcurrent = 0;
+  const queue = new ExecutionQueue<string>(
+    options,
+    {
+      attempt: (item, attempt) =>
+        new Promise<AttemptVerdict>((resolve, reject) => {
+          running.push({ item, attempt, resolve, reject });
+          maxConcurrent = Math.max(maxConcurrent, queue.stats().running);
+        }),
+      exhausted: (item, attempts) => exhausted.push([item, attempts]),
+      crashed: (item) => crashed.push(item),
+    },
+    seams,
+  );
+  /** Resolves the oldest running attempt. */
+  const finish = async (verdict: AttemptVerdict): Promise<Pending> => {
+    const next = running.shift() as Pending;
+    next.resolve(verdict);
+    await settle();
+    return next;
+  };
+  return { seams, queue, running, exhausted, crashed, finish, maxConcurrent: () => maxConcurrent };
+}
+
+describe('ExecutionQueue', () => {
+  it('enqueue returns at once; attempts start on the deferred pump', () => {
+    const { queue, seams, running } = setup();
+    expect(queue.enqueue('a')).toBe(true);
+    expect(running).toHaveLength(0);
+    seams.runDeferred();
+    expect(running.map((p) => p.item)).toEqual(['a']);
+  });
+
+  it('never runs more than `concurrency` attempts at once, and starts them in FIFO order', async () => {
+    const t = setup();
+    for (let i = 0; i < 10; i++) t.queue.enqueue(`h${i}`);
+    t.seams.runDeferred();
+    expect(t.running.map((p) => p.item)).toEqual(['h0', 'h1', 'h2']);
+    expect(t.queue.stats()).toMatchObject({ length: 10, waiting: 7, running: 3, delayed: 0 });
+    const started: string[] = [];
+    while (t.running.length > 0) started.push((await t.finish('done')).item);
+    expect(started).toEqual(Array.from({ length: 10 }, (_, i) => `h${i}`));
+    expect(t.maxConcurrent()).toBe(3);
+    expect(t.queue.stats()).toMatchObject({ length: 0, waiting: 0, running: 0 });
+  });
+
+  it('retries with exponential backoff, giving its slot back while it waits, then gives up', async () => {
+    const t = setup({ ...OPTIONS, concurrency: 1 });
+    t.queue.enqueue('flaky');
+    t.queue.enqueue('other');
+    t.seams.runDeferred();
+    await t.finish('retry');
+    expect(t.seams.pendingTimers).toEqual([100]);
+    expect(t.running.map((p) => p.item)).toEqual(['other']);
+    await t.finish('done');
+    const delays: number[] = [];
+    for (let attempt = 2; attempt <= 4; attempt++) {
+      const delay = t.seams.pendingTimers[0];
+      delays.push(delay);
+      t.seams.advance(delay);
+      expect(t.running).toEqual([expect.objectContaining({ item: 'flaky', attempt })]);
+      await t.finish('retry');
+    }
+    expect(delays).toEqual([100, 200, 250]);
+    expect(t.exhausted).toEqual([['flaky', 4]]);
+    expect(t.seams.pendingTimers).toEqual([]);
+    expect(t.queue.length).toBe(0);
+  });
+
+  it('counts a rejected attempt as a crash and retries it', async () => {
+    const t = setup();
+    t.queue.enqueue('boom');
+    t.seams.runDeferred();
+    (t.running.shift() as Pending).reject(new Error('bug'));
+    await settle();
+    expect(t.crashed).toEqual(['boom']);
+    t.seams.advance(100);
+    expect(t.running.map((p) => [p.item, p.attempt])).toEqual([['boom', 2]]);
+  });
+
+  it('reports the age of the oldest unfinished item, retries included', async () => {
+    const t = setup({ ...OPTIONS, concurrency: 1 });
+    t.queue.enqueue('first');
+    t.seams.advance(40);
+    t.queue.enqueue('second');
+    t.seams.runDeferred();
+    await t.finish('retry');
+    t.seams.advance(50);
+    expect(t.queue.oldestAgeMs()).toBe(90);
+    await t.finish('done');
+    expect(t.queue.oldestAgeMs()).toBe(90);
+  });
+
+  it('drain stops accepting and resolves true once accepted work (and its retries) finished', async () => {
+    const t = setup();
+    t.queue.enqueue('a');
+    t.seams.runDeferred();
+    const drained = t.queue.drain(1_000);
+    expect(t.queue.enqueue('late')).toBe(false);
+    await t.finish('retry');
+    t.seams.advance(100);
+    await t.finish('done');
+    await expect(drained).resolves.toBe(true);
+    expect(t.seams.pendingTimers).toEqual([]);
+  });
+
+  it('drain resolves true at once when idle and false when time runs out', async () => {
+    const t = setup();
+    await expect(t.queue.drain(10)).resolves.toBe(true);
+    const busy = setup();
+    busy.queue.enqueue('stuck');
+    busy.seams.runDeferred();
+    const drained = busy.queue.drain(500);
+    busy.seams.advance(500);
+    await expect(drained).resolves.toBe(false);
+  });
+
+  it('abandon hands back waiting and delayed items, and stops retrying running ones', async () => {
+    const t = setup({ ...OPTIONS, concurrency: 2 });
+    for (const item of ['retrying', 'running', 'waiting']) t.queue.enqueue(item);
+    t.seams.runDeferred();
+    await t.finish('retry');
+    // 'waiting' took the slot 'retrying' gave back; 'queued' has none.
+    t.queue.enqueue('queued');
+    expect(t.queue.abandon()).toBe(2);
+    expect(t.exhausted).toEqual([
+      ['retrying', 1],
+      ['queued', 0],
+    ]);
+    expect(t.seams.pendingTimers).toEqual([]);
+    await t.finish('retry');
+    await t.finish('done');
+    expect(t.exhausted).toEqual([
+      ['retrying', 1],
+      ['queued', 0],
+      ['running', 1],
+    ]);
+    expect(t.queue.length).toBe(0);
+    expect(t.seams.pendingTimers).toEqual([]);
+  });
+});
+
+describe('retryDelayMs', () => {
+  const options = { retryBaseMs: 100, retryMaxMs: 1_000 };
+
+  it.each([
+    [1, 0, 50],
+    [1, 0.999, 100],
+    [3, 0, 200],
+    [3, 0.999, 400],
+    [10, 0.999, 1_000],
+  ])('attempt %p with random %p waits %p ms', (attempts, random, expected) => {
+    expect(retryDelayMs(options, attempts, { random: () => random })).toBe(expected);
+  });
+});

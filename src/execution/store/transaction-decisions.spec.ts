@@ -1,0 +1,122 @@
+import type { PositionHit, TriggerHit } from '../../cache/book/book.types';
+import { type Tape, decideClose, decideFire } from './transaction-decisions';
+
+const positionHit: PositionHit = {
+  kind: 'position',
+  marketType: 'spot',
+  symbol: 'BTC-USDT',
+  entry: { path: 'users/u1/openPositions/p1', side: 'long', size: 1, stopLoss: 55_000, takeProfit: 70_000 },
+  reason: 'stop_loss',
+  level: 55_000,
+};
+
+const triggerHit: TriggerHit = {
+  kind: 'trigger',
+  marketType: 'futures',
+  symbol: 'XBTUSDTM',
+  entry: { path: 'users/u9/tradeTriggers/t1', condition: 'above', targetPrice: 65_000 },
+  level: 65_000,
+};
+
+const tape = (price: number): Tape => ({ price, tickTime: 1_700_000_000_500, instanceId: 'worker-a' });
+
+function positionDoc(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    symbol: 'BTC-USDT',
+    marketType: 'spot',
+    side: 'long',
+    size: 1,
+    entryPrice: 60_000,
+    stopLoss: 55_000,
+    takeProfit: 70_000,
+    status: 'open',
+    ...overrides,
+  };
+}
+
+function triggerDoc(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    symbol: 'XBTUSDTM',
+    marketType: 'futures',
+    condition: 'above',
+    targetPrice: 65_000,
+    side: 'long',
+    size: 2,
+    leverage: 5,
+    ...overrides,
+  };
+}
+
+describe('decideClose', () => {
+  it('closes an open position at the tick price, not the level (a gap fills worse)', () => {
+    expect(decideClose(positionHit, positionDoc(), tape(54_000))).toEqual({
+      kind: 'write',
+      fields: {
+        status: 'closing',
+        closeReason: 'stop_loss',
+        closeTriggerPrice: 55_000,
+        closePrice: 54_000,
+        closeTickTime: 1_700_000_000_500,
+        closedBy: 'worker-a',
+      },
+    });
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['not_open', positionDoc({ status: 'closing' })],
+    ['not_open', positionDoc({ status: 'closed' })],
+    ['not_open', positionDoc({ status: undefined })],
+    ['invalid_document', positionDoc({ size: 'lots' })],
+    ['not_crossed', positionDoc({ stopLoss: 50_000 })],
+    ['not_crossed', positionDoc({ stopLoss: null })],
+    ['not_crossed', positionDoc({ symbol: 'ETH-USDT' })],
+  ])('skips as %s', (reason, doc) => {
+    expect(decideClose(positionHit, doc, tape(54_000))).toEqual({ kind: 'skip', reason });
+  });
+
+  it('writes the level the document holds now when the user moved it and it is still crossed', () => {
+    const decision = decideClose(positionHit, positionDoc({ stopLoss: 54_500 }), tape(54_000));
+    expect(decision.kind === 'write' && decision.fields.closeTriggerPrice).toBe(54_500);
+  });
+
+  it('follows the document when it now crosses for the other reason', () => {
+    const decision = decideClose(
+      positionHit,
+      positionDoc({ side: 'short', stopLoss: 70_000, takeProfit: 55_000 }),
+      tape(54_000),
+    );
+    expect(decision.kind === 'write' && decision.fields).toMatchObject({
+      closeReason: 'take_profit',
+      closeTriggerPrice: 55_000,
+    });
+  });
+});
+
+describe('decideFire', () => {
+  it('copies the trigger and adds the execution fields', () => {
+    expect(decideFire(triggerHit, triggerDoc(), false, tape(65_010))).toEqual({
+      kind: 'write',
+      executed: {
+        ...triggerDoc(),
+        executedPrice: 65_010,
+        executedTickTime: 1_700_000_000_500,
+        executedBy: 'worker-a',
+      },
+      level: 65_000,
+      condition: 'above',
+    });
+  });
+
+  it.each([
+    ['already_executed', triggerDoc(), true],
+    ['already_executed', undefined, true],
+    ['missing', undefined, false],
+    ['invalid_document', triggerDoc({ targetPrice: -1 }), false],
+    ['not_crossed', triggerDoc({ targetPrice: 66_000 }), false],
+    ['not_crossed', triggerDoc({ condition: 'below' }), false],
+    ['not_crossed', triggerDoc({ marketType: 'spot', symbol: 'BTC-USDT' }), false],
+  ])('skips as %s', (reason, doc, executedExists) => {
+    expect(decideFire(triggerHit, doc, executedExists, tape(65_010))).toEqual({ kind: 'skip', reason });
+  });
+});
