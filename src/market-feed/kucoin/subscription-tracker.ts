@@ -115,7 +115,9 @@ export class SubscriptionTracker {
     }
     const plan = splitRejectedBatch(request.symbols, code);
     if (plan !== 'give_up') {
-      for (const batch of plan) this.queue.unshift({ action: 'subscribe', symbols: batch });
+      this.queue.unshift(
+        ...plan.map((batch): SubscriptionRequest => ({ action: 'subscribe', symbols: batch })),
+      );
       return { kind: 'retrying' };
     }
     const gaveUp: string[] = [];
