@@ -1,0 +1,217 @@
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { Test } from '@nestjs/testing';
+import { Timestamp } from 'firebase-admin/firestore';
+import type { PositionHit, TriggerHit } from '../../src/cache/book/book.types';
+import { ALL_CONFIGS } from '../../src/config';
+import type { ExecutionRequest } from '../../src/execution/execution.types';
+import { FirestoreTransactionService } from '../../src/execution/firestore-transaction.service';
+import { FirestoreModule } from '../../src/firestore/firestore.module';
+import { MetricsModule } from '../../src/metrics/metrics.module';
+import { makePosition, makeTrigger } from '../support/documents';
+import { TestFirestore, openTestFirestore } from '../support/firestore';
+
+const POSITION = 'users/alice/openPositions/p1';
+const TRIGGER = 'users/bob/tradeTriggers/t1';
+const EXECUTED = 'users/bob/executedTriggers/t1';
+
+function closeRequest(price: number, path = POSITION): ExecutionRequest {
+  const hit: PositionHit = {
+    kind: 'position',
+    marketType: 'spot',
+    symbol: 'BTC-USDT',
+    entry: { path, side: 'long', size: 0.5, stopLoss: 55_000, takeProfit: 70_000 },
+    reason: 'stop_loss',
+    level: 55_000,
+  };
+  return { hit, price, tickTime: 1_750_000_000_123 };
+}
+
+function fireRequest(price: number, path = TRIGGER): ExecutionRequest {
+  const hit: TriggerHit = {
+    kind: 'trigger',
+    marketType: 'futures',
+    symbol: 'XBTUSDTM',
+    entry: { path, condition: 'above', targetPrice: 65_000 },
+    level: 65_000,
+  };
+  return { hit, price, tickTime: 1_750_000_000_456 };
+}
+
+/** One worker's transaction service on its own Firestore client, as a replica would have. */
+async function startWorker(projectId: string, instanceId: string): Promise<INestApplicationContext> {
+  process.env.FIREBASE_PROJECT_ID = projectId;
+  process.env.INSTANCE_ID = instanceId;
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: ALL_CONFIGS }),
+      MetricsModule,
+      FirestoreModule,
+    ],
+    providers: [FirestoreTransactionService],
+  }).compile();
+  moduleRef.enableShutdownHooks();
+  return moduleRef.init();
+}
+
+describe('FirestoreTransactionService on the emulator', () => {
+  let store: TestFirestore;
+  let workerA: INestApplicationContext;
+  let workerB: INestApplicationContext;
+  let a: FirestoreTransactionService;
+  let b: FirestoreTransactionService;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    store = openTestFirestore();
+    workerA = await startWorker(store.projectId, 'worker-a');
+    workerB = await startWorker(store.projectId, 'worker-b');
+    a = workerA.get(FirestoreTransactionService);
+    b = workerB.get(FirestoreTransactionService);
+  });
+
+  afterEach(() => store.clear());
+
+  afterAll(async () => {
+    await workerA.close();
+    await workerB.close();
+    await store.close();
+    delete process.env.INSTANCE_ID;
+  });
+
+  describe('closing a position', () => {
+    it('writes closing with the tick price, the level, the tick time and who closed it; a second attempt does nothing', async () => {
+      await store.db.doc(POSITION).set(makePosition());
+
+      await expect(a.execute(closeRequest(54_321.5))).resolves.toEqual({
+        kind: 'executed',
+        reason: 'stop_loss',
+        level: 55_000,
+      });
+      const closed = (await store.db.doc(POSITION).get()).data()!;
+      expect(closed).toMatchObject({
+        ...makePosition(),
+        status: 'closing',
+        closeReason: 'stop_loss',
+        closeTriggerPrice: 55_000,
+        closePrice: 54_321.5,
+        closeTickTime: 1_750_000_000_123,
+        closedBy: 'worker-a',
+      });
+      expect(closed.closeRequestedAt).toBeInstanceOf(Timestamp);
+
+      await expect(a.execute(closeRequest(54_000))).resolves.toEqual({
+        kind: 'already_handled',
+        reason: 'not_open',
+      });
+      expect((await store.db.doc(POSITION).get()).data()).toEqual(closed);
+    });
+
+    it('leaves a position the user closed alone', async () => {
+      await store.db.doc(POSITION).set(makePosition({ status: 'closed' }));
+      await expect(a.execute(closeRequest(54_000))).resolves.toEqual({
+        kind: 'already_handled',
+        reason: 'not_open',
+      });
+      expect((await store.db.doc(POSITION).get()).data()).toEqual(makePosition({ status: 'closed' }));
+    });
+
+    it('does not recreate a deleted position', async () => {
+      await expect(a.execute(closeRequest(54_000))).resolves.toEqual({
+        kind: 'already_handled',
+        reason: 'missing',
+      });
+      expect((await store.db.doc(POSITION).get()).exists).toBe(false);
+    });
+
+    it('honours a stop the user moved since the cache saw it', async () => {
+      await store.db.doc(POSITION).set(makePosition({ stopLoss: 50_000 }));
+      await expect(a.execute(closeRequest(54_000))).resolves.toEqual({
+        kind: 'already_handled',
+        reason: 'not_crossed',
+      });
+      expect((await store.db.doc(POSITION).get()).data()?.status).toBe('open');
+    });
+
+    it('rejects a path outside users/{uid}/openPositions as a permanent failure', async () => {
+      await expect(a.execute(closeRequest(54_000, 'elsewhere/x/openPositions/p1'))).resolves.toMatchObject({
+        kind: 'failed_permanent',
+        code: 'INVALID_PATH',
+      });
+    });
+
+    it('two replicas racing for one position: exactly one executes', async () => {
+      for (let i = 0; i < 20; i++) await store.db.doc(`users/race/openPositions/p${i}`).set(makePosition());
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => [
+          a.execute(closeRequest(54_000, `users/race/openPositions/p${i}`)),
+          b.execute(closeRequest(54_000, `users/race/openPositions/p${i}`)),
+        ]).flat(),
+      );
+      expect(outcomes.filter((o) => o.kind === 'executed')).toHaveLength(20);
+      expect(outcomes.filter((o) => o.kind === 'already_handled')).toHaveLength(20);
+      const docs = await store.db.collection('users/race/openPositions').get();
+      expect(docs.docs.every((doc) => doc.get('status') === 'closing')).toBe(true);
+    });
+  });
+
+  describe('firing a trigger', () => {
+    it('moves it to executedTriggers under the same id with the execution fields, and deletes it', async () => {
+      await store.db.doc(TRIGGER).set(makeTrigger());
+
+      await expect(a.execute(fireRequest(65_432.1))).resolves.toEqual({
+        kind: 'executed',
+        reason: 'above',
+        level: 65_000,
+      });
+      expect((await store.db.doc(TRIGGER).get()).exists).toBe(false);
+      const executed = (await store.db.doc(EXECUTED).get()).data()!;
+      expect(executed).toMatchObject({
+        ...makeTrigger(),
+        executedPrice: 65_432.1,
+        executedTickTime: 1_750_000_000_456,
+        executedBy: 'worker-a',
+      });
+      expect(executed.executedAt).toBeInstanceOf(Timestamp);
+
+      await expect(b.execute(fireRequest(65_500))).resolves.toEqual({
+        kind: 'already_handled',
+        reason: 'already_executed',
+      });
+      expect((await store.db.doc(EXECUTED).get()).data()).toEqual(executed);
+    });
+
+    it('treats a deleted trigger as handled and writes nothing', async () => {
+      await expect(a.execute(fireRequest(66_000))).resolves.toEqual({
+        kind: 'already_handled',
+        reason: 'missing',
+      });
+      expect((await store.db.doc(EXECUTED).get()).exists).toBe(false);
+    });
+
+    it('treats an existing executed trigger of the same id as handled, leaving both documents alone', async () => {
+      await store.db.doc(TRIGGER).set(makeTrigger());
+      await store.db.doc(EXECUTED).set({ ...makeTrigger(), executedPrice: 1 });
+      await expect(a.execute(fireRequest(66_000))).resolves.toEqual({
+        kind: 'already_handled',
+        reason: 'already_executed',
+      });
+      expect((await store.db.doc(TRIGGER).get()).exists).toBe(true);
+      expect((await store.db.doc(EXECUTED).get()).get('executedPrice')).toBe(1);
+    });
+
+    it('two replicas racing for one trigger: exactly one executes', async () => {
+      for (let i = 0; i < 20; i++) await store.db.doc(`users/race/tradeTriggers/t${i}`).set(makeTrigger());
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => [
+          a.execute(fireRequest(65_100, `users/race/tradeTriggers/t${i}`)),
+          b.execute(fireRequest(65_100, `users/race/tradeTriggers/t${i}`)),
+        ]).flat(),
+      );
+      expect(outcomes.filter((o) => o.kind === 'executed')).toHaveLength(20);
+      expect(outcomes.filter((o) => o.kind === 'already_handled')).toHaveLength(20);
+      expect((await store.db.collection('users/race/tradeTriggers').get()).size).toBe(0);
+      expect((await store.db.collection('users/race/executedTriggers').get()).size).toBe(20);
+    });
+  });
+});
