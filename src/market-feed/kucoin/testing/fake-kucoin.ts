@@ -3,6 +3,9 @@ import type { FeedSocket, FetchLike, SocketFactory, SocketHandlers } from '../se
 /** A socket double: records what the manager sends and lets a test play the server. Test-only. */
 export class FakeSocket implements FeedSocket {
   readonly sent: Array<Record<string, unknown>> = [];
+  /** Date.now() of each sent frame, index-aligned with `sent`. */
+  readonly sentAt: number[] = [];
+  readonly createdAt = Date.now();
   closed = false;
 
   constructor(
@@ -12,6 +15,7 @@ export class FakeSocket implements FeedSocket {
 
   send(text: string): void {
     this.sent.push(JSON.parse(text) as Record<string, unknown>);
+    this.sentAt.push(Date.now());
   }
 
   close(): void {
@@ -51,6 +55,8 @@ export interface FakeKucoin {
   readonly factory: SocketFactory;
   readonly fetch: FetchLike;
   readonly fetchedUrls: string[];
+  /** Date.now() of each fetch call, index-aligned with `fetchedUrls`. */
+  readonly fetchedAt: number[];
   /** Make the next `count` token calls fail with `status` (0 = network error). */
   failTokens(count: number, status: number): void;
   /** REST ticker answer: a price, or undefined for `data: null`, or a number status for an HTTP error. */
@@ -74,6 +80,7 @@ export function fakeKucoin(pingInterval = 18_000, pingTimeout = 10_000): FakeKuc
   const fake: FakeKucoin = {
     sockets: [],
     fetchedUrls: [],
+    fetchedAt: [],
     factory: (url, handlers) => {
       const socket = new FakeSocket(url, handlers);
       fake.sockets.push(socket);
@@ -81,6 +88,7 @@ export function fakeKucoin(pingInterval = 18_000, pingTimeout = 10_000): FakeKuc
     },
     fetch: (url) => {
       fake.fetchedUrls.push(url);
+      fake.fetchedAt.push(Date.now());
       if (url.endsWith('/api/v1/bullet-public')) {
         if (failures > 0) {
           failures--;
