@@ -1,0 +1,139 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { collectorConfig } from '../config/collector.config';
+import { OPEN_POSITIONS, TRADE_TRIGGERS } from '../domain/document-paths';
+import type { ParseResult } from '../domain/parse-result';
+import type { OpenPosition } from '../domain/position';
+import type { TradeTrigger } from '../domain/trade-trigger';
+import type { ChangeBatch, Unsubscribe, WatchHandlers } from '../firestore/document-change';
+import { PositionRepository } from '../firestore/position.repository';
+import { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
+import { WorkerMetrics } from '../metrics/worker-metrics';
+import { listenerRetryDelay } from './cache.constants';
+import { RejectReporter } from './reject-reporter';
+import { ListenedCollection, SymbolCache } from './symbol-cache';
+import { SymbolCollectorService } from './symbol-collector.service';
+import { positionItem, triggerItem } from './cache-entries';
+
+interface Listener<T> {
+  readonly collection: ListenedCollection;
+  readonly subscribe: (handlers: WatchHandlers<T>) => Unsubscribe;
+  /** Applies one parsed change to the cache; no result means the document left the query. */
+  readonly apply: (path: string, result?: ParseResult<T>) => void;
+  unsubscribe?: Unsubscribe;
+  retryTimer?: NodeJS.Timeout;
+  attempt: number;
+  /** Set once a subscription failed: its first snapshot afterwards cannot report what was removed meanwhile. */
+  recovering: boolean;
+}
+
+/**
+ * In listen mode, applies Firestore changes to the books as they happen, so a new position is protected
+ * within a second and a closed one stops being evaluated at once. A failed listener re-subscribes with
+ * backoff; the cron collector keeps reconciling behind it.
+ */
+@Injectable()
+export class CacheListenerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(CacheListenerService.name);
+  private readonly listeners: Listener<unknown>[] = [];
+  private stopped = false;
+
+  constructor(
+    @Inject(collectorConfig.KEY) private readonly config: ConfigType<typeof collectorConfig>,
+    private readonly positions: PositionRepository,
+    private readonly triggers: TradeTriggerRepository,
+    private readonly cache: SymbolCache,
+    private readonly rejects: RejectReporter,
+    private readonly collector: SymbolCollectorService,
+    private readonly metrics: WorkerMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.cacheMode !== 'listen') return;
+    this.listeners.push(
+      this.listener<OpenPosition>(
+        OPEN_POSITIONS,
+        (h) => this.positions.watchOpen(h),
+        (path, result) => this.cache.applyPosition(path, result?.ok ? positionItem(result.value) : undefined),
+      ),
+      this.listener<TradeTrigger>(
+        TRADE_TRIGGERS,
+        (h) => this.triggers.watchAll(h),
+        (path, result) => this.cache.applyTrigger(path, result?.ok ? triggerItem(result.value) : undefined),
+      ),
+    );
+    for (const listener of this.listeners) this.subscribe(listener);
+  }
+
+  beforeApplicationShutdown(): void {
+    this.stopped = true;
+    for (const listener of this.listeners) {
+      clearTimeout(listener.retryTimer);
+      listener.unsubscribe?.();
+      listener.unsubscribe = undefined;
+      this.setLive(listener, false);
+    }
+  }
+
+  private listener<T>(
+    collection: ListenedCollection,
+    subscribe: (handlers: WatchHandlers<T>) => Unsubscribe,
+    apply: (path: string, result?: ParseResult<T>) => void,
+  ): Listener<unknown> {
+    return { collection, subscribe, apply, attempt: 0, recovering: false } as Listener<unknown>;
+  }
+
+  private subscribe(listener: Listener<unknown>): void {
+    if (this.stopped) return;
+    listener.unsubscribe = listener.subscribe({
+      onChanges: (batch) => this.onChanges(listener, batch),
+      onError: (error) => this.onError(listener, error),
+    });
+  }
+
+  private onChanges(listener: Listener<unknown>, batch: ChangeBatch<unknown>): void {
+    if (this.stopped) return;
+    this.metrics.documentsRead.inc({ source: 'listener' }, batch.documentsRead);
+    for (const change of batch.changes) {
+      if (change.type === 'removed') listener.apply(change.path);
+      else {
+        if (!change.result.ok)
+          this.rejects.report([
+            { path: change.path, collection: listener.collection, rejection: change.result.rejection },
+          ]);
+        listener.apply(change.path, change.result);
+      }
+    }
+    listener.attempt = 0;
+    this.setLive(listener, true);
+    if (listener.recovering) {
+      listener.recovering = false;
+      // Removals during the outage are not in the new first snapshot: reconcile now rather than at the next tick.
+      this.collector.collectInBackground();
+    }
+  }
+
+  private onError(listener: Listener<unknown>, error: Error): void {
+    listener.unsubscribe?.();
+    listener.unsubscribe = undefined;
+    this.setLive(listener, false);
+    if (this.stopped) return;
+    const delay = listenerRetryDelay(listener.attempt++);
+    listener.recovering = true;
+    this.logger.error(
+      `${listener.collection} listener failed, re-subscribing in ${delay} ms: ${error.message}`,
+    );
+    listener.retryTimer = setTimeout(() => this.subscribe(listener), delay);
+  }
+
+  private setLive(listener: Listener<unknown>, live: boolean): void {
+    this.cache.setListenerLive(listener.collection, live);
+    this.metrics.listenerUp.set({ collection: listener.collection }, live ? 1 : 0);
+  }
+}

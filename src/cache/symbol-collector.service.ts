@@ -1,0 +1,146 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { collectorConfig } from '../config/collector.config';
+import { OPEN_POSITIONS, TRADE_TRIGGERS } from '../domain/document-paths';
+import { PositionRepository } from '../firestore/position.repository';
+import { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
+import { WorkerMetrics } from '../metrics/worker-metrics';
+import type { RepairCounts } from './book-diff';
+import { COLLECTOR_JOB, COLLECTOR_SHUTDOWN_WAIT_MS } from './cache.constants';
+import { positionItem, triggerItem } from './cache-entries';
+import { RejectReporter } from './reject-reporter';
+import { SymbolCache } from './symbol-cache';
+import { WatchedSymbolsService } from './watched-symbols.service';
+
+export type CollectionRun =
+  | { readonly kind: 'collected'; readonly documentsRead: number; readonly durationMs: number }
+  | { readonly kind: 'skipped_overlap' }
+  | { readonly kind: 'failed'; readonly error: string };
+
+/**
+ * Fills the books from a full read of both collection groups on a cron schedule, and once at start-up.
+ * In listen mode it is the reconciliation pass: whatever its read changes in the books is drift the
+ * listeners missed, and is counted as a repair. A failed run keeps the previous books and is simply
+ * retried at the next tick.
+ */
+@Injectable()
+export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SymbolCollectorService.name);
+  private running: Promise<CollectionRun> | undefined;
+  private stopped = false;
+
+  constructor(
+    @Inject(collectorConfig.KEY) private readonly config: ConfigType<typeof collectorConfig>,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly positions: PositionRepository,
+    private readonly triggers: TradeTriggerRepository,
+    private readonly cache: SymbolCache,
+    private readonly rejects: RejectReporter,
+    private readonly watched: WatchedSymbolsService,
+    private readonly metrics: WorkerMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.cache.setCacheMode(this.config.cacheMode);
+    const job = CronJob.from({
+      cronTime: this.config.cron,
+      onTick: () => this.collectInBackground(),
+      start: false,
+    });
+    this.scheduler.addCronJob(COLLECTOR_JOB, job);
+    job.start();
+    this.collectInBackground();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.scheduler.doesExist('cron', COLLECTOR_JOB)) this.scheduler.deleteCronJob(COLLECTOR_JOB);
+    if (this.running) await waitAtMost(this.running, COLLECTOR_SHUTDOWN_WAIT_MS);
+  }
+
+  /** Reads everything and swaps new books in; never throws, never runs twice at once. */
+  collectAllSymbols(): Promise<CollectionRun> {
+    if (this.running) {
+      this.metrics.collectorRuns.inc({ result: 'skipped_overlap' });
+      this.cache.recordSkippedRun();
+      return Promise.resolve({ kind: 'skipped_overlap' });
+    }
+    const run = this.collect().finally(() => {
+      this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  /** Starts a collection without waiting for it (skipped if one is running or the app is stopping). */
+  collectInBackground(): void {
+    if (this.stopped) return;
+    // collect() reports its own failures; this only guards against a bug escaping it.
+    this.collectAllSymbols().catch((error: unknown) =>
+      this.logger.error(`Collector crashed: ${String(error)}`),
+    );
+  }
+
+  private async collect(): Promise<CollectionRun> {
+    const started = performance.now();
+    const countRepairs = this.cache.stats().listenersLive;
+    const ticket = this.cache.beginCollection();
+    try {
+      const [positions, triggers] = await Promise.all([this.positions.loadOpen(), this.triggers.loadAll()]);
+      const documentsRead = positions.documentsRead + triggers.documentsRead;
+      this.metrics.documentsRead.inc({ source: 'collector' }, documentsRead);
+      const rejects = [...positions.rejects, ...triggers.rejects];
+      this.rejects.report(rejects);
+      this.rejects.retainOnly(rejects);
+      const outcome = this.cache.finishCollection(
+        ticket,
+        positions.values.map(positionItem),
+        triggers.values.map(triggerItem),
+      );
+      if (outcome.kind === 'journal_overflow') throw new Error('too many listener changes during the read');
+      if (countRepairs) {
+        this.countRepairs(OPEN_POSITIONS, outcome.positions);
+        this.countRepairs(TRADE_TRIGGERS, outcome.triggers);
+      }
+      this.watched.sync();
+      const durationMs = performance.now() - started;
+      this.cache.recordCollection({ ok: true, durationMs, documentsRead });
+      this.metrics.collectorRuns.inc({ result: 'success' });
+      this.metrics.collectorLastSuccess.set(Date.now() / 1000);
+      this.metrics.collectorDuration.observe(durationMs / 1000);
+      return { kind: 'collected', documentsRead, durationMs };
+    } catch (error) {
+      this.cache.abortCollection();
+      const message = error instanceof Error ? error.message : String(error);
+      const durationMs = performance.now() - started;
+      this.cache.recordCollection({ ok: false, durationMs, error: message });
+      this.metrics.collectorRuns.inc({ result: 'failure' });
+      this.metrics.collectorDuration.observe(durationMs / 1000);
+      this.logger.error(`Collection failed, keeping the previous books: ${message}`);
+      return { kind: 'failed', error: message };
+    }
+  }
+
+  private countRepairs(collection: string, counts: RepairCounts): void {
+    for (const action of ['added', 'removed', 'updated'] as const) {
+      if (counts[action] === 0) continue;
+      this.metrics.cacheRepairs.inc({ collection, action }, counts[action]);
+      this.logger.warn(`Reconciliation ${action} ${counts[action]} ${collection} the listener missed`);
+    }
+  }
+}
+
+async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([promise, timeout]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,53 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { MARKET_TYPES } from '../domain/market';
+import type { FeedGateway } from '../market-feed/feed-gateway';
+import { FuturesFeedGateway } from '../market-feed/futures-feed.gateway';
+import { SpotFeedGateway } from '../market-feed/spot-feed.gateway';
+import { WorkerMetrics } from '../metrics/worker-metrics';
+import { SymbolCache } from './symbol-cache';
+
+/**
+ * Keeps each market feed subscribed to exactly the symbols the cache has something to watch for, and the
+ * cached_* gauges current. Cache changes are coalesced to one sync per event-loop turn, so a burst of
+ * listener changes (a flash crash closing thousands of positions) costs one recomputation, not thousands.
+ */
+@Injectable()
+export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
+  private pending: NodeJS.Immediate | undefined;
+  private stopWatching: (() => void) | undefined;
+
+  constructor(
+    private readonly cache: SymbolCache,
+    private readonly metrics: WorkerMetrics,
+    @Inject(SpotFeedGateway) private readonly spot: FeedGateway,
+    @Inject(FuturesFeedGateway) private readonly futures: FeedGateway,
+  ) {}
+
+  onModuleInit(): void {
+    this.stopWatching = this.cache.onChange(() => this.schedule());
+  }
+
+  onModuleDestroy(): void {
+    this.stopWatching?.();
+    if (this.pending) clearImmediate(this.pending);
+    this.pending = undefined;
+  }
+
+  /** Pushes the full desired sets now; updateDesired() is idempotent, so calling it often is cheap. */
+  sync(): void {
+    if (this.pending) clearImmediate(this.pending);
+    this.pending = undefined;
+    for (const market of MARKET_TYPES) {
+      const gateway = market === 'spot' ? this.spot : this.futures;
+      gateway.updateDesired(this.cache.watchedSymbols(market));
+      const counts = this.cache.countsByMarket(market);
+      this.metrics.cachedPositions.set({ market }, counts.positions);
+      this.metrics.cachedTriggers.set({ market }, counts.triggers);
+      this.metrics.cachedSymbols.set({ market }, counts.symbols);
+    }
+  }
+
+  private schedule(): void {
+    this.pending ??= setImmediate(() => this.sync());
+  }
+}
