@@ -1,0 +1,88 @@
+import { ConfigModule } from '@nestjs/config';
+import { ScheduleModule } from '@nestjs/schedule';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { CacheModule } from '../../src/cache/cache.module';
+import { SymbolCache } from '../../src/cache/symbol-cache';
+import { SymbolCollectorService } from '../../src/cache/symbol-collector.service';
+import { ALL_CONFIGS } from '../../src/config';
+import { freePort } from '../../src/devtools/firestore-emulator';
+import { FirestoreModule } from '../../src/firestore/firestore.module';
+import { FuturesFeedGateway, SpotFeedGateway } from '../../src/market-feed';
+import { MetricsModule } from '../../src/metrics/metrics.module';
+import { WorkerMetrics } from '../../src/metrics/worker-metrics';
+
+export interface CacheApp {
+  readonly moduleRef: TestingModule;
+  readonly cache: SymbolCache;
+  readonly collector: SymbolCollectorService;
+  readonly spot: SpotFeedGateway;
+  readonly futures: FuturesFeedGateway;
+  readonly metrics: WorkerMetrics;
+  close(): Promise<void>;
+}
+
+/**
+ * The cache with its real neighbours: config, scheduler, metrics, Firestore (the emulator) and the real
+ * feed gateways, pointed at a loopback port nobody listens on — the specs only look at what they are
+ * asked to watch. Environment changes last until close(), since firebase-admin reads some lazily.
+ */
+export async function startCacheApp(env: Record<string, string>): Promise<CacheApp> {
+  const saved = { ...process.env };
+  const deadKucoin = `http://127.0.0.1:${await freePort()}`;
+  Object.assign(process.env, {
+    KUCOIN_SPOT_API_URL: deadKucoin,
+    KUCOIN_FUTURES_API_URL: deadKucoin,
+    KUCOIN_RECONNECT_BASE_MS: '1000',
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: ALL_CONFIGS }),
+      ScheduleModule.forRoot(),
+      MetricsModule,
+      FirestoreModule,
+      CacheModule,
+    ],
+  }).compile();
+  moduleRef.useLogger(false);
+  await moduleRef.init();
+  return {
+    moduleRef,
+    cache: moduleRef.get(SymbolCache),
+    collector: moduleRef.get(SymbolCollectorService),
+    spot: moduleRef.get(SpotFeedGateway),
+    futures: moduleRef.get(FuturesFeedGateway),
+    metrics: moduleRef.get(WorkerMetrics),
+    async close(): Promise<void> {
+      await moduleRef.close();
+      process.env = saved;
+    },
+  };
+}
+
+/** Polls until the predicate holds, failing with `what` after the timeout. */
+export async function waitFor(
+  what: string,
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+): Promise<number> {
+  const started = Date.now();
+  while (!(await predicate())) {
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return Date.now() - started;
+}
+
+/** The value of a counter or gauge for one label set (0 when never touched). */
+export async function metricValue(
+  metric: { get(): Promise<{ values: { labels: object; value: number }[] }> },
+  labels: Record<string, string>,
+): Promise<number> {
+  const { values } = await metric.get();
+  const match = values.find((v) =>
+    Object.entries(labels).every(([key, value]) => (v.labels as Record<string, unknown>)[key] === value),
+  );
+  return match?.value ?? 0;
+}

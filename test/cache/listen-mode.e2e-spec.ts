@@ -1,0 +1,98 @@
+import { makePosition, makeTrigger } from '../support/documents';
+import { TestFirestore, openTestFirestore } from '../support/firestore';
+import { CacheApp, metricValue, startCacheApp, waitFor } from './cache-harness';
+
+const SOL = 'users/u1/openPositions/sol';
+
+describe('SymbolCache in listen mode', () => {
+  let fs: TestFirestore;
+  let app: CacheApp;
+
+  beforeAll(async () => {
+    fs = openTestFirestore();
+    await fs.db.doc('users/u1/openPositions/btc').set(makePosition());
+    await fs.db.doc('users/u2/tradeTriggers/xbt').set(makeTrigger());
+    await fs.db.doc('users/u3/openPositions/bad').set(makePosition({ size: -1 }));
+    app = await startCacheApp({
+      FIREBASE_PROJECT_ID: fs.projectId,
+      CACHE_MODE: 'listen',
+      COLLECTOR_CRON: '*/2 * * * * *',
+    });
+    await waitFor('the first collection and both listeners', () => {
+      const stats = app.cache.stats();
+      return stats.collections > 0 && stats.listenersLive;
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await fs.close();
+  });
+
+  it('loads what is there at start-up and subscribes the feeds to it', () => {
+    expect(app.cache.positionBook('spot', 'BTC-USDT')?.get('users/u1/openPositions/btc')).toMatchObject({
+      side: 'long',
+      stopLoss: 55_000,
+      takeProfit: 70_000,
+    });
+    expect(app.cache.triggerBook('futures', 'XBTUSDTM')?.size).toBe(1);
+    expect([...app.spot.desiredSymbols()]).toEqual(['BTC-USDT']);
+    expect([...app.futures.desiredSymbols()]).toEqual(['XBTUSDTM']);
+  });
+
+  it('puts a position added while running in its book within a second, and watches its symbol', async () => {
+    await fs.db.doc(SOL).set(makePosition({ symbol: 'SOL-USDT', stopLoss: 120, takeProfit: 200 }));
+    await waitFor('the new position', () => !!app.cache.positionBook('spot', 'SOL-USDT')?.get(SOL), 1_000);
+    await waitFor('SOL-USDT desired', () => app.spot.desiredSymbols().has('SOL-USDT'), 1_000);
+  });
+
+  it('applies a modification within a second', async () => {
+    await fs.db.doc(SOL).update({ stopLoss: 110 });
+    await waitFor(
+      'the new stop-loss',
+      () => app.cache.positionBook('spot', 'SOL-USDT')?.get(SOL)?.stopLoss === 110,
+      1_000,
+    );
+  });
+
+  it('drops a closed position within a second and unsubscribes its symbol', async () => {
+    await fs.db.doc(SOL).update({ status: 'closed' });
+    await waitFor('the position gone', () => !app.cache.positionBook('spot', 'SOL-USDT'), 1_000);
+    await waitFor('SOL-USDT no longer desired', () => !app.spot.desiredSymbols().has('SOL-USDT'), 1_000);
+  });
+
+  it('drops a deleted trigger within a second and unsubscribes its symbol', async () => {
+    await fs.db.doc('users/u2/tradeTriggers/xbt').delete();
+    await waitFor('the trigger gone', () => !app.cache.triggerBook('futures', 'XBTUSDTM'), 1_000);
+    await waitFor('XBTUSDTM no longer desired', () => app.futures.desiredSymbols().size === 0, 1_000);
+  });
+
+  it('never lets an invalid document into a book, and counts it', async () => {
+    await fs.db.doc('users/u4/openPositions/eth').set(makePosition({ symbol: 'ETH-USDT' }));
+    await waitFor('the ETH position', () => !!app.cache.positionBook('spot', 'ETH-USDT'), 1_000);
+    await fs.db.doc('users/u4/openPositions/eth').update({ stopLoss: 'soon' });
+    await waitFor('the broken position gone', () => !app.cache.positionBook('spot', 'ETH-USDT'), 1_000);
+    expect(app.cache.positionBook('spot', 'BTC-USDT')?.get('users/u3/openPositions/bad')).toBeUndefined();
+    const labels = { collection: 'openPositions' };
+    expect(
+      await metricValue(app.metrics.documentsRejected, { ...labels, reason: 'size.not_positive' }),
+    ).toBeGreaterThan(0);
+    expect(
+      await metricValue(app.metrics.documentsRejected, { ...labels, reason: 'stopLoss.not_a_number' }),
+    ).toBeGreaterThan(0);
+  });
+
+  it('repairs drift the listener missed at the next collection, and counts the repair', async () => {
+    const path = 'users/u1/openPositions/btc';
+    app.cache.applyPosition(path); // as if the listener had lost this document
+    expect(app.cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+    await waitFor(
+      'the collector to put it back',
+      () => !!app.cache.positionBook('spot', 'BTC-USDT')?.get(path),
+      3_000,
+    );
+    expect(
+      await metricValue(app.metrics.cacheRepairs, { collection: 'openPositions', action: 'added' }),
+    ).toBe(1);
+  });
+});
