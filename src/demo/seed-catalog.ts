@@ -55,7 +55,7 @@ function trigger(
  * take-profit, a position without a target, triggers above and below.
  */
 export const DEMO_POSITIONS: readonly PositionSpec[] = [
-  //       user     symbol      side     [size, leverage]  [stop, target]
+  // user, symbol, side, [size, leverage], [stop-loss, take-profit] in near units
   position('alice', 'BTC-USDT', 'long', [0.05, 1], [2, 1]),
   position('alice', 'XBTUSDTM', 'short', [3, 10], [1.5, 1.5]),
   position('bob', 'ETH-USDT', 'long', [1.2, 1], [1, 2]),
@@ -67,7 +67,7 @@ export const DEMO_POSITIONS: readonly PositionSpec[] = [
 ];
 
 export const DEMO_TRIGGERS: readonly TriggerSpec[] = [
-  //      user     symbol      [condition, distance]  side     [size, leverage]
+  // user, symbol, [condition, distance in near units], side of the order, [size, leverage]
   trigger('alice', 'BTC-USDT', ['above', 1], 'long', [0.01, 1]),
   trigger('bob', 'XBTUSDTM', ['below', 1], 'long', [2, 10]),
   trigger('carol', 'ETH-USDT', ['below', 2], 'long', [0.5, 1]),

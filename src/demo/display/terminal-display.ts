@@ -1,0 +1,73 @@
+import { DISPLAY_REFRESH_MS, PLAIN_STATUS_EVERY_MS } from '../demo.constants';
+import type { ExecutionEvent, StatusView } from './display.types';
+import { COLOR, NO_COLOR, type Paint, formatExecution, formatStatusLine, renderScreen } from './format';
+
+const HOME = '\u001b[H';
+const CLEAR_LINE_END = '\u001b[K';
+const CLEAR_BELOW = '\u001b[J';
+const CLEAR_SCREEN = '\u001b[2J';
+const HIDE_CURSOR = '\u001b[?25l';
+const SHOW_CURSOR = '\u001b[?25h';
+
+/**
+ * On a terminal, a status screen redrawn in place every second and at each execution. Anywhere else (a
+ * pipe, a CI log), plain lines: each execution as it happens and a status line every few seconds.
+ */
+export class TerminalDisplay {
+  private readonly events: ExecutionEvent[] = [];
+  private readonly tty: boolean;
+  private readonly paint: Paint;
+  private timer: NodeJS.Timeout | undefined;
+  private lastPlainStatus = 0;
+
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly view: () => StatusView,
+  ) {
+    this.tty = out.isTTY === true && process.env.TERM !== 'dumb';
+    this.paint = this.tty && process.env.NO_COLOR === undefined ? COLOR : NO_COLOR;
+  }
+
+  get executions(): readonly ExecutionEvent[] {
+    return this.events;
+  }
+
+  start(): void {
+    if (this.tty) this.out.write(HIDE_CURSOR + CLEAR_SCREEN);
+    this.refresh();
+    this.timer = setInterval(() => this.refresh(), DISPLAY_REFRESH_MS);
+  }
+
+  addExecution(event: ExecutionEvent): void {
+    this.events.push(event);
+    if (this.tty) this.redraw();
+    else this.out.write(`EXECUTION ${formatExecution(event, this.paint)}\n`);
+  }
+
+  /** Leaves the last screen in place (or prints a last status line) and gives the cursor back. */
+  stop(): void {
+    if (this.timer === undefined) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.tty) {
+      this.redraw();
+      this.out.write(SHOW_CURSOR);
+    } else this.out.write(`${formatStatusLine(this.view())}\n`);
+  }
+
+  private refresh(): void {
+    if (this.tty) return this.redraw();
+    const now = Date.now();
+    if (now - this.lastPlainStatus < PLAIN_STATUS_EVERY_MS) {
+      this.view(); // keeps the rate meters sampling
+      return;
+    }
+    this.lastPlainStatus = now;
+    this.out.write(`${formatStatusLine(this.view())}\n`);
+  }
+
+  private redraw(): void {
+    const lines = renderScreen(this.view(), this.events, this.paint, this.out.rows ?? 40);
+    this.out.write(HOME + lines.map((line) => line + CLEAR_LINE_END).join('\n') + '\n' + CLEAR_BELOW);
+  }
+}

@@ -1,0 +1,81 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Subscription } from 'rxjs';
+import { validateEnvironment } from '../../config';
+import type { MarketType } from '../../domain/market';
+import { type FeedGateway, FuturesFeedGateway, SpotFeedGateway } from '../../market-feed';
+import type { FeedView } from '../display/display.types';
+import { RateMeter } from '../display/rate-meter';
+import type { FileLogger } from './file-logger';
+
+interface MarketState {
+  readonly market: MarketType;
+  readonly gateway?: FeedGateway;
+  readonly meter: RateMeter;
+  ticks: number;
+}
+
+/**
+ * The real worker, in this process: AppModule exactly as production builds it, with its logger pointed at
+ * a file. In-process rather than a child `node dist/main.js` because the demo can then read the feed
+ * gateways' own status (connections, desired symbols) and their tick streams directly, and there is one
+ * process to stop on Ctrl-C instead of two.
+ */
+export class DemoWorker {
+  readonly prices = new Map<string, number>();
+  private readonly markets: MarketState[];
+  private readonly subscriptions: Subscription[] = [];
+
+  private constructor(private readonly app: INestApplication) {
+    this.markets = (['spot', 'futures'] as const).map((market) => ({
+      market,
+      gateway: findGateway(app, market),
+      meter: new RateMeter(),
+      ticks: 0,
+    }));
+    for (const state of this.markets) {
+      const subscription = state.gateway?.ticks$.subscribe((tick) => {
+        state.ticks++;
+        this.prices.set(tick.symbol, tick.price);
+      });
+      if (subscription) this.subscriptions.push(subscription);
+    }
+  }
+
+  /** The environment (emulator, KuCoin URLs, project id) must be set before this is called. */
+  static async start(logger: FileLogger, port: number): Promise<DemoWorker> {
+    validateEnvironment();
+    // Imported only now: the config namespaces read the environment the demo has just set.
+    const { AppModule } = await import('../../app.module');
+    const app = await NestFactory.create(AppModule, { logger, abortOnError: false });
+    await app.listen(port, '127.0.0.1');
+    return new DemoWorker(app);
+  }
+
+  feedViews(now: number): FeedView[] {
+    return this.markets.map((state) => {
+      const status = state.gateway?.status();
+      return {
+        market: state.market,
+        desired: status && [...(state.gateway?.desiredSymbols() ?? [])].sort(),
+        connections: status?.connections ?? [],
+        ticksPerSecond: state.meter.sample(state.ticks, now),
+      };
+    });
+  }
+
+  /** Runs every shutdown hook: feeds close, in-flight transactions drain, the Firestore client closes. */
+  async stop(): Promise<void> {
+    for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
+    await this.app.close();
+  }
+}
+
+function findGateway(app: INestApplication, market: MarketType): FeedGateway | undefined {
+  // Tolerated missing, so the demo still runs (and says so) in a build where the feed is not wired in.
+  try {
+    return app.get<FeedGateway>(market === 'spot' ? SpotFeedGateway : FuturesFeedGateway);
+  } catch {
+    return undefined;
+  }
+}
