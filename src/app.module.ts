@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ALL_CONFIGS } from './config';
+import { ExecutionModule } from './execution/execution.module';
 import { FirestoreModule } from './firestore/firestore.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -13,6 +14,7 @@ import { MetricsModule } from './metrics/metrics.module';
     ScheduleModule.forRoot(),
     MetricsModule,
     FirestoreModule,
+    ExecutionModule,
   ],
 })
 export class AppModule {}
