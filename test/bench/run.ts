@@ -1,0 +1,71 @@
+/**
+ * Runs every benchmark scenario in this one process tree, prints a table per scenario and writes the
+ * figures with the machine facts to test/bench/results/latest.json (quick runs: latest-quick.json).
+ *
+ *   npm run bench            full run
+ *   npm run bench -- --quick smaller sizes and windows, under a minute
+ *   npm run bench -- --only=evaluation,memory
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { evaluationScenario } from './evaluation.bench';
+import { memoryScenario } from './memory.bench';
+import { type ScenarioResult, printScenario } from './table';
+
+type Scenario = (quick: boolean) => ScenarioResult | Promise<ScenarioResult>;
+
+const SCENARIOS: Record<string, Scenario> = {
+  evaluation: evaluationScenario,
+  memory: memoryScenario,
+};
+
+function machine(): Record<string, string | number> {
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    date: new Date().toISOString(),
+  };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const only = args
+    .find((arg) => arg.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
+  const names = Object.keys(SCENARIOS).filter((name) => !only || only.includes(name));
+  const facts = machine();
+  console.log(
+    `realtime-worker bench (${quick ? 'quick' : 'full'}) on ${facts.cpu} x${facts.cores}, node ${facts.node}`,
+  );
+  const results: ScenarioResult[] = [];
+  const failures: Record<string, string> = {};
+  for (const name of names) {
+    const started = performance.now();
+    try {
+      const result = await SCENARIOS[name](quick);
+      printScenario(result);
+      results.push(result);
+    } catch (error) {
+      failures[name] = error instanceof Error ? error.message : String(error);
+      console.error(`\n== ${name} FAILED: ${failures[name]}`);
+    }
+    console.log(`  (${name}: ${((performance.now() - started) / 1_000).toFixed(1)} s)`);
+  }
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, quick || only ? 'latest-quick.json' : 'latest.json');
+  writeFileSync(file, `${JSON.stringify({ machine: facts, quick, results, failures }, null, 2)}\n`);
+  console.log(`\nresults written to ${file}`);
+  process.exitCode = Object.keys(failures).length > 0 ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
