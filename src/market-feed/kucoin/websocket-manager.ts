@@ -3,6 +3,7 @@ import type { ConnectionStatus } from '../feed-gateway';
 import { fullJitterDelay } from './backoff';
 import { CatchUpQueue, type CatchUpResult } from './catch-up-queue';
 import { type ControlFrame, parseFrame } from './frame-parser';
+import { feedVerdict } from './feed-health';
 import { fetchPublicToken } from './kucoin-rest';
 import {
   type ConnectionState,
@@ -12,9 +13,10 @@ import {
   resolveManagerOptions,
 } from './manager-options';
 import { SlidingWindowLimiter } from './rate-limiters';
-import type { FeedSocket, SocketHandlers, TimerHandle } from './seams';
+import type { FeedSocket, SocketHandlers } from './seams';
 import { subscriptionMessage } from './subscription-plan';
 import { SubscriptionTracker } from './subscription-tracker';
+import { TimerSet } from './timer-set';
 
 const TOPIC_PREFIX = { spot: '/market/ticker:', futures: '/contractMarket/ticker:' } as const;
 
@@ -33,7 +35,7 @@ export class WebSocketManager {
   private readonly subs: SubscriptionTracker;
   private readonly catchUp: CatchUpQueue;
   private readonly reported = new Set<string>();
-  private readonly timers = new Map<TimerName, TimerHandle>();
+  private readonly timers: TimerSet<TimerName>;
   private messages: SlidingWindowLimiter;
   private socket: FeedSocket | undefined;
   private current: ConnectionState = 'idle';
@@ -51,6 +53,7 @@ export class WebSocketManager {
 
   constructor(options: WebSocketManagerOptions) {
     this.o = resolveManagerOptions(options);
+    this.timers = new TimerSet(this.o.clock);
     this.id = options.id;
     this.prefix = TOPIC_PREFIX[options.market];
     this.subs = new SubscriptionTracker(options.symbolsPerMessage);
@@ -124,7 +127,7 @@ export class WebSocketManager {
     if (wait > 0) {
       // KuCoin allows 30 new connections per minute; wait for a slot rather than be refused.
       this.current = 'backoff';
-      this.schedule('reconnect', wait, () => this.connect());
+      this.timers.set('reconnect', wait, () => this.connect());
       return;
     }
     connectionLimiter.record(now);
@@ -147,7 +150,7 @@ export class WebSocketManager {
     this.pingReserve = Math.ceil(this.o.messageWindowMs / Math.max(1, this.pingInterval)) + 1;
     this.messages = new SlidingWindowLimiter(this.o.maxMessagesPerWindow, this.o.messageWindowMs);
     const url = `${endpoint.endpoint}?token=${endpoint.token}&connectId=${this.o.clock.now()}`;
-    this.schedule('welcome', this.o.welcomeTimeoutMs, () =>
+    this.timers.set('welcome', this.o.welcomeTimeoutMs, () =>
       this.fail('welcome_timeout', 'no welcome in time', epoch),
     );
     this.socket = this.o.socketFactory(url, this.handlersFor(epoch));
@@ -194,7 +197,7 @@ export class WebSocketManager {
         if (this.current === 'connecting') this.onWelcome(now);
         return;
       case 'pong':
-        this.clear('pong');
+        this.timers.clear('pong');
         return;
       case 'ack': {
         const subscribed = frame.id === undefined ? undefined : this.subs.ack(frame.id, now);
@@ -209,14 +212,14 @@ export class WebSocketManager {
   }
 
   private onWelcome(now: number): void {
-    this.clear('welcome');
+    this.timers.clear('welcome');
     this.current = 'connected';
     this.connectedSince = now;
     this.lastDataAt = now;
     const epoch = this.epoch;
-    this.schedule('ping', this.pingInterval, () => this.sendPing(epoch), true);
+    this.timers.set('ping', this.pingInterval, () => this.sendPing(epoch), true);
     const checkEvery = Math.max(50, Math.min(1_000, Math.floor(this.o.staleFeedMs / 4)));
-    this.schedule('watchdog', checkEvery, () => this.watchdog(epoch), true);
+    this.timers.set('watchdog', checkEvery, () => this.watchdog(epoch), true);
     this.syncSubscriptions();
   }
 
@@ -248,7 +251,7 @@ export class WebSocketManager {
     while (this.subs.hasQueued()) {
       const now = this.o.clock.now();
       if (!this.messages.tryTake(now, this.pingReserve)) {
-        this.schedule('drain', this.messages.waitMs(now, this.pingReserve), () => this.drain());
+        this.timers.set('drain', this.messages.waitMs(now, this.pingReserve), () => this.drain());
         return;
       }
       const next = this.subs.next(this.desired);
@@ -264,33 +267,28 @@ export class WebSocketManager {
     this.messages.record(now);
     this.socket.send(`{"id":"${now}","type":"ping"}`);
     if (!this.timers.has('pong')) {
-      this.schedule('pong', this.pingTimeout, () => this.fail('pong_timeout', 'no pong in time', epoch));
+      this.timers.set('pong', this.pingTimeout, () => this.fail('pong_timeout', 'no pong in time', epoch));
     }
   }
 
-  /** Silent-feed watchdog: KuCoin feeds are known to stop with no error and no close. */
   private watchdog(epoch: number): void {
     if (epoch !== this.epoch) return;
-    const now = this.o.clock.now();
-    if (now - (this.lastMessageAt ?? 0) > this.o.staleFeedMs) {
-      this.fail('stale_feed', `no message for ${this.o.staleFeedMs} ms`, epoch);
-      return;
-    }
-    let proven = false;
-    for (const [symbol, entry] of this.subs.entries) {
-      if (entry.state !== 'subscribed') continue;
-      if (entry.lastDataAt > 0) proven = true;
-      else if (!entry.seenData && now - entry.ackedAt > this.o.staleFeedMs) {
-        this.reportOnce(
-          symbol,
-          `acknowledged but no data for ${this.o.staleFeedMs} ms (unknown symbol?); left subscribed`,
-        );
-      }
-    }
-    // Only symbols that did stream on this connection count, so acked-but-unknown ones cannot cause a loop.
-    if (proven && now - this.lastDataAt > this.o.dataStaleMs) {
-      this.fail('silent_data', `no ticker data for ${this.o.dataStaleMs} ms`, epoch);
-    }
+    const { clock, staleFeedMs, dataStaleMs } = this.o;
+    const health = {
+      now: clock.now(),
+      lastMessageAt: this.lastMessageAt ?? 0,
+      lastDataAt: this.lastDataAt,
+      staleFeedMs,
+      dataStaleMs,
+    };
+    const verdict = feedVerdict(health, this.subs.entries, (symbol) =>
+      this.reportOnce(
+        symbol,
+        `acknowledged but no data for ${staleFeedMs} ms (unknown symbol?); left subscribed`,
+      ),
+    );
+    if (verdict === 'stale_feed') this.fail(verdict, `no message for ${staleFeedMs} ms`, epoch);
+    else if (verdict === 'silent_data') this.fail(verdict, `no ticker data for ${dataStaleMs} ms`, epoch);
   }
 
   private onCatchUp(symbol: string, result: Tick | CatchUpResult, requestedAt: number): void {
@@ -327,12 +325,12 @@ export class WebSocketManager {
     }
     const delay = Math.max(fullJitterDelay(backoff, this.attempt++, random), connectionLimiter.waitMs(now));
     this.current = 'backoff';
-    this.schedule('reconnect', delay, () => this.connect());
+    this.timers.set('reconnect', delay, () => this.connect());
   }
 
   private teardown(): void {
     this.epoch++;
-    for (const name of [...this.timers.keys()]) this.clear(name);
+    this.timers.clearAll();
     const socket = this.socket;
     this.socket = undefined;
     if (socket !== undefined) {
@@ -351,25 +349,5 @@ export class WebSocketManager {
     if (this.reported.has(symbol)) return;
     this.reported.add(symbol);
     this.o.logger?.warn(`${this.o.market} symbol ${symbol} ${what}`);
-  }
-
-  private schedule(name: TimerName, ms: number, fn: () => void, repeat = false): void {
-    this.clear(name);
-    const { clock } = this.o;
-    const handle = repeat
-      ? clock.setInterval(fn, ms)
-      : clock.setTimeout(() => {
-          this.timers.delete(name);
-          fn();
-        }, ms);
-    this.timers.set(name, handle);
-  }
-
-  private clear(name: TimerName): void {
-    const handle = this.timers.get(name);
-    if (handle === undefined) return;
-    this.timers.delete(name);
-    if (name === 'ping' || name === 'watchdog') this.o.clock.clearInterval(handle);
-    else this.o.clock.clearTimeout(handle);
   }
 }
