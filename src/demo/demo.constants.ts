@@ -24,14 +24,15 @@ export const PROBE_TIMEOUT_MS = 3_000;
 
 /**
  * "Near the market", as a fraction of price: the unit the seed places levels in. The simulator's walk moves
- * about 1 % a minute, real BTC and ETH more like 0.1–0.3 %, so the live unit is smaller for the same effect:
- * a handful of executions within the first minute while the farther levels keep waiting.
+ * about 0.5 % a minute, real BTC and ETH more like 0.05–0.2 %, so the live unit is smaller for the same
+ * effect: executions spread over the first minute (half within ~15 s on the simulator, about eight in all)
+ * while the far levels keep waiting.
  */
 export const NEAR_FRACTION = { simulated: 0.0025, live: 0.0004 } as const;
 
-/** Simulator ticks: one step per symbol every period; volatility per step, ≈ 1 % a minute at 20 steps a second. */
+/** Simulator ticks: one step per symbol every period; log-volatility per step (0.5 % a minute at 20 a second). */
 export const WALK_PERIOD_MS = 50;
-export const WALK_STEP_VOLATILITY = 0.0003;
+export const WALK_STEP_VOLATILITY = 0.00015;
 
 export const DISPLAY_REFRESH_MS = 1_000;
 /** Without a TTY the status is printed as a line this often instead of being redrawn. */

@@ -89,7 +89,7 @@ async function start(args: DemoArgs, lifecycle: Lifecycle, logger: FileLogger): 
     baseUrl: `http://127.0.0.1:${port}`,
   });
   const display = new TerminalDisplay(process.stdout, view);
-  firestore.watch({
+  await firestore.watch({
     onExecution: (event) => display.addExecution(event),
     onError: (message) => logger.note(message),
   });
@@ -124,18 +124,16 @@ export async function runDemo(args: DemoArgs): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const timer =
-    args.durationSeconds === undefined
-      ? undefined
-      : setTimeout(
-          () => lifecycle.requestStop(`--duration ${args.durationSeconds}`),
-          args.durationSeconds * 1_000,
-        );
-
   let exitCode = 0;
   let executions = 0;
+  let timer: NodeJS.Timeout | undefined;
   try {
     const display = await start(args, lifecycle, logger);
+    // Counted from when the display starts: --duration is how long there is something to watch.
+    if (args.durationSeconds !== undefined) {
+      const seconds = args.durationSeconds;
+      timer = setTimeout(() => lifecycle.requestStop(`--duration ${seconds}`), seconds * 1_000);
+    }
     const reason = await lifecycle.stopped;
     executions = display.executions.length;
     say(`\nStopping (${reason})…`);

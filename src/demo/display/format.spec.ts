@@ -84,7 +84,7 @@ describe('display formatting', () => {
 
   it('has a one-line status for output that is not a terminal', () => {
     expect(formatStatusLine(view)).toBe(
-      '[12s / 60s] spot 40.0 ticks/s 1/1 conn 2 symbols | futures 0.0 ticks/s 0/0 conn 0 symbols | ' +
+      '[12s / 60s] spot 40.0 ticks/s 1/1 conn 2 symbols | futures no feed | ' +
         '6 open, 4 triggers, 1 executions',
     );
   });

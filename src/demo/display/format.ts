@@ -132,6 +132,7 @@ export function renderScreen(
 export function formatStatusLine(view: StatusView): string {
   const feeds = view.feeds
     .map((feed) => {
+      if (feed.desired === undefined) return `${feed.market} no feed`;
       const up = feed.connections.filter((c) => c.state === 'connected').length;
       return `${feed.market} ${feed.ticksPerSecond.toFixed(1)} ticks/s ${up}/${feed.connections.length} conn ${feed.desired?.length ?? 0} symbols`;
     })

@@ -33,39 +33,32 @@ export class DemoFirestore {
     await batch.commit();
   }
 
-  watch(callbacks: WatchCallbacks): void {
-    const listen = (collection: string, onSnapshot: (snapshot: QuerySnapshot) => void): void => {
-      const unsubscribe = this.db
-        .collectionGroup(collection)
-        .onSnapshot(onSnapshot, (error) =>
-          callbacks.onError(`${collection} listener failed: ${error.message}`),
+  /** Resolves once every listener has delivered its first snapshot, so the counts start out right. */
+  async watch(callbacks: WatchCallbacks): Promise<void> {
+    const listen = (collection: string, onSnapshot: (snapshot: QuerySnapshot) => void): Promise<void> =>
+      new Promise((resolve) => {
+        const unsubscribe = this.db.collectionGroup(collection).onSnapshot(
+          (snapshot) => {
+            onSnapshot(snapshot);
+            resolve();
+          },
+          (error) => {
+            callbacks.onError(`${collection} listener failed: ${error.message}`);
+            resolve();
+          },
         );
-      this.unsubscribes.push(unsubscribe);
-    };
-    listen(OPEN_POSITIONS, (snapshot) => {
-      this.openPositions = snapshot.docs.filter((doc) => doc.get('status') === 'open').length;
-      for (const change of snapshot.docChanges()) {
-        if (change.type === 'removed') continue;
-        this.report(
-          closedPositionEvent(change.doc.ref.path, change.doc.data()),
-          change.doc.ref.path,
-          callbacks,
-        );
-      }
-    });
-    listen(TRADE_TRIGGERS, (snapshot) => {
-      this.pendingTriggers = snapshot.size;
-    });
-    listen(EXECUTED_TRIGGERS, (snapshot) => {
-      for (const change of snapshot.docChanges()) {
-        if (change.type === 'removed') continue;
-        this.report(
-          executedTriggerEvent(change.doc.ref.path, change.doc.data()),
-          change.doc.ref.path,
-          callbacks,
-        );
-      }
-    });
+        this.unsubscribes.push(unsubscribe);
+      });
+    await Promise.all([
+      listen(OPEN_POSITIONS, (snapshot) => {
+        this.openPositions = snapshot.docs.filter((doc) => doc.get('status') === 'open').length;
+        this.reportChanges(snapshot, closedPositionEvent, callbacks);
+      }),
+      listen(TRADE_TRIGGERS, (snapshot) => {
+        this.pendingTriggers = snapshot.size;
+      }),
+      listen(EXECUTED_TRIGGERS, (snapshot) => this.reportChanges(snapshot, executedTriggerEvent, callbacks)),
+    ]);
   }
 
   async close(): Promise<void> {
@@ -76,11 +69,20 @@ export class DemoFirestore {
 
   /**
    * Once per document. A local write shows its server timestamp as null first; the worker writes from its
-   * own client, so the listener normally sees the resolved value, and a later change fills it in anyway.
+   * own client, so this listener normally sees the resolved value.
    */
-  private report(event: ExecutionEvent | undefined, path: string, callbacks: WatchCallbacks): void {
-    if (event === undefined || this.reported.has(path)) return;
-    this.reported.add(path);
-    callbacks.onExecution(event);
+  private reportChanges(
+    snapshot: QuerySnapshot,
+    toEvent: (path: string, data: Record<string, unknown>) => ExecutionEvent | undefined,
+    callbacks: WatchCallbacks,
+  ): void {
+    for (const change of snapshot.docChanges()) {
+      const path = change.doc.ref.path;
+      if (change.type === 'removed' || this.reported.has(path)) continue;
+      const event = toEvent(path, change.doc.data());
+      if (event === undefined) continue;
+      this.reported.add(path);
+      callbacks.onExecution(event);
+    }
   }
 }
