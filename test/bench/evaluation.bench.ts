@@ -1,13 +1,9 @@
 import type { Hit } from '../../src/cache/book/book.types';
 import { SymbolCache } from '../../src/cache/symbol-cache';
 import type { Tick } from '../../src/domain/market';
-import { StopLossTakeProfitEvaluator } from '../../src/execution/evaluators/stop-loss-take-profit.evaluator';
-import { TradeTriggerEvaluator } from '../../src/execution/evaluators/trade-trigger.evaluator';
-import type { ExecutionService } from '../../src/execution/execution.service';
-import { PriceUpdateProcessor } from '../../src/execution/price-update.processor';
-import { WorkerMetrics } from '../../src/metrics/worker-metrics';
 import { SeedScan } from './seed-scan';
 import { type ScenarioResult, formatNumber, median } from './table';
+import { tickPath } from './tick-path';
 import { idOf, makeTicks, makeWorkload } from './workload';
 
 interface Case {
@@ -34,24 +30,10 @@ function projectPath(c: Case, ticks: Tick[], workload: ReturnType<typeof makeWor
   const decisions = new Decisions();
   const hits: Hit[] = [];
   let tickIndex = 0;
-  const execution = {
-    submit(hit: Hit): boolean {
-      cache.checkOut(hit);
-      hits.push(hit);
-      decisions.record(tickIndex, hit.entry.path, hit.kind === 'trigger' || hit.reason === 'stop_loss');
-      return true;
-    },
-  } as unknown as ExecutionService;
-  const config = { concurrency: 64, maxAttempts: 5, retryBaseMs: 100, retryMaxMs: 5_000, shutdownGraceMs: 0 };
-  const processor = new PriceUpdateProcessor(
-    cache,
-    [],
-    new StopLossTakeProfitEvaluator(),
-    new TradeTriggerEvaluator(),
-    execution,
-    new WorkerMetrics(),
-    config,
-  );
+  const processor = tickPath(cache, [], (hit) => {
+    hits.push(hit);
+    decisions.record(tickIndex, hit.entry.path, hit.kind === 'trigger' || hit.reason === 'stop_loss');
+  });
   return {
     decisions,
     pass(): number {

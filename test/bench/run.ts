@@ -9,14 +9,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { evaluationScenario } from './evaluation.bench';
 import { memoryScenario } from './memory.bench';
 import { type ScenarioResult, printScenario } from './table';
+import { wireScenario } from './wire.bench';
 
 type Scenario = (quick: boolean) => ScenarioResult | Promise<ScenarioResult>;
 
 const SCENARIOS: Record<string, Scenario> = {
   evaluation: evaluationScenario,
+  wire: wireScenario,
   memory: memoryScenario,
 };
 
@@ -39,6 +42,8 @@ async function main(): Promise<void> {
     ?.slice('--only='.length)
     .split(',');
   const names = Object.keys(SCENARIOS).filter((name) => !only || only.includes(name));
+  // The components log through Nest's Logger; only warnings and errors belong in benchmark output.
+  Logger.overrideLogger(['error', 'warn']);
   const facts = machine();
   console.log(
     `realtime-worker bench (${quick ? 'quick' : 'full'}) on ${facts.cpu} x${facts.cores}, node ${facts.node}`,
