@@ -57,6 +57,7 @@ export class ExchangeSimulator {
       maxSymbolsPerSubscribe: 100,
       maxClientMessagesPer10s: 100,
       clientMessageWindowMs: 10_000,
+      clientIdleTimeoutMs: 60_000,
       ...options.limits,
     };
     this.pusher = new TickPusher(this.book, this.subscribers);

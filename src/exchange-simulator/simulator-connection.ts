@@ -25,6 +25,7 @@ export class SimConnection {
   welcomed = false;
   private readonly stamps: number[] = [];
   private welcomeTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly id: string,
@@ -37,9 +38,11 @@ export class SimConnection {
     });
     ws.on('close', () => {
       if (this.welcomeTimer) clearTimeout(this.welcomeTimer);
+      if (this.idleTimer) clearTimeout(this.idleTimer);
       ctx.closed(this);
     });
     ws.on('error', () => ctx.stats.socketErrors++);
+    this.armIdleTimeout();
     const delay = ctx.faults.welcomeDelayMs;
     if (delay > 0) this.welcomeTimer = setTimeout(() => this.welcome(), delay);
     else this.welcome();
@@ -84,6 +87,7 @@ export class SimConnection {
   private onMessage(text: string): void {
     const { stats, faults } = this.ctx;
     stats.clientMessages++;
+    this.armIdleTimeout();
     if (!this.welcomed) {
       // KuCoin silently loses what a client sends before the welcome.
       stats.messagesBeforeWelcome++;
@@ -158,13 +162,26 @@ export class SimConnection {
       .filter((symbol) => symbol.length > 0);
   }
 
+  /** Only client messages reset KuCoin's idle timer; its own pushes do not. */
+  private armIdleTimeout(): void {
+    const { limits, stats } = this.ctx;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (limits.clientIdleTimeoutMs <= 0) return;
+    this.idleTimer = setTimeout(() => {
+      stats.idleTimeouts++;
+      this.send(frames.error(this.id, 400, 'ping timeout'));
+      this.close(1000, 'Bye');
+    }, limits.clientIdleTimeoutMs);
+  }
+
   /** KuCoin: 100 client messages per 10 s; over it, error 509 and a disconnect. */
   private overRate(): boolean {
     const { limits, stats } = this.ctx;
     if (limits.maxClientMessagesPer10s <= 0) return false;
     const now = Date.now();
     this.stamps.push(now);
-    while (this.stamps.length > 0 && this.stamps[0] <= now - limits.clientMessageWindowMs) this.stamps.shift();
+    while (this.stamps.length > 0 && this.stamps[0] <= now - limits.clientMessageWindowMs)
+      this.stamps.shift();
     if (this.stamps.length <= limits.maxClientMessagesPer10s) return false;
     stats.rateLimitViolations++;
     this.send(frames.error(this.id, 509, 'exceed max permits per second'));

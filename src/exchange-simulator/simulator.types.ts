@@ -18,6 +18,8 @@ export interface SimulatorLimits {
   maxClientMessagesPer10s: number;
   /** The window of that limit; shorter only to keep rate tests quick. Default 10000. */
   clientMessageWindowMs: number;
+  /** With no client message for this long, KuCoin sends 400 "ping timeout" and closes; 0 disables. Default 60000. */
+  clientIdleTimeoutMs: number;
 }
 
 /** Live fault switches; tests flip them through the simulator's methods. */
@@ -45,6 +47,7 @@ export interface SimulatorStats {
   pingsReceived: number;
   topicLimitErrors: number;
   rateLimitViolations: number;
+  idleTimeouts: number;
   dataFramesSent: number;
   badFramesSent: number;
   socketErrors: number;
@@ -71,6 +74,7 @@ export function emptyStats(): SimulatorStats {
     pingsReceived: 0,
     topicLimitErrors: 0,
     rateLimitViolations: 0,
+    idleTimeouts: 0,
     dataFramesSent: 0,
     badFramesSent: 0,
     socketErrors: 0,

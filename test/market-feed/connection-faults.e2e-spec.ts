@@ -99,6 +99,36 @@ describe('WebSocketManager against the simulator: connection faults', () => {
     expect(sim.stats.messagesBeforeWelcome).toBe(0);
   });
 
+  it('its pings keep the server idle timer from firing; without them the server says 400 "ping timeout"', async () => {
+    await connect({ pingInterval: 200, pingTimeout: 300, limits: { clientIdleTimeoutMs: 500 } });
+    sim.startTicking(100);
+    const accepted = sim.stats.connectionsAccepted;
+    // Six pings span 1.2 s, more than twice the server's idle timeout.
+    const pings = sim.stats.pingsReceived;
+    await waitFor('six more pings', () => sim.stats.pingsReceived >= pings + 6);
+    expect(sim.stats.idleTimeouts).toBe(0);
+    expect(sim.stats.connectionsAccepted).toBe(accepted);
+    manager.stop();
+    rec = new Recorder();
+    // A client that pings far too rarely is cut off by the server and must recover on its own.
+    sim.stopTicking();
+    await sim.stop();
+    sim = await startSimulator({
+      pingInterval: 5_000,
+      pingTimeout: 5_000,
+      limits: { clientIdleTimeoutMs: 300 },
+    });
+    manager = fastManager(sim, rec, { staleFeedMs: 5_000 });
+    manager.updateDesired(SYMBOLS);
+    await waitFor('server idle timeout', () => sim.stats.idleTimeouts >= 1);
+    await waitFor(
+      'reconnected after it',
+      () => rec.reconnects.includes('server_error') || rec.reconnects.includes('close'),
+    );
+    expect(manager.status().lastError).toMatch(/ping timeout|closed 1000/);
+    await waitFor('connected again', () => manager.state === 'connected', RECOVERY_MS);
+  });
+
   it('handles error 401 "token is expired" by reconnecting with a fresh token', async () => {
     await connect();
     const tokens = sim.stats.tokenRequests;

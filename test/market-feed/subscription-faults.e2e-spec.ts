@@ -66,7 +66,8 @@ describe('WebSocketManager against the simulator: subscription faults', () => {
     const sent = sim.stats.subscribeMessages;
     expect(sent).toBe(1 + 4); // the batch, then each symbol alone
     manager.updateDesired([...good, 'NOPE-USDT']); // same set again: nothing to send
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const pings = sim.stats.pingsReceived;
+    await waitFor('two more heartbeats', () => sim.stats.pingsReceived >= pings + 2);
     expect(sim.stats.subscribeMessages).toBe(sent);
     const nope = logger.warn.mock.calls.filter(([m]) => String(m).includes('NOPE-USDT'));
     expect(nope).toHaveLength(1);
@@ -85,7 +86,9 @@ describe('WebSocketManager against the simulator: subscription faults', () => {
       () => logger.warn.mock.calls.some(([m]) => String(m).includes('GHOST-USDT')),
       4_000,
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Several stale-feed periods (staleFeedMs 1 s) go by: 8 pings at 200 ms.
+    const pings = sim.stats.pingsReceived;
+    await waitFor('eight more heartbeats', () => sim.stats.pingsReceived >= pings + 8);
     const ghostWarnings = logger.warn.mock.calls.filter(([m]) => String(m).includes('GHOST-USDT'));
     expect(ghostWarnings).toHaveLength(1);
     expect(rec.reconnects).toEqual([]);

@@ -18,6 +18,14 @@ import { subscriptionMessage } from './subscription-plan';
 import { SubscriptionTracker } from './subscription-tracker';
 import { TimerSet } from './timer-set';
 
+/**
+ * The server counts messages when they arrive, we when we send them; network and event-loop jitter can
+ * squeeze a full window's worth into the server's window. A 10 % longer window keeps a margin.
+ */
+function messageLimiter(o: ResolvedManagerOptions): SlidingWindowLimiter {
+  return new SlidingWindowLimiter(o.maxMessagesPerWindow, Math.ceil(o.messageWindowMs * 1.1));
+}
+
 const TOPIC_PREFIX = { spot: '/market/ticker:', futures: '/contractMarket/ticker:' } as const;
 
 type TimerName = 'reconnect' | 'welcome' | 'ping' | 'pong' | 'watchdog' | 'drain';
@@ -57,7 +65,7 @@ export class WebSocketManager {
     this.id = options.id;
     this.prefix = TOPIC_PREFIX[options.market];
     this.subs = new SubscriptionTracker(options.symbolsPerMessage);
-    this.messages = new SlidingWindowLimiter(this.o.maxMessagesPerWindow, this.o.messageWindowMs);
+    this.messages = messageLimiter(this.o);
     this.catchUp = new CatchUpQueue({
       market: options.market,
       apiUrl: options.apiUrl,
@@ -148,7 +156,7 @@ export class WebSocketManager {
     this.pingInterval = endpoint.pingInterval;
     this.pingTimeout = endpoint.pingTimeout;
     this.pingReserve = Math.ceil(this.o.messageWindowMs / Math.max(1, this.pingInterval)) + 1;
-    this.messages = new SlidingWindowLimiter(this.o.maxMessagesPerWindow, this.o.messageWindowMs);
+    this.messages = messageLimiter(this.o);
     const url = `${endpoint.endpoint}?token=${endpoint.token}&connectId=${this.o.clock.now()}`;
     this.timers.set('welcome', this.o.welcomeTimeoutMs, () =>
       this.fail('welcome_timeout', 'no welcome in time', epoch),
