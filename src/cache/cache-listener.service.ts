@@ -15,7 +15,7 @@ import type { ChangeBatch, Unsubscribe, WatchHandlers } from '../firestore/docum
 import { PositionRepository } from '../firestore/position.repository';
 import { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
 import { WorkerMetrics } from '../metrics/worker-metrics';
-import { listenerRetryDelay } from './cache.constants';
+import { CACHE_TIMING, CacheTiming, listenerRetryDelay } from './cache.constants';
 import { RejectReporter } from './reject-reporter';
 import { ListenedCollection, SymbolCache } from './symbol-cache';
 import { SymbolCollectorService } from './symbol-collector.service';
@@ -46,6 +46,7 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
 
   constructor(
     @Inject(collectorConfig.KEY) private readonly config: ConfigType<typeof collectorConfig>,
+    @Inject(CACHE_TIMING) private readonly timing: CacheTiming,
     private readonly positions: PositionRepository,
     private readonly triggers: TradeTriggerRepository,
     private readonly cache: SymbolCache,
@@ -124,7 +125,7 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
     listener.unsubscribe = undefined;
     this.setLive(listener, false);
     if (this.stopped) return;
-    const delay = listenerRetryDelay(listener.attempt++);
+    const delay = listenerRetryDelay(this.timing, listener.attempt++);
     listener.recovering = true;
     this.logger.error(
       `${listener.collection} listener failed, re-subscribing in ${delay} ms: ${error.message}`,

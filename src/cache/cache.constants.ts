@@ -1,17 +1,39 @@
 /** The collector's entry in the SchedulerRegistry. */
 export const COLLECTOR_JOB = 'symbol-collector';
 
-/**
- * A failed Firestore listener re-subscribes after a full-jitter delay in [0, base * 2^attempt), capped, so
- * many workers that lost Firestore together do not come back in one burst.
- */
-export const LISTENER_RETRY_BASE_MS = 1_000;
-export const LISTENER_RETRY_MAX_MS = 60_000;
+/** Timing of the collector and the listeners; a provider (CACHE_TIMING) so specs can shorten it. */
+export interface CacheTiming {
+  /**
+   * A collection whose read has not answered by then counts as failed (firebase-admin retries an
+   * unreachable Firestore for about a minute). The read itself cannot be cancelled, so the next run
+   * still waits for it to settle: runs never overlap.
+   */
+  readonly readTimeoutMs: number;
+  /** A failed listener re-subscribes after a full-jitter delay in [0, base * 2^attempt), capped at max. */
+  readonly listenerRetryBaseMs: number;
+  readonly listenerRetryMaxMs: number;
+  /** How long shutdown waits for a collection still reading before it lets Firestore close. */
+  readonly shutdownWaitMs: number;
+}
 
-/** How long shutdown waits for a collection that is still reading before it lets Firestore close. */
-export const COLLECTOR_SHUTDOWN_WAIT_MS = 5_000;
+export const CACHE_TIMING = Symbol('CACHE_TIMING');
 
-export function listenerRetryDelay(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(LISTENER_RETRY_MAX_MS, LISTENER_RETRY_BASE_MS * 2 ** Math.min(attempt, 30));
+export const DEFAULT_CACHE_TIMING: CacheTiming = {
+  readTimeoutMs: 20_000,
+  listenerRetryBaseMs: 1_000,
+  listenerRetryMaxMs: 60_000,
+  shutdownWaitMs: 5_000,
+};
+
+/** Full jitter keeps many workers that lost Firestore together from coming back in one burst. */
+export function listenerRetryDelay(
+  timing: CacheTiming,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(
+    timing.listenerRetryMaxMs,
+    timing.listenerRetryBaseMs * 2 ** Math.min(attempt, 30),
+  );
   return Math.floor(random() * ceiling);
 }

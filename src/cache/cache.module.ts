@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { collectorConfig } from '../config/collector.config';
 import { MarketFeedModule } from '../market-feed/market-feed.module';
 import { CacheListenerService } from './cache-listener.service';
+import { CACHE_TIMING, DEFAULT_CACHE_TIMING } from './cache.constants';
 import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
 import { SymbolCollectorService } from './symbol-collector.service';
@@ -16,6 +17,7 @@ import { WatchedSymbolsService } from './watched-symbols.service';
 @Module({
   imports: [ConfigModule.forFeature(collectorConfig), MarketFeedModule],
   providers: [
+    { provide: CACHE_TIMING, useValue: DEFAULT_CACHE_TIMING },
     SymbolCache,
     RejectReporter,
     WatchedSymbolsService,

@@ -13,8 +13,12 @@ import { OPEN_POSITIONS, TRADE_TRIGGERS } from '../domain/document-paths';
 import { PositionRepository } from '../firestore/position.repository';
 import { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import type { CollectionRead } from '../firestore/document-change';
+import type { OpenPosition } from '../domain/position';
+import type { TradeTrigger } from '../domain/trade-trigger';
 import type { RepairCounts } from './book-diff';
-import { COLLECTOR_JOB, COLLECTOR_SHUTDOWN_WAIT_MS } from './cache.constants';
+import type { CollectionTicket } from './cache-core';
+import { CACHE_TIMING, CacheTiming, COLLECTOR_JOB } from './cache.constants';
 import { positionItem, triggerItem } from './cache-entries';
 import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
@@ -34,11 +38,12 @@ export type CollectionRun =
 @Injectable()
 export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SymbolCollectorService.name);
-  private running: Promise<CollectionRun> | undefined;
+  private running: Promise<void> | undefined;
   private stopped = false;
 
   constructor(
     @Inject(collectorConfig.KEY) private readonly config: ConfigType<typeof collectorConfig>,
+    @Inject(CACHE_TIMING) private readonly timing: CacheTiming,
     private readonly scheduler: SchedulerRegistry,
     private readonly positions: PositionRepository,
     private readonly triggers: TradeTriggerRepository,
@@ -63,7 +68,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.scheduler.doesExist('cron', COLLECTOR_JOB)) this.scheduler.deleteCronJob(COLLECTOR_JOB);
-    if (this.running) await waitAtMost(this.running, COLLECTOR_SHUTDOWN_WAIT_MS);
+    if (this.running) await waitAtMost(this.running, this.timing.shutdownWaitMs);
   }
 
   /** Reads everything and swaps new books in; never throws, never runs twice at once. */
@@ -73,10 +78,15 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       this.cache.recordSkippedRun();
       return Promise.resolve({ kind: 'skipped_overlap' });
     }
-    const run = this.collect().finally(() => {
+    const started = performance.now();
+    const countRepairs = this.cache.stats().listenersLive;
+    const ticket = this.cache.beginCollection();
+    const read = Promise.all([this.positions.loadOpen(), this.triggers.loadAll()]);
+    const run = this.collect({ ticket, read, started, countRepairs });
+    // The guard holds until the read itself settles, even when the run gave up on it.
+    this.running = Promise.all([run, read.catch(() => undefined)]).then(() => {
       this.running = undefined;
     });
-    this.running = run;
     return run;
   }
 
@@ -89,12 +99,9 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
     );
   }
 
-  private async collect(): Promise<CollectionRun> {
-    const started = performance.now();
-    const countRepairs = this.cache.stats().listenersLive;
-    const ticket = this.cache.beginCollection();
+  private async collect({ ticket, read, started, countRepairs }: PendingRun): Promise<CollectionRun> {
     try {
-      const [positions, triggers] = await Promise.all([this.positions.loadOpen(), this.triggers.loadAll()]);
+      const [positions, triggers] = await withTimeout(read, this.timing.readTimeoutMs);
       const documentsRead = positions.documentsRead + triggers.documentsRead;
       this.metrics.documentsRead.inc({ source: 'collector' }, documentsRead);
       const rejects = [...positions.rejects, ...triggers.rejects];
@@ -136,6 +143,22 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       this.logger.warn(`Reconciliation ${action} ${counts[action]} ${collection} the listener missed`);
     }
   }
+}
+
+interface PendingRun {
+  readonly ticket: CollectionTicket;
+  readonly read: Promise<[CollectionRead<OpenPosition>, CollectionRead<TradeTrigger>]>;
+  readonly started: number;
+  /** Only once listeners are live is a difference drift; before that the collector is the first fill. */
+  readonly countRepairs: boolean;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the read did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {

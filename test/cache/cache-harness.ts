@@ -1,6 +1,7 @@
 import { ConfigModule } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { CACHE_TIMING, CacheTiming, DEFAULT_CACHE_TIMING } from '../../src/cache/cache.constants';
 import { CacheModule } from '../../src/cache/cache.module';
 import { SymbolCache } from '../../src/cache/symbol-cache';
 import { SymbolCollectorService } from '../../src/cache/symbol-collector.service';
@@ -26,7 +27,10 @@ export interface CacheApp {
  * feed gateways, pointed at a loopback port nobody listens on — the specs only look at what they are
  * asked to watch. Environment changes last until close(), since firebase-admin reads some lazily.
  */
-export async function startCacheApp(env: Record<string, string>): Promise<CacheApp> {
+export async function startCacheApp(
+  env: Record<string, string>,
+  timing: Partial<CacheTiming> = {},
+): Promise<CacheApp> {
   const saved = { ...process.env };
   const deadKucoin = `http://127.0.0.1:${await freePort()}`;
   Object.assign(process.env, {
@@ -43,7 +47,10 @@ export async function startCacheApp(env: Record<string, string>): Promise<CacheA
       FirestoreModule,
       CacheModule,
     ],
-  }).compile();
+  })
+    .overrideProvider(CACHE_TIMING)
+    .useValue({ ...DEFAULT_CACHE_TIMING, ...timing })
+    .compile();
   moduleRef.useLogger(false);
   await moduleRef.init();
   return {
