@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
+import { CacheModule } from './cache/cache.module';
 import { ALL_CONFIGS } from './config';
 import { ExecutionModule } from './execution/execution.module';
 import { FirestoreModule } from './firestore/firestore.module';
+import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 
@@ -14,7 +16,9 @@ import { MetricsModule } from './metrics/metrics.module';
     ScheduleModule.forRoot(),
     MetricsModule,
     FirestoreModule,
+    CacheModule,
     ExecutionModule,
+    HealthModule,
   ],
 })
 export class AppModule {}

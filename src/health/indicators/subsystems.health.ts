@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { PriceUpdateProcessor } from '../../execution/price-update.processor';
+
+/**
+ * Liveness of the worker's own machinery: the tick path must still be subscribed to both feeds. A tick
+ * stream that errored has ended for good, and only a restart brings it back.
+ */
+@Injectable()
+export class SubsystemsHealthIndicator {
+  private static readonly TICK_STREAMS = 2;
+
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly processor: PriceUpdateProcessor,
+  ) {}
+
+  check(key = 'tick_path'): HealthIndicatorResult {
+    const { subscribed, tickErrors } = this.processor.stats();
+    const session = this.health.check(key);
+    const details = {
+      subscribedStreams: subscribed,
+      expectedStreams: SubsystemsHealthIndicator.TICK_STREAMS,
+      tickErrors,
+    };
+    return subscribed < SubsystemsHealthIndicator.TICK_STREAMS ? session.down(details) : session.up(details);
+  }
+}

@@ -1,0 +1,110 @@
+import { makePosition } from '../support/documents';
+import { TestFirestore, openTestFirestore } from '../support/firestore';
+import { Simulators, Worker, seed, startSimulators, startWorker, waitFor } from '../execution/worker-harness';
+
+interface Probe {
+  readonly status: number;
+  readonly body: { status: string; error?: Record<string, unknown>; details?: Record<string, unknown> };
+}
+
+describe('health and metrics endpoints on a running worker', () => {
+  let store: TestFirestore;
+  let sims: Simulators;
+  let worker: Worker;
+  let base: string;
+
+  async function probe(path: string): Promise<Probe> {
+    const response = await fetch(`${base}${path}`);
+    return { status: response.status, body: (await response.json()) as Probe['body'] };
+  }
+
+  async function metric(name: string, labels: string): Promise<number> {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+    return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+
+  beforeAll(async () => {
+    store = openTestFirestore();
+    sims = await startSimulators();
+    sims.spot.setPrice('BTC-USDT', 60_000);
+    await seed(store.db, {
+      'users/alice/openPositions/p1': makePosition({ side: 'long', stopLoss: 55_000, takeProfit: 70_000 }),
+    });
+    worker = await startWorker({
+      projectId: store.projectId,
+      instanceId: 'health-test',
+      sims,
+      env: { KUCOIN_STALE_FEED_MS: '1000', COLLECTOR_CRON: '*/2 * * * * *' },
+    });
+    await worker.app.listen(0, '127.0.0.1');
+    const server = worker.app.getHttpServer() as import('node:http').Server;
+    const address = server.address() as { port: number };
+    base = `http://127.0.0.1:${address.port}`;
+    sims.spot.startTicking(50);
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await sims?.stop();
+    await store?.close();
+  });
+
+  it('is live, and becomes ready once the books are filled and the feed is flowing', async () => {
+    expect((await probe('/health/live')).status).toBe(200);
+    await waitFor('readiness', async () => (await probe('/health/ready')).status === 200, 15_000);
+    const ready = await probe('/health/ready');
+    expect(ready.body.details).toMatchObject({
+      cache: { status: 'up', positions: 1 },
+      feed_spot: { status: 'up', desiredSymbols: 1 },
+      feed_futures: { status: 'up', desiredSymbols: 0 },
+    });
+  });
+
+  it('turns readiness 503, naming the feed, while the feed is down, and 200 again after recovery; liveness stays 200', async () => {
+    sims.spot.failTokenRequests(503);
+    sims.spot.dropAllConnections();
+    await waitFor(
+      'readiness to report the feed outage',
+      async () => (await probe('/health/ready')).status === 503,
+    );
+    const down = await probe('/health/ready');
+    expect(down.body.status).toBe('error');
+    expect(Object.keys(down.body.error ?? {})).toEqual(['feed_spot']);
+    expect((await probe('/health/live')).status).toBe(200);
+
+    sims.spot.clearTokenFailures();
+    await waitFor(
+      'readiness after recovery',
+      async () => (await probe('/health/ready')).status === 200,
+      15_000,
+    );
+  });
+
+  it('counts ticks and executions in /metrics as they flow', async () => {
+    const ticksBefore = await metric('worker_ticks_received_total', 'market="spot"');
+    await waitFor(
+      'more ticks',
+      async () => (await metric('worker_ticks_received_total', 'market="spot"')) > ticksBefore + 10,
+    );
+
+    expect(await metric('worker_executions_total', 'outcome="executed"')).toBe(0);
+    sims.spot.setPrice('BTC-USDT', 54_900);
+    await waitFor(
+      'the stop-loss execution',
+      async () => (await metric('worker_executions_total', 'outcome="executed"')) === 1,
+    );
+
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toContain('worker_transaction_seconds_bucket');
+    expect(text).toContain('worker_tick_to_decision_seconds_count{market="spot"} 1');
+    expect(text).toMatch(/process_cpu_seconds_total \d/);
+    const closed = (await store.db.doc('users/alice/openPositions/p1').get()).data();
+    expect(closed).toMatchObject({
+      status: 'closing',
+      closeReason: 'stop_loss',
+      closePrice: 54_900,
+      closedBy: 'health-test',
+    });
+  });
+});
