@@ -10,6 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
+import { burstScenario } from './burst.bench';
+import { stopBenchEmulator } from './emulator';
 import { evaluationScenario } from './evaluation.bench';
 import { memoryScenario } from './memory.bench';
 import { type ScenarioResult, printScenario } from './table';
@@ -21,6 +23,7 @@ const SCENARIOS: Record<string, Scenario> = {
   evaluation: evaluationScenario,
   wire: wireScenario,
   memory: memoryScenario,
+  burst: burstScenario,
 };
 
 function machine(): Record<string, string | number> {
@@ -70,7 +73,16 @@ async function main(): Promise<void> {
   process.exitCode = Object.keys(failures).length > 0 ? 1 : 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the Firestore emulator`);
+    void stopBenchEmulator().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => stopBenchEmulator());

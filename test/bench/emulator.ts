@@ -1,0 +1,55 @@
+import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
+import { type Firestore, getFirestore } from 'firebase-admin/firestore';
+import { randomUUID } from 'node:crypto';
+import { type FirestoreEmulator, startFirestoreEmulator } from '../../src/devtools/firestore-emulator';
+
+let started: Promise<FirestoreEmulator> | undefined;
+
+/**
+ * One Firestore emulator for the scenarios that need it, started on first use and stopped (its whole
+ * process group) by stopBenchEmulator, which run.ts calls on exit, on error and on Ctrl-C.
+ */
+export function benchEmulator(): Promise<FirestoreEmulator> {
+  if (!started) {
+    process.env.METADATA_SERVER_DETECTION = 'none';
+    started = startFirestoreEmulator().then((emulator) => {
+      process.env.FIRESTORE_EMULATOR_HOST = emulator.hostPort;
+      return emulator;
+    });
+  }
+  return started;
+}
+
+export async function stopBenchEmulator(): Promise<void> {
+  const pending = started;
+  started = undefined;
+  if (pending) await (await pending.catch(() => undefined))?.stop();
+}
+
+export interface BenchDb {
+  readonly db: Firestore;
+  readonly projectId: string;
+  close(): Promise<void>;
+}
+
+/** A firebase-admin client of its own on a fresh project id (explicit, so no metadata server is asked). */
+export async function openBenchDb(prefix: string): Promise<BenchDb> {
+  await benchEmulator();
+  const projectId = `${prefix}-${randomUUID().slice(0, 8)}`;
+  const app: App = initializeApp({ projectId }, `bench-${projectId}`);
+  const db = getFirestore(app);
+  return { db, projectId, close: () => deleteApp(app) };
+}
+
+/** Writes documents in batches of 500 (Firestore's limit per batch). */
+export async function writeAll(
+  db: Firestore,
+  docs: ReadonlyMap<string, Record<string, unknown>>,
+): Promise<void> {
+  const entries = [...docs];
+  for (let i = 0; i < entries.length; i += 500) {
+    const batch = db.batch();
+    for (const [path, data] of entries.slice(i, i + 500)) batch.set(db.doc(path), data);
+    await batch.commit();
+  }
+}
