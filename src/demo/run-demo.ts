@@ -86,6 +86,7 @@ async function start(args: DemoArgs, lifecycle: Lifecycle, logger: FileLogger): 
     openPositions: firestore.openPositions,
     pendingTriggers: firestore.pendingTriggers,
     executions: display.executions.length,
+    metrics: worker.metrics,
     baseUrl: `http://127.0.0.1:${port}`,
   });
   const display = new TerminalDisplay(process.stdout, view);
@@ -136,6 +137,7 @@ export async function runDemo(args: DemoArgs): Promise<number> {
     }
     const reason = await lifecycle.stopped;
     executions = display.executions.length;
+    display.stop(); // the final screen first, then what happens next below it
     say(`\nStopping (${reason})…`);
   } catch (error) {
     if (!(error instanceof StopRequested)) {

@@ -1,5 +1,6 @@
 import type { MarketType } from '../../domain/market';
 import type { ConnectionStatus } from '../../market-feed/feed-gateway';
+import type { MetricTotals } from '../worker/metric-totals';
 
 /** One execution as the worker wrote it to Firestore. */
 export interface ExecutionEvent {
@@ -36,5 +37,7 @@ export interface StatusView {
   readonly openPositions: number;
   readonly pendingTriggers: number;
   readonly executions: number;
+  /** The worker's own counters (worker_ticks_received_total, worker_executions_total by outcome). */
+  readonly metrics?: MetricTotals;
   readonly baseUrl: string;
 }

@@ -4,6 +4,7 @@ import {
   formatElapsed,
   formatExecution,
   formatFeedLine,
+  formatMetrics,
   formatPrice,
   formatStatusLine,
   renderScreen,
@@ -80,6 +81,14 @@ describe('display formatting', () => {
     expect(screen.join('\n')).toContain('http://127.0.0.1:3000/metrics');
     expect(screen.join('\n')).toMatch(/level +50 /); // the newest is kept
     expect(renderScreen(view, [], NO_COLOR).join('\n')).toContain('waiting for a level to be crossed');
+  });
+
+  it("shows the worker's own counters once they have been read", () => {
+    expect(formatMetrics(view)).toBe('not read yet');
+    const metrics = { ticksReceived: 12_345, executions: { executed: 8, already_handled: 1 } };
+    expect(formatMetrics({ ...view, metrics })).toBe(
+      'worker_ticks_received_total 12,345  worker_executions_total executed 8, already_handled 1',
+    );
   });
 
   it('has a one-line status for output that is not a terminal', () => {

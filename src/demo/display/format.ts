@@ -66,7 +66,10 @@ export function formatFeedLine(view: FeedView, paint: Paint): string {
 
 export function formatPrices(prices: ReadonlyMap<string, number>): string {
   if (prices.size === 0) return 'no ticks yet';
-  return [...prices].map(([symbol, price]) => `${symbol} ${formatPrice(price)}`).join('   ');
+  return [...prices]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([symbol, price]) => `${symbol} ${formatPrice(price)}`)
+    .join('   ');
 }
 
 const REASON_TEXT: Record<string, string> = {
@@ -111,6 +114,7 @@ export function renderScreen(
     ...view.feeds.map((feed) => formatFeedLine(feed, paint)),
     `prices  ${formatPrices(view.prices)}`,
     `firestore  ${view.openPositions} open positions, ${view.pendingTriggers} pending triggers, ${view.executions} executions`,
+    `metrics  ${formatMetrics(view)}`,
     '',
     paint.bold(`Executions (${events.length})`),
   ];
@@ -126,6 +130,17 @@ export function renderScreen(
       ? shown.map((e) => formatExecution(e, paint))
       : [paint.dim('waiting for a level to be crossed…')];
   return [...header, ...body, ...footer];
+}
+
+export function formatMetrics(view: StatusView): string {
+  if (view.metrics === undefined) return 'not read yet';
+  const outcomes = Object.entries(view.metrics.executions)
+    .map(([outcome, count]) => `${outcome} ${count}`)
+    .join(', ');
+  return (
+    `worker_ticks_received_total ${view.metrics.ticksReceived.toLocaleString('en-US')}  ` +
+    `worker_executions_total ${outcomes || '0'}`
+  );
 }
 
 /** Without a TTY: one status line every few seconds, executions printed as they happen. */

@@ -6,7 +6,11 @@ import type { MarketType } from '../../domain/market';
 import { type FeedGateway, FuturesFeedGateway, SpotFeedGateway } from '../../market-feed';
 import type { FeedView } from '../display/display.types';
 import { RateMeter } from '../display/rate-meter';
+import { WorkerMetrics } from '../../metrics/worker-metrics';
 import type { FileLogger } from './file-logger';
+import { type MetricTotals, sumByLabel, sumCounter } from './metric-totals';
+
+const METRICS_SAMPLE_MS = 1_000;
 
 interface MarketState {
   readonly market: MarketType;
@@ -23,10 +27,16 @@ interface MarketState {
  */
 export class DemoWorker {
   readonly prices = new Map<string, number>();
+  /** Refreshed every second from the worker's registry; undefined until the first read. */
+  metrics: MetricTotals | undefined;
   private readonly markets: MarketState[];
   private readonly subscriptions: Subscription[] = [];
+  private readonly metricsTimer: NodeJS.Timeout;
 
-  private constructor(private readonly app: INestApplication) {
+  private constructor(
+    private readonly app: INestApplication,
+    private readonly logger: FileLogger,
+  ) {
     this.markets = (['spot', 'futures'] as const).map((market) => ({
       market,
       gateway: findGateway(app, market),
@@ -40,6 +50,8 @@ export class DemoWorker {
       });
       if (subscription) this.subscriptions.push(subscription);
     }
+    const registry = app.get(WorkerMetrics);
+    this.metricsTimer = setInterval(() => void this.readMetrics(registry), METRICS_SAMPLE_MS);
   }
 
   /** The environment (emulator, KuCoin URLs, project id) must be set before this is called. */
@@ -49,7 +61,7 @@ export class DemoWorker {
     const { AppModule } = await import('../../app.module');
     const app = await NestFactory.create(AppModule, { logger, abortOnError: false });
     await app.listen(port, '127.0.0.1');
-    return new DemoWorker(app);
+    return new DemoWorker(app, logger);
   }
 
   feedViews(now: number): FeedView[] {
@@ -66,8 +78,21 @@ export class DemoWorker {
 
   /** Runs every shutdown hook: feeds close, in-flight transactions drain, the Firestore client closes. */
   async stop(): Promise<void> {
+    clearInterval(this.metricsTimer);
     for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
     await this.app.close();
+  }
+
+  private async readMetrics(metrics: WorkerMetrics): Promise<void> {
+    try {
+      const [ticks, executions] = await Promise.all([metrics.ticksReceived.get(), metrics.executions.get()]);
+      this.metrics = {
+        ticksReceived: sumCounter(ticks.values),
+        executions: sumByLabel(executions.values, 'outcome'),
+      };
+    } catch (error) {
+      this.logger.note(`reading the worker's metrics failed: ${(error as Error).message}`);
+    }
   }
 }
 
