@@ -1,0 +1,91 @@
+import { makePosition } from '../support/documents';
+import { TestFirestore, openTestFirestore } from '../support/firestore';
+import {
+  Simulators,
+  Worker,
+  readAll,
+  seed,
+  startSimulators,
+  startWorker,
+  subscribed,
+  waitFor,
+} from './worker-harness';
+
+const COUNT = 2_000;
+/** The default EXECUTION_CONCURRENCY. */
+const CONCURRENCY = 64;
+
+describe('a burst: one tick crosses 2,000 stops', () => {
+  let store: TestFirestore;
+  let sims: Simulators;
+  let worker: Worker;
+
+  beforeAll(async () => {
+    store = openTestFirestore();
+    sims = await startSimulators();
+    sims.spot.setPrice('ETH-USDT', 3_100);
+    const docs: Record<string, Record<string, unknown>> = {};
+    for (let i = 0; i < COUNT; i++) {
+      docs[`users/u${i % 50}/openPositions/p${i}`] = makePosition({
+        symbol: 'ETH-USDT',
+        stopLoss: 3_000 - (i % 100),
+        takeProfit: 4_000,
+      });
+    }
+    docs['users/safe/openPositions/below-the-crash'] = makePosition({ symbol: 'ETH-USDT', stopLoss: 2_500 });
+    await seed(store.db, docs);
+    worker = await startWorker({
+      projectId: store.projectId,
+      instanceId: 'worker-burst',
+      sims,
+      // Poll mode: the emulator slows every commit down several times over while a collection-group
+      // listener watches 2,000 documents (real Firestore does not), and this spec is about the queue.
+      env: { EXECUTION_CONCURRENCY: String(CONCURRENCY), CACHE_MODE: 'poll', COLLECTOR_CRON: '0 0 * * * *' },
+    });
+    await waitFor('cache loaded', () => worker.cache.stats().positions === COUNT + 1, 30_000);
+    await waitFor('feed subscribed', () => subscribed(sims.spot, ['ETH-USDT']));
+  }, 60_000);
+
+  afterAll(async () => {
+    await worker.close();
+    await sims.stop();
+    await store.close();
+  });
+
+  it('closes every crossed position exactly once, never running more than the concurrency bound', async () => {
+    let maxRunning = 0;
+    let maxLength = 0;
+    const sampler = setInterval(() => {
+      const { queue } = worker.execution.stats();
+      maxRunning = Math.max(maxRunning, queue.running);
+      maxLength = Math.max(maxLength, queue.length);
+    }, 2);
+
+    sims.spot.setPrice('ETH-USDT', 2_850);
+    // A few more ticks through the crash: checked-out entries must not be queued again.
+    sims.spot.setPrice('ETH-USDT', 2_840);
+    sims.spot.setPrice('ETH-USDT', 2_860);
+    try {
+      await waitFor('queue drained', async () => (await worker.executions('executed')) === COUNT, 50_000);
+      await waitFor('queue idle', () => worker.execution.stats().queue.length === 0);
+    } finally {
+      clearInterval(sampler);
+    }
+
+    expect(maxRunning).toBeLessThanOrEqual(CONCURRENCY);
+    expect(maxRunning).toBeGreaterThan(1);
+    expect(maxLength).toBeGreaterThan(CONCURRENCY);
+    expect(maxLength).toBeLessThanOrEqual(COUNT);
+    const positions = await readAll(store.db, 'openPositions');
+    const closing = [...positions.values()].filter((doc) => doc.status === 'closing');
+    expect(closing).toHaveLength(COUNT);
+    expect(closing.every((doc) => doc.closedBy === 'worker-burst' && doc.closeReason === 'stop_loss')).toBe(
+      true,
+    );
+    expect(closing.every((doc) => doc.closePrice === 2_850)).toBe(true);
+    expect(positions.get('users/safe/openPositions/below-the-crash')?.status).toBe('open');
+    await expect(worker.executions('already_handled')).resolves.toBe(0);
+    await expect(worker.executions('failed_permanent')).resolves.toBe(0);
+    expect(worker.execution.stats()).toMatchObject({ restored: 0, outcomes: { executed: COUNT } });
+  }, 60_000);
+});
