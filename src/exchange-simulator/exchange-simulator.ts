@@ -1,10 +1,11 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { MarketType } from '../domain/market';
 import { SimulatorBook, type UnknownSymbolMode } from './simulator-book';
 import { type SimContext, SimConnection } from './simulator-connection';
+import { SimulatorHttp } from './simulator-http';
 import { TickPusher } from './tick-pusher';
 import {
   type ExchangeSimulatorOptions,
@@ -14,11 +15,6 @@ import {
   type SimulatorStats,
   emptyStats,
 } from './simulator.types';
-
-const TICKER_PATH: Record<MarketType, string> = {
-  spot: '/api/v1/market/orderbook/level1',
-  futures: '/api/v1/ticker',
-};
 
 /**
  * A KuCoin-compatible exchange on loopback: bullet-public, the REST ticker and the classic WebSocket
@@ -46,10 +42,9 @@ export class ExchangeSimulator {
   private readonly pusher: TickPusher;
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   private readonly server: Server;
-  private tokenSeq = 0;
   private connectionSeq = 0;
 
-  constructor(private readonly options: ExchangeSimulatorOptions = {}) {
+  constructor(options: ExchangeSimulatorOptions = {}) {
     this.market = options.market ?? 'spot';
     this.book = new SimulatorBook(this.market);
     this.limits = {
@@ -61,7 +56,16 @@ export class ExchangeSimulator {
       ...options.limits,
     };
     this.pusher = new TickPusher(this.book, this.subscribers);
-    this.server = createServer((req, res) => this.onHttp(req, res));
+    const http = new SimulatorHttp({
+      book: this.book,
+      stats: this.stats,
+      faults: this.faults,
+      validTokens: this.validTokens,
+      wsUrl: () => this.wsUrl,
+      pingInterval: options.pingInterval ?? 18_000,
+      pingTimeout: options.pingTimeout ?? 10_000,
+    });
+    this.server = createServer((req, res) => http.handle(req, res));
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.onUpgrade(req, socket, head),
     );
@@ -229,39 +233,6 @@ export class ExchangeSimulator {
     };
   }
 
-  private onHttp(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method === 'POST' && url.pathname === '/api/v1/bullet-public') {
-      req.resume();
-      return this.onToken(res);
-    }
-    if (req.method === 'GET' && url.pathname === TICKER_PATH[this.market]) {
-      this.stats.restTickerRequests++;
-      return json(res, 200, this.book.restBody(url.searchParams.get('symbol') ?? ''));
-    }
-    json(res, 404, '{"code":"404000","msg":"Url Not Found"}');
-  }
-
-  private onToken(res: ServerResponse): void {
-    this.stats.tokenRequests++;
-    if (this.faults.tokenFailuresLeft > 0) {
-      this.faults.tokenFailuresLeft--;
-      this.stats.tokenFailuresServed++;
-      const status = this.faults.tokenFailureStatus;
-      return json(res, status, `{"code":"${status}000","msg":"simulated failure"}`);
-    }
-    const token = `sim-token-${++this.tokenSeq}-${Date.now().toString(36)}`;
-    this.validTokens.add(token);
-    const server = {
-      endpoint: this.wsUrl,
-      encrypt: false,
-      protocol: 'websocket',
-      pingInterval: this.options.pingInterval ?? 18_000,
-      pingTimeout: this.options.pingTimeout ?? 10_000,
-    };
-    json(res, 200, JSON.stringify({ code: '200000', data: { token, instanceServers: [server] } }));
-  }
-
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const token = url.searchParams.get('token') ?? '';
@@ -277,9 +248,4 @@ export class ExchangeSimulator {
       this.connections.add(new SimConnection(id, token, ws, this.context()));
     });
   }
-}
-
-function json(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
 }

@@ -4,7 +4,7 @@ import { fullJitterDelay } from './backoff';
 import { CatchUpQueue, type CatchUpResult } from './catch-up-queue';
 import { type ControlFrame, parseFrame } from './frame-parser';
 import { feedVerdict } from './feed-health';
-import { fetchPublicToken } from './kucoin-rest';
+import { KucoinRestError, fetchPublicToken } from './kucoin-rest';
 import {
   type ConnectionState,
   type ReconnectCause,
@@ -149,6 +149,11 @@ export class WebSocketManager {
     try {
       endpoint = await fetchPublicToken(fetch, apiUrl);
     } catch (error) {
+      // Network errors, 5xx and 429 are expected to pass; anything else (404, 403) is likely a wrong API
+      // URL. Both are retried with capped backoff — there is nothing better to do — but the latter loudly.
+      if (error instanceof KucoinRestError && !error.retryable) {
+        this.o.logger?.error(`${this.id} bullet-public refused: ${error.message}; check the KuCoin API URL`);
+      }
       this.fail('token_error', (error as Error).message, epoch);
       return;
     }
