@@ -82,7 +82,7 @@ async function start(args: DemoArgs, lifecycle: Lifecycle, logger: FileLogger): 
     elapsedMs: Date.now() - startedAt,
     durationMs: args.durationSeconds === undefined ? undefined : args.durationSeconds * 1_000,
     feeds: worker.feedViews(Date.now()),
-    prices: worker.prices,
+    prices: worker.watchedPrices(),
     openPositions: firestore.openPositions,
     pendingTriggers: firestore.pendingTriggers,
     executions: display.executions.length,

@@ -49,7 +49,8 @@ function connectionText(connection: ConnectionStatus, paint: Paint): string {
   const state =
     connection.state === 'connected' ? paint.green(connection.state) : paint.yellow(connection.state);
   const reconnects = connection.reconnects > 0 ? `, ${connection.reconnects} reconnects` : '';
-  return `${connection.id} ${state} (${connection.subscribedTopics} topics${reconnects})`;
+  const topics = `${connection.subscribedTopics} topic${connection.subscribedTopics === 1 ? '' : 's'}`;
+  return `${connection.id} ${state} (${topics}${reconnects})`;
 }
 
 export function formatFeedLine(view: FeedView, paint: Paint): string {

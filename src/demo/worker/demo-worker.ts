@@ -26,7 +26,7 @@ interface MarketState {
  * process to stop on Ctrl-C instead of two.
  */
 export class DemoWorker {
-  readonly prices = new Map<string, number>();
+  private readonly prices = new Map<string, number>();
   /** Refreshed every second from the worker's registry; undefined until the first read. */
   metrics: MetricTotals | undefined;
   private readonly markets: MarketState[];
@@ -62,6 +62,13 @@ export class DemoWorker {
     const app = await NestFactory.create(AppModule, { logger, abortOnError: false });
     await app.listen(port, '127.0.0.1');
     return new DemoWorker(app, logger);
+  }
+
+  /** Last prices of the symbols the worker still watches; a symbol with nothing left to watch is unsubscribed. */
+  watchedPrices(): Map<string, number> {
+    const watched = (symbol: string): boolean =>
+      this.markets.some((state) => state.gateway?.desiredSymbols().has(symbol) === true);
+    return new Map([...this.prices].filter(([symbol]) => watched(symbol)));
   }
 
   feedViews(now: number): FeedView[] {
