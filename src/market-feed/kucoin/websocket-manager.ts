@@ -197,7 +197,10 @@ export class WebSocketManager {
 
   private onTick(tick: Tick, now: number): void {
     const entry = this.subs.entries.get(tick.symbol);
-    if (entry === undefined) return;
+    if (entry === undefined) {
+      this.o.sink.onRejected('unexpected_symbol');
+      return;
+    }
     entry.lastDataAt = now;
     entry.seenData = true;
     this.lastDataAt = now;
