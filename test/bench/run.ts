@@ -14,6 +14,7 @@ import { burstScenario } from './burst.bench';
 import { stopBenchEmulator } from './emulator';
 import { evaluationScenario } from './evaluation.bench';
 import { memoryScenario } from './memory.bench';
+import { readsScenario } from './reads.bench';
 import { type ScenarioResult, printScenario } from './table';
 import { wireScenario } from './wire.bench';
 
@@ -23,6 +24,7 @@ const SCENARIOS: Record<string, Scenario> = {
   evaluation: evaluationScenario,
   wire: wireScenario,
   memory: memoryScenario,
+  reads: readsScenario,
   burst: burstScenario,
 };
 
