@@ -92,7 +92,7 @@ async function drainOnce(
 }
 
 export async function burstScenario(quick: boolean): Promise<ScenarioResult> {
-  const count = quick ? 500 : 2_000;
+  const count = quick ? 300 : 2_000;
   const rounds = quick ? 1 : 2;
   const bench = await openBenchDb('bench-burst');
   try {

@@ -125,8 +125,8 @@ function runCase(c: Case, rounds: number): (string | number)[] {
 export function evaluationScenario(quick: boolean): ScenarioResult {
   const cases: Case[] = quick
     ? [
-        { positions: 10_000, ticks: 100_000, skew: 'zipf' },
-        { positions: 100_000, ticks: 20_000, skew: 'zipf' },
+        { positions: 10_000, ticks: 50_000, skew: 'zipf' },
+        { positions: 100_000, ticks: 5_000, skew: 'zipf' },
       ]
     : [
         { positions: 10_000, ticks: 200_000, skew: 'zipf' },

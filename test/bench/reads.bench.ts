@@ -81,9 +81,9 @@ async function churn(bench: BenchDb, perSecond: number, until: number): Promise<
 
 export async function readsScenario(quick: boolean): Promise<ScenarioResult> {
   // Time compression: the cron period and the change rate are scaled together by `speed`.
-  const speed = quick ? 6 : 1;
+  const speed = quick ? 10 : 1;
   const periodS = 30 / speed;
-  const windowS = quick ? 20 : 120;
+  const windowS = quick ? 12 : 120;
   const changesPerSecond = Math.round((POSITIONS * 0.01 * speed) / 60);
   const bench = await openBenchDb('bench-reads');
   const apps: TestingModule[] = [];
