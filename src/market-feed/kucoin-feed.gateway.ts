@@ -31,6 +31,8 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
   private readonly logger: Logger;
   private readonly managers: WebSocketManager[] = [];
   private readonly buckets: Set<string>[] = [];
+  /** Per connection: the configured limit, or less once the server refused topics with 509. */
+  private readonly capacities: number[] = [];
   private readonly assignment = new Map<string, number>();
   private readonly invalidReported = new Set<string>();
   private desired: ReadonlySet<string> = new Set();
@@ -95,26 +97,56 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
   }
 
   private rebalance(next: ReadonlySet<string>): void {
-    const max = this.options.maxTopicsPerConnection;
     for (const [symbol, index] of this.assignment) {
       if (next.has(symbol)) continue;
       this.assignment.delete(symbol);
       this.buckets[index].delete(symbol);
     }
+    const unplaced: string[] = [];
+    for (const symbol of next) if (!this.assignment.has(symbol)) unplaced.push(symbol);
+    this.place(unplaced);
+    while (this.managers.length > 1 && this.buckets[this.buckets.length - 1].size === 0) {
+      const manager = this.managers.pop()!;
+      this.buckets.pop();
+      this.capacities.pop();
+      manager.stop();
+      this.removeGauges(manager.id);
+    }
+    this.managers.forEach((manager, i) => manager.updateDesired(this.buckets[i]));
+  }
+
+  /** First fit over the connections' capacities, opening connections as needed. */
+  private place(symbols: readonly string[]): void {
     let index = 0;
-    for (const symbol of next) {
-      if (this.assignment.has(symbol)) continue;
-      while (index < this.buckets.length && this.buckets[index].size >= max) index++;
+    for (const symbol of symbols) {
+      while (index < this.buckets.length && this.buckets[index].size >= this.capacities[index]) index++;
       if (index === this.buckets.length) this.addManager();
       this.buckets[index].add(symbol);
       this.assignment.set(symbol, index);
     }
-    while (this.managers.length > 1 && this.buckets[this.buckets.length - 1].size === 0) {
-      const manager = this.managers.pop()!;
-      this.buckets.pop();
-      manager.stop();
-      this.removeGauges(manager.id);
+  }
+
+  /**
+   * A connection was refused symbols with 509: KuCoin's real per-connection limit is lower than configured
+   * (the docs say 300 or 400). Remember the lower capacity for it and move those symbols elsewhere.
+   */
+  private relocate(connection: string, refused: readonly string[]): void {
+    const from = this.managers.findIndex((manager) => manager.id === connection);
+    if (from < 0 || this.stopped) return;
+    const moved = refused.filter((symbol) => this.assignment.get(symbol) === from);
+    if (this.buckets[from].size - moved.length <= 0) {
+      // The server took nothing at all: moving would only open connection after connection.
+      this.logger.error(
+        `${connection}: server refused every topic (509); ${moved.length} symbols left unsubscribed`,
+      );
+      return;
     }
+    for (const symbol of moved) {
+      this.buckets[from].delete(symbol);
+      this.assignment.delete(symbol);
+    }
+    this.capacities[from] = Math.max(1, this.buckets[from].size);
+    this.place(moved);
     this.managers.forEach((manager, i) => manager.updateDesired(this.buckets[i]));
   }
 
@@ -130,6 +162,7 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
       }),
     );
     this.buckets.push(new Set());
+    this.capacities.push(this.options.maxTopicsPerConnection);
   }
 
   private sinkFor(connection: string): ManagerSink {
@@ -151,6 +184,7 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
       onCatchUp: (result: CatchUpResult): void => {
         metrics?.restCatchUps.inc({ market, result });
       },
+      onCapacityExceeded: (symbols: string[]): void => this.relocate(connection, symbols),
     };
   }
 

@@ -62,6 +62,21 @@ describe('feed gateways against the simulator', () => {
     expect(text).toMatch(/worker_rest_catch_up_total\{market="spot",result="ok"\} [1-9]/);
   });
 
+  it('moves symbols to other connections when the server is full at fewer topics than configured (509)', async () => {
+    sim = await startSimulator({ limits: { maxTopicsPerConnection: 5 } });
+    const wanted = Array.from({ length: 12 }, (_, i) => `C${i}-USDT`);
+    const gateway = new SpotFeedGateway({ maxTopicsPerConnection: 300, manager: manager(sim, 100) });
+    gateway.updateDesired(wanted);
+    await waitFor('all 12 subscribed somewhere', () => sim.subscriptionCounts().size === 12, 5_000);
+    expect([...sim.subscriptionCounts().values()].every((n) => n === 1)).toBe(true);
+    expect(gateway.status().connections.map((c) => c.subscribedTopics)).toEqual([5, 5, 2]);
+    const seen = new Set<string>();
+    gateway.ticks$.subscribe((tick) => seen.add(tick.symbol));
+    wanted.forEach((symbol) => sim.setPrice(symbol, 1));
+    await waitFor('every symbol ticks', () => seen.size === 12);
+    await gateway.stop();
+  });
+
   it('futures: parses v1 ticker pushes (nanosecond ts) one symbol per subscribe', async () => {
     sim = await startSimulator({ market: 'futures' });
     const gateway = new FuturesFeedGateway({ maxTopicsPerConnection: 300, manager: manager(sim, 1) });

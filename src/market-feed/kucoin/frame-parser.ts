@@ -2,7 +2,14 @@ import type { MarketType, Tick } from '../../domain/market';
 
 /** Why an inbound frame was skipped; used as the `reason` label of framesRejected (a small fixed set). */
 export type RejectReason =
-  'binary' | 'malformed_json' | 'unknown_type' | 'unknown_subject' | 'missing_symbol' | 'invalid_price';
+  | 'binary'
+  | 'malformed_json'
+  | 'unknown_type'
+  | 'unknown_subject'
+  | 'missing_symbol'
+  | 'invalid_price'
+  /** A well-formed tick for a symbol this connection does not hold (e.g. after an unsubscribe). */
+  | 'unexpected_symbol';
 
 /** Control frames are returned as the parsed object itself, so they cost no allocation beyond JSON.parse. */
 export interface ControlFrame {

@@ -31,6 +31,8 @@ export interface ManagerSink {
   onRejected(reason: RejectReason): void;
   onReconnect(cause: ReconnectCause): void;
   onCatchUp(result: CatchUpResult): void;
+  /** The server refused these symbols with 509: the connection holds fewer topics than configured. */
+  onCapacityExceeded?(symbols: string[]): void;
 }
 
 export interface FeedLogger {

@@ -248,7 +248,11 @@ export class WebSocketManager {
       return;
     }
     this.lastError = `subscribe rejected: ${code} ${text}`;
-    if (outcome.kind === 'gave_up') {
+    if (outcome.kind === 'gave_up' && code === 509 && this.o.sink.onCapacityExceeded !== undefined) {
+      // The connection is full at fewer topics than configured: let the gateway move them elsewhere.
+      this.o.logger?.warn(`${this.id} is full at ${this.subs.subscribedCount()} topics (509 ${text})`);
+      this.o.sink.onCapacityExceeded(outcome.symbols);
+    } else if (outcome.kind === 'gave_up') {
       for (const symbol of outcome.symbols)
         this.reportOnce(symbol, `refused by KuCoin (${code} ${text}); not retried on this connection`);
     }
