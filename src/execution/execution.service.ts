@@ -43,6 +43,7 @@ export class ExecutionService implements OnModuleInit, OnApplicationShutdown {
     this.queue = new ExecutionQueue<ExecutionRequest>(config, {
       attempt: (request, attempt) => this.attempt(request, attempt),
       exhausted: (request, attempts) => this.giveBack(request, attempts),
+      dropped: (request) => this.handBack(request),
       crashed: (request, error) => this.reporter.crashed(request, error),
     });
   }
@@ -108,6 +109,12 @@ export class ExecutionService implements OnModuleInit, OnApplicationShutdown {
     this.restored++;
     this.cache.restore(request.hit);
     this.reporter.gaveUp(request, attempts);
+  }
+
+  /** Shutdown: quietly back into the book (the position is still open in Firestore); shutdown logs the count. */
+  private handBack(request: ExecutionRequest): void {
+    this.restored++;
+    this.cache.restore(request.hit);
   }
 
   private updateGauges(): void {

@@ -12,8 +12,10 @@ export interface QueueOptions {
 export interface QueueHandlers<T> {
   /** One attempt. Should not reject; a rejection is reported through `crashed` and counts as a retry. */
   attempt(item: T, attempt: number): Promise<AttemptVerdict>;
-  /** Every attempt asked for a retry, or the queue was abandoned while the item was pending. */
+  /** Every attempt asked for a retry. */
   exhausted(item: T, attempts: number): void;
+  /** The queue was abandoned (shutdown) before the item finished; it is handed back unexecuted. */
+  dropped(item: T): void;
   crashed(item: T, error: unknown): void;
 }
 
@@ -123,7 +125,7 @@ export class ExecutionQueue<T> {
 
   /**
    * After a drain timed out: cancels backoff timers and drops what has not started, handing each item to
-   * `exhausted`. Attempts already running finish, but none is retried. Returns how many were dropped.
+   * `dropped`. Attempts already running finish, but none is retried. Returns how many were dropped.
    */
   abandon(): number {
     this.acceptsItems = false;
@@ -138,7 +140,7 @@ export class ExecutionQueue<T> {
       }
       dropped++;
       this.complete(job);
-      this.handlers.exhausted(job.item, job.attempts);
+      this.handlers.dropped(job.item);
     }
     this.waiting = [];
     this.head = 0;
@@ -186,7 +188,10 @@ export class ExecutionQueue<T> {
     this.running--;
     if (verdict === 'done') {
       this.complete(job);
-    } else if (job.attempts >= this.options.maxAttempts || this.closed) {
+    } else if (this.closed) {
+      this.complete(job);
+      this.handlers.dropped(job.item);
+    } else if (job.attempts >= this.options.maxAttempts) {
       this.complete(job);
       this.handlers.exhausted(job.item, job.attempts);
     } else {
