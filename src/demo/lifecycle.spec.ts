@@ -8,7 +8,10 @@ describe('Lifecycle', () => {
     lifecycle.adopt('simulator', () => Promise.reject(new Error('boom')));
     lifecycle.adopt('worker', () => Promise.resolve(void order.push('worker')));
     const failures: string[] = [];
-    await lifecycle.releaseAll((name) => failures.push(name));
+    await expect(lifecycle.releaseAll((name) => failures.push(name))).resolves.toEqual([
+      'worker',
+      'emulator',
+    ]);
     expect(order).toEqual(['worker', 'emulator']);
     expect(failures).toEqual(['simulator']);
   });

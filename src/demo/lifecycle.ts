@@ -43,13 +43,16 @@ export class Lifecycle {
   }
 
   /** Releases everything, newest first; a failing release is reported and the rest still run. */
-  async releaseAll(onError: (name: string, error: unknown) => void): Promise<void> {
+  async releaseAll(onError: (name: string, error: unknown) => void): Promise<string[]> {
+    const released: string[] = [];
     for (let next = this.releases.pop(); next !== undefined; next = this.releases.pop()) {
       try {
         await next.release();
+        released.push(next.name);
       } catch (error) {
         onError(next.name, error);
       }
     }
+    return released;
   }
 }

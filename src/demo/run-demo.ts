@@ -39,7 +39,7 @@ async function start(args: DemoArgs, lifecycle: Lifecycle, logger: FileLogger): 
     onOutput: (text) => logger.note(`emulator: ${text.trim()}`),
   });
   const disarm = killOnExit(emulator);
-  lifecycle.adopt('Firestore emulator', async () => {
+  lifecycle.adopt('Firestore emulator (and its JVM)', async () => {
     await emulator.stop();
     disarm();
   });
@@ -140,18 +140,19 @@ export async function runDemo(args: DemoArgs): Promise<number> {
     display.stop(); // the final screen first, then what happens next below it
     say(`\nStopping (${reason})…`);
   } catch (error) {
-    if (!(error instanceof StopRequested)) {
+    if (error instanceof StopRequested) say(`\nStopping (${error.message}) before start-up finished…`);
+    else {
       exitCode = 1;
       say(`\nThe demo could not run: ${error instanceof Error ? error.message : String(error)}`);
     }
   } finally {
     if (timer !== undefined) clearTimeout(timer);
-    await lifecycle.releaseAll((name, error) =>
+    const released = await lifecycle.releaseAll((name, error) =>
       say(`Stopping the ${name} failed: ${error instanceof Error ? error.message : String(error)}`),
     );
     await logger.close();
+    if (released.length > 0) say(`Stopped: ${released.join(', ')}.`);
   }
-  say(`Stopped: worker, exchange simulator and Firestore emulator are down. ${executions} executions.`);
-  say(`Worker logs: ${logger.path}`);
+  say(`${executions} executions. Worker logs: ${logger.path}`);
   return exitCode;
 }
