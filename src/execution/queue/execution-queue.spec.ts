@@ -170,3 +170,34 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(options, attempts, { random: () => random })).toBe(expected);
   });
 });
+
+describe('ExecutionQueue with a throwing handler', () => {
+  it('reports it as a crash and keeps pumping', async () => {
+    const seams = new ManualSeams();
+    const crashed: string[] = [];
+    const started: string[] = [];
+    const queue = new ExecutionQueue<string>(
+      { concurrency: 1, maxAttempts: 1, retryBaseMs: 1, retryMaxMs: 1 },
+      {
+        attempt: (item) => {
+          started.push(item);
+          return Promise.resolve<AttemptVerdict>('retry');
+        },
+        exhausted: () => {
+          throw new Error('cache broke');
+        },
+        dropped: () => undefined,
+        crashed: (item) => crashed.push(item),
+      },
+      seams,
+    );
+    queue.enqueue('a');
+    queue.enqueue('b');
+    seams.runDeferred();
+    await settle();
+    await settle();
+    expect(started).toEqual(['a', 'b']);
+    expect(crashed).toEqual(['a', 'b']);
+    expect(queue.length).toBe(0);
+  });
+});

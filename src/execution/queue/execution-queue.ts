@@ -150,17 +150,29 @@ export class ExecutionQueue<T> {
     } catch (error) {
       attempt = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    attempt.then(
-      (verdict) => this.finish(job, verdict),
-      (error: unknown) => {
-        this.handlers.crashed(job.item, error);
-        this.finish(job, 'retry');
-      },
-    );
+    attempt
+      .then(
+        (verdict) => this.finish(job, verdict),
+        (error: unknown) => {
+          this.handlers.crashed(job.item, error);
+          this.finish(job, 'retry');
+        },
+      )
+      // A throwing exhausted/dropped handler must not become an unhandled rejection; finish() has already
+      // kept the queue consistent and pumping.
+      .catch((error: unknown) => this.handlers.crashed(job.item, error));
   }
 
   private finish(job: Job<T>, verdict: AttemptVerdict): void {
     this.running--;
+    try {
+      this.settle(job, verdict);
+    } finally {
+      this.pump();
+    }
+  }
+
+  private settle(job: Job<T>, verdict: AttemptVerdict): void {
     if (verdict === 'done') {
       this.complete(job);
     } else if (this.closed) {
@@ -177,7 +189,6 @@ export class ExecutionQueue<T> {
         retryDelayMs(this.options, job.attempts, this.seams),
       );
     }
-    this.pump();
   }
 
   private retry(job: Job<T>): void {
