@@ -94,6 +94,8 @@ async function start(args: DemoArgs, lifecycle: Lifecycle, logger: FileLogger): 
     onExecution: (event) => display.addExecution(event),
     onError: (message) => logger.note(message),
   });
+  const base = `http://127.0.0.1:${port}`;
+  say(`Worker up. Health: ${base}/health/ready  Metrics: ${base}/metrics  (Ctrl-C to stop)`);
   display.start();
   lifecycle.adopt('display', () => Promise.resolve(display.stop()));
   return display;

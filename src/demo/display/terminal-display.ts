@@ -23,9 +23,10 @@ export class TerminalDisplay {
   constructor(
     private readonly out: NodeJS.WriteStream,
     private readonly view: () => StatusView,
+    env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.tty = out.isTTY === true && process.env.TERM !== 'dumb';
-    this.paint = this.tty && process.env.NO_COLOR === undefined ? COLOR : NO_COLOR;
+    this.tty = out.isTTY === true && env.TERM !== 'dumb';
+    this.paint = this.tty && env.NO_COLOR === undefined ? COLOR : NO_COLOR;
   }
 
   get executions(): readonly ExecutionEvent[] {
