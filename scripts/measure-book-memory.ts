@@ -8,6 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import type { PositionEntry } from '../src/cache/book/book.types';
 import { PositionBook } from '../src/cache/book/position-book';
+import type { Located } from '../src/cache/book-set';
+import { SymbolCache } from '../src/cache/symbol-cache';
 
 const SYMBOLS = 500;
 const ZIPF_EXPONENT = 1.1;
@@ -42,31 +44,53 @@ function usedBytes(): number {
   return usage.heapUsed + usage.arrayBuffers;
 }
 
-function measure(positions: number): { perPosition: number; topSymbol: number } {
-  const weights = zipfWeights();
-  const counts = weights.map((weight) => Math.round(weight * positions));
-  const before = usedBytes();
-  const books: PositionBook[] = [];
+type Holder = 'books, one add at a time' | 'books, bulk-built' | 'SymbolCache (collector build)';
+
+const HOLDERS: Holder[] = ['books, one add at a time', 'books, bulk-built', 'SymbolCache (collector build)'];
+
+function symbolCounts(positions: number): number[] {
+  return zipfWeights().map((weight) => Math.round(weight * positions));
+}
+
+function fill(positions: number, holder: Holder): { keep: unknown; held: number; top: number } {
+  const counts = symbolCounts(positions);
   let next = 0;
-  for (const count of counts) {
-    const book = new PositionBook();
-    // One at a time, as listeners add them; the bulk path (PositionBook.from) ends up the same size.
-    for (let i = 0; i < count; i++) book.add(makeEntry(next++));
-    books.push(book);
+  if (holder === 'SymbolCache (collector build)') {
+    const items: Located<PositionEntry>[] = [];
+    counts.forEach((count, rank) => {
+      for (let i = 0; i < count; i++)
+        items.push({ marketType: 'spot', symbol: `S${rank}-USDT`, entry: makeEntry(next++) });
+    });
+    const cache = new SymbolCache();
+    cache.finishCollection(cache.beginCollection(), items, []);
+    return { keep: cache, held: cache.stats().positions, top: counts[0] };
   }
+  const books = counts.map((count) => {
+    const entries = Array.from({ length: count }, () => makeEntry(next++));
+    if (holder === 'books, bulk-built') return PositionBook.from(entries);
+    // As listeners add them: growth slack included.
+    const book = new PositionBook();
+    for (const entry of entries) book.add(entry);
+    return book;
+  });
+  return { keep: books, held: books.reduce((sum, book) => sum + book.size, 0), top: books[0].size };
+}
+
+function measure(positions: number, holder: Holder): string {
+  const before = usedBytes();
+  let filled: ReturnType<typeof fill> | undefined = fill(positions, holder);
   const after = usedBytes();
-  const held = books.reduce((sum, book) => sum + book.size, 0);
-  return { perPosition: (after - before) / held, topSymbol: books[0].size };
+  const { held, top } = filled;
+  filled = undefined;
+  const perPosition = (after - before) / held;
+  return `${held.toLocaleString('en')} positions (top symbol ${top.toLocaleString('en')}), ${holder}: ${perPosition.toFixed(1)} B/position`;
 }
 
 function main(): void {
   if (!gc) throw new Error('run with node --expose-gc');
+  console.log(`heap + ArrayBuffer bytes per cached position, ${SYMBOLS} symbols, Zipf ${ZIPF_EXPONENT}`);
   for (const positions of [100_000, 1_000_000]) {
-    const { perPosition, topSymbol } = measure(positions);
-    console.log(
-      `${positions.toLocaleString('en')} positions over ${SYMBOLS} symbols (top symbol ${topSymbol.toLocaleString('en')}): ` +
-        `${perPosition.toFixed(1)} heap+ArrayBuffer bytes per position`,
-    );
+    for (const holder of HOLDERS) console.log(measure(positions, holder));
   }
 }
 

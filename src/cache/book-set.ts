@@ -22,7 +22,13 @@ export interface Located<E> {
  * keys is exactly the set of symbols with something to watch.
  */
 export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
+  /** Keyed by symbolKey(marketType, symbol), as every other part of the cache. */
   private readonly books = new Map<string, B>();
+  /**
+   * The same books by market, then symbol, for the tick path: looking up by the tick's own symbol string
+   * avoids building (and hashing) a new key string on every tick.
+   */
+  private readonly byMarket: Record<MarketType, Map<string, B>> = { spot: new Map(), futures: new Map() };
   private readonly keyOfPath = new Map<string, string>();
 
   constructor(private readonly createBook: (entries: E[]) => B) {}
@@ -43,7 +49,7 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     for (const [key, entries] of grouped) {
       const book = createBook(entries);
       if (book.size === 0) continue;
-      set.books.set(key, book);
+      set.setBook(key, book);
       for (const entry of book.entries()) set.keyOfPath.set(entry.path, key);
     }
     return set;
@@ -54,7 +60,7 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
   }
 
   book(marketType: MarketType, symbol: string): B | undefined {
-    return this.books.get(symbolKey(marketType, symbol));
+    return this.byMarket[marketType].get(symbol);
   }
 
   get(path: string): Located<E> | undefined {
@@ -71,13 +77,13 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     let book = this.books.get(key);
     if (!book) {
       book = this.createBook([]);
-      this.books.set(key, book);
+      this.setBook(key, book);
     }
     book.add(item.entry);
     if (book.get(item.entry.path)) this.keyOfPath.set(item.entry.path, key);
     else {
       this.keyOfPath.delete(item.entry.path);
-      if (book.size === 0) this.books.delete(key);
+      if (book.size === 0) this.deleteBook(key);
     }
   }
 
@@ -89,16 +95,12 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
   }
 
   symbols(marketType: MarketType): string[] {
-    const prefix = symbolKey(marketType, '');
-    const symbols: string[] = [];
-    for (const key of this.books.keys()) if (key.startsWith(prefix)) symbols.push(key.slice(prefix.length));
-    return symbols;
+    return [...this.byMarket[marketType].keys()];
   }
 
   count(marketType: MarketType): number {
-    const prefix = symbolKey(marketType, '');
     let count = 0;
-    for (const [key, book] of this.books) if (key.startsWith(prefix)) count += book.size;
+    for (const book of this.byMarket[marketType].values()) count += book.size;
     return count;
   }
 
@@ -113,11 +115,24 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     this.keyOfPath.delete(path);
     const book = this.books.get(key);
     const entry = book?.remove(path);
-    if (book && book.size === 0) this.books.delete(key);
+    if (book && book.size === 0) this.deleteBook(key);
     return entry;
+  }
+
+  private setBook(key: string, book: B): void {
+    const { marketType, symbol } = splitKey(key);
+    this.books.set(key, book);
+    this.byMarket[marketType].set(symbol, book);
+  }
+
+  private deleteBook(key: string): void {
+    const { marketType, symbol } = splitKey(key);
+    this.books.delete(key);
+    this.byMarket[marketType].delete(symbol);
   }
 }
 
+/** The inverse of symbolKey(), whose format is `${marketType}:${symbol}`. */
 function splitKey(key: string): { marketType: MarketType; symbol: string } {
   const colon = key.indexOf(':');
   return { marketType: key.slice(0, colon) as MarketType, symbol: key.slice(colon + 1) };

@@ -25,19 +25,33 @@ export class PositionBook extends SlotTable implements PositionLadders {
   private takeProfits: Float64Array;
   private readonly scratch = { buffer: new Int32Array(16) };
 
-  constructor(capacity = 4) {
+  constructor(capacity = 4, fallsToCapacity = capacity, risesToCapacity = capacity) {
     super(capacity);
-    this.fallsTo = new LevelLadder(capacity);
-    this.risesTo = new LevelLadder(capacity);
-    this.sides = new Uint8Array(capacity);
-    this.sizes = new Float64Array(capacity);
-    this.stopLosses = new Float64Array(capacity);
-    this.takeProfits = new Float64Array(capacity);
+    this.fallsTo = new LevelLadder(fallsToCapacity);
+    this.risesTo = new LevelLadder(risesToCapacity);
+    this.sides = new Uint8Array(this.capacity);
+    this.sizes = new Float64Array(this.capacity);
+    this.stopLosses = new Float64Array(this.capacity);
+    this.takeProfits = new Float64Array(this.capacity);
   }
 
   /** Builds a book from many entries at once: one sort per ladder instead of one shift per insert. */
-  static from(entries: Iterable<PositionEntry>, capacity = 4): PositionBook {
-    const book = new PositionBook(capacity);
+  static from(entries: readonly PositionEntry[]): PositionBook {
+    // Sized exactly: a rebuilt book carries no growth slack, which matters at a million positions.
+    let fallsTo = 0;
+    let risesTo = 0;
+    for (const entry of entries) {
+      const long = entry.side === 'long';
+      if (entry.stopLoss !== null) {
+        if (long) fallsTo++;
+        else risesTo++;
+      }
+      if (entry.takeProfit !== null) {
+        if (long) risesTo++;
+        else fallsTo++;
+      }
+    }
+    const book = new PositionBook(entries.length, fallsTo, risesTo);
     book.fallsTo.beginBulk();
     book.risesTo.beginBulk();
     for (const entry of entries) book.add(entry);

@@ -16,17 +16,19 @@ export class TriggerBook extends SlotTable implements TriggerLadders {
   private targets: Float64Array;
   private readonly scratch = { buffer: new Int32Array(16) };
 
-  constructor(capacity = 4) {
+  constructor(capacity = 4, fallsToCapacity = capacity, risesToCapacity = capacity) {
     super(capacity);
-    this.fallsTo = new LevelLadder(capacity);
-    this.risesTo = new LevelLadder(capacity);
-    this.conditions = new Uint8Array(capacity);
-    this.targets = new Float64Array(capacity);
+    this.fallsTo = new LevelLadder(fallsToCapacity);
+    this.risesTo = new LevelLadder(risesToCapacity);
+    this.conditions = new Uint8Array(this.capacity);
+    this.targets = new Float64Array(this.capacity);
   }
 
   /** Builds a book from many entries at once: one sort per ladder instead of one shift per insert. */
-  static from(entries: Iterable<TriggerEntry>, capacity = 4): TriggerBook {
-    const book = new TriggerBook(capacity);
+  static from(entries: readonly TriggerEntry[]): TriggerBook {
+    // Sized exactly: a rebuilt book carries no growth slack.
+    const above = entries.filter((entry) => entry.condition === 'above').length;
+    const book = new TriggerBook(entries.length, entries.length - above, above);
     book.fallsTo.beginBulk();
     book.risesTo.beginBulk();
     for (const entry of entries) book.add(entry);
