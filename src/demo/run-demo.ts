@@ -13,7 +13,7 @@ import {
 import type { StatusView } from './display/display.types';
 import { formatPrices } from './display/format';
 import { TerminalDisplay } from './display/terminal-display';
-import { chooseFeed } from './feed/feed-choice';
+import { type FeedChoice, chooseFeed } from './feed/feed-choice';
 import { SimulatedExchange } from './feed/simulated-exchange';
 import { Lifecycle, StopRequested } from './lifecycle';
 import { buildSeedPlan } from './seed-plan';
@@ -24,16 +24,8 @@ import { choosePort } from './worker/port';
 
 const say = (line = ''): boolean => process.stdout.write(`${line}\n`);
 
-/** Start-up in the order things depend on each other; every resource is adopted the moment it exists. */
-async function start(args: DemoArgs, lifecycle: Lifecycle, logger: FileLogger): Promise<TerminalDisplay> {
-  const choice = await chooseFeed(args.feed, DEMO_SYMBOLS, globalFetch);
-  say(
-    choice.kind === 'live'
-      ? 'Feed: LIVE KuCoin (spot BTC-USDT, ETH-USDT; futures XBTUSDTM, ETHUSDTM)'
-      : `Feed: SIMULATED: a built-in KuCoin simulator moving prices on a random walk. Why: ${choice.why}`,
-  );
-  lifecycle.checkpoint();
-
+/** The emulator as a child process group, stopped with its JVM on teardown (or, failing that, on exit). */
+async function startEmulator(lifecycle: Lifecycle, logger: FileLogger): Promise<void> {
   say('Starting the Cloud Firestore emulator (a few seconds)…');
   const emulator = await startFirestoreEmulator({
     onOutput: (text) => logger.note(`emulator: ${text.trim()}`),
@@ -45,26 +37,42 @@ async function start(args: DemoArgs, lifecycle: Lifecycle, logger: FileLogger): 
   });
   process.env.FIRESTORE_EMULATOR_HOST = emulator.hostPort;
   say(`Firestore emulator on ${emulator.hostPort}, project ${DEMO_PROJECT_ID}`);
-  lifecycle.checkpoint();
+}
 
-  let prices: ReadonlyMap<string, number>;
+/** Points the worker at KuCoin or at a simulator of it; returns the prices to seed the levels from. */
+async function startFeed(choice: FeedChoice, lifecycle: Lifecycle): Promise<ReadonlyMap<string, number>> {
   if (choice.kind === 'live') {
     process.env.KUCOIN_SPOT_API_URL = KUCOIN_SPOT_API;
     process.env.KUCOIN_FUTURES_API_URL = KUCOIN_FUTURES_API;
-    prices = choice.prices;
-  } else {
-    const exchange = new SimulatedExchange(DEMO_SYMBOLS);
-    await exchange.start();
-    lifecycle.adopt('exchange simulator', () => exchange.stop());
-    process.env.KUCOIN_SPOT_API_URL = exchange.apiUrl('spot');
-    process.env.KUCOIN_FUTURES_API_URL = exchange.apiUrl('futures');
-    prices = exchange.prices();
+    return choice.prices;
   }
+  const exchange = new SimulatedExchange(DEMO_SYMBOLS);
+  await exchange.start();
+  lifecycle.adopt('exchange simulator', () => exchange.stop());
+  process.env.KUCOIN_SPOT_API_URL = exchange.apiUrl('spot');
+  process.env.KUCOIN_FUTURES_API_URL = exchange.apiUrl('futures');
+  return exchange.prices();
+}
+
+/** Start-up in the order things depend on each other; every resource is adopted the moment it exists. */
+async function start(args: DemoArgs, lifecycle: Lifecycle, logger: FileLogger): Promise<TerminalDisplay> {
+  const choice = await chooseFeed(args.feed, DEMO_SYMBOLS, globalFetch);
+  say(
+    choice.kind === 'live'
+      ? 'Feed: LIVE KuCoin (spot BTC-USDT, ETH-USDT; futures XBTUSDTM, ETHUSDTM)'
+      : `Feed: SIMULATED: a built-in KuCoin simulator moving prices on a random walk. Why: ${choice.why}`,
+  );
+  lifecycle.checkpoint();
+
+  await startEmulator(lifecycle, logger);
+  lifecycle.checkpoint();
+
+  const prices = await startFeed(choice, lifecycle);
   lifecycle.checkpoint();
 
   const firestore = new DemoFirestore(DEMO_PROJECT_ID);
   lifecycle.adopt('demo Firestore client', () => firestore.close());
-  const plan = buildSeedPlan({ prices: prices, nearFraction: NEAR_FRACTION[choice.kind] });
+  const plan = buildSeedPlan({ prices, nearFraction: NEAR_FRACTION[choice.kind] });
   await firestore.seed(plan);
   say(
     `Seeded ${plan.positions.length} open positions and ${plan.triggers.length} trade triggers near ${formatPrices(prices)}`,
@@ -76,6 +84,7 @@ async function start(args: DemoArgs, lifecycle: Lifecycle, logger: FileLogger): 
   lifecycle.adopt('worker', () => worker.stop());
   lifecycle.checkpoint();
 
+  const base = `http://127.0.0.1:${port}`;
   const startedAt = Date.now();
   const view = (): StatusView => ({
     feed: choice.kind,
@@ -87,14 +96,13 @@ async function start(args: DemoArgs, lifecycle: Lifecycle, logger: FileLogger): 
     pendingTriggers: firestore.pendingTriggers,
     executions: display.executions.length,
     metrics: worker.metrics,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: base,
   });
   const display = new TerminalDisplay(process.stdout, view);
   await firestore.watch({
     onExecution: (event) => display.addExecution(event),
     onError: (message) => logger.note(message),
   });
-  const base = `http://127.0.0.1:${port}`;
   say(`Worker up. Health: ${base}/health/ready  Metrics: ${base}/metrics  (Ctrl-C to stop)`);
   display.start();
   lifecycle.adopt('display', () => Promise.resolve(display.stop()));
