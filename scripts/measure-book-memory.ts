@@ -1,9 +1,9 @@
 /**
- * Heap bytes per cached position in the price-indexed books, at 100k and 1M positions over 500 symbols
+ * Heap bytes per cached position in the price-indexed books and the whole SymbolCache, at 100k and 1M positions over 500 symbols
  * with a Zipf skew (the top symbol holds ~200k of 1M). Counts the V8 heap plus ArrayBuffer memory (the
  * typed-array columns live outside the V8 heap), after forced GCs.
  *
- *   node --expose-gc -r ./test/support/swc-register.js scripts/measure-book-memory.ts
+ *   node --expose-gc --max-old-space-size=6144 -r ./test/support/swc-register.js scripts/measure-book-memory.ts
  */
 import { randomBytes } from 'node:crypto';
 import type { PositionEntry } from '../src/cache/book/book.types';
