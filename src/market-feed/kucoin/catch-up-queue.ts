@@ -28,6 +28,8 @@ export class CatchUpQueue {
   private inFlight = 0;
   private generation = 0;
   private timer: TimerHandle | undefined;
+  /** After a 429 nothing is sent until the pool has refilled. */
+  private pausedUntil = 0;
 
   constructor(private readonly options: CatchUpOptions) {}
 
@@ -52,23 +54,21 @@ export class CatchUpQueue {
     const { clock, bucket, weight, concurrency } = this.options;
     while (this.queued.size > 0 && this.inFlight < concurrency) {
       const now = clock.now();
-      if (!bucket.tryTake(now, weight)) {
-        if (this.timer === undefined) {
-          this.timer = clock.setTimeout(
-            () => {
-              this.timer = undefined;
-              this.pump();
-            },
-            bucket.waitMs(now, weight),
-          );
-        }
-        return;
-      }
+      if (now < this.pausedUntil) return this.wake(this.pausedUntil - now);
+      if (!bucket.tryTake(now, weight)) return this.wake(bucket.waitMs(now, weight));
       const symbol = this.queued.values().next().value as string;
       this.queued.delete(symbol);
       this.inFlight++;
       void this.fetchOne(symbol, now, this.generation);
     }
+  }
+
+  private wake(ms: number): void {
+    if (this.timer !== undefined) return;
+    this.timer = this.options.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, ms);
   }
 
   private async fetchOne(symbol: string, requestedAt: number, generation: number): Promise<void> {
@@ -79,6 +79,11 @@ export class CatchUpQueue {
       result = restTickerToTick(market, symbol, body, clock.now());
     } catch (error) {
       result = error instanceof KucoinRestError && error.status === 429 ? 'rate_limited' : 'error';
+      if (result === 'rate_limited' && generation === this.generation) {
+        // Other callers share the per-IP pool: back off for as long as KuCoin says, then try again.
+        this.pausedUntil = clock.now() + ((error as KucoinRestError).retryAfterMs ?? 30_000);
+        this.queued.add(symbol);
+      }
     }
     if (generation !== this.generation) return;
     this.inFlight--;

@@ -16,9 +16,18 @@ export class KucoinRestError extends Error {
     message: string,
     readonly status: number,
     readonly retryable: boolean,
+    /** On 429: KuCoin's `gw-ratelimit-reset` (ms until the pool refills), or 30 s when absent. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
+}
+
+const DEFAULT_RATE_LIMIT_RESET_MS = 30_000;
+
+function rateLimitResetMs(response: Response): number {
+  const reset = Number(response.headers?.get('gw-ratelimit-reset'));
+  return reset > 0 ? reset : DEFAULT_RATE_LIMIT_RESET_MS;
 }
 
 const REST_TIMEOUT_MS = 10_000;
@@ -34,10 +43,12 @@ async function callJson(fetchFn: FetchLike, method: string, url: string): Promis
     // Drain the body so keep-alive sockets are released.
     await response.text().catch(() => '');
     const status = response.status;
+    const retryAfterMs = status === 429 ? rateLimitResetMs(response) : undefined;
     throw new KucoinRestError(
       `${method} ${url} answered HTTP ${status}`,
       status,
       status >= 500 || status === 429,
+      retryAfterMs,
     );
   }
   try {

@@ -68,6 +68,7 @@ function response(status: number, body: unknown): Response {
   return {
     ok: status >= 200 && status < 300,
     status,
+    headers: new Headers(status === 429 ? { 'gw-ratelimit-reset': '5000' } : {}),
     json: () => Promise.resolve(body),
     text: () => Promise.resolve(JSON.stringify(body)),
   } as unknown as Response;

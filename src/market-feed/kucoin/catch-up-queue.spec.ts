@@ -1,0 +1,79 @@
+import type { Tick } from '../../domain/market';
+import { CatchUpQueue, type CatchUpResult } from './catch-up-queue';
+import { TokenBucket } from './rate-limiters';
+import { systemClock } from './seams';
+import { fakeKucoin } from './testing/fake-kucoin';
+
+const flush = (): Promise<void> => jest.advanceTimersByTimeAsync(0);
+
+function setup(bucket = new TokenBucket(4, 1_000)) {
+  const kucoin = fakeKucoin();
+  const results: Array<[string, Tick | CatchUpResult]> = [];
+  const queue = new CatchUpQueue({
+    market: 'futures',
+    apiUrl: 'https://f.test',
+    fetch: kucoin.fetch,
+    clock: systemClock,
+    bucket,
+    weight: 2,
+    concurrency: 8,
+    onResult: (symbol, result) => results.push([symbol, result]),
+  });
+  return { kucoin, queue, results };
+}
+
+describe('CatchUpQueue', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'], now: 1_000_000 });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('fetches each symbol once, within the token bucket, as catch-up ticks', async () => {
+    const { kucoin, queue, results } = setup();
+    queue.enqueue(['A', 'B', 'A', 'C']);
+    await flush();
+    expect(kucoin.fetchedUrls).toEqual([
+      'https://f.test/api/v1/ticker?symbol=A',
+      'https://f.test/api/v1/ticker?symbol=B',
+    ]);
+    await jest.advanceTimersByTimeAsync(499);
+    expect(kucoin.fetchedUrls).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(kucoin.fetchedUrls).toHaveLength(3);
+    expect(results.map(([s, r]) => [s, typeof r === 'string' ? r : r.source])).toEqual([
+      ['A', 'catch_up'],
+      ['B', 'catch_up'],
+      ['C', 'catch_up'],
+    ]);
+    expect(queue.pending).toBe(0);
+  });
+
+  it('reports unknown symbols as empty and drops answers after clear()', async () => {
+    const { kucoin, queue, results } = setup(new TokenBucket(100, 1_000));
+    kucoin.ticker = (symbol) => (symbol === 'NOPE' ? {} : { price: '5' });
+    queue.enqueue(['NOPE']);
+    await flush();
+    expect(results).toEqual([['NOPE', 'empty']]);
+    queue.enqueue(['A']);
+    queue.clear();
+    await flush();
+    expect(results).toHaveLength(1);
+  });
+
+  it('on 429 pauses for gw-ratelimit-reset, then retries', async () => {
+    const { kucoin, queue, results } = setup(new TokenBucket(100, 1_000));
+    let limited = true;
+    kucoin.ticker = () => (limited ? { status: 429 } : { price: '7' });
+    queue.enqueue(['A']);
+    await flush();
+    expect(results).toEqual([['A', 'rate_limited']]);
+    limited = false;
+    await jest.advanceTimersByTimeAsync(4_999);
+    expect(kucoin.fetchedUrls).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(kucoin.fetchedUrls).toHaveLength(2);
+    expect(results[1][1]).toMatchObject({ symbol: 'A', price: 7, source: 'catch_up' });
+  });
+});
