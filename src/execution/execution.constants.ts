@@ -26,3 +26,10 @@ export const TICK_SOURCES = Symbol('TICK_SOURCES');
 
 /** How often the queue gauges are refreshed: oldest-item age changes with time, not only with events. */
 export const QUEUE_GAUGE_INTERVAL_MS = 1_000;
+
+/**
+ * After the grace period: how long transactions already on the wire may still take. The Firestore client
+ * closes right after shutdown, and a transaction cut off mid-read surfaces inside firebase-admin as an
+ * unhandled rejection; the total shutdown is therefore at most SHUTDOWN_GRACE_MS plus this.
+ */
+export const IN_FLIGHT_SETTLE_MS = 2_000;

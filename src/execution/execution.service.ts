@@ -4,7 +4,12 @@ import type { Hit } from '../cache/book/book.types';
 import { executionConfig } from '../config';
 import type { Tick } from '../domain/market';
 import { WorkerMetrics } from '../metrics/worker-metrics';
-import { EXECUTION_CACHE, type ExecutionCache, QUEUE_GAUGE_INTERVAL_MS } from './execution.constants';
+import {
+  EXECUTION_CACHE,
+  type ExecutionCache,
+  IN_FLIGHT_SETTLE_MS,
+  QUEUE_GAUGE_INTERVAL_MS,
+} from './execution.constants';
 import { type ExecutionRequest, type OutcomeKind, OUTCOME_KINDS, toRequest } from './execution.types';
 import { ExecutionReporter } from './execution.reporter';
 import { type AttemptVerdict, ExecutionQueue, type QueueStats } from './queue/execution-queue';
@@ -78,9 +83,11 @@ export class ExecutionService implements OnModuleInit, OnApplicationShutdown {
     const drained = await this.drain(graceMs);
     if (!drained) {
       const dropped = this.queue.abandon();
+      const inFlightSettled = await this.queue.drain(IN_FLIGHT_SETTLE_MS);
       this.logger.warn({
         msg: 'shutdown grace ran out; unfinished executions left for another replica',
         dropped,
+        inFlightSettled,
       });
     }
     this.stopGauges();
