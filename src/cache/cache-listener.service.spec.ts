@@ -1,0 +1,127 @@
+import type { ConfigType } from '@nestjs/config';
+import type { collectorConfig } from '../config/collector.config';
+import type { ParseResult } from '../domain/parse-result';
+import type { OpenPosition } from '../domain/position';
+import type { TradeTrigger } from '../domain/trade-trigger';
+import type { ChangeBatch, WatchHandlers } from '../firestore/document-change';
+import type { PositionRepository } from '../firestore/position.repository';
+import type { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
+import { WorkerMetrics } from '../metrics/worker-metrics';
+import { DEFAULT_CACHE_TIMING } from './cache.constants';
+import { CacheListenerService } from './cache-listener.service';
+import { RejectReporter } from './reject-reporter';
+import { SymbolCache } from './symbol-cache';
+import type { SymbolCollectorService } from './symbol-collector.service';
+
+const PATH = 'users/u1/openPositions/p1';
+const POSITION: OpenPosition = {
+  path: PATH,
+  uid: 'u1',
+  id: 'p1',
+  symbol: 'BTC-USDT',
+  marketType: 'spot',
+  side: 'long',
+  size: 1,
+  entryPrice: 100,
+  leverage: 1,
+  stopLoss: 90,
+  takeProfit: null,
+  status: 'open',
+};
+
+/** A repository whose listener the spec drives by hand. */
+class FakeWatch<T> {
+  handlers: WatchHandlers<T> | undefined;
+  subscriptions = 0;
+  unsubscriptions = 0;
+  watch = (handlers: WatchHandlers<T>): (() => void) => {
+    this.handlers = handlers;
+    this.subscriptions++;
+    return () => this.unsubscriptions++;
+  };
+  emit(changes: ChangeBatch<T>['changes']): void {
+    this.handlers?.onChanges({ changes, documentsRead: changes.length });
+  }
+}
+
+function setUp(cacheMode: 'listen' | 'poll' = 'listen') {
+  const positions = new FakeWatch<OpenPosition>();
+  const triggers = new FakeWatch<TradeTrigger>();
+  const cache = new SymbolCache();
+  const metrics = new WorkerMetrics();
+  const collector = { collectInBackground: jest.fn() };
+  const service = new CacheListenerService(
+    { cron: '* * * * * *', cacheMode },
+    DEFAULT_CACHE_TIMING,
+    { watchOpen: positions.watch } as unknown as PositionRepository,
+    { watchAll: triggers.watch } as unknown as TradeTriggerRepository,
+    cache,
+    new RejectReporter(metrics),
+    collector as unknown as SymbolCollectorService,
+    metrics,
+  );
+  return { positions, triggers, cache, collector, service };
+}
+
+const ok = (value: OpenPosition): ParseResult<OpenPosition> => ({ ok: true, value });
+
+describe('CacheListenerService', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('applies added, modified and removed changes to the books', () => {
+    const { positions, triggers, cache, service } = setUp();
+    service.onApplicationBootstrap();
+    positions.emit([{ type: 'added', path: PATH, result: ok(POSITION) }]);
+    triggers.emit([]);
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(PATH)?.stopLoss).toBe(90);
+    expect(cache.stats().listenersLive).toBe(true);
+    positions.emit([{ type: 'modified', path: PATH, result: ok({ ...POSITION, stopLoss: 80 }) }]);
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(PATH)?.stopLoss).toBe(80);
+    positions.emit([{ type: 'removed', path: PATH }]);
+    expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+    service.beforeApplicationShutdown();
+  });
+
+  it('drops a document that turns invalid', () => {
+    const { positions, cache, service } = setUp();
+    service.onApplicationBootstrap();
+    positions.emit([{ type: 'added', path: PATH, result: ok(POSITION) }]);
+    const rejection = { field: 'size', problem: 'not_positive', reason: 'size.not_positive' } as const;
+    positions.emit([{ type: 'modified', path: PATH, result: { ok: false, rejection } }]);
+    expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+    service.beforeApplicationShutdown();
+  });
+
+  it('re-subscribes with backoff after an error, then reconciles at once', () => {
+    jest.useFakeTimers();
+    const { positions, cache, collector, service } = setUp();
+    service.onApplicationBootstrap();
+    positions.emit([]);
+    positions.handlers?.onError(new Error('PERMISSION_DENIED'));
+    expect(cache.stats().listeners.openPositions).toBe(false);
+    expect(positions.unsubscriptions).toBe(1);
+    jest.advanceTimersByTime(DEFAULT_CACHE_TIMING.listenerRetryBaseMs);
+    expect(positions.subscriptions).toBe(2);
+    positions.emit([]);
+    expect(cache.stats().listeners.openPositions).toBe(true);
+    expect(collector.collectInBackground).toHaveBeenCalledTimes(1);
+    service.beforeApplicationShutdown();
+  });
+
+  it('leaves no timer or listener after shutdown, even with a retry pending', () => {
+    jest.useFakeTimers();
+    const { positions, triggers, service } = setUp();
+    service.onApplicationBootstrap();
+    positions.handlers?.onError(new Error('UNAVAILABLE'));
+    service.beforeApplicationShutdown();
+    expect(jest.getTimerCount()).toBe(0);
+    expect(triggers.unsubscriptions).toBe(1);
+    expect(positions.subscriptions).toBe(1);
+  });
+
+  it('does not listen in poll mode', () => {
+    const { positions, service } = setUp('poll');
+    service.onApplicationBootstrap();
+    expect(positions.subscriptions).toBe(0);
+  });
+});
