@@ -1,5 +1,3 @@
-import type { ConfigType } from '@nestjs/config';
-import type { collectorConfig } from '../config/collector.config';
 import type { ParseResult } from '../domain/parse-result';
 import type { OpenPosition } from '../domain/position';
 import type { TradeTrigger } from '../domain/trade-trigger';
