@@ -1,0 +1,77 @@
+import type { Firestore } from 'firebase-admin/firestore';
+import type { PositionHit, TriggerHit } from '../cache/book/book.types';
+import { WorkerMetrics } from '../metrics/worker-metrics';
+import type { ExecutionRequest } from './execution.types';
+import { FirestoreTransactionService } from './firestore-transaction.service';
+
+const position: PositionHit = {
+  kind: 'position',
+  marketType: 'spot',
+  symbol: 'BTC-USDT',
+  entry: { path: 'users/u/openPositions/p', side: 'long', size: 1, stopLoss: 90, takeProfit: null },
+  reason: 'stop_loss',
+  level: 90,
+};
+const trigger: TriggerHit = {
+  kind: 'trigger',
+  marketType: 'spot',
+  symbol: 'BTC-USDT',
+  entry: { path: 'users/u/tradeTriggers/t', condition: 'below', targetPrice: 90 },
+  level: 90,
+};
+
+/** Only the failure paths: the transactions themselves are exercised on the emulator (test/execution). */
+function serviceFailingWith(error: Error) {
+  const db = {
+    doc: (path: string) => ({ path }),
+    runTransaction: () => Promise.reject(error),
+  } as unknown as Firestore;
+  const metrics = new WorkerMetrics();
+  return {
+    service: new FirestoreTransactionService(db, { instanceId: 'w', logLevel: 'info' }, metrics),
+    metrics,
+  };
+}
+
+const request = (hit: PositionHit | TriggerHit): ExecutionRequest => ({ hit, price: 85, tickTime: 1 });
+
+describe('FirestoreTransactionService failures', () => {
+  it.each([
+    [14, 'failed_retryable', 'UNAVAILABLE'],
+    [10, 'failed_retryable', 'ABORTED'],
+    [7, 'failed_permanent', 'PERMISSION_DENIED'],
+    [9, 'failed_permanent', 'FAILED_PRECONDITION'],
+  ])('turns gRPC code %p into %s', async (code, kind, name) => {
+    const { service } = serviceFailingWith(Object.assign(new Error('boom'), { code }));
+    await expect(service.execute(request(position))).resolves.toEqual({ kind, error: 'boom', code: name });
+    await expect(service.execute(request(trigger))).resolves.toMatchObject({ kind });
+  });
+
+  it('counts every attempt by kind and outcome and times it', async () => {
+    const { service, metrics } = serviceFailingWith(Object.assign(new Error('x'), { code: 14 }));
+    await service.execute(request(position));
+    await service.execute(request(trigger));
+    const counts = (await metrics.executions.get()).values.map((v) => [
+      v.labels.kind,
+      v.labels.outcome,
+      v.value,
+    ]);
+    expect(counts).toEqual([
+      ['close_position', 'failed_retryable', 1],
+      ['fire_trigger', 'failed_retryable', 1],
+    ]);
+    const timed = (await metrics.transactionSeconds.get()).values.filter((v) =>
+      v.metricName?.endsWith('_count'),
+    );
+    expect(timed.map((v) => v.value)).toEqual([1, 1]);
+  });
+
+  it('refuses a path outside the user collections without touching Firestore', async () => {
+    const { service } = serviceFailingWith(new Error('must not be called'));
+    const stray = { ...position, entry: { ...position.entry, path: 'archive/x/openPositions/p' } };
+    await expect(service.execute(request(stray))).resolves.toMatchObject({
+      kind: 'failed_permanent',
+      code: 'INVALID_PATH',
+    });
+  });
+});
