@@ -234,6 +234,8 @@ export class ExchangeSimulator {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // A client that gives up mid-handshake resets the socket; that must not crash the simulator.
+    socket.on('error', () => this.stats.socketErrors++);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const token = url.searchParams.get('token') ?? '';
     if (this.faults.upgradeRejectionsLeft > 0 || !this.validTokens.has(token)) {

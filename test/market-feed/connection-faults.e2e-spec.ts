@@ -143,8 +143,10 @@ describe('WebSocketManager against the simulator: connection faults', () => {
     await connect();
     sim.rejectUpgrades(3);
     sim.dropAllConnections();
-    await waitFor('three refused upgrades', () => sim.stats.upgradesRejected === 3);
-    expect(rec.reconnects.filter((cause) => cause === 'upgrade_rejected')).toHaveLength(3);
+    await waitFor('three refused upgrades seen by the client', () => {
+      return rec.reconnects.filter((cause) => cause === 'upgrade_rejected').length === 3;
+    });
+    expect(sim.stats.upgradesRejected).toBe(3);
     await expectRecovery(sim, manager, rec, SYMBOLS, RECOVERY_MS);
   });
 });

@@ -58,6 +58,8 @@ export class WebSocketManager {
   private pingInterval = 18_000;
   private pingTimeout = 10_000;
   private pingReserve = 2;
+  /** "Connection full" is logged once per connection, not once per refused batch. */
+  private fullReported = false;
 
   constructor(options: WebSocketManagerOptions) {
     this.o = resolveManagerOptions(options);
@@ -250,7 +252,9 @@ export class WebSocketManager {
     this.lastError = `subscribe rejected: ${code} ${text}`;
     if (outcome.kind === 'gave_up' && code === 509 && this.o.sink.onCapacityExceeded !== undefined) {
       // The connection is full at fewer topics than configured: let the gateway move them elsewhere.
-      this.o.logger?.warn(`${this.id} is full at ${this.subs.subscribedCount()} topics (509 ${text})`);
+      if (!this.fullReported)
+        this.o.logger?.warn(`${this.id} is full at ${this.subs.subscribedCount()} topics (509 ${text})`);
+      this.fullReported = true;
       this.o.sink.onCapacityExceeded(outcome.symbols);
     } else if (outcome.kind === 'gave_up') {
       for (const symbol of outcome.symbols)
@@ -362,6 +366,7 @@ export class WebSocketManager {
     }
     this.subs.reset();
     this.catchUp.clear();
+    this.fullReported = false;
     this.connectedSince = undefined;
   }
 
