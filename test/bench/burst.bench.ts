@@ -8,7 +8,7 @@ import { FirestoreTransactionService } from '../../src/execution/firestore-trans
 import { PriceUpdateProcessor } from '../../src/execution/price-update.processor';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';
 import { makePosition } from '../support/documents';
-import { openBenchDb, writeAll } from './emulator';
+import { emulatorCpuSeconds, openBenchDb, writeAll } from './emulator';
 import { type ScenarioResult, formatNumber, median } from './table';
 
 const SYMBOL = 'ETH-USDT';
@@ -28,6 +28,8 @@ interface Drain {
   readonly maxLength: number;
   readonly maxRunning: number;
   readonly retries: number;
+  /** Cores kept busy during the drain: this process plus the emulator's JVM. */
+  readonly cores: number;
 }
 
 /**
@@ -76,11 +78,15 @@ async function drainOnce(
   };
   let maxRunning = 0;
   const sampler = setInterval(() => (maxRunning = Math.max(maxRunning, execution.stats().queue.running)), 2);
+  const cpuBefore = process.cpuUsage();
+  const emulatorBefore = await emulatorCpuSeconds();
   const started = performance.now();
   const handed = processor.processPriceUpdate(tick);
   const maxLength = execution.stats().queue.length;
   const drained = await execution.drain(600_000);
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6 + (await emulatorCpuSeconds()) - emulatorBefore;
   clearInterval(sampler);
   execution.onApplicationShutdown();
   const executed = execution.stats().outcomes.executed;
@@ -88,7 +94,8 @@ async function drainOnce(
     throw new Error(
       `burst: ${handed} handed over, ${executed} executed of ${docs.size} (drained: ${drained})`,
     );
-  return { ms, maxLength, maxRunning, retries: execution.stats().outcomes.failed_retryable };
+  const retries = execution.stats().outcomes.failed_retryable;
+  return { ms, maxLength, maxRunning, retries, cores: cpuSeconds / (ms / 1_000) };
 }
 
 export async function burstScenario(quick: boolean): Promise<ScenarioResult> {
@@ -114,22 +121,32 @@ export async function burstScenario(quick: boolean): Promise<ScenarioResult> {
         formatNumber(Math.max(...runs[concurrency].map((run) => run.maxLength))),
         formatNumber(Math.max(...runs[concurrency].map((run) => run.maxRunning))),
         formatNumber(Math.max(...runs[concurrency].map((run) => run.retries))),
+        formatNumber(median(runs[concurrency].map((run) => run.cores)), 2),
       ];
     };
     const ratio = median(runs[1].map((r) => r.ms)) / median(runs[DEFAULT_CONCURRENCY].map((r) => r.ms));
     return {
       scenario: 'burst',
       title: `5. Burst drain: one tick crosses ${formatNumber(count)} stop-losses (Firestore emulator)`,
-      columns: ['concurrency', 'drain ms', 'executions/s', 'max queue length', 'max running', 'retried'],
+      columns: [
+        'concurrency',
+        'drain ms',
+        'executions/s',
+        'max queue length',
+        'max running',
+        'retried',
+        'cores busy',
+      ],
       rows: [
         ...levels.map(row),
-        ['speed-up 64 vs 1 (target >= 10x)', `${formatNumber(ratio, 1)}x`, '', '', '', ''],
+        ['speed-up 64 vs 1 (target >= 10x)', `${formatNumber(ratio, 1)}x`, '', '', '', '', ''],
       ],
       notes: [
         `${formatNumber(count)} open long positions on one symbol; one tick through the real PriceUpdateProcessor hands`,
         'them all to the real ExecutionService (queue + FirestoreTransactionService), timed until drain() resolves.',
         'Every position is written back to open before each run; the levels alternate order per round, medians shown.',
         'Max queue length is read right after the tick (everything is enqueued at once); max running is sampled every 2 ms.',
+        '"cores busy": CPU seconds of this process plus the emulator JVM (from /proc) per wall second of the drain.',
       ],
       summary: { speedUp: Number(ratio.toFixed(2)), positions: count },
     };

@@ -1,6 +1,7 @@
 import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
 import { type Firestore, getFirestore } from 'firebase-admin/firestore';
 import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { type FirestoreEmulator, startFirestoreEmulator } from '../../src/devtools/firestore-emulator';
 
 let started: Promise<FirestoreEmulator> | undefined;
@@ -51,5 +52,31 @@ export async function writeAll(
     const batch = db.batch();
     for (const [path, data] of entries.slice(i, i + 500)) batch.set(db.doc(path), data);
     await batch.commit();
+  }
+}
+
+/** CPU seconds (user + system) used so far by the emulator's process group (the JVM), from /proc; 0 elsewhere. */
+export async function emulatorCpuSeconds(): Promise<number> {
+  const group = (await benchEmulator()).pid;
+  let ticks = 0;
+  for (const pid of safeList('/proc').filter((name) => /^\d+$/.test(name))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // the process ended while the list was read
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command: state, ppid, pgrp, ... utime is field 14 and stime 15 of the whole line.
+    if (Number(fields[2]) === group) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100;
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }
