@@ -81,12 +81,22 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
     const started = performance.now();
     const countRepairs = this.cache.stats().listenersLive;
     const ticket = this.cache.beginCollection();
-    const read = Promise.all([this.positions.loadOpen(), this.triggers.loadAll()]);
-    const run = this.collect({ ticket, read, started, countRepairs });
-    // The guard holds until the read itself settles, even when the run gave up on it.
-    this.running = Promise.all([run, read.catch(() => undefined)]).then(() => {
+    const read = this.readBoth();
+    let readSettled = false;
+    const readDone = read.then(
+      () => void (readSettled = true),
+      () => void (readSettled = true),
+    );
+    const release = (): void => {
       this.running = undefined;
+    };
+    // The guard holds until the read itself settles, even when the run gave up on it (timeout), and is
+    // released before the caller sees the result, so "await run; run again" never finds it still set.
+    const run = this.collect({ ticket, read, started, countRepairs }).finally(() => {
+      if (readSettled) release();
+      else void readDone.then(release);
     });
+    this.running = Promise.all([run, readDone]).then(() => undefined);
     return run;
   }
 
@@ -134,6 +144,11 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       this.logger.error(`Collection failed, keeping the previous books: ${message}`);
       return { kind: 'failed', error: message };
     }
+  }
+
+  /** Async so that even a synchronous throw (a terminated client) becomes a failed run, not a crash. */
+  private async readBoth(): Promise<[CollectionRead<OpenPosition>, CollectionRead<TradeTrigger>]> {
+    return Promise.all([this.positions.loadOpen(), this.triggers.loadAll()]);
   }
 
   private countRepairs(collection: string, counts: RepairCounts): void {

@@ -1,0 +1,129 @@
+import { Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { OpenPosition } from '../domain/position';
+import type { TradeTrigger } from '../domain/trade-trigger';
+import type { CollectionRead } from '../firestore/document-change';
+import type { PositionRepository } from '../firestore/position.repository';
+import type { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
+import type { FeedGateway } from '../market-feed/feed-gateway';
+import { WorkerMetrics } from '../metrics/worker-metrics';
+import { COLLECTOR_JOB, DEFAULT_CACHE_TIMING } from './cache.constants';
+import { RejectReporter } from './reject-reporter';
+import { SymbolCache } from './symbol-cache';
+import { SymbolCollectorService } from './symbol-collector.service';
+import { WatchedSymbolsService } from './watched-symbols.service';
+
+const POSITION: OpenPosition = {
+  path: 'users/u1/openPositions/p1',
+  uid: 'u1',
+  id: 'p1',
+  symbol: 'BTC-USDT',
+  marketType: 'spot',
+  side: 'long',
+  size: 1,
+  entryPrice: 100,
+  leverage: 1,
+  stopLoss: 90,
+  takeProfit: 120,
+  status: 'open',
+};
+const BAD = {
+  path: 'users/u2/openPositions/bad',
+  collection: 'openPositions',
+  rejection: { field: 'size', problem: 'not_positive', reason: 'size.not_positive' },
+} as const;
+
+function gateway(): FeedGateway & { desired: string[] } {
+  const fake = {
+    desired: [] as string[],
+    updateDesired: (symbols: Iterable<string>) => (fake.desired = [...symbols]),
+  };
+  return fake as unknown as FeedGateway & { desired: string[] };
+}
+
+function setUp() {
+  const reads: Array<() => Promise<CollectionRead<OpenPosition>>> = [];
+  const positions = {
+    loadOpen: jest.fn(() => (reads.shift() ?? (() => Promise.resolve(read([POSITION]))))()),
+  };
+  const triggers = { loadAll: jest.fn(() => Promise.resolve(read<TradeTrigger>([]))) };
+  const cache = new SymbolCache();
+  const metrics = new WorkerMetrics();
+  const spot = gateway();
+  const scheduler = new SchedulerRegistry();
+  const watched = new WatchedSymbolsService(cache, metrics, spot, gateway());
+  const collector = new SymbolCollectorService(
+    { cron: '*/30 * * * * *', cacheMode: 'poll' },
+    DEFAULT_CACHE_TIMING,
+    scheduler,
+    positions as unknown as PositionRepository,
+    triggers as unknown as TradeTriggerRepository,
+    cache,
+    new RejectReporter(metrics),
+    watched,
+    metrics,
+  );
+  return { reads, positions, cache, metrics, spot, scheduler, collector };
+}
+
+function read<T>(values: T[], rejects: CollectionRead<T>['rejects'] = []): CollectionRead<T> {
+  return { values, rejects, documentsRead: values.length + rejects.length };
+}
+
+describe('SymbolCollectorService', () => {
+  it('fills the books, subscribes the feeds to their symbols, and records the run', async () => {
+    const { collector, cache, spot } = setUp();
+    expect(await collector.collectAllSymbols()).toMatchObject({ kind: 'collected', documentsRead: 1 });
+    expect(cache.positionBook('spot', 'BTC-USDT')?.size).toBe(1);
+    expect(spot.desired).toEqual(['BTC-USDT']);
+    expect(cache.stats()).toMatchObject({ collections: 1, lastDocumentsRead: 1, consecutiveFailures: 0 });
+  });
+
+  it('never runs twice at once: an overlapping call is skipped and counted', async () => {
+    const { collector, cache, reads, positions } = setUp();
+    let release: (value: CollectionRead<OpenPosition>) => void = () => undefined;
+    reads.push(() => new Promise((resolve) => (release = resolve)));
+    const first = collector.collectAllSymbols();
+    expect(await collector.collectAllSymbols()).toEqual({ kind: 'skipped_overlap' });
+    release(read([POSITION]));
+    expect(await first).toMatchObject({ kind: 'collected' });
+    expect(positions.loadOpen).toHaveBeenCalledTimes(1);
+    expect(cache.stats().skippedRuns).toBe(1);
+  });
+
+  it('keeps the previous books when a run fails, and succeeds again at the next run', async () => {
+    const { collector, cache, reads } = setUp();
+    await collector.collectAllSymbols();
+    reads.push(() => Promise.reject(new Error('UNAVAILABLE')));
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    expect(await collector.collectAllSymbols()).toEqual({ kind: 'failed', error: 'UNAVAILABLE' });
+    expect(cache.positionBook('spot', 'BTC-USDT')?.size).toBe(1);
+    expect(cache.stats()).toMatchObject({ consecutiveFailures: 1, lastError: 'UNAVAILABLE' });
+    expect(await collector.collectAllSymbols()).toMatchObject({ kind: 'collected' });
+    expect(cache.stats().consecutiveFailures).toBe(0);
+  });
+
+  it('counts rejected documents on every read but logs each one once', async () => {
+    const { collector, reads, metrics } = setUp();
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    for (let i = 0; i < 3; i++) reads.push(() => Promise.resolve(read([POSITION], [BAD])));
+    for (let i = 0; i < 3; i++) await collector.collectAllSymbols();
+    const counted = await metrics.documentsRejected.get();
+    expect(counted.values).toEqual([
+      expect.objectContaining({
+        labels: { collection: 'openPositions', reason: 'size.not_positive' },
+        value: 3,
+      }),
+    ]);
+    expect(warn.mock.calls.filter(([message]) => String(message).includes(BAD.path))).toHaveLength(1);
+  });
+
+  it('registers a cron job at start-up and removes it at shutdown', async () => {
+    const { collector, scheduler, cache } = setUp();
+    collector.onApplicationBootstrap();
+    expect(scheduler.getCronJob(COLLECTOR_JOB).isActive).toBe(true);
+    await collector.beforeApplicationShutdown();
+    expect(scheduler.doesExist('cron', COLLECTOR_JOB)).toBe(false);
+    expect(cache.stats().collections).toBe(1);
+  });
+});
