@@ -1,5 +1,5 @@
 import { type AttemptVerdict, ExecutionQueue, type QueueOptions } from './execution-queue';
-import { ManualSeams } from './manual-seams';
+import { ManualSeams } from './testing/manual-seams';
 import { retryDelayMs } from './queue-seams';
 
 interface Pending {

@@ -1,4 +1,4 @@
-import type { QueueSeams } from './queue-seams';
+import type { QueueSeams } from '../queue-seams';
 
 /** Hand-driven time for queue tests: nothing runs until the test says so. Not used in production. */
 export class ManualSeams implements QueueSeams {
