@@ -1,4 +1,4 @@
-import type { Book, BookSet, Located } from './book-set';
+import type { Book, BookSet } from './book-set';
 
 export interface RepairCounts {
   added: number;
@@ -9,26 +9,32 @@ export interface RepairCounts {
 /**
  * What the collector's full read changes in the live books: entries it adds, removes, or updates (other
  * levels, or another symbol). In listen mode every one of these is drift the listeners missed.
+ * A generator that pauses after each book, so a caller may let ticks run between books; `between` runs at
+ * each pause (the cache replays listener changes there, so both sides stay comparable).
  */
-export function diffBookSets<E extends { readonly path: string }, B extends Book<E>>(
+export function* diffing<E extends { readonly path: string }, B extends Book<E>>(
   live: BookSet<E, B>,
   next: BookSet<E, B>,
   same: (a: E, b: E) => boolean,
-): RepairCounts {
+  between: () => void = () => undefined,
+): Generator<void, RepairCounts> {
   const counts: RepairCounts = { added: 0, removed: 0, updated: 0 };
   let kept = 0;
-  for (const item of next.located()) {
-    const current = live.get(item.entry.path);
-    if (!current) counts.added++;
-    else {
-      kept++;
-      if (!sameLocation(current, item) || !same(current.entry, item.entry)) counts.updated++;
+  for (const [key, book] of next.booksByKey()) {
+    const liveBook = live.bookByKey(key);
+    for (const entry of book.entries()) {
+      const current = liveBook?.get(entry.path);
+      if (current) {
+        kept++;
+        if (!same(current, entry)) counts.updated++;
+      } else if (live.has(entry.path)) {
+        kept++;
+        counts.updated++;
+      } else counts.added++;
     }
+    yield;
+    between();
   }
-  counts.removed = live.size - kept;
+  counts.removed = Math.max(0, live.size - kept);
   return counts;
-}
-
-function sameLocation<E>(a: Located<E>, b: Located<E>): boolean {
-  return a.marketType === b.marketType && a.symbol === b.symbol;
 }

@@ -1,4 +1,7 @@
-import { MarketType, symbolKey } from '../domain/market';
+import { MARKET_TYPES, MarketType, symbolKey } from '../domain/market';
+
+/** Entries grouped between two pauses of a stepwise build. */
+const GROUPING_STEP = 50_000;
 
 /** What PositionBook and TriggerBook have in common, as the cache uses them. */
 export interface Book<E> {
@@ -6,6 +9,7 @@ export interface Book<E> {
   add(entry: E): void;
   remove(path: string): E | undefined;
   get(path: string): E | undefined;
+  has(path: string): boolean;
   entries(): IterableIterator<E>;
 }
 
@@ -33,26 +37,44 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
 
   constructor(private readonly createBook: (entries: E[]) => B) {}
 
-  /** Builds a whole set at once (one sort per ladder), for the collector's build-then-swap. */
+  /**
+   * Builds a whole set (one sort per ladder) for the collector's build-then-swap, as a generator that
+   * pauses between books and every GROUPING_STEP entries, so a caller can spread a million-entry build
+   * over many event-loop turns instead of blocking ticks for the whole build.
+   */
+  static *building<E extends { readonly path: string }, B extends Book<E>>(
+    items: Iterable<Located<E>>,
+    createBook: (entries: E[]) => B,
+  ): Generator<void, BookSet<E, B>> {
+    const set = new BookSet<E, B>(createBook);
+    const grouped: Record<MarketType, Map<string, E[]>> = { spot: new Map(), futures: new Map() };
+    let count = 0;
+    for (const item of items) {
+      const bySymbol = grouped[item.marketType];
+      const group = bySymbol.get(item.symbol);
+      if (group) group.push(item.entry);
+      else bySymbol.set(item.symbol, [item.entry]);
+      if (++count % GROUPING_STEP === 0) yield;
+    }
+    for (const marketType of MARKET_TYPES) {
+      for (const [symbol, entries] of grouped[marketType]) {
+        const book = createBook(entries);
+        if (book.size === 0) continue;
+        const key = symbolKey(marketType, symbol);
+        set.setBook(key, book);
+        for (const entry of entries) if (book.has(entry.path)) set.keyOfPath.set(entry.path, key);
+        yield;
+      }
+    }
+    return set;
+  }
+
+  /** Builds a whole set in one go. */
   static build<E extends { readonly path: string }, B extends Book<E>>(
     items: Iterable<Located<E>>,
     createBook: (entries: E[]) => B,
   ): BookSet<E, B> {
-    const set = new BookSet<E, B>(createBook);
-    const grouped = new Map<string, E[]>();
-    for (const item of items) {
-      const key = symbolKey(item.marketType, item.symbol);
-      const group = grouped.get(key);
-      if (group) group.push(item.entry);
-      else grouped.set(key, [item.entry]);
-    }
-    for (const [key, entries] of grouped) {
-      const book = createBook(entries);
-      if (book.size === 0) continue;
-      set.setBook(key, book);
-      for (const entry of book.entries()) set.keyOfPath.set(entry.path, key);
-    }
-    return set;
+    return runToEnd(BookSet.building(items, createBook));
   }
 
   get size(): number {
@@ -104,6 +126,19 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     return count;
   }
 
+  has(path: string): boolean {
+    return this.keyOfPath.has(path);
+  }
+
+  /** Books by symbolKey; the diff walks them book by book. */
+  booksByKey(): IterableIterator<[string, B]> {
+    return this.books.entries();
+  }
+
+  bookByKey(key: string): B | undefined {
+    return this.books.get(key);
+  }
+
   *located(): IterableIterator<Located<E>> {
     for (const [key, book] of this.books) {
       const { marketType, symbol } = splitKey(key);
@@ -136,4 +171,10 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
 function splitKey(key: string): { marketType: MarketType; symbol: string } {
   const colon = key.indexOf(':');
   return { marketType: key.slice(0, colon) as MarketType, symbol: key.slice(colon + 1) };
+}
+
+export function runToEnd<T>(steps: Generator<void, T>): T {
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
 }

@@ -1,7 +1,7 @@
 import type { MarketType } from '../domain/market';
 import type { Hit, PositionEntry, PositionLadders, TriggerEntry, TriggerLadders } from './book/book.types';
-import { diffBookSets, RepairCounts } from './book-diff';
-import { BookSet, Located } from './book-set';
+import { diffing, RepairCounts } from './book-diff';
+import { BookSet, Located, runToEnd } from './book-set';
 import {
   PositionSet,
   TriggerSet,
@@ -103,27 +103,30 @@ export class CacheCore {
     this.journal = undefined;
   }
 
-  /** Builds new books from a full read, replays the journal onto them and swaps them in with one assignment. */
+  /** Builds new books from a full read, replays the journal onto them and swaps them in, all at once. */
   finishCollection(
     ticket: CollectionTicket,
     positions: Located<PositionEntry>[],
     triggers: Located<TriggerEntry>[],
   ): CollectionOutcome {
-    const journal = this.journal ?? [];
-    this.journal = undefined;
-    if (this.journalOverflow) return { kind: 'journal_overflow' };
-    const nextPositions = BookSet.build(this.outsideFlight(ticket, 'position', positions), newPositionBook);
-    const nextTriggers = BookSet.build(this.outsideFlight(ticket, 'trigger', triggers), newTriggerBook);
-    for (const change of journal) this.applyChange(nextPositions, nextTriggers, change);
-    const outcome: CollectionOutcome = {
-      kind: 'swapped',
-      positions: diffBookSets(this.positions, nextPositions, samePosition),
-      triggers: diffBookSets(this.triggers, nextTriggers, sameTrigger),
-    };
-    this.positions = nextPositions;
-    this.triggers = nextTriggers;
-    this.notify();
-    return outcome;
+    return runToEnd(this.collecting(ticket, positions, triggers));
+  }
+
+  /**
+   * The same, pausing between books: ticks keep being served from the live books while the new ones are
+   * built, and listener changes that arrive meanwhile are replayed onto them before the one-assignment swap.
+   */
+  async finishCollectionInSteps(
+    ticket: CollectionTicket,
+    positions: Located<PositionEntry>[],
+    triggers: Located<TriggerEntry>[],
+    pause: () => Promise<void>,
+  ): Promise<CollectionOutcome> {
+    const steps = this.collecting(ticket, positions, triggers);
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return step.value;
+      await pause();
+    }
   }
 
   /** Symbols with anything to watch, including entries in flight (they may be restored). */
@@ -151,6 +154,54 @@ export class CacheCore {
     }
     this.applyChange(this.positions, this.triggers, change);
     this.notify();
+  }
+
+  private *collecting(
+    ticket: CollectionTicket,
+    positions: Located<PositionEntry>[],
+    triggers: Located<TriggerEntry>[],
+  ): Generator<void, CollectionOutcome> {
+    const nextPositions = yield* BookSet.building(
+      this.outsideFlight(ticket, 'position', positions),
+      newPositionBook,
+    );
+    const nextTriggers = yield* BookSet.building(
+      this.outsideFlight(ticket, 'trigger', triggers),
+      newTriggerBook,
+    );
+    let replayed = 0;
+    const replay = (): void => {
+      const journal = this.journal ?? [];
+      for (; replayed < journal.length; replayed++)
+        this.replay(nextPositions, nextTriggers, journal[replayed]);
+    };
+    replay();
+    this.keepOutInFlight(nextPositions, nextTriggers);
+    const positionRepairs = yield* diffing(this.positions, nextPositions, samePosition, replay);
+    const triggerRepairs = yield* diffing(this.triggers, nextTriggers, sameTrigger, replay);
+    replay();
+    this.journal = undefined;
+    if (this.journalOverflow) return { kind: 'journal_overflow' };
+    this.keepOutInFlight(nextPositions, nextTriggers);
+    this.positions = nextPositions;
+    this.triggers = nextTriggers;
+    this.notify();
+    return { kind: 'swapped', positions: positionRepairs, triggers: triggerRepairs };
+  }
+
+  /** Entries checked out while the new books were being built must not come back with the swap. */
+  private keepOutInFlight(positions: PositionSet, triggers: TriggerSet): void {
+    for (const [path, flight] of this.inFlight)
+      if (flight.kind === 'position') positions.remove(path);
+      else triggers.remove(path);
+  }
+
+  /** A journaled change onto the books being built; in-flight entries are left alone (kept out at the swap). */
+  private replay(positions: PositionSet, triggers: TriggerSet, change: Change): void {
+    if (this.inFlight.has(change.path)) return;
+    if (change.item) this.upsert(positions, triggers, change.kind, change.item);
+    else if (change.kind === 'position') positions.remove(change.path);
+    else triggers.remove(change.path);
   }
 
   private applyChange(positions: PositionSet, triggers: TriggerSet, change: Change): void {

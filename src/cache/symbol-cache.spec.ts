@@ -117,6 +117,37 @@ describe('SymbolCache', () => {
     });
   });
 
+  it('keeps serving the live books while building in steps, and swaps in changes made meanwhile', async () => {
+    const many = Array.from({ length: 60 }, (_, i) =>
+      position({ path: `users/u/openPositions/${i}` }, `S${i}-USDT`),
+    );
+    let pauses = 0;
+    const done = cache.finishCollectionInSteps(
+      cache.beginCollection(),
+      [position(), ...many],
+      [trigger()],
+      () => {
+        pauses++;
+        if (pauses === 3) {
+          expect(cache.positionBook('spot', 'S1-USDT')).toBeUndefined(); // not swapped in yet
+          cache.applyPosition(many[1].entry.path); // closed meanwhile
+          cache.checkOut(positionHit()); // checked out meanwhile
+          cache.applyTrigger(T1, trigger({ targetPrice: 150 })); // modified meanwhile
+        }
+        return Promise.resolve();
+      },
+    );
+    const outcome = await done;
+    expect(pauses).toBeGreaterThan(60);
+    expect(cache.positionBook('spot', 'S0-USDT')?.size).toBe(1);
+    expect(cache.positionBook('spot', 'S1-USDT')).toBeUndefined();
+    expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+    expect(cache.triggerBook('futures', 'XBTUSDTM')?.get(T1)?.targetPrice).toBe(150);
+    expect(outcome).toMatchObject({ kind: 'swapped', positions: { added: 59, removed: 0, updated: 0 } });
+    cache.restore(positionHit());
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)).toEqual(position().entry);
+  });
+
   it('counts what a collection changes as repairs', () => {
     const other = position({ path: 'users/u3/openPositions/p3' });
     const outcome = collect(cache, [position({ takeProfit: 120 }), other], []);

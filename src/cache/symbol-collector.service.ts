@@ -117,10 +117,12 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       const rejects = [...positions.rejects, ...triggers.rejects];
       this.rejects.report(rejects);
       this.rejects.retainOnly(rejects);
-      const outcome = this.cache.finishCollection(
+      // Built in steps: at a million positions a build takes seconds, and ticks must keep flowing meanwhile.
+      const outcome = await this.cache.finishCollectionInSteps(
         ticket,
         positions.values.map(positionItem),
         triggers.values.map(triggerItem),
+        nextTurn,
       );
       if (outcome.kind === 'journal_overflow') throw new Error('too many listener changes during the read');
       if (countRepairs) {
@@ -166,6 +168,10 @@ interface PendingRun {
   readonly started: number;
   /** Only once listeners are live is a difference drift; before that the collector is the first fill. */
   readonly countRepairs: boolean;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

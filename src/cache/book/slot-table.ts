@@ -30,6 +30,10 @@ export abstract class SlotTable {
     return this.count;
   }
 
+  has(path: string): boolean {
+    return this.find(path, hashOf(path)) >= 0;
+  }
+
   protected slotOf(path: string): number | undefined {
     const at = this.find(path, hashOf(path));
     return at < 0 ? undefined : this.table[at] - 1;
