@@ -139,13 +139,6 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     return this.books.get(key);
   }
 
-  *located(): IterableIterator<Located<E>> {
-    for (const [key, book] of this.books) {
-      const { marketType, symbol } = splitKey(key);
-      for (const entry of book.entries()) yield { marketType, symbol, entry };
-    }
-  }
-
   private removeFrom(key: string, path: string): E | undefined {
     this.keyOfPath.delete(path);
     const book = this.books.get(key);

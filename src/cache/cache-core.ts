@@ -2,6 +2,7 @@ import type { MarketType } from '../domain/market';
 import type { Hit, PositionEntry, PositionLadders, TriggerEntry, TriggerLadders } from './book/book.types';
 import { diffing, RepairCounts } from './book-diff';
 import { BookSet, Located, runToEnd } from './book-set';
+import { Change, InFlightEntries, applyInto, upsertInto } from './in-flight';
 import {
   PositionSet,
   TriggerSet,
@@ -10,21 +11,6 @@ import {
   samePosition,
   sameTrigger,
 } from './cache-entries';
-
-type Kind = Hit['kind'];
-type AnyLocated = Located<PositionEntry | TriggerEntry>;
-
-interface InFlight {
-  readonly kind: Kind;
-  /** The latest known version while it is out of the book; null once it left Firestore. */
-  latest: AnyLocated | null;
-  /** Checkout order: only a collection that started after the checkout may say the entry is gone. */
-  readonly sequence: number;
-}
-
-type Change =
-  | { readonly kind: 'position'; readonly path: string; readonly item?: Located<PositionEntry> }
-  | { readonly kind: 'trigger'; readonly path: string; readonly item?: Located<TriggerEntry> };
 
 export interface CollectionTicket {
   readonly sequence: number;
@@ -46,10 +32,9 @@ const MAX_JOURNAL = 500_000;
 export class CacheCore {
   protected positions: PositionSet = new BookSet(newPositionBook);
   protected triggers: TriggerSet = new BookSet(newTriggerBook);
-  private readonly inFlight = new Map<string, InFlight>();
+  private readonly inFlight = new InFlightEntries();
   private journal: Change[] | undefined;
   private journalOverflow = false;
-  private sequence = 0;
   private readonly changeWatchers = new Set<() => void>();
 
   positionBook(marketType: MarketType, symbol: string): PositionLadders | undefined {
@@ -65,22 +50,24 @@ export class CacheCore {
     const path = hit.entry.path;
     if (this.inFlight.has(path)) return;
     const removed = hit.kind === 'position' ? this.positions.remove(path) : this.triggers.remove(path);
-    const latest = removed ?? { marketType: hit.marketType, symbol: hit.symbol, entry: hit.entry };
-    this.inFlight.set(path, { kind: hit.kind, latest, sequence: ++this.sequence });
+    this.inFlight.add(
+      path,
+      hit.kind,
+      removed ?? { marketType: hit.marketType, symbol: hit.symbol, entry: hit.entry },
+    );
     this.notify();
   }
 
   /** Done for good (executed, or already handled elsewhere): forget it. */
   settle(hit: Hit): void {
-    if (this.inFlight.delete(hit.entry.path)) this.notify();
+    if (this.inFlight.take(hit.entry.path) !== undefined) this.notify();
   }
 
   /** A retryable failure gave up: back into the book in its latest known version, unless it left Firestore. */
   restore(hit: Hit): void {
-    const flight = this.inFlight.get(hit.entry.path);
-    if (!flight) return;
-    this.inFlight.delete(hit.entry.path);
-    if (flight.latest) this.upsert(this.positions, this.triggers, flight.kind, flight.latest);
+    const latest = this.inFlight.take(hit.entry.path);
+    if (latest === undefined) return;
+    if (latest) upsertInto(this.positions, this.triggers, hit.kind, latest);
     this.notify();
   }
 
@@ -96,7 +83,7 @@ export class CacheCore {
   beginCollection(): CollectionTicket {
     this.journal = [];
     this.journalOverflow = false;
-    return { sequence: this.sequence };
+    return { sequence: this.inFlight.mark };
   }
 
   abortCollection(): void {
@@ -132,8 +119,7 @@ export class CacheCore {
   /** Symbols with anything to watch, including entries in flight (they may be restored). */
   watchedSymbols(marketType: MarketType): string[] {
     const symbols = new Set([...this.positions.symbols(marketType), ...this.triggers.symbols(marketType)]);
-    for (const flight of this.inFlight.values())
-      if (flight.latest?.marketType === marketType) symbols.add(flight.latest.symbol);
+    this.inFlight.addSymbols(marketType, symbols);
     return [...symbols];
   }
 
@@ -152,7 +138,7 @@ export class CacheCore {
       if (this.journal.length < MAX_JOURNAL) this.journal.push(change);
       else this.journalOverflow = true;
     }
-    this.applyChange(this.positions, this.triggers, change);
+    if (!this.inFlight.note(change)) applyInto(this.positions, this.triggers, change);
     this.notify();
   }
 
@@ -162,82 +148,33 @@ export class CacheCore {
     triggers: Located<TriggerEntry>[],
   ): Generator<void, CollectionOutcome> {
     const nextPositions = yield* BookSet.building(
-      this.outsideFlight(ticket, 'position', positions),
+      this.inFlight.outside(ticket.sequence, 'position', positions),
       newPositionBook,
     );
     const nextTriggers = yield* BookSet.building(
-      this.outsideFlight(ticket, 'trigger', triggers),
+      this.inFlight.outside(ticket.sequence, 'trigger', triggers),
       newTriggerBook,
     );
     let replayed = 0;
     const replay = (): void => {
       const journal = this.journal ?? [];
       for (; replayed < journal.length; replayed++)
-        this.replay(nextPositions, nextTriggers, journal[replayed]);
+        // Entries in flight are skipped: they are kept out at the swap, and their latest version is noted live.
+        if (!this.inFlight.has(journal[replayed].path))
+          applyInto(nextPositions, nextTriggers, journal[replayed]);
     };
     replay();
-    this.keepOutInFlight(nextPositions, nextTriggers);
+    this.inFlight.keepOut(nextPositions, nextTriggers);
     const positionRepairs = yield* diffing(this.positions, nextPositions, samePosition, replay);
     const triggerRepairs = yield* diffing(this.triggers, nextTriggers, sameTrigger, replay);
     replay();
     this.journal = undefined;
     if (this.journalOverflow) return { kind: 'journal_overflow' };
-    this.keepOutInFlight(nextPositions, nextTriggers);
+    this.inFlight.keepOut(nextPositions, nextTriggers);
     this.positions = nextPositions;
     this.triggers = nextTriggers;
     this.notify();
     return { kind: 'swapped', positions: positionRepairs, triggers: triggerRepairs };
-  }
-
-  /** Entries checked out while the new books were being built must not come back with the swap. */
-  private keepOutInFlight(positions: PositionSet, triggers: TriggerSet): void {
-    for (const [path, flight] of this.inFlight)
-      if (flight.kind === 'position') positions.remove(path);
-      else triggers.remove(path);
-  }
-
-  /** A journaled change onto the books being built; in-flight entries are left alone (kept out at the swap). */
-  private replay(positions: PositionSet, triggers: TriggerSet, change: Change): void {
-    if (this.inFlight.has(change.path)) return;
-    if (change.item) this.upsert(positions, triggers, change.kind, change.item);
-    else if (change.kind === 'position') positions.remove(change.path);
-    else triggers.remove(change.path);
-  }
-
-  private applyChange(positions: PositionSet, triggers: TriggerSet, change: Change): void {
-    const flight = this.inFlight.get(change.path);
-    if (flight && flight.kind === change.kind) {
-      flight.latest = change.item ?? null;
-      return;
-    }
-    if (change.item) this.upsert(positions, triggers, change.kind, change.item);
-    else if (change.kind === 'position') positions.remove(change.path);
-    else triggers.remove(change.path);
-  }
-
-  private upsert(positions: PositionSet, triggers: TriggerSet, kind: Kind, item: AnyLocated): void {
-    if (kind === 'position') positions.upsert(item as Located<PositionEntry>);
-    else triggers.upsert(item as Located<TriggerEntry>);
-  }
-
-  /** Leaves checked-out entries out of the new books, refreshing their latest version from the read. */
-  private outsideFlight<E extends PositionEntry | TriggerEntry>(
-    ticket: CollectionTicket,
-    kind: Kind,
-    items: Located<E>[],
-  ): Located<E>[] {
-    if (this.inFlight.size === 0) return items;
-    const seen = new Set<string>();
-    const kept = items.filter((item) => {
-      const flight = this.inFlight.get(item.entry.path);
-      if (!flight || flight.kind !== kind) return true;
-      if (flight.sequence <= ticket.sequence) flight.latest = item;
-      seen.add(item.entry.path);
-      return false;
-    });
-    for (const [path, flight] of this.inFlight)
-      if (flight.kind === kind && flight.sequence <= ticket.sequence && !seen.has(path)) flight.latest = null;
-    return kept;
   }
 
   private notify(): void {
