@@ -84,7 +84,7 @@ export async function readsScenario(quick: boolean): Promise<ScenarioResult> {
   const speed = quick ? 10 : 1;
   const periodS = 30 / speed;
   const windowS = quick ? 12 : 120;
-  const changesPerSecond = Math.round((POSITIONS * 0.01 * speed) / 60);
+  const changesPerSecond = (POSITIONS * 0.01 * speed) / 60;
   const bench = await openBenchDb('bench-reads');
   const apps: TestingModule[] = [];
   try {
@@ -155,7 +155,7 @@ export async function readsScenario(quick: boolean): Promise<ScenarioResult> {
         ['poll / listen (target >= 50x)', '', '', '', '', `${formatNumber(ratio, 2)}x`, ''],
       ],
       notes: [
-        `Window: ${windowS} s real${speed > 1 ? `, time compressed ${speed}x: cron every ${periodS} s and ${changesPerSecond} changes/s stand for` : ':'} every 30 s and 1%/min (${formatNumber(changed)} changes in all).`,
+        `Window: ${windowS} s real; ${speed > 1 ? `time compressed ${speed}x: ` : ''}cron every ${periodS} s and ${formatNumber(changesPerSecond, 2)} changes/s (${formatNumber(changed)} in all)${speed > 1 ? ' stand for every 30 s and 1%/min' : ' = 1%/min'}.`,
         'Both modes run side by side (real CacheModule: cron collector + listeners) on one emulator project.',
         "Counted with the apps' own worker_documents_read_total{source} and collector_runs; reads before the window",
         '(initial load, listener snapshot) are excluded; the window starts half a cron period after a tick.',
