@@ -62,10 +62,12 @@ export async function drivePlateaus(options: PlateauDriverOptions): Promise<Driv
         simFor(sims, p).setPrice(p.symbol, p.values[step]);
       }
       let faultDone = false;
-      let faultError: unknown;
+      let faultError: Error | undefined;
       fault.then(
         () => (faultDone = true),
-        (error: unknown) => (faultError = error ?? new Error('fault injection failed')),
+        (error: unknown) =>
+          (faultError =
+            error instanceof Error ? error : new Error(`fault injection failed: ${String(error)}`)),
       );
       let healthySince: number | undefined;
       for (;;) {
