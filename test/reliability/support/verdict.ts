@@ -18,9 +18,14 @@ export async function readEndState(db: Firestore): Promise<EndState> {
   return { positions, triggers, executed };
 }
 
-/** Documents the worker wrote: positions no longer open plus executed triggers. */
+/** A position the worker wrote to: marked closing, or carrying any of the fields a close writes. */
+function closed(doc: Record<string, unknown>): boolean {
+  return doc.status === 'closing' || doc.closedBy !== undefined || doc.closeReason !== undefined;
+}
+
+/** Documents the worker wrote: closed positions plus executed triggers. */
 export function executedDocuments(state: EndState): number {
-  return [...state.positions.values()].filter((doc) => doc.status !== 'open').length + state.executed.size;
+  return [...state.positions.values()].filter(closed).length + state.executed.size;
 }
 
 export interface Verdict extends SummaryRow {
@@ -52,11 +57,11 @@ export function judge(options: {
       wrong++;
       problems.push(`${path}: deleted`);
     } else if (!expectation.crossed) {
-      if (doc.status !== 'open') {
+      if (closed(doc)) {
         wrong++;
         problems.push(`${path}: never crossed but ${String(doc.status)} (${String(doc.closeReason)})`);
       }
-    } else if (doc.status === 'open') {
+    } else if (!closed(doc)) {
       missed++;
       problems.push(`${path}: crossed (${expectation.reason} at ${expectation.price}) but still open`);
     } else if (
