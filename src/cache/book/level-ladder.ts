@@ -8,10 +8,17 @@
  * (slot -1) instead of shifting the array, so removing from the middle of a 200k-entry ladder during a
  * flash crash costs a binary search; tombstones at the tail are trimmed at once, and the whole ladder is
  * compacted once they are the majority, which keeps removal amortized O(log n).
+ *
+ * An insert far from the tail is not shifted in at once: it waits in a small unsorted pending list that is
+ * sorted and merged in (one pass over the ladder) before the next walk or removal. A listener's first
+ * snapshot of a million positions thus costs one merge per ladder instead of one array shift per insert.
  */
+import { MIN_CAPACITY, grow, sortPairs } from './typed-arrays';
+
 const TOMBSTONE = -1;
-const MIN_CAPACITY = 4;
 const COMPACT_MIN_DEAD = 32;
+/** Inserts this close to the tail shift the array at once; farther ones wait in the pending list. */
+const SHIFT_AT_ONCE = 64;
 
 export class LevelLadder {
   private keys: Float64Array;
@@ -20,6 +27,8 @@ export class LevelLadder {
   private dead = 0;
   /** While bulk loading, inserts append unsorted and `endBulk()` sorts once. */
   private bulk = false;
+  private pendingKeys: number[] = [];
+  private pendingSlots: number[] = [];
 
   constructor(capacity = MIN_CAPACITY) {
     this.keys = new Float64Array(Math.max(capacity, MIN_CAPACITY));
@@ -27,7 +36,7 @@ export class LevelLadder {
   }
 
   get size(): number {
-    return this.length - this.dead;
+    return this.length - this.dead + this.pendingKeys.length;
   }
 
   beginBulk(): void {
@@ -37,19 +46,9 @@ export class LevelLadder {
   endBulk(): void {
     this.bulk = false;
     this.compact();
-    const n = this.length;
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    const keys = this.keys;
-    order.sort((a, b) => keys[a] - keys[b] || a - b);
-    const sortedKeys = new Float64Array(this.keys.length);
-    const sortedSlots = new Int32Array(this.keys.length);
-    for (let i = 0; i < n; i++) {
-      sortedKeys[i] = keys[order[i]];
-      sortedSlots[i] = this.slots[order[i]];
-    }
-    this.keys = sortedKeys;
-    this.slots = sortedSlots;
+    const sorted = sortPairs(this.keys, this.slots, this.length, this.keys.length);
+    this.keys = sorted.keys;
+    this.slots = sorted.slots;
   }
 
   insert(key: number, slot: number): void {
@@ -62,6 +61,11 @@ export class LevelLadder {
     // A tombstone right beside the insertion point can take the entry without shifting anything.
     if (at > 0 && this.slots[at - 1] === TOMBSTONE) return this.revive(at - 1, key, slot);
     if (at < n && this.slots[at] === TOMBSTONE) return this.revive(at, key, slot);
+    if (n - at > SHIFT_AT_ONCE) {
+      this.pendingKeys.push(key);
+      this.pendingSlots.push(slot);
+      return;
+    }
     this.ensureCapacity(n + 1);
     this.keys.copyWithin(at + 1, at, n);
     this.slots.copyWithin(at + 1, at, n);
@@ -72,6 +76,7 @@ export class LevelLadder {
 
   /** Removes the pair; false if it is not there. */
   remove(key: number, slot: number): boolean {
+    this.mergePending();
     const at = this.bulk ? this.slots.subarray(0, this.length).indexOf(slot) : this.find(key, slot);
     if (at < 0) return false;
     this.slots[at] = TOMBSTONE;
@@ -89,6 +94,7 @@ export class LevelLadder {
    * offset. Collecting instead of calling back keeps the ladder safe from callers that modify the book.
    */
   collectCrossed(threshold: number, out: { buffer: Int32Array }, offset: number): number {
+    if (this.pendingKeys.length > 0) this.mergePending();
     const keys = this.keys;
     const slots = this.slots;
     let count = offset;
@@ -99,6 +105,33 @@ export class LevelLadder {
       out.buffer[count++] = slot;
     }
     return count;
+  }
+
+  /** Sorts the pending inserts and merges them in from the back: one pass over the ladder. */
+  private mergePending(): void {
+    const count = this.pendingKeys.length;
+    if (count === 0) return;
+    const pending = sortPairs(
+      Float64Array.from(this.pendingKeys),
+      Int32Array.from(this.pendingSlots),
+      count,
+      count,
+    );
+    this.pendingKeys = [];
+    this.pendingSlots = [];
+    this.ensureCapacity(this.length + count);
+    let read = this.length - 1;
+    let write = this.length + count - 1;
+    for (let next = count - 1; next >= 0; write--) {
+      if (read >= 0 && this.keys[read] > pending.keys[next]) {
+        this.keys[write] = this.keys[read];
+        this.slots[write] = this.slots[read--];
+      } else {
+        this.keys[write] = pending.keys[next];
+        this.slots[write] = pending.slots[next--];
+      }
+    }
+    this.length += count;
   }
 
   private append(key: number, slot: number): void {
@@ -139,6 +172,7 @@ export class LevelLadder {
   }
 
   private compact(): void {
+    this.mergePending();
     let write = 0;
     for (let read = 0; read < this.length; read++) {
       if (this.slots[read] === TOMBSTONE) continue;
@@ -163,10 +197,4 @@ export class LevelLadder {
     this.keys = keys;
     this.slots = slots;
   }
-}
-
-export function grow(buffer: Int32Array, needed: number): Int32Array {
-  const next = new Int32Array(Math.max(needed, buffer.length * 2, MIN_CAPACITY));
-  next.set(buffer);
-  return next;
 }

@@ -74,6 +74,37 @@ describe('PositionBook', () => {
     );
   });
 
+  it('stays correct for large books, where far-from-tail inserts wait in the pending list', () => {
+    const bigPath = fc.integer({ min: 0, max: 1_500 }).map((n) => `p${n}`);
+    const bigEntry = fc.record({
+      path: bigPath,
+      side: fc.constantFrom('long' as const, 'short' as const),
+      size: fc.constant(1),
+      stopLoss: fc.option(fc.integer({ min: 1, max: 400 }), { nil: null, freq: 5 }),
+      takeProfit: fc.option(fc.integer({ min: 1, max: 400 }), { nil: null, freq: 5 }),
+    });
+    const bigOp: fc.Arbitrary<Op> = fc.oneof(
+      { weight: 4, arbitrary: bigEntry.map((value) => ({ kind: 'add' as const, entry: value })) },
+      { weight: 1, arbitrary: bigPath.map((value) => ({ kind: 'remove' as const, path: value })) },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(bigOp, { minLength: 500, maxLength: 3_000 }),
+        fc.array(fc.integer({ min: 0, max: 401 }), { minLength: 1, maxLength: 10 }),
+        (ops, prices) => {
+          const book = new PositionBook();
+          const model = new Map<string, PositionEntry>();
+          ops.forEach((operation, i) => {
+            apply(book, model, operation);
+            if (i % 97 === 0) expect(crossedBy(book, prices[0])).toEqual(bruteForce(model, prices[0]));
+          });
+          for (const at of prices) expect(crossedBy(book, at)).toEqual(bruteForce(model, at));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('builds in bulk to the same book as one add at a time, and stays correct when modified after', () => {
     fc.assert(
       fc.property(

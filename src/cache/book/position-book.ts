@@ -1,7 +1,8 @@
 import type { CloseReason } from '../../domain/position';
 import type { PositionEntry, PositionLadders } from './book.types';
 import { LevelLadder } from './level-ladder';
-import { SlotTable, resized } from './slot-table';
+import { SlotTable } from './slot-table';
+import { resized } from './typed-arrays';
 
 const LONG = 0;
 const SHORT = 1;

@@ -1,3 +1,5 @@
+import { resized } from './typed-arrays';
+
 const EMPTY = 0;
 const MAX_LOAD = 0.6;
 
@@ -121,10 +123,4 @@ function tableSizeFor(entries: number): number {
   let size = 8;
   while (entries / size > MAX_LOAD) size *= 2;
   return size;
-}
-
-export function resized<T extends Float64Array | Int32Array | Uint8Array>(column: T, capacity: number): T {
-  const next = new (column.constructor as new (length: number) => T)(capacity);
-  next.set(column.subarray(0, Math.min(column.length, capacity)));
-  return next;
 }

@@ -1,6 +1,7 @@
 import type { TriggerEntry, TriggerLadders } from './book.types';
 import { LevelLadder } from './level-ladder';
-import { SlotTable, resized } from './slot-table';
+import { SlotTable } from './slot-table';
+import { resized } from './typed-arrays';
 
 const ABOVE = 0;
 const BELOW = 1;
