@@ -21,8 +21,11 @@ export type CollectionOutcome =
   /** Too many listener changes arrived during the read to replay them; the live books were kept. */
   | { readonly kind: 'journal_overflow' };
 
-/** Listener changes remembered during one collection read; beyond this the run gives up and retries. */
-const MAX_JOURNAL = 500_000;
+/**
+ * Listener changes remembered during one collection; beyond this the run gives up and retries. Large
+ * enough for a listener's first snapshot of every open position to arrive during the first collection.
+ */
+const MAX_JOURNAL = 2_000_000;
 
 /**
  * The cache's pure core: the live books, the entries checked out for execution, and the build-then-swap
