@@ -11,7 +11,7 @@ import {
   prng,
   symbolsFor,
 } from './support/price-path';
-import { TcpProxy } from './support/tcp-proxy';
+import { TcpProxy, settleClosedStreams } from './support/tcp-proxy';
 import { executedDocuments, expectClean, judge, readEndState } from './support/verdict';
 
 const SYMBOLS = 4;
@@ -83,11 +83,7 @@ describe('Firestore unreachable for 10 s mid-run', () => {
 
   afterAll(async () => {
     await worker?.close();
-    await proxy?.stop();
-    // A listen stream firebase-admin half-closed on unsubscribe gets its final status only when its
-    // connection dies, here when the proxy stops; let it arrive while the test environment still exists
-    // (as test/cache/outage.e2e-spec.ts does), or decoding it would require() after Jest's teardown.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await settleClosedStreams(proxy);
     await sims?.stop();
     await store.close();
   });

@@ -6,9 +6,10 @@ import {
   startWorker,
   waitFor,
 } from '../../execution/worker-harness';
-import { TestFirestore, openTestFirestore } from '../../support/firestore';
+import { TestFirestore, emulatorHost, openTestFirestore } from '../../support/firestore';
 import { type DriveReport, allSubscribed, drivePlateaus } from './plateau-driver';
 import { type Scenario, buildPaths, buildScenario, expectPosition, expectTrigger, prng } from './price-path';
+import { TcpProxy, settleClosedStreams } from './tcp-proxy';
 import { type EndState, type Verdict, executedDocuments, judge, readEndState } from './verdict';
 
 export const CHAOS = { symbols: 20, positions: 200, triggers: 100, plateaus: 20 } as const;
@@ -53,6 +54,7 @@ export class ChaosRun {
   readonly store: TestFirestore = openTestFirestore();
   readonly scenario: Scenario;
   sims: Simulators | undefined;
+  private proxy: TcpProxy | undefined;
   readonly workers: Worker[] = [];
 
   constructor(
@@ -70,6 +72,7 @@ export class ChaosRun {
     for (const p of this.scenario.paths)
       (p.marketType === 'spot' ? sims.spot : sims.futures).setPrice(p.symbol, p.values[0]);
     await seed(this.store.db, { ...this.scenario.positions, ...this.scenario.triggers });
+    const proxy = (this.proxy = await TcpProxy.start(emulatorHost()));
     for (const instanceId of this.instanceIds) {
       this.workers.push(
         await startWorker({
@@ -78,7 +81,11 @@ export class ChaosRun {
           sims,
           // Slower reconnects than the harness default keep the shared 30-connections-per-minute budget
           // from running dry during the token outage (every failed token request uses a slot).
-          env: { KUCOIN_RECONNECT_BASE_MS: '250', KUCOIN_RECONNECT_MAX_MS: '2000' },
+          env: {
+            KUCOIN_RECONNECT_BASE_MS: '250',
+            KUCOIN_RECONNECT_MAX_MS: '2000',
+            FIRESTORE_EMULATOR_HOST: proxy.hostPort,
+          },
         }),
       );
     }
@@ -142,6 +149,7 @@ export class ChaosRun {
 
   async stop(): Promise<void> {
     for (const worker of this.workers) await worker.close();
+    await settleClosedStreams(this.proxy);
     await this.sims?.stop();
     await this.store.close();
   }

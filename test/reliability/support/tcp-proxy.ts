@@ -65,3 +65,16 @@ export class TcpProxy {
     }
   }
 }
+
+/**
+ * A listen stream firebase-admin half-closed on unsubscribe gets its final status only when its
+ * connection dies. Workers that run in the Jest process therefore reach the shared emulator through a
+ * proxy of their own: stopping it after the worker closed delivers that status while the test
+ * environment still exists (as test/cache/outage.e2e-spec.ts does with its emulator); otherwise it
+ * would arrive when the global teardown stops the emulator and require() protobuf files after Jest's
+ * teardown, crashing the run.
+ */
+export async function settleClosedStreams(proxy: TcpProxy | undefined): Promise<void> {
+  await proxy?.stop();
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+}
