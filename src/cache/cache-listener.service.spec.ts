@@ -49,7 +49,7 @@ function setUp(cacheMode: 'listen' | 'poll' = 'listen') {
   const metrics = new WorkerMetrics();
   const collector = { collectInBackground: jest.fn() };
   const service = new CacheListenerService(
-    { cron: '* * * * * *', cacheMode },
+    { cron: '* * * * * *', cacheMode, reconcileIntervalMs: 3_600_000 },
     DEFAULT_CACHE_TIMING,
     { watchOpen: positions.watch } as unknown as PositionRepository,
     { watchAll: triggers.watch } as unknown as TradeTriggerRepository,

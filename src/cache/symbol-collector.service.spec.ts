@@ -53,7 +53,7 @@ function setUp() {
   const scheduler = new SchedulerRegistry();
   const watched = new WatchedSymbolsService(cache, metrics, spot, gateway());
   const collector = new SymbolCollectorService(
-    { cron: '*/30 * * * * *', cacheMode: 'poll' },
+    { cron: '*/30 * * * * *', cacheMode: 'poll', reconcileIntervalMs: 3_600_000 },
     DEFAULT_CACHE_TIMING,
     scheduler,
     positions as unknown as PositionRepository,

@@ -20,6 +20,7 @@ import type { RepairCounts } from './book-diff';
 import type { CollectionTicket } from './cache-core';
 import { CACHE_TIMING, CacheTiming, COLLECTOR_JOB } from './cache.constants';
 import { positionItem, triggerItem } from './cache-entries';
+import { needsFullRead } from './full-read-policy';
 import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
 import { WatchedSymbolsService } from './watched-symbols.service';
@@ -39,6 +40,7 @@ export type CollectionRun =
 export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SymbolCollectorService.name);
   private running: Promise<void> | undefined;
+  private probing = false;
   private stopped = false;
 
   constructor(
@@ -57,7 +59,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
     this.cache.setCacheMode(this.config.cacheMode);
     const job = CronJob.from({
       cronTime: this.config.cron,
-      onTick: () => this.collectInBackground(),
+      onTick: () => this.onSchedule(),
       start: false,
     });
     this.scheduler.addCronJob(COLLECTOR_JOB, job);
@@ -98,6 +100,44 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
     });
     this.running = Promise.all([run, readDone]).then(() => undefined);
     return run;
+  }
+
+  /**
+   * A cron tick: a full read in poll mode, when reconciliation is due, after a failure, or while a
+   * listener is down. Otherwise a one-document probe, so an outage the listeners hide is still noticed
+   * within one schedule interval.
+   */
+  private onSchedule(): void {
+    const { cacheMode, listenersLive, lastSuccessAt, lastFailureAt } = this.cache.stats();
+    const due = needsFullRead({
+      cacheMode,
+      listenersLive,
+      lastSuccessAt,
+      lastFailureAt,
+      reconcileIntervalMs: this.config.reconcileIntervalMs,
+      now: Date.now(),
+    });
+    if (due) {
+      this.collectInBackground();
+      return;
+    }
+    this.metrics.collectorRuns.inc({ result: 'not_due' });
+    void this.probe();
+  }
+
+  /** A failed probe turns into a full collection, which records the failure for health and retries. */
+  private async probe(): Promise<void> {
+    if (this.probing || this.running || this.stopped) return;
+    this.probing = true;
+    try {
+      await withTimeout(this.positions.probe(), this.timing.readTimeoutMs);
+      this.metrics.documentsRead.inc({ source: 'probe' });
+    } catch (error) {
+      this.logger.warn(`Firestore probe failed, collecting in full: ${String(error)}`);
+      this.collectInBackground();
+    } finally {
+      this.probing = false;
+    }
   }
 
   /** Starts a collection without waiting for it (skipped if one is running or the app is stopping). */

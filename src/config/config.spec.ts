@@ -46,7 +46,11 @@ describe('configuration', () => {
       futuresApiUrl: 'https://api-futures.kucoin.com',
       spotMaxTopicsPerConnection: 300,
     });
-    expect(collectorConfig()).toEqual({ cron: '*/30 * * * * *', cacheMode: 'listen' });
+    expect(collectorConfig()).toEqual({
+      cron: '*/30 * * * * *',
+      cacheMode: 'listen',
+      reconcileIntervalMs: 3_600_000,
+    });
     expect(executionConfig()).toMatchObject({ concurrency: 64 });
     expect(instanceConfig().logLevel).toBe('info');
     expect(instanceConfig().instanceId.length).toBeGreaterThan(0);
@@ -63,12 +67,17 @@ describe('configuration', () => {
       KUCOIN_SPOT_API_URL: 'http://127.0.0.1:4010/',
       COLLECTOR_CRON: '*/5 * * * * *',
       CACHE_MODE: 'poll',
+      RECONCILE_INTERVAL_MS: '600000',
       INSTANCE_ID: 'worker-a',
       LOG_LEVEL: 'debug',
     });
     expect(httpConfig().port).toBe(8081);
     expect(kucoinConfig().spotApiUrl).toBe('http://127.0.0.1:4010');
-    expect(collectorConfig()).toEqual({ cron: '*/5 * * * * *', cacheMode: 'poll' });
+    expect(collectorConfig()).toEqual({
+      cron: '*/5 * * * * *',
+      cacheMode: 'poll',
+      reconcileIntervalMs: 600_000,
+    });
     expect(instanceConfig()).toEqual({ instanceId: 'worker-a', logLevel: 'debug' });
   });
 

@@ -23,6 +23,14 @@ export class PositionRepository {
     return watch(this.openQuery(), parsePosition, handlers);
   }
 
+  /**
+   * A one-document read that proves Firestore answers. Listeners retry an unreachable backend quietly
+   * for a long time, so they cannot tell an outage; this costs one billed read.
+   */
+  async probe(): Promise<void> {
+    await this.openQuery().limit(1).get();
+  }
+
   private openQuery(): Query {
     return this.db.collectionGroup(OPEN_POSITIONS).where('status', '==', 'open');
   }

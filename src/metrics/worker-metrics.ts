@@ -113,7 +113,7 @@ export class WorkerMetrics {
   });
   readonly collectorRuns = new Counter({
     name: METRIC.collectorRuns,
-    help: 'Collector runs by result (success, failure, skipped_overlap)',
+    help: 'Collector runs by result (success, failure, skipped_overlap, not_due: listen mode with live listeners and no reconciliation due)',
     labelNames: ['result'] as const,
     registers: [this.registry],
   });

@@ -17,11 +17,18 @@ describe('SymbolCache in listen mode', () => {
       FIREBASE_PROJECT_ID: fs.projectId,
       CACHE_MODE: 'listen',
       COLLECTOR_CRON: '*/2 * * * * *',
+      // Reconcile often here so the drift test below sees a repair quickly (production: hourly).
+      RECONCILE_INTERVAL_MS: '3000',
     });
-    await waitFor('the first collection and both listeners', () => {
-      const stats = app.cache.stats();
-      return stats.collections > 0 && stats.listenersLive;
-    });
+    // Start-up is not what these tests bound; a loaded CI machine can take a few seconds.
+    await waitFor(
+      'the first collection and both listeners',
+      () => {
+        const stats = app.cache.stats();
+        return stats.collections > 0 && stats.listenersLive;
+      },
+      20_000,
+    );
   });
 
   afterAll(async () => {
@@ -89,7 +96,7 @@ describe('SymbolCache in listen mode', () => {
     await waitFor(
       'the collector to put it back',
       () => !!app.cache.positionBook('spot', 'BTC-USDT')?.get(path),
-      3_000,
+      8_000,
     );
     expect(
       await metricValue(app.metrics.cacheRepairs, { collection: 'openPositions', action: 'added' }),

@@ -56,7 +56,21 @@ describe('cacheProblems', () => {
     ]);
   });
 
-  it('ignores a failure that an later success has superseded', () => {
+  it('reports a failed collection even while the listeners claim to be live: they retry an outage quietly', () => {
+    const problems = cacheProblems(
+      stats({
+        listenersLive: true,
+        lastSuccessAt: NOW - 31_000,
+        lastFailureAt: NOW - 1_000,
+        lastError: 'the read did not answer within 20000 ms',
+      }),
+      NOW,
+      POLICY,
+    );
+    expect(problems).toEqual(['the last collection failed: the read did not answer within 20000 ms']);
+  });
+
+  it('ignores a failure that a later success has superseded', () => {
     expect(
       cacheProblems(stats({ lastFailureAt: NOW - 5_000, lastSuccessAt: NOW - 1_000 }), NOW, POLICY),
     ).toEqual([]);

@@ -15,18 +15,19 @@ export interface CacheReadinessPolicy {
 
 /**
  * Why the books cannot be trusted yet, or no longer; empty when they can. The first collection must have
- * succeeded. After that the books are fresh while the listeners are live (listen mode) or while the last
- * collection is recent; a collection failing while the listeners are down is an outage, reported at once.
+ * succeeded. A collection that failed since the last success is an outage (the listeners retry quietly
+ * and cannot tell one), reported at once. Otherwise the books are fresh while the listeners are live
+ * (listen mode) or while the last collection is recent.
  */
 export function cacheProblems(stats: CacheStats, now: number, policy: CacheReadinessPolicy): string[] {
   if (stats.lastSuccessAt === undefined) {
     return [`no collection has succeeded yet${stats.lastError ? ` (last error: ${stats.lastError})` : ''}`];
   }
-  if (stats.listenersLive) return [];
   const problems: string[] = [];
   if (stats.lastFailureAt !== undefined && stats.lastFailureAt > stats.lastSuccessAt) {
     problems.push(`the last collection failed: ${stats.lastError ?? 'unknown error'}`);
   }
+  if (stats.listenersLive) return problems;
   const maxAgeMs = policy.intervalMs * policy.missedRunsTolerated;
   const ageMs = now - stats.lastSuccessAt;
   if (ageMs > maxAgeMs)

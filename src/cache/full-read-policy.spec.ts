@@ -1,0 +1,47 @@
+import { FullReadState, needsFullRead } from './full-read-policy';
+
+const HOUR = 3_600_000;
+const NOW = 100 * HOUR;
+
+function state(overrides: Partial<FullReadState> = {}): FullReadState {
+  return {
+    cacheMode: 'listen',
+    listenersLive: true,
+    lastSuccessAt: NOW - 60_000,
+    reconcileIntervalMs: HOUR,
+    now: NOW,
+    ...overrides,
+  };
+}
+
+describe('needsFullRead', () => {
+  it('always reads in poll mode', () => {
+    expect(needsFullRead(state({ cacheMode: 'poll', listenersLive: false }))).toBe(true);
+  });
+
+  it('skips the read in listen mode while the listeners are live and the last reconciliation is recent', () => {
+    expect(needsFullRead(state())).toBe(false);
+    expect(needsFullRead(state({ lastSuccessAt: NOW - HOUR + 1 }))).toBe(false);
+  });
+
+  it('reconciles once the interval has passed', () => {
+    expect(needsFullRead(state({ lastSuccessAt: NOW - HOUR }))).toBe(true);
+  });
+
+  it('falls back to reading on every run while a listener is down', () => {
+    expect(needsFullRead(state({ listenersLive: false }))).toBe(true);
+  });
+
+  it('keeps reading on every run after a failed run until one succeeds', () => {
+    expect(needsFullRead(state({ lastFailureAt: NOW - 30_000, lastSuccessAt: NOW - 60_000 }))).toBe(true);
+    expect(needsFullRead(state({ lastFailureAt: NOW - 90_000, lastSuccessAt: NOW - 60_000 }))).toBe(false);
+  });
+
+  it('reads when nothing has been collected yet', () => {
+    expect(needsFullRead(state({ lastSuccessAt: undefined }))).toBe(true);
+  });
+
+  it('reconciles on every run with an interval of 0', () => {
+    expect(needsFullRead(state({ reconcileIntervalMs: 0, lastSuccessAt: NOW }))).toBe(true);
+  });
+});
