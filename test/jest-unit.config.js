@@ -3,7 +3,7 @@
  * No Firestore, no network.
  */
 module.exports = {
-  rootDir: '.',
+  rootDir: '..',
   roots: ['<rootDir>/src', '<rootDir>/test/deploy'],
   testEnvironment: 'node',
   testRegex: '.*\\.spec\\.ts$',
