@@ -9,6 +9,11 @@ export interface CacheTiming {
    * still waits for it to settle: runs never overlap.
    */
   readonly readTimeoutMs: number;
+  /**
+   * A one-document probe that has not answered by then means Firestore is unreachable. Short, because
+   * through a cut connection a read does not fail: it hangs until firebase-admin gives up.
+   */
+  readonly probeTimeoutMs: number;
   /** A failed listener re-subscribes after a full-jitter delay in [0, base * 2^attempt), capped at max. */
   readonly listenerRetryBaseMs: number;
   readonly listenerRetryMaxMs: number;
@@ -20,6 +25,7 @@ export const CACHE_TIMING = Symbol('CACHE_TIMING');
 
 export const DEFAULT_CACHE_TIMING: CacheTiming = {
   readTimeoutMs: 20_000,
+  probeTimeoutMs: 5_000,
   listenerRetryBaseMs: 1_000,
   listenerRetryMaxMs: 60_000,
   shutdownWaitMs: 5_000,

@@ -125,15 +125,23 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
     void this.probe();
   }
 
-  /** A failed probe turns into a full collection, which records the failure for health and retries. */
+  /**
+   * A failed probe is recorded as a failed run at once, so readiness reports the outage within one
+   * schedule interval plus the probe timeout; then a full collection is attempted, and every following
+   * run reads in full until one succeeds.
+   */
   private async probe(): Promise<void> {
     if (this.probing || this.running || this.stopped) return;
     this.probing = true;
+    const started = performance.now();
     try {
-      await withTimeout(this.positions.probe(), this.timing.readTimeoutMs);
+      await withTimeout(this.positions.probe(), this.timing.probeTimeoutMs);
       this.metrics.documentsRead.inc({ source: 'probe' });
     } catch (error) {
-      this.logger.warn(`Firestore probe failed, collecting in full: ${String(error)}`);
+      const message = `Firestore probe failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.cache.recordCollection({ ok: false, durationMs: performance.now() - started, error: message });
+      this.metrics.collectorRuns.inc({ result: 'probe_failure' });
+      this.logger.warn(`${message}; collecting in full`);
       this.collectInBackground();
     } finally {
       this.probing = false;

@@ -113,7 +113,7 @@ export class WorkerMetrics {
   });
   readonly collectorRuns = new Counter({
     name: METRIC.collectorRuns,
-    help: 'Collector runs by result (success, failure, skipped_overlap, not_due: listen mode with live listeners and no reconciliation due)',
+    help: 'Collector runs by result: success, failure, skipped_overlap, not_due (listen mode, listeners live, no reconciliation due: a probe runs instead), probe_failure',
     labelNames: ['result'] as const,
     registers: [this.registry],
   });

@@ -26,7 +26,7 @@ describe('SymbolCache during a Firestore outage', () => {
         CACHE_MODE: 'listen',
         COLLECTOR_CRON: '* * * * * *',
       },
-      { readTimeoutMs: 2_000, listenerRetryBaseMs: 200, listenerRetryMaxMs: 1_000 },
+      { readTimeoutMs: 2_000, probeTimeoutMs: 1_000, listenerRetryBaseMs: 200, listenerRetryMaxMs: 1_000 },
     );
     await waitFor('the first collection', () => app.cache.stats().collections > 0);
   });
@@ -44,7 +44,12 @@ describe('SymbolCache during a Firestore outage', () => {
 
   it('keeps the last good books and keeps retrying while Firestore is down', async () => {
     await emulator.stop();
-    await waitFor('a failed collection', () => app.cache.stats().consecutiveFailures > 0, 10_000);
+    await waitFor('a failed run', () => app.cache.stats().consecutiveFailures > 0, 10_000);
+    await waitFor(
+      'a failed full collection',
+      async () => (await metricValue(app.metrics.collectorRuns, { result: 'failure' })) > 0,
+      10_000,
+    );
     expect(app.cache.positionBook('spot', 'BTC-USDT')?.size).toBe(1);
     expect(app.cache.triggerBook('futures', 'XBTUSDTM')?.size).toBe(1);
     expect([...app.spot.desiredSymbols()]).toEqual(['BTC-USDT']);
