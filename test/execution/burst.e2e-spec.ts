@@ -9,7 +9,7 @@ import {
   startWorker,
   subscribed,
   waitFor,
-} from './worker-harness';
+} from '../support/worker-harness';
 
 const COUNT = 2_000;
 /** The default EXECUTION_CONCURRENCY. */

@@ -1,7 +1,14 @@
 import { SpotFeedGateway } from '../../src/market-feed';
 import { makePosition } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
-import { Simulators, Worker, startSimulators, startWorker, subscribed, waitFor } from './worker-harness';
+import {
+  Simulators,
+  Worker,
+  startSimulators,
+  startWorker,
+  subscribed,
+  waitFor,
+} from '../support/worker-harness';
 
 const PATH = 'users/eve/openPositions/ada';
 

@@ -9,7 +9,7 @@ import {
   startWorker,
   subscribed,
   waitFor,
-} from './worker-harness';
+} from '../support/worker-harness';
 
 const spot = (overrides: Record<string, unknown>) =>
   makePosition({ symbol: 'BTC-USDT', marketType: 'spot', ...overrides });

@@ -9,7 +9,7 @@ import {
   startWorker,
   subscribed,
   waitFor,
-} from './worker-harness';
+} from '../support/worker-harness';
 
 const POSITIONS = 400;
 const TRIGGERS = 100;

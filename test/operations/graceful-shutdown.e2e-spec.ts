@@ -1,12 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort } from '../../src/devtools/firestore-emulator';
 import { makePosition } from '../support/documents';
-import { TestFirestore, emulatorHost, openTestFirestore } from '../support/firestore';
-import { Simulators, readAll, seed, startSimulators, waitFor } from '../execution/worker-harness';
+import { TestFirestore, openTestFirestore } from '../support/firestore';
+import { Simulators, readAll, seed, startSimulators, waitFor } from '../support/worker-harness';
+import { WorkerProcess, killLeftovers, spawnWorker as spawnProcess } from '../support/worker-process';
 
-const MAIN = join(__dirname, '../../dist/main.js');
 const POSITIONS = 2_000;
 const GRACE_MS = 15_000;
 const CLOSING_FIELDS = [
@@ -18,64 +14,19 @@ const CLOSING_FIELDS = [
   'closedBy',
 ];
 
-interface WorkerProcess {
-  readonly child: ChildProcess;
-  readonly port: number;
-  readonly lines: () => Array<Record<string, unknown>>;
-  readonly exited: Promise<number | null>;
-}
-
-/** Every worker this spec started, so a failed test never leaves one running. */
-const started: ChildProcess[] = [];
-
-async function spawnWorker(
-  store: TestFirestore,
-  sims: Simulators,
-  instanceId: string,
-): Promise<WorkerProcess> {
-  if (!existsSync(MAIN))
-    throw new Error(`${MAIN} is missing: run "npm run build" first (npm run test:e2e does)`);
-  const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
+function spawnWorker(store: TestFirestore, sims: Simulators, instanceId: string): Promise<WorkerProcess> {
+  return spawnProcess({
+    projectId: store.projectId,
+    instanceId,
+    sims,
     env: {
-      ...process.env,
-      METADATA_SERVER_DETECTION: 'none',
-      FIREBASE_PROJECT_ID: store.projectId,
-      FIRESTORE_EMULATOR_HOST: emulatorHost(),
-      KUCOIN_SPOT_API_URL: sims.spot.apiUrl,
-      KUCOIN_FUTURES_API_URL: sims.futures.apiUrl,
-      PORT: String(port),
-      INSTANCE_ID: instanceId,
       SHUTDOWN_GRACE_MS: String(GRACE_MS),
       EXECUTION_CONCURRENCY: '16',
       // The emulator slows every commit several times over while a listener watches thousands of
       // documents; listen mode is covered elsewhere, this test is about shutdown.
       CACHE_MODE: 'poll',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  started.push(child);
-  let buffer = '';
-  child.stdout?.on('data', (chunk: Buffer) => (buffer += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const lines = (): Array<Record<string, unknown>> =>
-    buffer
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  await waitFor(
-    'the worker to be ready',
-    async () => {
-      if (child.exitCode !== null) throw new Error(`worker exited early:\n${buffer}`);
-      try {
-        return (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200;
-      } catch {
-        return false;
-      }
-    },
-    30_000,
-  );
-  return { child, port, lines, exited };
 }
 
 function closedBy(docs: Map<string, Record<string, unknown>>, instanceId: string): number {
@@ -101,8 +52,7 @@ describe('graceful shutdown of a real worker process', () => {
   });
 
   afterAll(async () => {
-    for (const child of started)
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    killLeftovers();
     await sims?.stop();
     await store?.close();
   });

@@ -1,6 +1,6 @@
 import { makePosition } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
-import { Simulators, Worker, seed, startSimulators, startWorker, waitFor } from '../execution/worker-harness';
+import { Simulators, Worker, seed, startSimulators, startWorker, waitFor } from '../support/worker-harness';
 
 interface Probe {
   readonly status: number;

@@ -1,4 +1,4 @@
-import { Simulators, Worker, seed, startSimulators, startWorker, waitFor } from '../execution/worker-harness';
+import { Simulators, Worker, seed, startSimulators, startWorker, waitFor } from '../support/worker-harness';
 import { makePosition, makeTrigger } from '../support/documents';
 import { TestFirestore, emulatorHost, openTestFirestore } from '../support/firestore';
 import { allSubscribed, drivePlateaus } from './support/plateau-driver';

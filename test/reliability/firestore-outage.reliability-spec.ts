@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { Simulators, Worker, seed, startSimulators, startWorker, waitFor } from '../execution/worker-harness';
+import { Simulators, Worker, seed, startSimulators, startWorker, waitFor } from '../support/worker-harness';
 import { TestFirestore, emulatorHost, openTestFirestore } from '../support/firestore';
 import { HealthProbe } from './support/health-probe';
 import { allSubscribed, drivePlateaus } from './support/plateau-driver';

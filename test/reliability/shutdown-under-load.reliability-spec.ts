@@ -1,9 +1,9 @@
-import { Simulators, seed, startSimulators, waitFor } from '../execution/worker-harness';
+import { Simulators, seed, startSimulators, waitFor } from '../support/worker-harness';
 import { makePosition } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
 import { type SymbolPath, expectPosition } from './support/price-path';
 import { expectClean, judge, readEndState } from './support/verdict';
-import { type WorkerProcess, killLeftovers, spawnWorker } from './support/worker-process';
+import { type WorkerProcess, killLeftovers, spawnWorker } from '../support/worker-process';
 
 const CROSSED = 2_000;
 const UNCROSSED = 100;

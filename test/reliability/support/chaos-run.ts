@@ -5,7 +5,7 @@ import {
   startSimulators,
   startWorker,
   waitFor,
-} from '../../execution/worker-harness';
+} from '../../support/worker-harness';
 import { TestFirestore, emulatorHost, openTestFirestore } from '../../support/firestore';
 import { type DriveReport, allSubscribed, drivePlateaus } from './plateau-driver';
 import { type Scenario, buildPaths, buildScenario, expectPosition, expectTrigger, prng } from './price-path';

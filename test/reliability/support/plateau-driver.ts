@@ -1,5 +1,5 @@
 import type { ExchangeSimulator } from '../../../src/exchange-simulator';
-import type { Simulators } from '../../execution/worker-harness';
+import type { Simulators } from '../../support/worker-harness';
 import type { SymbolPath } from './price-path';
 
 const SAMPLE_MS = 50;

@@ -1,5 +1,5 @@
 import type { Firestore } from 'firebase-admin/firestore';
-import { readAll } from '../../execution/worker-harness';
+import { readAll } from '../../support/worker-harness';
 import type { Expectation } from './price-path';
 import { type SummaryRow, recordRow } from './summary-table';
 

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../../src/devtools/firestore-emulator';
-import { type Simulators, waitFor } from '../../execution/worker-harness';
-import { emulatorHost } from '../../support/firestore';
+import { freePort } from '../../src/devtools/firestore-emulator';
+import { type Simulators, waitFor } from './worker-harness';
+import { emulatorHost } from './firestore';
 
-const MAIN = join(__dirname, '../../../dist/main.js');
+const MAIN = join(__dirname, '../../dist/main.js');
 
 export interface WorkerProcess {
   readonly child: ChildProcess;
