@@ -1,5 +1,5 @@
 import { MARKET_TYPES, MarketType, isValidSymbol } from './market';
-import { OPEN_POSITIONS, parseUserDocumentPath } from './document-paths';
+import { OPEN_POSITIONS } from './document-paths';
 import {
   RawDocument,
   leverage,
@@ -9,7 +9,8 @@ import {
   optionalTimestampMillis,
   positiveNumber,
 } from './fields';
-import { FieldError, ParseResult, reject } from './parse-result';
+import { parseUserDocument } from './parse-document';
+import { FieldError, ParseResult } from './parse-result';
 
 export const SIDES = ['long', 'short'] as const;
 export type Side = (typeof SIDES)[number];
@@ -56,32 +57,22 @@ export function parseSymbol(doc: RawDocument, marketType: MarketType): string {
 }
 
 export function parsePosition(path: string, data: unknown): ParseResult<OpenPosition> {
-  const location = parseUserDocumentPath(path, OPEN_POSITIONS);
-  if (!location) return reject('path', 'invalid_format');
-  if (typeof data !== 'object' || data === null) return reject('document', 'missing');
-  const doc = data as RawDocument;
-  try {
+  return parseUserDocument(path, OPEN_POSITIONS, data, (doc, { uid, id }) => {
     const marketType = oneOf(doc, 'marketType', MARKET_TYPES);
     return {
-      ok: true,
-      value: {
-        path,
-        uid: location.uid,
-        id: location.id,
-        symbol: parseSymbol(doc, marketType),
-        marketType,
-        side: oneOf(doc, 'side', SIDES),
-        size: positiveNumber(doc, 'size'),
-        entryPrice: positiveNumber(doc, 'entryPrice'),
-        leverage: leverage(doc),
-        stopLoss: optionalPositiveNumber(doc, 'stopLoss'),
-        takeProfit: optionalPositiveNumber(doc, 'takeProfit'),
-        status: oneOf(doc, 'status', POSITION_STATUSES),
-        openedAtMs: optionalTimestampMillis(doc, 'openedAt'),
-      },
+      path,
+      uid,
+      id,
+      symbol: parseSymbol(doc, marketType),
+      marketType,
+      side: oneOf(doc, 'side', SIDES),
+      size: positiveNumber(doc, 'size'),
+      entryPrice: positiveNumber(doc, 'entryPrice'),
+      leverage: leverage(doc),
+      stopLoss: optionalPositiveNumber(doc, 'stopLoss'),
+      takeProfit: optionalPositiveNumber(doc, 'takeProfit'),
+      status: oneOf(doc, 'status', POSITION_STATUSES),
+      openedAtMs: optionalTimestampMillis(doc, 'openedAt'),
     };
-  } catch (error) {
-    if (error instanceof FieldError) return reject(error.field, error.problem);
-    throw error;
-  }
+  });
 }

@@ -1,7 +1,8 @@
 import { MARKET_TYPES, MarketType } from './market';
-import { TRADE_TRIGGERS, parseUserDocumentPath } from './document-paths';
+import { TRADE_TRIGGERS } from './document-paths';
 import { leverage, oneOf, optionalPositiveNumber, optionalTimestampMillis, positiveNumber } from './fields';
-import { FieldError, ParseResult, reject } from './parse-result';
+import { parseUserDocument } from './parse-document';
+import type { ParseResult } from './parse-result';
 import { SIDES, Side, parseSymbol } from './position';
 
 export const TRIGGER_CONDITIONS = ['above', 'below'] as const;
@@ -36,32 +37,22 @@ export interface TriggerExecution {
 }
 
 export function parseTrigger(path: string, data: unknown): ParseResult<TradeTrigger> {
-  const location = parseUserDocumentPath(path, TRADE_TRIGGERS);
-  if (!location) return reject('path', 'invalid_format');
-  if (typeof data !== 'object' || data === null) return reject('document', 'missing');
-  const doc = data as Readonly<Record<string, unknown>>;
-  try {
+  return parseUserDocument(path, TRADE_TRIGGERS, data, (doc, { uid, id }) => {
     const marketType = oneOf(doc, 'marketType', MARKET_TYPES);
     return {
-      ok: true,
-      value: {
-        path,
-        uid: location.uid,
-        id: location.id,
-        symbol: parseSymbol(doc, marketType),
-        marketType,
-        condition: oneOf(doc, 'condition', TRIGGER_CONDITIONS),
-        targetPrice: positiveNumber(doc, 'targetPrice'),
-        side: oneOf(doc, 'side', SIDES),
-        size: positiveNumber(doc, 'size'),
-        leverage: leverage(doc),
-        stopLoss: optionalPositiveNumber(doc, 'stopLoss'),
-        takeProfit: optionalPositiveNumber(doc, 'takeProfit'),
-        createdAtMs: optionalTimestampMillis(doc, 'createdAt'),
-      },
+      path,
+      uid,
+      id,
+      symbol: parseSymbol(doc, marketType),
+      marketType,
+      condition: oneOf(doc, 'condition', TRIGGER_CONDITIONS),
+      targetPrice: positiveNumber(doc, 'targetPrice'),
+      side: oneOf(doc, 'side', SIDES),
+      size: positiveNumber(doc, 'size'),
+      leverage: leverage(doc),
+      stopLoss: optionalPositiveNumber(doc, 'stopLoss'),
+      takeProfit: optionalPositiveNumber(doc, 'takeProfit'),
+      createdAtMs: optionalTimestampMillis(doc, 'createdAt'),
     };
-  } catch (error) {
-    if (error instanceof FieldError) return reject(error.field, error.problem);
-    throw error;
-  }
+  });
 }
