@@ -109,13 +109,16 @@ function makeHandle(child: ChildProcess, host: string, port: number): FirestoreE
     port,
     hostPort: `${host}:${port}`,
     pid,
-    async clear(projectId: string): Promise<void> {
-      const url = `http://${host}:${port}/emulator/v1/projects/${projectId}/databases/(default)/documents`;
-      const response = await fetch(url, { method: 'DELETE' });
-      if (!response.ok) throw new Error(`Clearing the emulator failed: HTTP ${response.status}`);
-    },
+    clear: (projectId: string) => clearEmulatorProject(`${host}:${port}`, projectId),
     stop: () => stopProcessGroup(child),
   };
+}
+
+/** Deletes every document of one project on the emulator at `hostPort`, through its REST endpoint. */
+export async function clearEmulatorProject(hostPort: string, projectId: string): Promise<void> {
+  const url = `http://${hostPort}/emulator/v1/projects/${projectId}/databases/(default)/documents`;
+  const response = await fetch(url, { method: 'DELETE' });
+  if (!response.ok) throw new Error(`Clearing the emulator failed: HTTP ${response.status}`);
 }
 
 async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

@@ -1,6 +1,7 @@
 import { App, deleteApp, initializeApp } from 'firebase-admin/app';
 import { Firestore, getFirestore } from 'firebase-admin/firestore';
 import { randomUUID } from 'node:crypto';
+import { clearEmulatorProject } from '../../src/devtools/firestore-emulator';
 
 /** A project id of its own for a spec, so specs never see each other's documents on the shared emulator. */
 export function uniqueProjectId(prefix = 'test'): string {
@@ -29,11 +30,7 @@ export function openTestFirestore(projectId = uniqueProjectId()): TestFirestore 
   return {
     db,
     projectId,
-    async clear(): Promise<void> {
-      const url = `http://${host}/emulator/v1/projects/${projectId}/databases/(default)/documents`;
-      const response = await fetch(url, { method: 'DELETE' });
-      if (!response.ok) throw new Error(`Clearing the emulator failed: HTTP ${response.status}`);
-    },
+    clear: () => clearEmulatorProject(host, projectId),
     async close(): Promise<void> {
       await deleteApp(app);
     },
