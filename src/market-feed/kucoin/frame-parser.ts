@@ -51,7 +51,7 @@ export function parsePrice(value: unknown): number {
   return NaN;
 }
 
-function optionalPrice(value: unknown): number | undefined {
+export function optionalPrice(value: unknown): number | undefined {
   const n = parsePrice(value);
   return n === n ? n : undefined;
 }
@@ -64,7 +64,7 @@ function topicSymbol(topic: unknown): string {
 }
 
 /** Futures `ts` is in nanoseconds (above 2^53, so JSON.parse rounds it; ms precision survives). */
-function nanosToMillis(value: unknown): number {
+export function nanosToMillis(value: unknown): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' ? +value : NaN;
   return Math.floor(n / 1e6);
 }

@@ -25,8 +25,8 @@ export const systemClock: Clock = {
 
 export interface SocketHandlers {
   onOpen(): void;
-  /** Text frames arrive as strings; binary frames are reported but not decoded. */
-  onMessage(text: string | undefined, isBinary: boolean): void;
+  /** A text frame's bytes, not yet decoded (the frame scanner reads them directly); undefined if binary. */
+  onMessage(frame: Buffer | undefined, isBinary: boolean): void;
   onClose(code: number, reason: string): void;
   onError(error: Error): void;
   /** The HTTP upgrade was refused (KuCoin answers 401 to an expired token). */
@@ -47,7 +47,8 @@ export const wsSocketFactory: SocketFactory = (url, handlers) => {
   const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 10_000 });
   ws.on('open', () => handlers.onOpen());
   ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
-    handlers.onMessage(isBinary ? undefined : (data as Buffer).toString('utf8'), isBinary);
+    // binaryType 'nodebuffer' (the default): one Buffer per message, fragments already joined.
+    handlers.onMessage(isBinary ? undefined : (data as Buffer), isBinary);
   });
   ws.on('close', (code: number, reason: Buffer) => handlers.onClose(code, reason.toString('utf8')));
   ws.on('error', (error: Error) => handlers.onError(error));

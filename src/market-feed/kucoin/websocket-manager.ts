@@ -3,6 +3,7 @@ import type { ConnectionStatus } from '../feed-gateway';
 import { fullJitterDelay } from './backoff';
 import { CatchUpQueue, type CatchUpResult } from './catch-up-queue';
 import { type ControlFrame, parseFrame } from './frame-parser';
+import { scanFrame } from './frame-scanner';
 import { feedVerdict } from './feed-health';
 import { KucoinRestError, fetchPublicToken } from './kucoin-rest';
 import {
@@ -174,8 +175,8 @@ export class WebSocketManager {
   private handlersFor(epoch: number): SocketHandlers {
     return {
       onOpen: () => undefined,
-      onMessage: (text) => {
-        if (epoch === this.epoch) this.onMessage(text);
+      onMessage: (frame) => {
+        if (epoch === this.epoch) this.onMessage(frame);
       },
       onClose: (code, reason) => this.fail('close', `closed ${code}${reason ? ` ${reason}` : ''}`, epoch),
       onError: (error) => this.fail('socket_error', error.message, epoch),
@@ -183,15 +184,22 @@ export class WebSocketManager {
     };
   }
 
-  /** The hot path: one parse, no logging, no allocation beyond the Tick. */
-  private onMessage(text: string | undefined): void {
+  /** The hot path: one scan of the bytes, no logging, no allocation beyond the Tick. */
+  private onMessage(bytes: Buffer | undefined): void {
     const now = this.o.clock.now();
     this.lastMessageAt = now;
-    if (text === undefined) {
+    if (bytes === undefined) {
       this.o.sink.onRejected('binary');
       return;
     }
-    const frame = parseFrame(this.o.market, text, now);
+
+    const tick = scanFrame(this.o.market, bytes, now);
+    if (tick !== undefined) {
+      this.onTick(tick, now);
+      return;
+    }
+    // Control frames, and anything the scanner is not sure of: the full parser decides.
+    const frame = parseFrame(this.o.market, bytes.toString('utf8'), now);
     if (typeof frame === 'string') this.o.sink.onRejected(frame);
     else if ((frame as Tick).marketType !== undefined) this.onTick(frame as Tick, now);
     else this.onControl(frame as ControlFrame, now);

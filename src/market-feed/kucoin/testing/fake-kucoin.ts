@@ -28,7 +28,7 @@ export class FakeSocket implements FeedSocket {
 
   /** Server → client text frame. */
   serverSends(frame: object | string): void {
-    this.handlers.onMessage(typeof frame === 'string' ? frame : JSON.stringify(frame), false);
+    this.handlers.onMessage(Buffer.from(typeof frame === 'string' ? frame : JSON.stringify(frame)), false);
   }
 
   welcome(): void {
