@@ -54,6 +54,8 @@ export interface PositionLadders {
   /** Removes the entry with this path from both ladders; returns it, or undefined if absent. */
   remove(path: string): PositionEntry | undefined;
   get(path: string): PositionEntry | undefined;
+  /** False only if `forEachCrossed(price)` would visit nothing; cheap enough to ask on every tick. */
+  mayCross(price: number): boolean;
   /**
    * Read-only: calls `visit` once per entry the price crosses (equal counts as crossed). When a price
    * crosses both levels of one entry (inconsistent levels), it is visited once, as a stop-loss.
@@ -71,6 +73,8 @@ export interface TriggerLadders {
   add(entry: TriggerEntry): void;
   remove(path: string): TriggerEntry | undefined;
   get(path: string): TriggerEntry | undefined;
+  /** False only if `forEachCrossed(price)` would visit nothing. */
+  mayCross(price: number): boolean;
   forEachCrossed(price: number, visit: (entry: TriggerEntry) => void): void;
   entries(): IterableIterator<TriggerEntry>;
 }

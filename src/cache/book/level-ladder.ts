@@ -29,6 +29,11 @@ export class LevelLadder {
   private bulk = false;
   private pendingKeys: number[] = [];
   private pendingSlots: number[] = [];
+  /**
+   * No key in the ladder is above this: the tail key, -Infinity when empty, +Infinity while keys wait
+   * unsorted. Kept in a field so the common tick, which crosses nothing, needs neither array.
+   */
+  private highest = -Infinity;
 
   constructor(capacity = MIN_CAPACITY) {
     this.keys = new Float64Array(Math.max(capacity, MIN_CAPACITY));
@@ -41,6 +46,7 @@ export class LevelLadder {
 
   beginBulk(): void {
     this.bulk = true;
+    this.syncHighest();
   }
 
   endBulk(): void {
@@ -49,12 +55,19 @@ export class LevelLadder {
     const sorted = sortPairs(this.keys, this.slots, this.length, this.keys.length);
     this.keys = sorted.keys;
     this.slots = sorted.slots;
+    this.syncHighest();
+  }
+
+  /** False when no key reaches the threshold: a walk would cross nothing. */
+  mayCross(threshold: number): boolean {
+    return this.highest >= threshold;
   }
 
   insert(key: number, slot: number): void {
     const n = this.length;
     if (this.bulk || n === 0 || key >= this.keys[n - 1]) {
       this.append(key, slot);
+      this.syncHighest();
       return;
     }
     const at = this.upperBound(key);
@@ -64,6 +77,7 @@ export class LevelLadder {
     if (n - at > SHIFT_AT_ONCE) {
       this.pendingKeys.push(key);
       this.pendingSlots.push(slot);
+      this.syncHighest();
       return;
     }
     this.ensureCapacity(n + 1);
@@ -86,6 +100,7 @@ export class LevelLadder {
       this.dead--;
     }
     if (this.dead >= COMPACT_MIN_DEAD && this.dead * 2 > this.length) this.compact();
+    this.syncHighest();
     return true;
   }
 
@@ -132,6 +147,12 @@ export class LevelLadder {
       }
     }
     this.length += count;
+    this.syncHighest();
+  }
+
+  private syncHighest(): void {
+    if (this.bulk || this.pendingKeys.length > 0) this.highest = Infinity;
+    else this.highest = this.length > 0 ? this.keys[this.length - 1] : -Infinity;
   }
 
   private append(key: number, slot: number): void {

@@ -33,11 +33,14 @@ function bruteForce(model: Map<string, PositionEntry>, at: number): string[] {
   return crossed.sort();
 }
 
+/** What the book crosses at `at`; a `mayCross` of false must mean that is nothing. */
 function crossedBy(book: PositionBook, at: number): string[] {
+  const mayCross = book.mayCross(at);
   const crossed: string[] = [];
   book.forEachCrossed(at, (e: PositionEntry, reason: CloseReason, lvl: number) =>
     crossed.push(`${e.path}|${reason}|${lvl}`),
   );
+  if (!mayCross) expect(crossed).toEqual([]);
   return crossed.sort();
 }
 
@@ -145,6 +148,22 @@ describe('PositionBook', () => {
     expect(book.size).toBe(0);
     book.add({ path: 'b', side: 'long', size: 1, stopLoss: 100, takeProfit: 90 });
     expect(crossedBy(book, 95)).toEqual(['b|stop_loss|100']);
+  });
+
+  it('answers mayCross from the levels nearest the price on each side', () => {
+    const book = new PositionBook();
+    book.add({ path: 'a', side: 'long', size: 1, stopLoss: 90, takeProfit: 110 });
+    book.add({ path: 'b', side: 'short', size: 1, stopLoss: 120, takeProfit: 80 });
+    expect([89, 90, 100, 109.99, 110, 111].map((price) => book.mayCross(price))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      true,
+      true,
+    ]);
+    book.remove('a');
+    expect([85, 100, 115, 120].map((price) => book.mayCross(price))).toEqual([false, false, false, true]);
   });
 
   it('walks nothing but the tail when no level is crossed', () => {

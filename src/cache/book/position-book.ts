@@ -90,6 +90,11 @@ export class PositionBook extends SlotTable implements PositionLadders {
     return slot === undefined ? undefined : this.entryAt(slot);
   }
 
+  /** False when the price crosses nothing here; two field reads, for the tick that (usually) moves nothing. */
+  mayCross(price: number): boolean {
+    return this.fallsTo.mayCross(price) || this.risesTo.mayCross(-price);
+  }
+
   forEachCrossed(
     price: number,
     visit: (entry: PositionEntry, reason: CloseReason, level: number) => void,

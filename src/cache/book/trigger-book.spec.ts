@@ -23,9 +23,12 @@ function bruteForce(model: Map<string, TriggerEntry>, at: number): string[] {
     .sort();
 }
 
+/** What the book crosses at `at`; a `mayCross` of false must mean that is nothing. */
 function crossedBy(book: TriggerBook, at: number): string[] {
+  const mayCross = book.mayCross(at);
   const crossed: string[] = [];
   book.forEachCrossed(at, (e) => crossed.push(`${e.path}|${e.condition}|${e.targetPrice}`));
+  if (!mayCross) expect(crossed).toEqual([]);
   return crossed.sort();
 }
 

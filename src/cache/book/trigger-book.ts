@@ -62,6 +62,11 @@ export class TriggerBook extends SlotTable implements TriggerLadders {
     return slot === undefined ? undefined : this.entryAt(slot);
   }
 
+  /** False when the price crosses nothing here; two field reads, for the tick that (usually) moves nothing. */
+  mayCross(price: number): boolean {
+    return this.fallsTo.mayCross(price) || this.risesTo.mayCross(-price);
+  }
+
   forEachCrossed(price: number, visit: (entry: TriggerEntry) => void): void {
     let count = this.fallsTo.collectCrossed(price, this.scratch, 0);
     count = this.risesTo.collectCrossed(-price, this.scratch, count);

@@ -26,7 +26,7 @@ export class StopLossTakeProfitEvaluator {
 
   /** Appends one hit per position the tick's price crosses to `out`; returns how many were appended. */
   evaluate(book: PositionLadders, tick: Tick, out: Hit[]): number {
-    if (book.size === 0 || !isActionablePrice(tick.price)) return 0;
+    if (book.size === 0 || !isActionablePrice(tick.price) || !book.mayCross(tick.price)) return 0;
     const before = out.length;
     this.tick = tick;
     this.out = out;
