@@ -37,10 +37,13 @@ let cursor = 0;
 
 const microsSince = (base: bigint): number => Number(process.hrtime.bigint() - base) / 1_000;
 
+/** Quoted prices have a tick size: eight significant digits, as KuCoin's quotes carry at most. */
+const toTickSize = (price: number): number => Number(price.toPrecision(8));
+
 /** One frame: a small random-walk step on the next symbol, stamped just before the simulator sends it. */
 function sendOne(seq: number): void {
   const s = cursor++ % prices.length;
-  prices[s] *= 1 + (Math.random() - 0.5) / 2_000;
+  prices[s] = toTickSize(prices[s] * (1 + (Math.random() - 0.5) / 2_000));
   sendTimes[seq] = microsSince(clockBase);
   sim.setPrice(workload.symbols[s], prices[s], { bestBid: seq, bestAsk: seq + 1 });
 }
