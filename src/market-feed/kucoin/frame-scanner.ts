@@ -139,10 +139,10 @@ function futuresTick(receivedAt: number): Tick | undefined {
 /** The symbol after the topic's colon; undefined for no topic, an empty symbol, or `all` (symbol elsewhere). */
 function topicSymbol(): string | undefined {
   if (kinds[TOPIC] !== STRING) return undefined;
-  const colon = bytes.indexOf(COLON, starts[TOPIC]);
   const end = ends[TOPIC];
-  if (colon < 0 || colon + 1 >= end) return undefined;
-  if (end - colon - 1 === ALL.length && bytes.indexOf(ALL, colon + 1) === colon + 1) return undefined;
+  let colon = starts[TOPIC];
+  while (colon < end && bytes[colon] !== COLON) colon++; // a short loop beats a native indexOf call here
+  if (colon + 1 >= end || sameBytes(colon + 1, end, ALL)) return undefined;
   return symbols.intern(bytes, colon + 1, end);
 }
 
