@@ -31,3 +31,61 @@ export function scanOnlyRate(sample: readonly Buffer[], frames: number): number 
   if (ticks !== frames) throw new Error('wire bench: the scanner left a sampled frame to the full parser');
   return frames / (cpuMs / 1_000);
 }
+
+/** The part of ws the worker runs per frame: its Receiver (not in ws's type declarations). */
+interface FrameReceiver {
+  on(event: 'message', listener: (data: Buffer) => void): void;
+  write(chunk: Buffer): void;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Receiver } = require('ws') as { Receiver: new (options: { isServer: boolean }) => FrameReceiver };
+
+/** The sample as a server would put it on the wire: unmasked text frames, cut into 64 KiB reads. */
+function encodedReads(sample: readonly Buffer[], frames: number): Buffer[] {
+  const wire = Buffer.concat(
+    Array.from({ length: frames }, (_, i) => {
+      const payload = sample[i % sample.length];
+      const header =
+        payload.length < 126
+          ? [0x81, payload.length]
+          : [0x81, 126, payload.length >> 8, payload.length & 255];
+      return Buffer.concat([Buffer.from(header), payload]);
+    }),
+  );
+  const reads: Buffer[] = [];
+  for (let offset = 0; offset < wire.length; offset += 65_536)
+    reads.push(wire.subarray(offset, offset + 65_536));
+  return reads;
+}
+
+/**
+ * Frames per CPU-second through ws's Receiver alone, then through the Receiver and parseFrame: no socket,
+ * dispatch or evaluation. The second is the most a worker that used JSON.parse could reach.
+ */
+export function framingRates(
+  sample: readonly Buffer[],
+  frames: number,
+): { framing: number; framingAndParse: number } {
+  const reads = encodedReads(sample, frames);
+  const run = (onFrame: (data: Buffer) => void): number => {
+    const receiver = new Receiver({ isServer: false });
+    let received = 0;
+    receiver.on('message', (data) => {
+      received++;
+      onFrame(data);
+    });
+    const stop = startClocks();
+    for (const read of reads) receiver.write(read);
+    const { cpuMs } = stop();
+    if (received !== frames)
+      throw new Error(`wire bench: the receiver decoded ${received} of ${frames} frames`);
+    return frames / (cpuMs / 1_000);
+  };
+  let ticks = 0;
+  const framing = run(() => undefined);
+  const framingAndParse = run((data) => {
+    if (isTick(parseFrame('spot', data.toString('utf8'), Date.now()))) ticks++;
+  });
+  if (ticks !== frames) throw new Error('wire bench: a framed frame did not parse as a tick');
+  return { framing, framingAndParse };
+}

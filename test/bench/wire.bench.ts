@@ -7,7 +7,7 @@ import { SpotFeedGateway } from '../../src/market-feed/spot-feed.gateway';
 import { type ScenarioResult, formatNumber, median, percentile } from './table';
 import { type Timed, startClocks } from './thread-clock';
 import { tickPath } from './tick-path';
-import { LIMIT_SAMPLE, parseOnlyRate, scanOnlyRate } from './wire-limits';
+import { LIMIT_SAMPLE, framingRates, parseOnlyRate, scanOnlyRate } from './wire-limits';
 import type { SenderCommand, SenderReply } from './wire-sender';
 import { makeWorkload } from './workload';
 
@@ -158,6 +158,8 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
     const senderRates: number[] = [];
     const parseRates: number[] = [];
     const scanRates: number[] = [];
+    const framingOnly: number[] = [];
+    const framingAndParse: number[] = [];
     const drainBusy: number[] = [];
     const texts = captured.map((frame) => frame.toString('utf8'));
     for (let round = 0; round < (quick ? 2 : 3); round++) {
@@ -167,6 +169,9 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
       drainBusy.push(held.utilization);
       parseRates.push(parseOnlyRate(texts, blastFrames));
       scanRates.push(scanOnlyRate(captured, blastFrames));
+      const framing = framingRates(captured, blastFrames);
+      framingOnly.push(framing.framing);
+      framingAndParse.push(framing.framingAndParse);
       const live = await run({ cmd: 'blast', count: blastFrames, firstSeq: seq, hold: false }, blastFrames);
       liveRates.push(blastFrames / (live.ms / 1_000));
       senderRates.push(blastFrames / (live.sentMs / 1_000));
@@ -188,6 +193,14 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
         ['receiver event loop busy while draining', `${formatNumber(100 * median(drainBusy), 1)}%`],
         ['parse-only limit frames/s (JSON.parse + tick parser)', formatNumber(limit)],
         ['sustained / parse-only limit (target >= 80%)', `${formatNumber((100 * wire) / limit, 1)}%`],
+        [
+          '  ws framing alone (its Receiver on the same frames, no socket)',
+          formatNumber(median(framingOnly)),
+        ],
+        [
+          '  ws framing + parse-only, no socket/dispatch/evaluation / limit',
+          `${formatNumber((100 * median(framingAndParse)) / limit, 1)}%`,
+        ],
         ["the worker's frame scanner alone, frames/s (bytes -> tick)", formatNumber(scanLimit)],
         ['sustained / frame scanner alone', `${formatNumber((100 * wire) / scanLimit, 1)}%`],
         [
@@ -213,13 +226,17 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
         `Limits: ${formatNumber(LIMIT_SAMPLE)} captured frames (small enough to stay in cache, as a frame just read`,
         'off the socket is) in a tight loop, by the same CPU clock, alternated with the drains: through parseFrame',
         '(JSON.parse + tick parser), and through scanFrame, which the worker itself uses on ticker pushes (straight',
-        'from the frame bytes; JSON.parse only for control frames and anything unusual).',
+        'from the frame bytes; JSON.parse only for control frames and anything unusual). The two indented rows',
+        "put the same frames through ws's Receiver in process: framing alone, and framing + parseFrame, the",
+        'ceiling of a worker that parsed with JSON.parse even if the socket, dispatch and evaluation were free.',
       ],
       summary: {
         wireFramesPerSecond: Math.round(wire),
         wireWallFramesPerSecond: Math.round(median(wallRates)),
         parseOnlyLimit: Math.round(limit),
         scannerLimit: Math.round(scanLimit),
+        framingOnly: Math.round(median(framingOnly)),
+        framingAndParseVsLimit: median(framingAndParse) / limit,
         p99Micros: p99,
       },
     };
