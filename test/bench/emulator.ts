@@ -33,13 +33,22 @@ export interface BenchDb {
   close(): Promise<void>;
 }
 
-/** A firebase-admin client of its own on a fresh project id (explicit, so no metadata server is asked). */
-export async function openBenchDb(prefix: string): Promise<BenchDb> {
-  await benchEmulator();
+/**
+ * A firebase-admin client of its own on a fresh project id (explicit, so no metadata server is asked),
+ * talking to the emulator directly or through `via` (a proxy's host:port).
+ */
+export async function openBenchDb(prefix: string, via?: string): Promise<BenchDb> {
+  const emulator = await benchEmulator();
   const projectId = `${prefix}-${randomUUID().slice(0, 8)}`;
   const app: App = initializeApp({ projectId }, `bench-${projectId}`);
-  const db = getFirestore(app);
-  return { db, projectId, close: () => deleteApp(app) };
+  // The client takes its address from the environment when it is created, and only then.
+  process.env.FIRESTORE_EMULATOR_HOST = via ?? emulator.hostPort;
+  try {
+    const db = getFirestore(app);
+    return { db, projectId, close: () => deleteApp(app) };
+  } finally {
+    process.env.FIRESTORE_EMULATOR_HOST = emulator.hostPort;
+  }
 }
 
 /** Writes documents in batches of 500 (Firestore's limit per batch). */

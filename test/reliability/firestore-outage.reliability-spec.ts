@@ -11,7 +11,7 @@ import {
   prng,
   symbolsFor,
 } from './support/price-path';
-import { TcpProxy, settleClosedStreams } from './support/tcp-proxy';
+import { TcpProxy, settleClosedStreams } from '../support/tcp-proxy';
 import { executedDocuments, expectClean, judge, readEndState } from './support/verdict';
 
 const SYMBOLS = 4;

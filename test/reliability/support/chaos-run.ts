@@ -9,7 +9,7 @@ import {
 import { TestFirestore, emulatorHost, openTestFirestore } from '../../support/firestore';
 import { type DriveReport, allSubscribed, drivePlateaus } from './plateau-driver';
 import { type Scenario, buildPaths, buildScenario, expectPosition, expectTrigger, prng } from './price-path';
-import { TcpProxy, settleClosedStreams } from './tcp-proxy';
+import { TcpProxy, settleClosedStreams } from '../../support/tcp-proxy';
 import { type EndState, type Verdict, executedDocuments, judge, readEndState } from './verdict';
 
 export const CHAOS = { symbols: 20, positions: 200, triggers: 100, plateaus: 20 } as const;

@@ -4,6 +4,8 @@ import { type AddressInfo, type Server, type Socket, connect, createServer } fro
  * A loopback TCP proxy in front of the Firestore emulator. The emulator keeps its data only in memory,
  * so an outage is simulated here instead: `cut()` resets every open connection and resets each new one
  * at once until `restore()`, which the worker's gRPC channel sees as Firestore being unreachable.
+ * With `delayMs`, every chunk waits that long before it is passed on, in either direction: a network
+ * round trip of twice that, in front of an emulator that answers in microseconds.
  */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
@@ -11,13 +13,16 @@ export class TcpProxy {
   private cutOff = false;
   refused = 0;
 
-  constructor(private readonly target: { host: string; port: number }) {
+  constructor(
+    private readonly target: { host: string; port: number },
+    private readonly delayMs = 0,
+  ) {
     this.server = createServer((client) => this.onConnection(client));
   }
 
-  static async start(targetHostPort: string): Promise<TcpProxy> {
+  static async start(targetHostPort: string, delayMs = 0): Promise<TcpProxy> {
     const [host, port] = targetHostPort.split(':');
-    const proxy = new TcpProxy({ host, port: Number(port) });
+    const proxy = new TcpProxy({ host, port: Number(port) }, delayMs);
     await new Promise<void>((resolve, reject) => {
       proxy.server.once('error', reject);
       proxy.server.listen(0, '127.0.0.1', () => resolve());
@@ -61,8 +66,15 @@ export class TcpProxy {
         this.sockets.delete(a);
         b.destroy();
       });
-      a.pipe(b);
+      if (this.delayMs > 0) this.delay(a, b);
+      else a.pipe(b);
     }
+  }
+
+  /** Timers of one duration fire in the order they were set, so the byte stream keeps its order. */
+  private delay(from: Socket, to: Socket): void {
+    from.on('data', (chunk: Buffer) => setTimeout(() => to.destroyed || to.write(chunk), this.delayMs));
+    from.on('end', () => setTimeout(() => to.end(), this.delayMs));
   }
 }
 
