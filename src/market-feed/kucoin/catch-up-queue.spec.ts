@@ -76,4 +76,44 @@ describe('CatchUpQueue', () => {
     expect(kucoin.fetchedUrls).toHaveLength(2);
     expect(results[1][1]).toMatchObject({ symbol: 'A', price: 7, source: 'catch_up' });
   });
+
+  it('tries a failed fetch again after 1 s, 2 s, ... until it answers', async () => {
+    const { kucoin, queue, results } = setup(new TokenBucket(100, 1_000));
+    let failures = 2;
+    kucoin.ticker = () => (failures-- > 0 ? { status: 503 } : { price: '9' });
+    queue.enqueue(['A']);
+    await flush();
+    await jest.advanceTimersByTimeAsync(999);
+    expect(kucoin.fetchedUrls).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(kucoin.fetchedUrls).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(1_999);
+    expect(kucoin.fetchedUrls).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(results.map(([, r]) => (typeof r === 'string' ? r : r.price))).toEqual(['error', 'error', 9]);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(kucoin.fetchedUrls).toHaveLength(3);
+  });
+
+  it('gives up after five retries, and does not retry a 4xx', async () => {
+    const { kucoin, queue, results } = setup(new TokenBucket(100, 1_000));
+    kucoin.ticker = (symbol) => ({ status: symbol === 'BAD' ? 400 : 500 });
+    queue.enqueue(['A', 'BAD']);
+    await jest.advanceTimersByTimeAsync(120_000);
+    const fetched = (symbol: string): number =>
+      kucoin.fetchedUrls.filter((u) => u.endsWith(`=${symbol}`)).length;
+    expect(fetched('A')).toBe(6);
+    expect(fetched('BAD')).toBe(1);
+    expect(results.every(([, r]) => r === 'error')).toBe(true);
+  });
+
+  it('cancels a pending retry on clear()', async () => {
+    const { kucoin, queue } = setup(new TokenBucket(100, 1_000));
+    kucoin.ticker = () => ({ status: 500 });
+    queue.enqueue(['A']);
+    await flush();
+    queue.clear();
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(kucoin.fetchedUrls).toHaveLength(1);
+  });
 });

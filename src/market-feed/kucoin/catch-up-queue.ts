@@ -20,11 +20,22 @@ export interface CatchUpOptions {
 }
 
 /**
+ * A fetch that failed on the network or with a 5xx is tried again after 1, 2, 4, 8 and 16 s: the price it
+ * would have brought may be the only sign of a stop crossed while the feed was down, and the next
+ * reconnect may be far away.
+ */
+const MAX_RETRIES = 5;
+const RETRY_BASE_MS = 1_000;
+
+/**
  * REST ticker fetches after a (re)subscribe, so a price that moved while the feed was down is seen at once.
  * Deduplicated, bounded in concurrency and by a token bucket; `clear()` drops queued work and late answers.
  */
 export class CatchUpQueue {
   private readonly queued = new Set<string>();
+  /** Failed attempts so far per symbol, and the timers that will try again. */
+  private readonly failures = new Map<string, number>();
+  private readonly retryTimers = new Set<TimerHandle>();
   private inFlight = 0;
   private generation = 0;
   private timer: TimerHandle | undefined;
@@ -48,6 +59,9 @@ export class CatchUpQueue {
     this.inFlight = 0;
     if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
     this.timer = undefined;
+    for (const handle of this.retryTimers) this.options.clock.clearTimeout(handle);
+    this.retryTimers.clear();
+    this.failures.clear();
   }
 
   private pump(): void {
@@ -61,6 +75,23 @@ export class CatchUpQueue {
       this.inFlight++;
       void this.fetchOne(symbol, now, this.generation);
     }
+  }
+
+  private retryLater(symbol: string): void {
+    const failures = (this.failures.get(symbol) ?? 0) + 1;
+    if (failures > MAX_RETRIES) {
+      this.failures.delete(symbol); // the next (re)subscribe starts over
+      return;
+    }
+    this.failures.set(symbol, failures);
+    const handle = this.options.clock.setTimeout(
+      () => {
+        this.retryTimers.delete(handle);
+        this.enqueue([symbol]);
+      },
+      RETRY_BASE_MS * 2 ** (failures - 1),
+    );
+    this.retryTimers.add(handle);
   }
 
   private wake(ms: number): void {
@@ -84,8 +115,12 @@ export class CatchUpQueue {
         this.pausedUntil = clock.now() + ((error as KucoinRestError).retryAfterMs ?? 30_000);
         this.queued.add(symbol);
       }
+      // A 4xx other than 429 will not change by asking again; a network error or a 5xx may.
+      const retryable = !(error instanceof KucoinRestError) || error.retryable;
+      if (result === 'error' && retryable && generation === this.generation) this.retryLater(symbol);
     }
     if (generation !== this.generation) return;
+    if (result !== 'error') this.failures.delete(symbol);
     this.inFlight--;
     onResult(symbol, result, requestedAt);
     this.pump();
