@@ -92,17 +92,7 @@ function spotTick(receivedAt: number): Tick | undefined {
   const symbol = topicSymbol();
   const price = priceAt(PRICE);
   if (symbol === undefined || price !== price) return undefined;
-  const time = kinds[TIME] === NUMBER ? numberAt(TIME) : NaN;
-  return {
-    marketType: 'spot',
-    symbol,
-    price,
-    bestBid: optionalPriceAt(BID),
-    bestAsk: optionalPriceAt(ASK),
-    exchangeTime: time > 0 ? time : receivedAt,
-    receivedAt,
-    source: 'stream',
-  };
+  return tickOf('spot', symbol, price, kinds[TIME] === NUMBER ? numberAt(TIME) : NaN, receivedAt);
 }
 
 function futuresTick(receivedAt: number): Tick | undefined {
@@ -110,9 +100,19 @@ function futuresTick(receivedAt: number): Tick | undefined {
     kinds[SYMBOL] === STRING ? symbols.intern(bytes, starts[SYMBOL], ends[SYMBOL]) : topicSymbol();
   const price = priceAt(PRICE);
   if (symbol === undefined || symbol.length === 0 || price !== price) return undefined;
-  const time = nanosToMillis(valueAt(TIME));
+  return tickOf('futures', symbol, price, nanosToMillis(valueAt(TIME)), receivedAt);
+}
+
+/** A missing or unusable exchange time should not cost a stop-loss its price: the receive time stands in. */
+function tickOf(
+  marketType: MarketType,
+  symbol: string,
+  price: number,
+  time: number,
+  receivedAt: number,
+): Tick {
   return {
-    marketType: 'futures',
+    marketType,
     symbol,
     price,
     bestBid: optionalPriceAt(BID),
