@@ -2,7 +2,7 @@ import type { MarketType } from '../domain/market';
 import type { Hit, PositionEntry, PositionLadders, TriggerEntry, TriggerLadders } from './book/book.types';
 import { diffing, RepairCounts } from './book-diff';
 import { BookSet, Located, runToEnd } from './book-set';
-import { Change, InFlightEntries, applyInto, upsertInto } from './in-flight';
+import { type AnyLocated, Change, InFlightEntries, applyInto, upsertInto } from './in-flight';
 import {
   PositionSet,
   TriggerSet,
@@ -66,10 +66,16 @@ export class CacheCore {
     if (this.inFlight.take(hit.entry.path) !== undefined) this.notify();
   }
 
-  /** A retryable failure gave up: back into the book in its latest known version, unless it left Firestore. */
-  restore(hit: Hit): void {
-    const latest = this.inFlight.take(hit.entry.path);
-    if (latest === undefined) return;
+  /**
+   * Back into the book in its latest known version, unless it left Firestore. `current` is the version an
+   * execution has just read: newer than the one checked out, so it is used unless a listener change or a
+   * full read replaced that one meanwhile (which of the two is newer is then unknown; the listener's is
+   * kept, and any later change reaches the book through the listener or the collector either way).
+   */
+  restore(hit: Hit, current?: AnyLocated): void {
+    const landed = this.inFlight.take(hit.entry.path);
+    if (landed === undefined) return;
+    const latest = current !== undefined && !landed.replaced ? current : landed.latest;
     if (latest) upsertInto(this.positions, this.triggers, hit.kind, latest);
     this.notify();
   }

@@ -17,6 +17,14 @@ interface Flight {
   latest: AnyLocated | null;
   /** Checkout order: only a collection that started after the checkout may say the entry is gone. */
   readonly sequence: number;
+  /** A listener change or a full read replaced the version checked out. */
+  replaced: boolean;
+}
+
+/** What an entry leaves the in-flight set with. */
+export interface Landed {
+  readonly latest: AnyLocated | null;
+  readonly replaced: boolean;
 }
 
 /**
@@ -41,14 +49,14 @@ export class InFlightEntries {
   }
 
   add(path: string, kind: Kind, latest: AnyLocated): void {
-    this.flights.set(path, { kind, latest, sequence: ++this.sequence });
+    this.flights.set(path, { kind, latest, sequence: ++this.sequence, replaced: false });
   }
 
-  /** Removes and returns the entry's latest version (null if it left Firestore); undefined if not in flight. */
-  take(path: string): AnyLocated | null | undefined {
+  /** Removes the entry and returns its latest version (null if it left Firestore); undefined if not in flight. */
+  take(path: string): Landed | undefined {
     const flight = this.flights.get(path);
     this.flights.delete(path);
-    return flight?.latest;
+    return flight;
   }
 
   /** Records a listener change for an entry in flight; false if the entry is not in flight. */
@@ -56,6 +64,7 @@ export class InFlightEntries {
     const flight = this.flights.get(change.path);
     if (!flight || flight.kind !== change.kind) return false;
     flight.latest = change.item ?? null;
+    flight.replaced = true;
     return true;
   }
 
@@ -70,12 +79,18 @@ export class InFlightEntries {
     const kept = items.filter((item) => {
       const flight = this.flights.get(item.entry.path);
       if (!flight || flight.kind !== kind) return true;
-      if (flight.sequence <= mark) flight.latest = item;
+      if (flight.sequence <= mark) {
+        flight.latest = item;
+        flight.replaced = true;
+      }
       seen.add(item.entry.path);
       return false;
     });
     for (const [path, flight] of this.flights)
-      if (flight.kind === kind && flight.sequence <= mark && !seen.has(path)) flight.latest = null;
+      if (flight.kind === kind && flight.sequence <= mark && !seen.has(path)) {
+        flight.latest = null;
+        flight.replaced = true;
+      }
     return kept;
   }
 

@@ -82,6 +82,28 @@ describe('SymbolCache', () => {
     expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
   });
 
+  it('restores the version an execution just read, when nothing newer is known', () => {
+    cache.checkOut(positionHit());
+    cache.restore(positionHit(), position({ stopLoss: 70 }));
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)?.stopLoss).toBe(70);
+
+    cache.checkOut(triggerHit());
+    cache.restore(triggerHit(), trigger({ targetPrice: 120 }));
+    expect(cache.triggerBook('futures', 'XBTUSDTM')?.get(T1)?.targetPrice).toBe(120);
+  });
+
+  it('keeps a listener change over the version an execution read, as either may be the newer', () => {
+    cache.checkOut(positionHit());
+    cache.applyPosition(P1, position({ stopLoss: 80 }));
+    cache.restore(positionHit(), position({ stopLoss: 70 }));
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)?.stopLoss).toBe(80);
+
+    cache.checkOut(positionHit());
+    cache.applyPosition(P1);
+    cache.restore(positionHit(), position({ stopLoss: 70 }));
+    expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+  });
+
   it('does not restore an entry that left Firestore while in flight (listener or later collection)', () => {
     cache.checkOut(positionHit());
     cache.applyPosition(P1);

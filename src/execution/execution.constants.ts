@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { Hit, PositionLadders, TriggerLadders } from '../cache/book/book.types';
 import type { MarketType, Tick } from '../domain/market';
+import type { CurrentEntry } from './execution.types';
 
 /**
  * What execution needs from the symbol cache; `SymbolCache` satisfies it. Behind a token so the execution
@@ -13,8 +14,11 @@ export interface ExecutionCache {
   checkOut(hit: Hit): void;
   /** The execution is done for good (executed, handled elsewhere, or permanently failed). */
   settle(hit: Hit): void;
-  /** Retries gave up: back into the live book, so a later tick or the collector tries again. */
-  restore(hit: Hit): void;
+  /**
+   * Back into the live book (retries gave up, or the document's current levels are not crossed), so a
+   * later tick or the collector tries again; `current` is the document as an execution just read it.
+   */
+  restore(hit: Hit, current?: CurrentEntry): void;
 }
 export const EXECUTION_CACHE = Symbol('EXECUTION_CACHE');
 

@@ -104,6 +104,17 @@ describe('ExecutionService', () => {
     expect(inBook()).toBe(true);
   });
 
+  it('puts it back with the levels the transaction found, so the next tick is judged on them', async () => {
+    const current = { marketType: 'spot' as const, symbol: 'BTC-USDT', entry: { ...ENTRY, stopLoss: 80 } };
+    const { cache, service, calls } = setup([{ kind: 'already_handled', reason: 'not_crossed', current }]);
+    service.submit(HIT, TICK);
+    await service.drain(1_000);
+    const book = cache.positionBook('spot', 'BTC-USDT');
+    expect(book?.get(ENTRY.path)?.stopLoss).toBe(80);
+    expect(book?.mayCross(TICK.price)).toBe(false);
+    expect(calls).toHaveLength(1);
+  });
+
   it('retries a retryable failure and settles when a later attempt succeeds', async () => {
     const { service, calls, inBook } = setup([RETRYABLE, RETRYABLE, EXECUTED]);
     service.submit(HIT, TICK);

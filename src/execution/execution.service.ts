@@ -104,10 +104,11 @@ export class ExecutionService implements OnModuleInit, OnApplicationShutdown {
     this.outcomes[outcome.kind]++;
     this.reporter.outcome(request, outcome, attempt);
     if (outcome.kind === 'failed_retryable') return 'retry';
-    // Still open, with levels the user changed since the cache saw them: the cache's latest version of the
-    // entry goes back into the book and keeps protecting the position.
+    // Still open, with levels the user changed since the cache saw them: the entry goes back into the book
+    // as the transaction found it, so later ticks are judged on the current levels instead of each one
+    // costing another transaction until the listener brings the change.
     if (outcome.kind === 'already_handled' && outcome.reason === 'not_crossed')
-      this.cache.restore(request.hit);
+      this.cache.restore(request.hit, outcome.current);
     else this.cache.settle(request.hit);
     return 'done';
   }

@@ -1,4 +1,5 @@
-import type { Hit } from '../cache/book/book.types';
+import type { Hit, PositionEntry, TriggerEntry } from '../cache/book/book.types';
+import type { Located } from '../cache/book-set';
 import type { Tick } from '../domain/market';
 
 /** A hit together with the tick that crossed it: everything a transaction needs besides the document. */
@@ -31,6 +32,9 @@ export type HandledReason =
   /** The document no longer parses; it is not ours to fix, and not safe to act on. */
   | 'invalid_document';
 
+/** A document as the transaction read it, in the cache's terms. */
+export type CurrentEntry = Located<PositionEntry> | Located<TriggerEntry>;
+
 export type ExecutionOutcome =
   | {
       readonly kind: 'executed';
@@ -38,7 +42,7 @@ export type ExecutionOutcome =
       /** The level written: the document's current level, which may differ from the cached one. */
       readonly level: number;
     }
-  | { readonly kind: 'already_handled'; readonly reason: HandledReason }
+  | { readonly kind: 'already_handled'; readonly reason: HandledReason; readonly current?: CurrentEntry }
   | { readonly kind: 'failed_retryable'; readonly error: string; readonly code: string }
   | { readonly kind: 'failed_permanent'; readonly error: string; readonly code: string };
 

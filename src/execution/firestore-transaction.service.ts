@@ -13,7 +13,7 @@ import { FIRESTORE } from '../firestore/firestore.constants';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { type ExecutionOutcome, type ExecutionRequest, executionKind } from './execution.types';
 import { classifyError } from './store/error-classification';
-import { type Tape, decideClose, decideFire } from './store/transaction-decisions';
+import { type Skip, type Tape, decideClose, decideFire } from './store/transaction-decisions';
 
 /**
  * The execution store: one Firestore transaction per execution, with domain-shaped methods. Every method
@@ -53,7 +53,7 @@ export class FirestoreTransactionService {
       });
       return decision.kind === 'write'
         ? { kind: 'executed', reason: decision.fields.closeReason, level: decision.fields.closeTriggerPrice }
-        : { kind: 'already_handled', reason: decision.reason };
+        : handled(decision);
     });
   }
 
@@ -79,7 +79,7 @@ export class FirestoreTransactionService {
       });
       return decision.kind === 'write'
         ? { kind: 'executed', reason: decision.condition, level: decision.level }
-        : { kind: 'already_handled', reason: decision.reason };
+        : handled(decision);
     });
   }
 
@@ -109,6 +109,12 @@ export class FirestoreTransactionService {
     this.metrics.executions.inc({ kind, outcome: outcome.kind });
     return outcome;
   }
+}
+
+function handled(decision: Skip): ExecutionOutcome {
+  return decision.current === undefined
+    ? { kind: 'already_handled', reason: decision.reason }
+    : { kind: 'already_handled', reason: decision.reason, current: decision.current };
 }
 
 /** Paths come from the parsers, so this is a bug upstream; retrying cannot fix it. */

@@ -129,6 +129,11 @@ describe('FirestoreTransactionService on the emulator', () => {
       await expect(a.execute(closeRequest(54_000))).resolves.toEqual({
         kind: 'already_handled',
         reason: 'not_crossed',
+        current: {
+          marketType: 'spot',
+          symbol: 'BTC-USDT',
+          entry: expect.objectContaining({ path: POSITION, stopLoss: 50_000 }) as unknown,
+        },
       });
       expect((await store.db.doc(POSITION).get()).data()?.status).toBe('open');
     });

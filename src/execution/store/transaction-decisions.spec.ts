@@ -72,7 +72,22 @@ describe('decideClose', () => {
     ['not_crossed', positionDoc({ stopLoss: null })],
     ['not_crossed', positionDoc({ symbol: 'ETH-USDT' })],
   ])('skips as %s', (reason, doc) => {
-    expect(decideClose(positionHit, doc, tape(54_000))).toEqual({ kind: 'skip', reason });
+    const decision = decideClose(positionHit, doc, tape(54_000));
+    expect(decision).toMatchObject({ kind: 'skip', reason });
+    expect(decision.kind === 'skip' && decision.current !== undefined).toBe(reason === 'not_crossed');
+  });
+
+  it('hands back the document as it is now when its levels are not crossed', () => {
+    const decision = decideClose(
+      positionHit,
+      positionDoc({ symbol: 'ETH-USDT', stopLoss: 2_000 }),
+      tape(54_000),
+    );
+    expect(decision.kind === 'skip' && decision.current).toEqual({
+      marketType: 'spot',
+      symbol: 'ETH-USDT',
+      entry: { path: positionHit.entry.path, side: 'long', size: 1, stopLoss: 2_000, takeProfit: 70_000 },
+    });
   });
 
   it('writes the level the document holds now when the user moved it and it is still crossed', () => {
@@ -117,6 +132,17 @@ describe('decideFire', () => {
     ['not_crossed', triggerDoc({ condition: 'below' }), false],
     ['not_crossed', triggerDoc({ marketType: 'spot', symbol: 'BTC-USDT' }), false],
   ])('skips as %s', (reason, doc, executedExists) => {
-    expect(decideFire(triggerHit, doc, executedExists, tape(65_010))).toEqual({ kind: 'skip', reason });
+    const decision = decideFire(triggerHit, doc, executedExists, tape(65_010));
+    expect(decision).toMatchObject({ kind: 'skip', reason });
+    expect(decision.kind === 'skip' && decision.current !== undefined).toBe(reason === 'not_crossed');
+  });
+
+  it('hands back the trigger as it is now when its target is not crossed', () => {
+    const decision = decideFire(triggerHit, triggerDoc({ targetPrice: 66_000 }), false, tape(65_010));
+    expect(decision.kind === 'skip' && decision.current).toEqual({
+      marketType: 'futures',
+      symbol: 'XBTUSDTM',
+      entry: { path: triggerHit.entry.path, condition: 'above', targetPrice: 66_000 },
+    });
   });
 });

@@ -2,7 +2,8 @@ import type { PositionHit, TriggerHit } from '../../cache/book/book.types';
 import { parsePosition, type PositionCloseRequest } from '../../domain/position';
 import { parseTrigger, type TriggerCondition, type TriggerExecution } from '../../domain/trade-trigger';
 import { positionCrossing, triggerCrossed } from '../evaluators/crossing';
-import type { HandledReason } from '../execution.types';
+import { positionItem, triggerItem } from '../../cache/cache-entries';
+import type { CurrentEntry, HandledReason } from '../execution.types';
 
 /**
  * What a transaction decides from the documents it read. Pure, so the transaction body stays free of side
@@ -11,7 +12,12 @@ import type { HandledReason } from '../execution.types';
  * The cached hit is only a hint: the decision is re-taken on the fresh document, so a level the user moved
  * since the cache saw it is honoured (the current level is written, or nothing if it is no longer crossed).
  */
-export type Skip = { readonly kind: 'skip'; readonly reason: HandledReason };
+export interface Skip {
+  readonly kind: 'skip';
+  readonly reason: HandledReason;
+  /** With `not_crossed`: the document as it is now, so the cache can hold its current levels. */
+  readonly current?: CurrentEntry;
+}
 
 export type CloseDecision = { readonly kind: 'write'; readonly fields: PositionCloseRequest } | Skip;
 
@@ -39,9 +45,11 @@ export function decideClose(hit: PositionHit, data: unknown, tape: Tape): CloseD
   const parsed = parsePosition(hit.entry.path, data);
   if (!parsed.ok) return skip('invalid_document');
   const position = parsed.value;
-  if (position.marketType !== hit.marketType || position.symbol !== hit.symbol) return skip('not_crossed');
-  const crossing = positionCrossing(position.side, position.stopLoss, position.takeProfit, tape.price);
-  if (crossing === null) return skip('not_crossed');
+  const crossing =
+    position.marketType === hit.marketType && position.symbol === hit.symbol
+      ? positionCrossing(position.side, position.stopLoss, position.takeProfit, tape.price)
+      : null;
+  if (crossing === null) return { kind: 'skip', reason: 'not_crossed', current: positionItem(position) };
   return {
     kind: 'write',
     fields: {
@@ -67,8 +75,11 @@ export function decideFire(
   const parsed = parseTrigger(hit.entry.path, data);
   if (!parsed.ok) return skip('invalid_document');
   const trigger = parsed.value;
-  if (trigger.marketType !== hit.marketType || trigger.symbol !== hit.symbol) return skip('not_crossed');
-  if (!triggerCrossed(trigger.condition, trigger.targetPrice, tape.price)) return skip('not_crossed');
+  const crossed =
+    trigger.marketType === hit.marketType &&
+    trigger.symbol === hit.symbol &&
+    triggerCrossed(trigger.condition, trigger.targetPrice, tape.price);
+  if (!crossed) return { kind: 'skip', reason: 'not_crossed', current: triggerItem(trigger) };
   return {
     kind: 'write',
     executed: {
