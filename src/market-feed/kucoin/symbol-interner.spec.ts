@@ -78,6 +78,13 @@ describe('SymbolInterner', () => {
     expect(() => new SymbolInterner(capacity)).toThrow(/power of two/);
   });
 
+  it.each([0, 256])(
+    'rejects a maxLength of %s, which its byte-sized length table cannot hold',
+    (maxLength) => {
+      expect(() => new SymbolInterner(16, maxLength)).toThrow(/maxLength/);
+    },
+  );
+
   it.each([2, 16, 8192])('accepts a capacity of %s', (capacity) => {
     expect(new SymbolInterner(capacity).intern(...framed('BTC-USDT'))).toBe('BTC-USDT');
   });

@@ -16,6 +16,7 @@ export class SymbolInterner {
   ) {
     if (capacity < 2 || (capacity & (capacity - 1)) !== 0)
       throw new Error('SymbolInterner: capacity must be a power of two');
+    if (maxLength < 1 || maxLength > 255) throw new Error('SymbolInterner: maxLength must be 1 to 255');
     this.mask = capacity - 1;
     this.lengths = new Uint8Array(capacity);
     this.bytes = new Uint8Array(capacity * maxLength);
