@@ -1,7 +1,7 @@
 import type { CloseReason } from '../../domain/position';
 import type { PositionEntry, PositionLadders } from './book.types';
-import { LevelLadder } from './level-ladder';
-import { SlotTable } from './slot-table';
+import { LadderBook } from './ladder-book';
+import type { LevelLadder } from './level-ladder';
 import { resized } from './typed-arrays';
 
 const LONG = 0;
@@ -16,20 +16,15 @@ const TAKE_PROFIT = 1;
  * stop-loss). Entries are stored as typed-array columns, and a PositionEntry object is only built for
  * entries a tick crosses or a caller asks for, which keeps a cached position at a few dozen bytes.
  */
-export class PositionBook extends SlotTable implements PositionLadders {
-  private readonly fallsTo: LevelLadder;
-  private readonly risesTo: LevelLadder;
+export class PositionBook extends LadderBook<PositionEntry> implements PositionLadders {
   private sides: Uint8Array;
   private sizes: Float64Array;
   /** NaN means "not set". */
   private stopLosses: Float64Array;
   private takeProfits: Float64Array;
-  private readonly scratch = { buffer: new Int32Array(16) };
 
   constructor(capacity = 4, fallsToCapacity = capacity, risesToCapacity = capacity) {
-    super(capacity);
-    this.fallsTo = new LevelLadder(fallsToCapacity);
-    this.risesTo = new LevelLadder(risesToCapacity);
+    super(capacity, fallsToCapacity, risesToCapacity);
     this.sides = new Uint8Array(this.capacity);
     this.sizes = new Float64Array(this.capacity);
     this.stopLosses = new Float64Array(this.capacity);
@@ -53,11 +48,7 @@ export class PositionBook extends SlotTable implements PositionLadders {
       }
     }
     const book = new PositionBook(entries.length, fallsTo, risesTo);
-    book.fallsTo.beginBulk();
-    book.risesTo.beginBulk();
-    for (const entry of entries) book.add(entry);
-    book.fallsTo.endBulk();
-    book.risesTo.endBulk();
+    book.addInBulk(entries);
     return book;
   }
 
@@ -77,24 +68,6 @@ export class PositionBook extends SlotTable implements PositionLadders {
       this.ladderFor(side, TAKE_PROFIT).insert(keyFor(side, TAKE_PROFIT, entry.takeProfit), slot);
   }
 
-  remove(path: string): PositionEntry | undefined {
-    const slot = this.slotOf(path);
-    if (slot === undefined) return undefined;
-    const entry = this.entryAt(slot);
-    this.removeSlot(path, slot);
-    return entry;
-  }
-
-  get(path: string): PositionEntry | undefined {
-    const slot = this.slotOf(path);
-    return slot === undefined ? undefined : this.entryAt(slot);
-  }
-
-  /** False when the price crosses nothing here; two field reads, for the tick that (usually) moves nothing. */
-  mayCross(price: number): boolean {
-    return this.fallsTo.mayCross(price) || this.risesTo.mayCross(-price);
-  }
-
   forEachCrossed(
     price: number,
     visit: (entry: PositionEntry, reason: CloseReason, level: number) => void,
@@ -112,10 +85,6 @@ export class PositionBook extends SlotTable implements PositionLadders {
       hits.push([this.entryAt(slot), reason === STOP_LOSS ? 'stop_loss' : 'take_profit', level]);
     }
     for (const [entry, reason, level] of hits) visit(entry, reason, level);
-  }
-
-  *entries(): IterableIterator<PositionEntry> {
-    for (const slot of [...this.slots()]) yield this.entryAt(slot);
   }
 
   protected resizeColumns(capacity: number): void {
@@ -146,7 +115,7 @@ export class PositionBook extends SlotTable implements PositionLadders {
     return side === LONG ? price <= stopLoss : price >= stopLoss;
   }
 
-  private removeSlot(path: string, slot: number): void {
+  protected removeSlot(path: string, slot: number): void {
     const side = this.sides[slot];
     const stopLoss = this.stopLosses[slot];
     const takeProfit = this.takeProfits[slot];
@@ -161,7 +130,7 @@ export class PositionBook extends SlotTable implements PositionLadders {
     return (side === LONG) === (reason === STOP_LOSS) ? this.fallsTo : this.risesTo;
   }
 
-  private entryAt(slot: number): PositionEntry {
+  protected entryAt(slot: number): PositionEntry {
     const stopLoss = this.stopLosses[slot];
     const takeProfit = this.takeProfits[slot];
     return {

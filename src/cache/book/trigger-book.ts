@@ -1,6 +1,5 @@
 import type { TriggerEntry, TriggerLadders } from './book.types';
-import { LevelLadder } from './level-ladder';
-import { SlotTable } from './slot-table';
+import { LadderBook } from './ladder-book';
 import { resized } from './typed-arrays';
 
 const ABOVE = 0;
@@ -10,17 +9,12 @@ const BELOW = 1;
  * One symbol's trade triggers: `below` in the ladder that fires when price <= target, `above` in the one
  * that fires when price >= target. Stored as columns like PositionBook; entries are built on demand.
  */
-export class TriggerBook extends SlotTable implements TriggerLadders {
-  private readonly fallsTo: LevelLadder;
-  private readonly risesTo: LevelLadder;
+export class TriggerBook extends LadderBook<TriggerEntry> implements TriggerLadders {
   private conditions: Uint8Array;
   private targets: Float64Array;
-  private readonly scratch = { buffer: new Int32Array(16) };
 
   constructor(capacity = 4, fallsToCapacity = capacity, risesToCapacity = capacity) {
-    super(capacity);
-    this.fallsTo = new LevelLadder(fallsToCapacity);
-    this.risesTo = new LevelLadder(risesToCapacity);
+    super(capacity, fallsToCapacity, risesToCapacity);
     this.conditions = new Uint8Array(this.capacity);
     this.targets = new Float64Array(this.capacity);
   }
@@ -30,11 +24,7 @@ export class TriggerBook extends SlotTable implements TriggerLadders {
     // Sized exactly: a rebuilt book carries no growth slack.
     const above = entries.filter((entry) => entry.condition === 'above').length;
     const book = new TriggerBook(entries.length, entries.length - above, above);
-    book.fallsTo.beginBulk();
-    book.risesTo.beginBulk();
-    for (const entry of entries) book.add(entry);
-    book.fallsTo.endBulk();
-    book.risesTo.endBulk();
+    book.addInBulk(entries);
     return book;
   }
 
@@ -49,24 +39,6 @@ export class TriggerBook extends SlotTable implements TriggerLadders {
     else this.fallsTo.insert(entry.targetPrice, slot);
   }
 
-  remove(path: string): TriggerEntry | undefined {
-    const slot = this.slotOf(path);
-    if (slot === undefined) return undefined;
-    const entry = this.entryAt(slot);
-    this.removeSlot(path, slot);
-    return entry;
-  }
-
-  get(path: string): TriggerEntry | undefined {
-    const slot = this.slotOf(path);
-    return slot === undefined ? undefined : this.entryAt(slot);
-  }
-
-  /** False when the price crosses nothing here; two field reads, for the tick that (usually) moves nothing. */
-  mayCross(price: number): boolean {
-    return this.fallsTo.mayCross(price) || this.risesTo.mayCross(-price);
-  }
-
   forEachCrossed(price: number, visit: (entry: TriggerEntry) => void): void {
     let count = this.fallsTo.collectCrossed(price, this.scratch, 0);
     count = this.risesTo.collectCrossed(-price, this.scratch, count);
@@ -77,23 +49,19 @@ export class TriggerBook extends SlotTable implements TriggerLadders {
     for (const entry of hits) visit(entry);
   }
 
-  *entries(): IterableIterator<TriggerEntry> {
-    for (const slot of [...this.slots()]) yield this.entryAt(slot);
-  }
-
   protected resizeColumns(capacity: number): void {
     this.conditions = resized(this.conditions, capacity);
     this.targets = resized(this.targets, capacity);
   }
 
-  private removeSlot(path: string, slot: number): void {
+  protected removeSlot(path: string, slot: number): void {
     const target = this.targets[slot];
     if (this.conditions[slot] === ABOVE) this.risesTo.remove(-target, slot);
     else this.fallsTo.remove(target, slot);
     this.release(path, slot);
   }
 
-  private entryAt(slot: number): TriggerEntry {
+  protected entryAt(slot: number): TriggerEntry {
     return {
       path: this.paths[slot] as string,
       condition: this.conditions[slot] === ABOVE ? 'above' : 'below',
