@@ -82,8 +82,6 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
       count: 0,
       expected: 0,
       stampEach: false,
-      first: 0,
-      last: 0,
       busy: performance.eventLoopUtilization(),
       clocks: startClocks(),
       drain: { wallMs: 0, cpuMs: 0 } as Timed,
@@ -94,11 +92,9 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
       const count = ++seen.count;
       if (seen.stampEach) latencies[count - 1] = microsSince(clockBase) - sendTimes[seq];
       if (count === 1) {
-        seen.first = microsSince(clockBase);
         seen.busy = performance.eventLoopUtilization();
         seen.clocks = startClocks();
       } else if (count === seen.expected) {
-        seen.last = microsSince(clockBase);
         seen.drain = seen.clocks();
       }
     });
@@ -130,7 +126,7 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
       const { utilization } = performance.eventLoopUtilization(seen.busy);
       seq += frames;
       return {
-        ms: (seen.last - seen.first) / 1_000,
+        ms: seen.drain.wallMs,
         cpuMs: seen.drain.cpuMs,
         sentMs: reply.kind === 'done' ? reply.ms : NaN,
         utilization,
@@ -161,6 +157,7 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
     const framingOnly: number[] = [];
     const framingAndParse: number[] = [];
     const drainBusy: number[] = [];
+    if (captured.length === 0) throw new Error('wire bench: no frames captured');
     const texts = captured.map((frame) => frame.toString('utf8'));
     for (let round = 0; round < (quick ? 2 : 3); round++) {
       const held = await run({ cmd: 'blast', count: blastFrames, firstSeq: seq, hold: true }, blastFrames);
