@@ -13,7 +13,8 @@ describe('classifyError', () => {
     [13, 'INTERNAL'],
     [1, 'CANCELLED'],
     [2, 'UNKNOWN'],
-  ])('gRPC %p (%s) is retryable', (code, name) => {
+    [16, 'UNAUTHENTICATED'],
+  ])('gRPC %p (%s) is retryable, as firebase-admin retries it', (code, name) => {
     expect(classifyError(grpcError(code))).toEqual({ retryable: true, code: name, message: `code ${code}` });
   });
 
@@ -26,9 +27,15 @@ describe('classifyError', () => {
     [11, 'OUT_OF_RANGE'],
     [12, 'UNIMPLEMENTED'],
     [15, 'DATA_LOSS'],
-    [16, 'UNAUTHENTICATED'],
   ])('gRPC %p (%s) is permanent', (code, name) => {
     expect(classifyError(grpcError(code))).toMatchObject({ retryable: false, code: name });
+  });
+
+  it('retries INVALID_ARGUMENT only when the transaction has expired, as firebase-admin does', () => {
+    const expired = Object.assign(new Error('3 INVALID_ARGUMENT: transaction has expired'), { code: 3 });
+    expect(classifyError(expired)).toMatchObject({ retryable: true, code: 'INVALID_ARGUMENT' });
+    const other = Object.assign(new Error('3 INVALID_ARGUMENT: bad field path'), { code: 3 });
+    expect(classifyError(other)).toMatchObject({ retryable: false, code: 'INVALID_ARGUMENT' });
   });
 
   it.each([

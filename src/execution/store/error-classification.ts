@@ -1,7 +1,6 @@
 /**
  * gRPC status codes as firebase-admin reports them (numeric `code` on the error). Retrying a transaction
- * is always safe here: it re-reads the document and writes only if it is still open, so the only cost of
- * a wrong "retryable" is a few wasted attempts, while a wrong "permanent" drops an execution.
+ * is always safe here: it re-reads the document and writes only if it is still open.
  */
 const GRPC_CODE_NAMES: Readonly<Record<number, string>> = {
   1: 'CANCELLED',
@@ -22,18 +21,26 @@ const GRPC_CODE_NAMES: Readonly<Record<number, string>> = {
   16: 'UNAUTHENTICATED',
 };
 
-/** Transient by nature; CANCELLED and UNKNOWN are mostly dropped connections in practice. */
 const KNOWN_NAMES = new Set(Object.values(GRPC_CODE_NAMES));
 
+/**
+ * Exactly the codes firebase-admin's own transaction runner retries (`isRetryableTransactionError` in
+ * @google-cloud/firestore's transaction.js, after the firebase-js-sdk's transaction_runner.ts).
+ * UNAUTHENTICATED is there because a credentials refresh hiccup heals on the next attempt.
+ */
 const RETRYABLE = new Set([
   'ABORTED',
-  'UNAVAILABLE',
-  'DEADLINE_EXCEEDED',
-  'RESOURCE_EXHAUSTED',
-  'INTERNAL',
   'CANCELLED',
   'UNKNOWN',
+  'DEADLINE_EXCEEDED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'UNAUTHENTICATED',
+  'RESOURCE_EXHAUSTED',
 ]);
+
+/** The backend reports an expired transaction id as INVALID_ARGUMENT; the SDK retries that one case. */
+const EXPIRED_TRANSACTION = /transaction has expired/;
 
 export interface ErrorClass {
   readonly retryable: boolean;
@@ -43,15 +50,17 @@ export interface ErrorClass {
 }
 
 /**
- * Retryable: the codes above, and errors with no gRPC code at all (socket resets and timeouts surface as
- * `ECONNRESET`-style or code-less errors). Permanent: every other gRPC code (INVALID_ARGUMENT, PERMISSION_DENIED, FAILED_PRECONDITION, ...),
- * which a second attempt would meet again.
+ * Retryable: the codes above, an expired transaction, and errors with no gRPC code at all (socket resets
+ * and timeouts surface as `ECONNRESET`-style or code-less errors). Permanent: every other gRPC code
+ * (PERMISSION_DENIED, FAILED_PRECONDITION, ...), which the next attempts are likely to meet again. Either
+ * way the crossing stays pending: a permanent failure is only retried on the long backoff, and louder.
  */
 export function classifyError(error: unknown): ErrorClass {
   const message = error instanceof Error ? error.message : String(error);
   const code = codeName(error);
   if (code === undefined) return { retryable: true, code: 'UNCLASSIFIED', message };
-  return { retryable: RETRYABLE.has(code), code, message };
+  const retryable = RETRYABLE.has(code) || (code === 'INVALID_ARGUMENT' && EXPIRED_TRANSACTION.test(message));
+  return { retryable, code, message };
 }
 
 function codeName(error: unknown): string | undefined {
