@@ -1,3 +1,4 @@
+import type { Located, Version } from '../domain/crossing';
 import { MARKET_TYPES, MarketType, symbolKey } from '../domain/market';
 
 /** Entries grouped between two pauses of a stepwise build. */
@@ -6,18 +7,18 @@ const GROUPING_STEP = 50_000;
 /** What PositionBook and TriggerBook have in common, as the cache uses them. */
 export interface Book<E> {
   readonly size: number;
-  add(entry: E): void;
+  add(entry: E, version: Version): void;
   remove(path: string): E | undefined;
   get(path: string): E | undefined;
+  versionOf(path: string): Version | undefined;
   has(path: string): boolean;
   entries(): IterableIterator<E>;
 }
 
-/** An entry with the book it belongs in. */
-export interface Located<E> {
-  readonly marketType: MarketType;
-  readonly symbol: string;
-  readonly entry: E;
+/** A document seen open as `item`, or not open (null), as of `version`. */
+export interface SeenAs<E> {
+  readonly version: Version;
+  readonly item: Located<E> | null;
 }
 
 /**
@@ -35,7 +36,7 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
   private readonly byMarket: Record<MarketType, Map<string, B>> = { spot: new Map(), futures: new Map() };
   private readonly keyOfPath = new Map<string, string>();
 
-  constructor(private readonly createBook: (entries: E[]) => B) {}
+  constructor(private readonly createBook: (items: Located<E>[]) => B) {}
 
   /**
    * Builds a whole set (one sort per ladder) for the collector's build-then-swap, as a generator that
@@ -44,25 +45,25 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
    */
   static *building<E extends { readonly path: string }, B extends Book<E>>(
     items: Iterable<Located<E>>,
-    createBook: (entries: E[]) => B,
+    createBook: (items: Located<E>[]) => B,
   ): Generator<void, BookSet<E, B>> {
     const set = new BookSet<E, B>(createBook);
-    const grouped: Record<MarketType, Map<string, E[]>> = { spot: new Map(), futures: new Map() };
+    const grouped: Record<MarketType, Map<string, Located<E>[]>> = { spot: new Map(), futures: new Map() };
     let count = 0;
     for (const item of items) {
       const bySymbol = grouped[item.marketType];
       const group = bySymbol.get(item.symbol);
-      if (group) group.push(item.entry);
-      else bySymbol.set(item.symbol, [item.entry]);
+      if (group) group.push(item);
+      else bySymbol.set(item.symbol, [item]);
       if (++count % GROUPING_STEP === 0) yield;
     }
     for (const marketType of MARKET_TYPES) {
-      for (const [symbol, entries] of grouped[marketType]) {
-        const book = createBook(entries);
+      for (const [symbol, group] of grouped[marketType]) {
+        const book = createBook(group);
         if (book.size === 0) continue;
         const key = symbolKey(marketType, symbol);
         set.setBook(key, book);
-        for (const entry of entries) if (book.has(entry.path)) set.keyOfPath.set(entry.path, key);
+        for (const { entry } of group) if (book.has(entry.path)) set.keyOfPath.set(entry.path, key);
         yield;
       }
     }
@@ -72,7 +73,7 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
   /** Builds a whole set in one go. */
   static build<E extends { readonly path: string }, B extends Book<E>>(
     items: Iterable<Located<E>>,
-    createBook: (entries: E[]) => B,
+    createBook: (items: Located<E>[]) => B,
   ): BookSet<E, B> {
     return runToEnd(BookSet.building(items, createBook));
   }
@@ -87,8 +88,27 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
 
   get(path: string): Located<E> | undefined {
     const key = this.keyOfPath.get(path);
-    const entry = key === undefined ? undefined : this.books.get(key)?.get(path);
-    return key === undefined || entry === undefined ? undefined : { ...splitKey(key), entry };
+    const book = key === undefined ? undefined : this.books.get(key);
+    const entry = book?.get(path);
+    if (key === undefined || book === undefined || entry === undefined) return undefined;
+    return { ...splitKey(key), entry, version: book.versionOf(path) as Version };
+  }
+
+  versionOf(path: string): Version | undefined {
+    const key = this.keyOfPath.get(path);
+    return key === undefined ? undefined : this.books.get(key)?.versionOf(path);
+  }
+
+  /**
+   * Applies a sighting unless this set holds a newer version of the document. A document the set does not
+   * hold is added only if seen after `absentSince`: a set built from a full read knows that any document
+   * missing from it was not open at the read's time.
+   */
+  observe(path: string, seen: SeenAs<E>, absentSince = -Infinity): void {
+    const held = this.versionOf(path);
+    if (held !== undefined ? seen.version < held : seen.version <= absentSince) return;
+    if (seen.item) this.upsert(seen.item);
+    else this.remove(path);
   }
 
   /** Adds or replaces the entry, moving it if its symbol changed. An entry the book does not keep is removed. */
@@ -101,8 +121,8 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
       book = this.createBook([]);
       this.setBook(key, book);
     }
-    book.add(item.entry);
-    if (book.get(item.entry.path)) this.keyOfPath.set(item.entry.path, key);
+    book.add(item.entry, item.version);
+    if (book.has(item.entry.path)) this.keyOfPath.set(item.entry.path, key);
     else {
       this.keyOfPath.delete(item.entry.path);
       if (book.size === 0) this.deleteBook(key);
@@ -112,8 +132,9 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
   remove(path: string): Located<E> | undefined {
     const key = this.keyOfPath.get(path);
     if (key === undefined) return undefined;
+    const version = this.books.get(key)?.versionOf(path) ?? 0;
     const entry = this.removeFrom(key, path);
-    return entry === undefined ? undefined : { ...splitKey(key), entry };
+    return entry === undefined ? undefined : { ...splitKey(key), entry, version };
   }
 
   symbols(marketType: MarketType): string[] {

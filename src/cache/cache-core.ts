@@ -1,135 +1,197 @@
-import type { MarketType } from '../domain/market';
-import type { Hit, PositionEntry, PositionLadders, TriggerEntry, TriggerLadders } from './book/book.types';
-import { diffing, RepairCounts } from './book-diff';
-import { BookSet, Located, runToEnd } from './book-set';
-import { type AnyLocated, Change, InFlightEntries, applyInto, upsertInto } from './in-flight';
 import {
-  PositionSet,
-  TriggerSet,
+  type EntryKind,
+  type Hit,
+  type Located,
+  type PendingCrossing,
+  type PositionEntry,
+  type Sighting,
+  type TriggerEntry,
+  crossingOf,
+} from '../domain/crossing';
+import type { MarketType, Tick } from '../domain/market';
+import type { PositionLadders, TriggerLadders } from './book/book.types';
+import { diffing, RepairCounts } from './book-diff';
+import { BookSet, runToEnd } from './book-set';
+import { BuildJournal, type ReadTimes, readTimeOf } from './build-journal';
+import {
+  type BookSets,
+  emptyBookSets,
   newPositionBook,
   newTriggerBook,
   samePosition,
   sameTrigger,
+  setOf,
 } from './cache-entries';
+import { CrossingFinder } from './crossing-finder';
+import type { CrossingPort } from './crossing-port';
+import { PendingCrossings, type PendingStats } from './pending-crossings';
 
 export interface CollectionTicket {
   readonly sequence: number;
 }
 
+/** One full read of both collections, with the time it was taken at. */
+export interface FullRead {
+  readonly positions: Located<PositionEntry>[];
+  readonly triggers: Located<TriggerEntry>[];
+  readonly readTimes: ReadTimes;
+}
+
 export type CollectionOutcome =
   | { readonly kind: 'swapped'; readonly positions: RepairCounts; readonly triggers: RepairCounts }
-  /** Too many listener changes arrived during the read to replay them; the live books were kept. */
-  | { readonly kind: 'journal_overflow' };
+  /** Too many changes arrived during the read to replay them; the live books were kept. */
+  | { readonly kind: 'journal_overflow' }
+  /** Another collection began meanwhile; this one's books were discarded. */
+  | { readonly kind: 'superseded' };
 
 /**
- * Listener changes remembered during one collection; beyond this the run gives up and retries. Large
- * enough for a listener's first snapshot of every open position to arrive during the first collection.
+ * The cache's pure core: the live books, the pending crossings, and the build-then-swap collection.
+ * Every document the cache knows open is in exactly one of two places: the live books with its newest
+ * known levels, or a pending crossing. Every change to the live books during a collection is journaled
+ * and replayed onto the new books before the swap, so a swap never undoes a change or loses an entry.
  */
-const MAX_JOURNAL = 2_000_000;
-
-/**
- * The cache's pure core: the live books, the entries checked out for execution, and the build-then-swap
- * collection. Listener changes that arrive while a collection reads are journaled and replayed onto the
- * freshly built books, so the swap never undoes a change the listener already delivered.
- */
-export class CacheCore {
-  protected positions: PositionSet = new BookSet(newPositionBook);
-  protected triggers: TriggerSet = new BookSet(newTriggerBook);
-  private readonly inFlight = new InFlightEntries();
-  private journal: Change[] | undefined;
-  private journalOverflow = false;
+export class CacheCore implements CrossingPort {
+  private live: BookSets = emptyBookSets();
+  private readonly pending = new PendingCrossings();
+  /** Triggers whose id already exists in executedTriggers: never evaluated while the document exists. */
+  private readonly refused = new Set<string>();
+  private readonly finder = new CrossingFinder();
+  private journal: BuildJournal | undefined;
+  /** When the books' last full read was taken: a document missing from them was not open then. */
+  private readTimes: ReadTimes = { positions: -Infinity, triggers: -Infinity };
+  private collections = 0;
   private readonly changeWatchers = new Set<() => void>();
 
+  /** `onRefused` hears of each trigger refused for a reused id, once. */
+  constructor(private readonly onRefused: (path: string) => void = () => undefined) {}
+
   positionBook(marketType: MarketType, symbol: string): PositionLadders | undefined {
-    return this.positions.book(marketType, symbol);
+    return this.live.positions.book(marketType, symbol);
   }
 
   triggerBook(marketType: MarketType, symbol: string): TriggerLadders | undefined {
-    return this.triggers.book(marketType, symbol);
+    return this.live.triggers.book(marketType, symbol);
   }
 
-  /** Takes the entry out of the live book while it executes: later ticks and collections do not re-add it. */
-  checkOut(hit: Hit): void {
+  crossedBy(tick: Tick, out: Hit[]): number {
+    const positions = this.live.positions.book(tick.marketType, tick.symbol);
+    const triggers = this.live.triggers.book(tick.marketType, tick.symbol);
+    if (positions === undefined && triggers === undefined) return 0;
+    return this.finder.find(positions, triggers, tick, out);
+  }
+
+  checkOut(hit: Hit, tick: Tick): PendingCrossing | undefined {
     const path = hit.entry.path;
-    if (this.inFlight.has(path)) return;
-    const removed = hit.kind === 'position' ? this.positions.remove(path) : this.triggers.remove(path);
-    this.inFlight.add(
-      path,
-      hit.kind,
-      removed ?? { marketType: hit.marketType, symbol: hit.symbol, entry: hit.entry },
+    if (this.pending.has(path)) return undefined;
+    const removed = setOf(this.live, hit.kind).remove(path);
+    const item = removed ?? { marketType: hit.marketType, symbol: hit.symbol, entry: hit.entry, version: 0 };
+    const crossing = this.pending.open(hit, { version: item.version, item }, (id) =>
+      crossingOf(hit, tick, id),
     );
     this.notify();
+    return crossing;
   }
 
-  /** Done for good (executed, or already handled elsewhere): forget it. */
-  settle(hit: Hit): void {
-    if (this.inFlight.take(hit.entry.path) !== undefined) this.notify();
+  isPending(crossing: PendingCrossing): boolean {
+    return this.pending.isPending(crossing);
   }
 
-  /**
-   * Back into the book in its latest known version, unless it left Firestore. `current` is the version an
-   * execution has just read: newer than the one checked out, so it is used unless a listener change or a
-   * full read replaced that one meanwhile (which of the two is newer is then unknown; the listener's is
-   * kept, and any later change reaches the book through the listener or the collector either way).
-   */
-  restore(hit: Hit, current?: AnyLocated): void {
-    const landed = this.inFlight.take(hit.entry.path);
-    if (landed === undefined) return;
-    const latest = current !== undefined && !landed.replaced ? current : landed.latest;
-    if (latest) upsertInto(this.positions, this.triggers, hit.kind, latest);
+  settle(crossing: PendingCrossing, seen: Sighting): void {
+    if (this.pending.isOutdated(crossing, seen)) return;
+    const latest = this.pending.end(crossing);
+    if (latest === undefined) return this.see(crossing.hit.kind, crossing.hit.entry.path, seen);
+    // Ended for good; a sighting newer than the transaction's (the document reopened) goes back to the books.
+    this.endInto(crossing, latest.version > seen.version ? latest : seen);
+  }
+
+  putBack(crossing: PendingCrossing, current: Sighting): boolean {
+    const { kind } = crossing.hit;
+    const path = crossing.hit.entry.path;
+    if (!this.pending.isPending(crossing)) {
+      if (!this.pending.isOutdated(crossing, current)) this.see(kind, path, current);
+      return false;
+    }
+    const verdict = this.pending.rejudge(kind, path, current);
+    if (verdict.kind === 'uncrossed')
+      this.toLive(kind, path, { version: current.version, item: verdict.item });
+    this.notify();
+    return verdict.kind === 'ignored' || verdict.kind === 'still_pending';
+  }
+
+  keepPending(crossing: PendingCrossing): void {
+    this.pending.recordFailure(crossing);
+  }
+
+  refuse(crossing: PendingCrossing): void {
+    const path = crossing.hit.entry.path;
+    this.pending.end(crossing);
+    this.refused.add(path);
+    setOf(this.live, crossing.hit.kind).remove(path);
+    this.onRefused(path);
     this.notify();
   }
 
-  /** A listener change; `item` undefined means the document left the query or became invalid. */
-  applyPosition(path: string, item?: Located<PositionEntry>): void {
-    this.record({ kind: 'position', path, item });
+  release(crossing: PendingCrossing): void {
+    const latest = this.pending.end(crossing);
+    if (latest !== undefined) this.endInto(crossing, latest);
   }
 
-  applyTrigger(path: string, item?: Located<TriggerEntry>): void {
-    this.record({ kind: 'trigger', path, item });
+  /** A listener change: the document open as `seen.item`, or not open (null), as of `seen.version`. */
+  applyPosition(path: string, seen: Sighting): void {
+    this.see('position', path, seen);
+  }
+
+  applyTrigger(path: string, seen: Sighting): void {
+    this.see('trigger', path, seen);
   }
 
   beginCollection(): CollectionTicket {
-    this.journal = [];
-    this.journalOverflow = false;
-    return { sequence: this.inFlight.mark };
+    this.journal = new BuildJournal();
+    return { sequence: ++this.collections };
   }
 
-  abortCollection(): void {
-    this.journal = undefined;
+  abortCollection(ticket: CollectionTicket): void {
+    if (ticket.sequence === this.collections) this.journal = undefined;
   }
 
   /** Builds new books from a full read, replays the journal onto them and swaps them in, all at once. */
-  finishCollection(
-    ticket: CollectionTicket,
-    positions: Located<PositionEntry>[],
-    triggers: Located<TriggerEntry>[],
-  ): CollectionOutcome {
-    return runToEnd(this.collecting(ticket, positions, triggers));
+  finishCollection(ticket: CollectionTicket, read: FullRead): CollectionOutcome {
+    return runToEnd(this.collecting(ticket, read));
   }
 
   /**
    * The same, pausing between books: ticks keep being served from the live books while the new ones are
-   * built, and listener changes that arrive meanwhile are replayed onto them before the one-assignment swap.
+   * built, and changes made meanwhile are replayed onto them before the one-assignment swap.
    */
   async finishCollectionInSteps(
     ticket: CollectionTicket,
-    positions: Located<PositionEntry>[],
-    triggers: Located<TriggerEntry>[],
+    read: FullRead,
     pause: () => Promise<void>,
   ): Promise<CollectionOutcome> {
-    const steps = this.collecting(ticket, positions, triggers);
+    const steps = this.collecting(ticket, read);
     for (let step = steps.next(); ; step = steps.next()) {
       if (step.done) return step.value;
       await pause();
     }
   }
 
-  /** Symbols with anything to watch, including entries in flight (they may be restored). */
+  /** Symbols with anything to watch, including documents with a crossing pending. */
   watchedSymbols(marketType: MarketType): string[] {
-    const symbols = new Set([...this.positions.symbols(marketType), ...this.triggers.symbols(marketType)]);
-    this.inFlight.addSymbols(marketType, symbols);
+    const symbols = new Set([
+      ...this.live.positions.symbols(marketType),
+      ...this.live.triggers.symbols(marketType),
+    ]);
+    this.pending.addSymbols(marketType, symbols);
     return [...symbols];
+  }
+
+  count(kind: EntryKind, marketType?: MarketType): number {
+    const set = setOf(this.live, kind);
+    return marketType === undefined ? set.size : set.count(marketType);
+  }
+
+  pendingStats(): PendingStats {
+    return this.pending.stats();
   }
 
   /** Called (synchronously) after anything that may change the watched symbols; returns an unsubscribe. */
@@ -138,52 +200,82 @@ export class CacheCore {
     return () => this.changeWatchers.delete(watcher);
   }
 
-  protected inFlightCount(): number {
-    return this.inFlight.size;
-  }
-
-  private record(change: Change): void {
-    if (this.journal) {
-      if (this.journal.length < MAX_JOURNAL) this.journal.push(change);
-      else this.journalOverflow = true;
-    }
-    if (!this.inFlight.note(change)) applyInto(this.positions, this.triggers, change);
+  /** Any sighting: a pending crossing takes it first (and may end); otherwise it goes to the live books. */
+  private see(kind: EntryKind, path: string, seen: Sighting): void {
+    const verdict = this.pending.rejudge(kind, path, seen);
+    // A document missing from the live books was missing from the last full read too, unless it was pending.
+    if (verdict.kind === 'not_pending') this.toLive(kind, path, seen, readTimeOf(this.readTimes, kind));
+    else if (verdict.kind === 'uncrossed' || verdict.kind === 'gone') this.toLive(kind, path, seen);
     this.notify();
   }
 
-  private *collecting(
-    ticket: CollectionTicket,
-    positions: Located<PositionEntry>[],
-    triggers: Located<TriggerEntry>[],
-  ): Generator<void, CollectionOutcome> {
-    const nextPositions = yield* BookSet.building(
-      this.inFlight.outside(ticket.sequence, 'position', positions),
-      newPositionBook,
-    );
-    const nextTriggers = yield* BookSet.building(
-      this.inFlight.outside(ticket.sequence, 'trigger', triggers),
-      newTriggerBook,
-    );
-    let replayed = 0;
-    const replay = (): void => {
-      const journal = this.journal ?? [];
-      for (; replayed < journal.length; replayed++)
-        // Entries in flight are skipped: they are kept out at the swap, and their latest version is noted live.
-        if (!this.inFlight.has(journal[replayed].path))
-          applyInto(nextPositions, nextTriggers, journal[replayed]);
+  /** A crossing just ended: its document returns to the books as `seen` says (or stays out, if gone). */
+  private endInto(crossing: PendingCrossing, seen: Sighting): void {
+    this.toLive(crossing.hit.kind, crossing.hit.entry.path, seen);
+    this.notify();
+  }
+
+  /**
+   * Into the live books (journaled too, so a collection building meanwhile does not bring back what its
+   * read saw), unless the books hold a newer version or `absentSince` says the sighting is stale.
+   */
+  private toLive(kind: EntryKind, path: string, seen: Sighting, absentSince = -Infinity): void {
+    if (kind === 'trigger' && this.refused.has(path)) {
+      if (seen.item !== null) return;
+      this.refused.delete(path);
+    }
+    setOf(this.live, kind).observe(path, seen, absentSince);
+    this.journal?.record(kind, path, seen);
+  }
+
+  private *collecting(ticket: CollectionTicket, read: FullRead): Generator<void, CollectionOutcome> {
+    const journal = this.journal;
+    if (journal === undefined || ticket.sequence !== this.collections) return { kind: 'superseded' };
+    const next: BookSets = {
+      positions: yield* BookSet.building(read.positions, newPositionBook),
+      triggers: yield* BookSet.building(
+        read.triggers.filter((item) => !this.refused.has(item.entry.path)),
+        newTriggerBook,
+      ),
     };
+    const replay = (): void => journal.replayOnto(next, read.readTimes);
     replay();
-    this.inFlight.keepOut(nextPositions, nextTriggers);
-    const positionRepairs = yield* diffing(this.positions, nextPositions, samePosition, replay);
-    const triggerRepairs = yield* diffing(this.triggers, nextTriggers, sameTrigger, replay);
+    // A pending document is out of the live books on purpose: its absence there is no drift.
+    const isPending = (path: string): boolean => this.pending.has(path);
+    const positionRepairs = yield* diffing(
+      this.live.positions,
+      next.positions,
+      samePosition,
+      replay,
+      isPending,
+    );
+    const triggerRepairs = yield* diffing(this.live.triggers, next.triggers, sameTrigger, replay, isPending);
     replay();
     this.journal = undefined;
-    if (this.journalOverflow) return { kind: 'journal_overflow' };
-    this.inFlight.keepOut(nextPositions, nextTriggers);
-    this.positions = nextPositions;
-    this.triggers = nextTriggers;
+    if (ticket.sequence !== this.collections) return { kind: 'superseded' };
+    if (journal.overflow) return { kind: 'journal_overflow' };
+    this.handOverPending(next, read.readTimes);
+    for (const path of this.refused) next.triggers.remove(path);
+    this.live = next;
+    this.readTimes = read.readTimes;
     this.notify();
     return { kind: 'swapped', positions: positionRepairs, triggers: triggerRepairs };
+  }
+
+  /**
+   * Documents with a crossing pending stay out of the new books; what the read saw of them is a sighting
+   * like any other (it may end the crossing, or put the document back with levels it no longer crosses).
+   */
+  private handOverPending(next: BookSets, readTimes: ReadTimes): void {
+    for (const [path, kind] of [...this.pending.paths()]) {
+      const set = setOf(next, kind);
+      const item = set.get(path);
+      const seen = item
+        ? { version: item.version, item }
+        : { version: readTimeOf(readTimes, kind), item: null };
+      const verdict = this.pending.rejudge(kind, path, seen);
+      if (verdict.kind !== 'uncrossed') set.remove(path);
+    }
   }
 
   private notify(): void {

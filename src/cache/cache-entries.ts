@@ -1,30 +1,35 @@
-import type { OpenPosition } from '../domain/position';
-import type { TradeTrigger } from '../domain/trade-trigger';
-import type { PositionEntry, TriggerEntry } from './book/book.types';
+import type { EntryKind, Located, PositionEntry, TriggerEntry } from '../domain/crossing';
 import { PositionBook } from './book/position-book';
 import { TriggerBook } from './book/trigger-book';
-import { BookSet, Located } from './book-set';
+import { BookSet, type SeenAs } from './book-set';
 
 export type PositionSet = BookSet<PositionEntry, PositionBook>;
 export type TriggerSet = BookSet<TriggerEntry, TriggerBook>;
 
-export const newPositionBook = (entries: PositionEntry[]): PositionBook => PositionBook.from(entries);
-export const newTriggerBook = (entries: TriggerEntry[]): TriggerBook => TriggerBook.from(entries);
+export const newPositionBook = (items: Located<PositionEntry>[]): PositionBook => PositionBook.from(items);
+export const newTriggerBook = (items: Located<TriggerEntry>[]): TriggerBook => TriggerBook.from(items);
 
-/** Only what evaluation and execution need; the rest is re-read inside the execution transaction. */
-export function positionItem(position: OpenPosition): Located<PositionEntry> {
-  const { path, side, size, stopLoss, takeProfit } = position;
-  return {
-    marketType: position.marketType,
-    symbol: position.symbol,
-    entry: { path, side, size, stopLoss, takeProfit },
-  };
+/** Both kinds of book, addressed by kind: listener changes, sightings and journals carry the kind. */
+export interface BookSets {
+  positions: PositionSet;
+  triggers: TriggerSet;
 }
 
-export function triggerItem(trigger: TradeTrigger): Located<TriggerEntry> {
-  const { path, condition, targetPrice } = trigger;
-  return { marketType: trigger.marketType, symbol: trigger.symbol, entry: { path, condition, targetPrice } };
+export function emptyBookSets(): BookSets {
+  return { positions: new BookSet(newPositionBook), triggers: new BookSet(newTriggerBook) };
 }
+
+export function setOf(
+  sets: BookSets,
+  kind: EntryKind,
+): BookSet<PositionEntry | TriggerEntry, PositionBook | TriggerBook> {
+  return (kind === 'position' ? sets.positions : sets.triggers) as BookSet<
+    PositionEntry | TriggerEntry,
+    PositionBook | TriggerBook
+  >;
+}
+
+export type AnySeen = SeenAs<PositionEntry | TriggerEntry>;
 
 export function samePosition(a: PositionEntry, b: PositionEntry): boolean {
   return a.side === b.side && a.size === b.size && a.stopLoss === b.stopLoss && a.takeProfit === b.takeProfit;

@@ -5,6 +5,7 @@ import type { ChangeBatch, WatchHandlers } from '../firestore/document-change';
 import type { PositionRepository } from '../firestore/position.repository';
 import type { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import { CacheCore } from './cache-core';
 import { DEFAULT_CACHE_TIMING } from './cache.constants';
 import { CacheListenerService } from './cache-listener.service';
 import { RejectReporter } from './reject-reporter';
@@ -45,7 +46,8 @@ class FakeWatch<T> {
 function setUp(cacheMode: 'listen' | 'poll' = 'listen') {
   const positions = new FakeWatch<OpenPosition>();
   const triggers = new FakeWatch<TradeTrigger>();
-  const cache = new SymbolCache();
+  const books = new CacheCore();
+  const cache = new SymbolCache(books);
   const metrics = new WorkerMetrics();
   const collector = { collectInBackground: jest.fn() };
   const service = new CacheListenerService(
@@ -53,12 +55,13 @@ function setUp(cacheMode: 'listen' | 'poll' = 'listen') {
     DEFAULT_CACHE_TIMING,
     { watchOpen: positions.watch } as unknown as PositionRepository,
     { watchAll: triggers.watch } as unknown as TradeTriggerRepository,
+    books,
     cache,
     new RejectReporter(metrics),
     collector as unknown as SymbolCollectorService,
     metrics,
   );
-  return { positions, triggers, cache, collector, service };
+  return { positions, triggers, books, cache, collector, service };
 }
 
 const ok = (value: OpenPosition): ParseResult<OpenPosition> => ({ ok: true, value });
@@ -67,26 +70,29 @@ describe('CacheListenerService', () => {
   afterEach(() => jest.useRealTimers());
 
   it('applies added, modified and removed changes to the books', () => {
-    const { positions, triggers, cache, service } = setUp();
+    const { positions, triggers, books, cache, service } = setUp();
     service.onApplicationBootstrap();
-    positions.emit([{ type: 'added', path: PATH, result: ok(POSITION) }]);
+    positions.emit([{ type: 'added', path: PATH, version: 10, result: ok(POSITION) }]);
     triggers.emit([]);
-    expect(cache.positionBook('spot', 'BTC-USDT')?.get(PATH)?.stopLoss).toBe(90);
+    expect(books.positionBook('spot', 'BTC-USDT')?.get(PATH)?.stopLoss).toBe(90);
+    expect(books.positionBook('spot', 'BTC-USDT')?.versionOf(PATH)).toBe(10);
     expect(cache.stats().listenersLive).toBe(true);
-    positions.emit([{ type: 'modified', path: PATH, result: ok({ ...POSITION, stopLoss: 80 }) }]);
-    expect(cache.positionBook('spot', 'BTC-USDT')?.get(PATH)?.stopLoss).toBe(80);
-    positions.emit([{ type: 'removed', path: PATH }]);
-    expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+    positions.emit([
+      { type: 'modified', path: PATH, version: 20, result: ok({ ...POSITION, stopLoss: 80 }) },
+    ]);
+    expect(books.positionBook('spot', 'BTC-USDT')?.get(PATH)?.stopLoss).toBe(80);
+    positions.emit([{ type: 'removed', path: PATH, version: 30 }]);
+    expect(books.positionBook('spot', 'BTC-USDT')).toBeUndefined();
     service.beforeApplicationShutdown();
   });
 
   it('drops a document that turns invalid', () => {
-    const { positions, cache, service } = setUp();
+    const { positions, books, service } = setUp();
     service.onApplicationBootstrap();
-    positions.emit([{ type: 'added', path: PATH, result: ok(POSITION) }]);
+    positions.emit([{ type: 'added', path: PATH, version: 10, result: ok(POSITION) }]);
     const rejection = { field: 'size', problem: 'not_positive', reason: 'size.not_positive' } as const;
-    positions.emit([{ type: 'modified', path: PATH, result: { ok: false, rejection } }]);
-    expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+    positions.emit([{ type: 'modified', path: PATH, version: 20, result: { ok: false, rejection } }]);
+    expect(books.positionBook('spot', 'BTC-USDT')).toBeUndefined();
     service.beforeApplicationShutdown();
   });
 

@@ -17,15 +17,16 @@ import { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { CACHE_TIMING, CacheTiming, listenerRetryDelay } from './cache.constants';
 import { RejectReporter } from './reject-reporter';
+import { type Version, positionItem, triggerItem } from '../domain/crossing';
+import { CacheCore } from './cache-core';
 import { ListenedCollection, SymbolCache } from './symbol-cache';
 import { SymbolCollectorService } from './symbol-collector.service';
-import { positionItem, triggerItem } from './cache-entries';
 
 interface Listener<T> {
   readonly collection: ListenedCollection;
   readonly subscribe: (handlers: WatchHandlers<T>) => Unsubscribe;
   /** Applies one parsed change to the cache; no result means the document left the query. */
-  readonly apply: (path: string, result?: ParseResult<T>) => void;
+  readonly apply: (path: string, version: Version, result?: ParseResult<T>) => void;
   unsubscribe?: Unsubscribe;
   retryTimer?: NodeJS.Timeout;
   attempt: number;
@@ -49,6 +50,7 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
     @Inject(CACHE_TIMING) private readonly timing: CacheTiming,
     private readonly positions: PositionRepository,
     private readonly triggers: TradeTriggerRepository,
+    private readonly books: CacheCore,
     private readonly cache: SymbolCache,
     private readonly rejects: RejectReporter,
     private readonly collector: SymbolCollectorService,
@@ -61,12 +63,20 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
       this.listener<OpenPosition>(
         OPEN_POSITIONS,
         (h) => this.positions.watchOpen(h),
-        (path, result) => this.cache.applyPosition(path, result?.ok ? positionItem(result.value) : undefined),
+        (path, version, result) =>
+          this.books.applyPosition(path, {
+            version,
+            item: result?.ok ? positionItem(result.value, version) : null,
+          }),
       ),
       this.listener<TradeTrigger>(
         TRADE_TRIGGERS,
         (h) => this.triggers.watchAll(h),
-        (path, result) => this.cache.applyTrigger(path, result?.ok ? triggerItem(result.value) : undefined),
+        (path, version, result) =>
+          this.books.applyTrigger(path, {
+            version,
+            item: result?.ok ? triggerItem(result.value, version) : null,
+          }),
       ),
     );
     for (const listener of this.listeners) this.subscribe(listener);
@@ -85,7 +95,7 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
   private listener<T>(
     collection: ListenedCollection,
     subscribe: (handlers: WatchHandlers<T>) => Unsubscribe,
-    apply: (path: string, result?: ParseResult<T>) => void,
+    apply: (path: string, version: Version, result?: ParseResult<T>) => void,
   ): Listener<unknown> {
     return { collection, subscribe, apply, attempt: 0, recovering: false } as Listener<unknown>;
   }
@@ -102,13 +112,13 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
     if (this.stopped) return;
     this.metrics.documentsRead.inc({ source: 'listener' }, batch.documentsRead);
     for (const change of batch.changes) {
-      if (change.type === 'removed') listener.apply(change.path);
+      if (change.type === 'removed') listener.apply(change.path, change.version);
       else {
         if (!change.result.ok)
           this.rejects.report([
             { path: change.path, collection: listener.collection, rejection: change.result.rejection },
           ]);
-        listener.apply(change.path, change.result);
+        listener.apply(change.path, change.version, change.result);
       }
     }
     listener.attempt = 0;

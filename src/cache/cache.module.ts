@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { collectorConfig } from '../config/collector.config';
 import { MarketFeedModule } from '../market-feed/market-feed.module';
+import { CacheCore } from './cache-core';
 import { CacheListenerService } from './cache-listener.service';
+import { CROSSING_PORT } from './crossing-port';
 import { CACHE_TIMING, DEFAULT_CACHE_TIMING } from './cache.constants';
 import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
@@ -18,12 +20,19 @@ import { WatchedSymbolsService } from './watched-symbols.service';
   imports: [ConfigModule.forFeature(collectorConfig), MarketFeedModule],
   providers: [
     { provide: CACHE_TIMING, useValue: DEFAULT_CACHE_TIMING },
-    SymbolCache,
     RejectReporter,
+    {
+      provide: CacheCore,
+      inject: [RejectReporter],
+      useFactory: (rejects: RejectReporter): CacheCore =>
+        new CacheCore((path) => rejects.reportReusedTriggerId(path)),
+    },
+    { provide: CROSSING_PORT, useExisting: CacheCore },
+    SymbolCache,
     WatchedSymbolsService,
     SymbolCollectorService,
     CacheListenerService,
   ],
-  exports: [SymbolCache, SymbolCollectorService],
+  exports: [CacheCore, CROSSING_PORT, SymbolCache, SymbolCollectorService],
 })
 export class CacheModule {}

@@ -1,7 +1,8 @@
-import type { Hit, PositionEntry } from '../../cache/book/book.types';
-import { PositionBook } from '../../cache/book/position-book';
-import type { Tick } from '../../domain/market';
-import { StopLossTakeProfitEvaluator } from './stop-loss-take-profit.evaluator';
+import type { Hit, PositionEntry, PositionHit, TriggerEntry, TriggerHit } from '../domain/crossing';
+import type { Tick } from '../domain/market';
+import { PositionBook } from './book/position-book';
+import { TriggerBook } from './book/trigger-book';
+import { CrossingFinder } from './crossing-finder';
 
 function tick(price: number, overrides: Partial<Tick> = {}): Tick {
   return {
@@ -26,18 +27,52 @@ function position(overrides: Partial<PositionEntry> = {}): PositionEntry {
   };
 }
 
-const evaluator = new StopLossTakeProfitEvaluator();
+function trigger(overrides: Partial<TriggerEntry> = {}): TriggerEntry {
+  return { path: 'users/u1/tradeTriggers/t1', condition: 'above', targetPrice: 100, ...overrides };
+}
+
+const finder = new CrossingFinder();
+
+function positionBook(entries: PositionEntry[]): PositionBook {
+  return PositionBook.from(entries.map((entry) => ({ entry, version: 1 })));
+}
+
+function triggerBook(entries: TriggerEntry[]): TriggerBook {
+  return TriggerBook.from(entries.map((entry) => ({ entry, version: 1 })));
+}
+
+function positionHits(book: PositionBook, at: Tick): PositionHit[] {
+  const out: Hit[] = [];
+  finder.find(book, undefined, at, out);
+  return out as PositionHit[];
+}
+
+function triggerHits(book: TriggerBook, at: Tick): TriggerHit[] {
+  const out: Hit[] = [];
+  finder.find(undefined, book, at, out);
+  return out as TriggerHit[];
+}
 
 function evaluate(
   entries: PositionEntry[],
   price: number,
 ): { path: string; reason: string; level: number }[] {
-  return evaluator
-    .hits(PositionBook.from(entries), tick(price))
-    .map((hit) => ({ path: hit.entry.path, reason: hit.reason, level: hit.level }));
+  return positionHits(positionBook(entries), tick(price)).map((hit) => ({
+    path: hit.entry.path,
+    reason: hit.reason,
+    level: hit.level,
+  }));
 }
 
-describe('StopLossTakeProfitEvaluator', () => {
+const futuresTick = (price: number): Tick => tick(price, { marketType: 'futures', symbol: 'XBTUSDTM' });
+
+function firedPaths(entries: TriggerEntry[], price: number): string[] {
+  return triggerHits(triggerBook(entries), futuresTick(price))
+    .map((hit) => hit.entry.path)
+    .sort();
+}
+
+describe('CrossingFinder: positions', () => {
   // side, price, expected reason (null: no hit). Levels: long SL 90 / TP 110; short SL 110 / TP 90.
   it.each([
     ['long', 89, 'stop_loss', 90, 'below the stop'],
@@ -95,11 +130,7 @@ describe('StopLossTakeProfitEvaluator', () => {
 
   it('builds hits carrying the tick market and symbol, appended after what the buffer already holds', () => {
     const out: Hit[] = [{ kind: 'trigger' } as Hit];
-    const count = evaluator.evaluate(
-      PositionBook.from([position()]),
-      tick(80, { marketType: 'futures', symbol: 'XBTUSDTM' }),
-      out,
-    );
+    const count = finder.find(positionBook([position()]), undefined, futuresTick(80), out);
     expect(count).toBe(1);
     expect(out[1]).toEqual({
       kind: 'position',
@@ -122,14 +153,82 @@ describe('StopLossTakeProfitEvaluator', () => {
 
   it('leaves the buffer untouched for an empty book or a tick that crosses nothing', () => {
     const out: Hit[] = [];
-    expect(evaluator.evaluate(new PositionBook(), tick(1), out)).toBe(0);
-    expect(evaluator.evaluate(PositionBook.from([position()]), tick(100), out)).toBe(0);
+    expect(finder.find(new PositionBook(), undefined, tick(1), out)).toBe(0);
+    expect(finder.find(positionBook([position()]), undefined, tick(100), out)).toBe(0);
     expect(out).toEqual([]);
   });
 
   it('does not change the book: evaluating twice gives the same hits', () => {
-    const book = PositionBook.from([position()]);
-    expect(evaluator.hits(book, tick(85))).toEqual(evaluator.hits(book, tick(85)));
+    const book = positionBook([position()]);
+    expect(positionHits(book, tick(85))).toEqual(positionHits(book, tick(85)));
     expect(book.size).toBe(1);
+  });
+});
+
+describe('CrossingFinder: triggers', () => {
+  it.each([
+    ['above', 101, true, 'above the target'],
+    ['above', 100, true, 'exactly at the target'],
+    ['above', 99.9999, false, 'just below the target'],
+    ['above', 10_000, true, 'gapped far through the target'],
+    ['below', 99, true, 'below the target'],
+    ['below', 100, true, 'exactly at the target'],
+    ['below', 100.0001, false, 'just above the target'],
+    ['below', 0.5, true, 'gapped far through the target'],
+  ] as const)('%s 100 at %p fires: %p (%s)', (condition, price, fires, _label) => {
+    const hits = triggerHits(triggerBook([trigger({ condition })]), futuresTick(price));
+    expect(hits).toEqual(
+      fires
+        ? [
+            {
+              kind: 'trigger',
+              marketType: 'futures',
+              symbol: 'XBTUSDTM',
+              entry: trigger({ condition }),
+              level: 100,
+            },
+          ]
+        : [],
+    );
+  });
+
+  it('fires exactly the crossed triggers of a mixed book', () => {
+    const entries = [
+      trigger({ path: 'users/a/tradeTriggers/above-95', condition: 'above', targetPrice: 95 }),
+      trigger({ path: 'users/a/tradeTriggers/above-105', condition: 'above', targetPrice: 105 }),
+      trigger({ path: 'users/b/tradeTriggers/below-95', condition: 'below', targetPrice: 95 }),
+      trigger({ path: 'users/b/tradeTriggers/below-105', condition: 'below', targetPrice: 105 }),
+    ];
+    expect(firedPaths(entries, 100)).toEqual([
+      'users/a/tradeTriggers/above-95',
+      'users/b/tradeTriggers/below-105',
+    ]);
+    expect(firedPaths(entries, 95)).toEqual([
+      'users/a/tradeTriggers/above-95',
+      'users/b/tradeTriggers/below-105',
+      'users/b/tradeTriggers/below-95',
+    ]);
+  });
+
+  it.each([[0], [-5], [Number.NaN]])('never acts on a price of %p', (price) => {
+    expect(firedPaths([trigger({ condition: 'below' })], price)).toEqual([]);
+  });
+
+  it('returns nothing for an empty book', () => {
+    expect(finder.find(undefined, new TriggerBook(), futuresTick(100), [])).toBe(0);
+  });
+});
+
+describe('CrossingFinder: both books of a symbol', () => {
+  it('appends position hits, then trigger hits, for one tick', () => {
+    const out: Hit[] = [];
+    const count = finder.find(
+      positionBook([position()]),
+      triggerBook([trigger({ condition: 'below', targetPrice: 95 })]),
+      tick(90),
+      out,
+    );
+    expect(count).toBe(2);
+    expect(out.map((hit) => hit.kind)).toEqual(['position', 'trigger']);
   });
 });

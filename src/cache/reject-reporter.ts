@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { TRADE_TRIGGERS } from '../domain/document-paths';
+import { reject } from '../domain/parse-result';
 import type { DocumentReject } from '../firestore/document-change';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 
@@ -20,6 +22,16 @@ export class RejectReporter {
       this.logged.set(path, rejection.reason);
       this.logger.warn(`Ignoring ${path}: ${rejection.reason}`);
     }
+  }
+
+  /**
+   * A trigger written with the id of one already in executedTriggers: the writer broke the contract, and the
+   * trigger can never fire. Found by the transaction that tried to fire it; reported once, then refused.
+   */
+  reportReusedTriggerId(path: string): void {
+    this.report([
+      { path, collection: TRADE_TRIGGERS, rejection: reject('id', 'already_executed').rejection },
+    ]);
   }
 
   /** After a full read: forget documents no longer rejected, so a document broken again is logged again. */

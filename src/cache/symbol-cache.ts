@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CacheMode } from '../config/collector.config';
 import { CacheCore } from './cache-core';
+import type { PendingStats } from './pending-crossings';
 
 export type ListenedCollection = 'openPositions' | 'tradeTriggers';
 
@@ -25,8 +26,8 @@ export interface CacheStats extends CacheHealth {
   readonly triggers: number;
   /** Symbols with anything to watch, per market. */
   readonly symbols: { readonly spot: number; readonly futures: number };
-  /** Entries checked out for execution and not yet settled or restored. */
-  readonly inFlight: number;
+  /** Crossings checked out of the books and not yet written or ended. */
+  readonly pending: PendingStats;
 }
 
 export type CollectionResult =
@@ -34,12 +35,13 @@ export type CollectionResult =
   | { readonly ok: false; readonly durationMs: number; readonly error: string };
 
 /**
- * The in-memory books every tick is evaluated against, keyed by symbolKey(marketType, symbol). The tick
- * path reads only these maps: no Firestore read happens between a price and a decision. The collector
- * and the listeners keep them current; the execution engine checks entries out, settles or restores them.
+ * The cache as operators see it: the collector's and the listeners' state beside the counts of the books
+ * (a `CacheCore`, which the tick path reads: no Firestore read happens between a price and a decision).
  */
 @Injectable()
-export class SymbolCache extends CacheCore {
+export class SymbolCache {
+  constructor(private readonly core: CacheCore) {}
+
   private health: Omit<CacheHealth, 'listenersLive'> = {
     cacheMode: 'listen',
     collections: 0,
@@ -53,10 +55,13 @@ export class SymbolCache extends CacheCore {
     return {
       ...this.health,
       listenersLive: this.health.cacheMode === 'listen' && listeners.openPositions && listeners.tradeTriggers,
-      positions: this.positions.size,
-      triggers: this.triggers.size,
-      symbols: { spot: this.watchedSymbols('spot').length, futures: this.watchedSymbols('futures').length },
-      inFlight: this.inFlightCount(),
+      positions: this.core.count('position'),
+      triggers: this.core.count('trigger'),
+      symbols: {
+        spot: this.core.watchedSymbols('spot').length,
+        futures: this.core.watchedSymbols('futures').length,
+      },
+      pending: this.core.pendingStats(),
     };
   }
 
@@ -94,9 +99,9 @@ export class SymbolCache extends CacheCore {
   /** Entry counts per market, for the cached_* gauges. */
   countsByMarket(marketType: 'spot' | 'futures'): { positions: number; triggers: number; symbols: number } {
     return {
-      positions: this.positions.count(marketType),
-      triggers: this.triggers.count(marketType),
-      symbols: this.watchedSymbols(marketType).length,
+      positions: this.core.count('position', marketType),
+      triggers: this.core.count('trigger', marketType),
+      symbols: this.core.watchedSymbols(marketType).length,
     };
   }
 }

@@ -7,6 +7,7 @@ import type { PositionRepository } from '../firestore/position.repository';
 import type { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
 import type { FeedGateway } from '../market-feed/feed-gateway';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import { CacheCore } from './cache-core';
 import { COLLECTOR_JOB, DEFAULT_CACHE_TIMING } from './cache.constants';
 import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
@@ -47,34 +48,42 @@ function setUp() {
     loadOpen: jest.fn(() => (reads.shift() ?? (() => Promise.resolve(read([POSITION]))))()),
   };
   const triggers = { loadAll: jest.fn(() => Promise.resolve(read<TradeTrigger>([]))) };
-  const cache = new SymbolCache();
+  const books = new CacheCore();
+  const cache = new SymbolCache(books);
   const metrics = new WorkerMetrics();
   const spot = gateway();
   const scheduler = new SchedulerRegistry();
-  const watched = new WatchedSymbolsService(cache, metrics, spot, gateway());
+  const watched = new WatchedSymbolsService(books, cache, metrics, spot, gateway());
   const collector = new SymbolCollectorService(
     { cron: '*/30 * * * * *', cacheMode: 'poll', reconcileIntervalMs: 3_600_000 },
     DEFAULT_CACHE_TIMING,
     scheduler,
     positions as unknown as PositionRepository,
     triggers as unknown as TradeTriggerRepository,
+    books,
     cache,
     new RejectReporter(metrics),
     watched,
     metrics,
   );
-  return { reads, positions, cache, metrics, spot, scheduler, collector };
+  return { reads, positions, books, cache, metrics, spot, scheduler, collector };
 }
 
 function read<T>(values: T[], rejects: CollectionRead<T>['rejects'] = []): CollectionRead<T> {
-  return { values, rejects, documentsRead: values.length + rejects.length };
+  return {
+    values: values.map((value) => ({ value, version: 10 })),
+    rejects,
+    documentsRead: values.length + rejects.length,
+    readVersion: 20,
+  };
 }
 
 describe('SymbolCollectorService', () => {
   it('fills the books, subscribes the feeds to their symbols, and records the run', async () => {
-    const { collector, cache, spot } = setUp();
+    const { collector, books, cache, spot } = setUp();
     expect(await collector.collectAllSymbols()).toMatchObject({ kind: 'collected', documentsRead: 1 });
-    expect(cache.positionBook('spot', 'BTC-USDT')?.size).toBe(1);
+    expect(books.positionBook('spot', 'BTC-USDT')?.size).toBe(1);
+    expect(books.positionBook('spot', 'BTC-USDT')?.versionOf(POSITION.path)).toBe(10);
     expect(spot.desired).toEqual(['BTC-USDT']);
     expect(cache.stats()).toMatchObject({ collections: 1, lastDocumentsRead: 1, consecutiveFailures: 0 });
   });
@@ -92,12 +101,12 @@ describe('SymbolCollectorService', () => {
   });
 
   it('keeps the previous books when a run fails, and succeeds again at the next run', async () => {
-    const { collector, cache, reads } = setUp();
+    const { collector, books, cache, reads } = setUp();
     await collector.collectAllSymbols();
     reads.push(() => Promise.reject(new Error('UNAVAILABLE')));
     jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     expect(await collector.collectAllSymbols()).toEqual({ kind: 'failed', error: 'UNAVAILABLE' });
-    expect(cache.positionBook('spot', 'BTC-USDT')?.size).toBe(1);
+    expect(books.positionBook('spot', 'BTC-USDT')?.size).toBe(1);
     expect(cache.stats()).toMatchObject({ consecutiveFailures: 1, lastError: 'UNAVAILABLE' });
     expect(await collector.collectAllSymbols()).toMatchObject({ kind: 'collected' });
     expect(cache.stats().consecutiveFailures).toBe(0);

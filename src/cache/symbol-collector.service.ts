@@ -18,8 +18,9 @@ import type { OpenPosition } from '../domain/position';
 import type { TradeTrigger } from '../domain/trade-trigger';
 import type { RepairCounts } from './book-diff';
 import type { CollectionTicket } from './cache-core';
+import { positionItem, triggerItem } from '../domain/crossing';
+import { CacheCore } from './cache-core';
 import { CACHE_TIMING, CacheTiming, COLLECTOR_JOB } from './cache.constants';
-import { positionItem, triggerItem } from './cache-entries';
 import { needsFullRead } from './full-read-policy';
 import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
@@ -49,6 +50,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
     private readonly scheduler: SchedulerRegistry,
     private readonly positions: PositionRepository,
     private readonly triggers: TradeTriggerRepository,
+    private readonly books: CacheCore,
     private readonly cache: SymbolCache,
     private readonly rejects: RejectReporter,
     private readonly watched: WatchedSymbolsService,
@@ -82,7 +84,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
     }
     const started = performance.now();
     const countRepairs = this.cache.stats().listenersLive;
-    const ticket = this.cache.beginCollection();
+    const ticket = this.books.beginCollection();
     const read = this.readBoth();
     let readSettled = false;
     const readDone = read.then(
@@ -166,13 +168,17 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       this.rejects.report(rejects);
       this.rejects.retainOnly(rejects);
       // Built in steps: at a million positions a build takes seconds, and ticks must keep flowing meanwhile.
-      const outcome = await this.cache.finishCollectionInSteps(
+      const outcome = await this.books.finishCollectionInSteps(
         ticket,
-        positions.values.map(positionItem),
-        triggers.values.map(triggerItem),
+        {
+          positions: positions.values.map(({ value, version }) => positionItem(value, version)),
+          triggers: triggers.values.map(({ value, version }) => triggerItem(value, version)),
+          readTimes: { positions: positions.readVersion, triggers: triggers.readVersion },
+        },
         nextTurn,
       );
       if (outcome.kind === 'journal_overflow') throw new Error('too many listener changes during the read');
+      if (outcome.kind === 'superseded') throw new Error('another collection began during this one');
       if (countRepairs) {
         this.countRepairs(OPEN_POSITIONS, outcome.positions);
         this.countRepairs(TRADE_TRIGGERS, outcome.triggers);
@@ -185,7 +191,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       this.metrics.collectorDuration.observe(durationMs / 1000);
       return { kind: 'collected', documentsRead, durationMs };
     } catch (error) {
-      this.cache.abortCollection();
+      this.books.abortCollection(ticket);
       const message = error instanceof Error ? error.message : String(error);
       const durationMs = performance.now() - started;
       this.cache.recordCollection({ ok: false, durationMs, error: message });

@@ -4,6 +4,7 @@ import type { FeedGateway } from '../market-feed/feed-gateway';
 import { FuturesFeedGateway } from '../market-feed/futures-feed.gateway';
 import { SpotFeedGateway } from '../market-feed/spot-feed.gateway';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import { CacheCore } from './cache-core';
 import { SymbolCache } from './symbol-cache';
 
 /**
@@ -17,6 +18,7 @@ export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
   private stopWatching: (() => void) | undefined;
 
   constructor(
+    private readonly books: CacheCore,
     private readonly cache: SymbolCache,
     private readonly metrics: WorkerMetrics,
     @Inject(SpotFeedGateway) private readonly spot: FeedGateway,
@@ -24,7 +26,7 @@ export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.stopWatching = this.cache.onChange(() => this.schedule());
+    this.stopWatching = this.books.onChange(() => this.schedule());
   }
 
   onModuleDestroy(): void {
@@ -39,7 +41,7 @@ export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
     this.pending = undefined;
     for (const market of MARKET_TYPES) {
       const gateway = market === 'spot' ? this.spot : this.futures;
-      gateway.updateDesired(this.cache.watchedSymbols(market));
+      gateway.updateDesired(this.books.watchedSymbols(market));
       const counts = this.cache.countsByMarket(market);
       this.metrics.cachedPositions.set({ market }, counts.positions);
       this.metrics.cachedTriggers.set({ market }, counts.triggers);

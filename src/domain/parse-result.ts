@@ -8,7 +8,9 @@ export type FieldProblem =
   | 'not_a_string'
   | 'invalid_value'
   | 'invalid_format'
-  | 'not_a_timestamp';
+  | 'not_a_timestamp'
+  /** A trigger id that already exists in executedTriggers. */
+  | 'already_executed';
 
 export interface Rejection {
   readonly field: string;

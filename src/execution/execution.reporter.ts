@@ -32,7 +32,7 @@ export class ExecutionReporter {
         return;
       case 'failed_permanent':
         this.logger.error({
-          msg: 'execution failed permanently',
+          msg: 'execution failed with a non-transient error; the crossing stays pending',
           ...base,
           code: outcome.code,
           error: outcome.error,
@@ -41,9 +41,9 @@ export class ExecutionReporter {
     }
   }
 
-  gaveUp(request: ExecutionRequest, attempts: number): void {
+  deferred(request: ExecutionRequest, attempts: number): void {
     this.logger.error({
-      msg: 'execution retries exhausted; restored to the book',
+      msg: 'execution still failing; the crossing stays pending and is retried on the long backoff',
       ...describe(request, attempts),
     });
   }

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { PositionEntry, PositionHit } from '../cache/book/book.types';
+import { P1, positionAt, positionHit, seenGone, seenOpen, tickAt } from '../../test/support/crossings';
 import { CacheCore } from '../cache/cache-core';
 import type { ExecutionConfig } from '../config';
-import type { Tick } from '../domain/market';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { ExecutionService } from './execution.service';
 import type { ExecutionOutcome, ExecutionRequest } from './execution.types';
@@ -13,34 +12,15 @@ const CONFIG: ExecutionConfig = {
   maxAttempts: 3,
   retryBaseMs: 1,
   retryMaxMs: 2,
+  pendingRetryBaseMs: 5,
+  pendingRetryMaxMs: 10,
   shutdownGraceMs: 1_000,
 };
 
-const ENTRY: PositionEntry = {
-  path: 'users/u1/openPositions/p1',
-  side: 'long',
-  size: 1,
-  stopLoss: 90,
-  takeProfit: 110,
-};
-const HIT: PositionHit = {
-  kind: 'position',
-  marketType: 'spot',
-  symbol: 'BTC-USDT',
-  entry: ENTRY,
-  reason: 'stop_loss',
-  level: 90,
-};
-const TICK: Tick = {
-  marketType: 'spot',
-  symbol: 'BTC-USDT',
-  price: 85,
-  exchangeTime: 1_000,
-  receivedAt: 1_005,
-  source: 'stream',
-};
+const HIT = positionHit();
+const TICK = tickAt(85, { exchangeTime: 1_000, receivedAt: 1_005 });
 
-const EXECUTED: ExecutionOutcome = { kind: 'executed', reason: 'stop_loss', level: 90 };
+const EXECUTED: ExecutionOutcome = { kind: 'executed', reason: 'stop_loss', level: 90, seen: seenGone(11) };
 const RETRYABLE: ExecutionOutcome = { kind: 'failed_retryable', error: 'unavailable', code: 'UNAVAILABLE' };
 const PERMANENT: ExecutionOutcome = { kind: 'failed_permanent', error: 'denied', code: 'PERMISSION_DENIED' };
 
@@ -52,9 +32,10 @@ async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<voi
   }
 }
 
+/** A store answering with `outcomes` in turn, then EXECUTED. */
 function setup(outcomes: ExecutionOutcome[], config: ExecutionConfig = CONFIG) {
   const cache = new CacheCore();
-  cache.applyPosition(ENTRY.path, { marketType: 'spot', symbol: 'BTC-USDT', entry: ENTRY });
+  cache.applyPosition(P1, seenOpen(positionAt()));
   const calls: ExecutionRequest[] = [];
   const store = {
     execute: (request: ExecutionRequest): Promise<ExecutionOutcome> => {
@@ -62,9 +43,10 @@ function setup(outcomes: ExecutionOutcome[], config: ExecutionConfig = CONFIG) {
       return Promise.resolve(outcomes.shift() ?? EXECUTED);
     },
   } as unknown as FirestoreTransactionService;
-  const service = new ExecutionService(cache, store, new WorkerMetrics(), config);
-  const inBook = (): boolean => cache.positionBook('spot', 'BTC-USDT')?.get(ENTRY.path) !== undefined;
-  return { cache, service, calls, inBook };
+  const metrics = new WorkerMetrics();
+  const service = new ExecutionService(cache, store, metrics, config);
+  const inBook = (): boolean => cache.positionBook('spot', 'BTC-USDT')?.get(P1) !== undefined;
+  return { cache, service, calls, inBook, metrics };
 }
 
 describe('ExecutionService', () => {
@@ -72,65 +54,116 @@ describe('ExecutionService', () => {
     Logger.overrideLogger(false);
   });
 
-  it('checks the entry out the moment it is submitted, and settles it once executed', async () => {
-    const { service, calls, inBook } = setup([EXECUTED]);
+  it('checks the entry out as a pending crossing the moment it is submitted, and ends it once written', async () => {
+    const { cache, service, calls, inBook } = setup([EXECUTED]);
     expect(service.submit(HIT, TICK)).toBe(true);
     expect(inBook()).toBe(false);
+    expect(cache.pendingStats().count).toBe(1);
     await service.drain(1_000);
-    expect(calls).toEqual([{ hit: HIT, price: 85, tickTime: 1_000 }]);
+    expect(calls).toEqual([
+      expect.objectContaining({ hit: HIT, price: 85, tickTime: 1_000, crossedAt: 1_005 }),
+    ]);
     expect(inBook()).toBe(false);
+    expect(cache.pendingStats().count).toBe(0);
     expect(service.stats()).toMatchObject({
       outcomes: { executed: 1, already_handled: 0, failed_retryable: 0, failed_permanent: 0 },
-      restored: 0,
+      deferred: 0,
       queue: { length: 0 },
     });
   });
 
-  it.each<[string, ExecutionOutcome]>([
-    ['already handled', { kind: 'already_handled', reason: 'not_open' }],
-    ['a permanent failure', PERMANENT],
-  ])('settles after %s, without retrying', async (_label, outcome) => {
-    const { service, calls, inBook } = setup([outcome]);
+  it('ends the crossing without retrying when the document is no longer open', async () => {
+    const { cache, service, calls, inBook } = setup([
+      { kind: 'already_handled', reason: 'not_open', seen: seenGone(11) },
+    ]);
     service.submit(HIT, TICK);
     await service.drain(1_000);
     expect(calls).toHaveLength(1);
     expect(inBook()).toBe(false);
+    expect(cache.pendingStats().count).toBe(0);
   });
 
-  it('puts the entry back when the document was changed and is no longer crossed', async () => {
-    const { service, inBook } = setup([{ kind: 'already_handled', reason: 'not_crossed' }]);
-    service.submit(HIT, TICK);
-    await service.drain(1_000);
-    expect(inBook()).toBe(true);
-  });
-
-  it('puts it back with the levels the transaction found, so the next tick is judged on them', async () => {
-    const current = { marketType: 'spot' as const, symbol: 'BTC-USDT', entry: { ...ENTRY, stopLoss: 80 } };
-    const { cache, service, calls } = setup([{ kind: 'already_handled', reason: 'not_crossed', current }]);
+  it('puts the entry back with the levels the transaction found, so the next tick is judged on them', async () => {
+    const current = positionAt({ stopLoss: 80 }, { version: 12 });
+    const { cache, service, calls } = setup([
+      { kind: 'already_handled', reason: 'not_crossed', seen: seenOpen(current) },
+    ]);
     service.submit(HIT, TICK);
     await service.drain(1_000);
     const book = cache.positionBook('spot', 'BTC-USDT');
-    expect(book?.get(ENTRY.path)?.stopLoss).toBe(80);
+    expect(book?.get(P1)?.stopLoss).toBe(80);
     expect(book?.mayCross(TICK.price)).toBe(false);
     expect(calls).toHaveLength(1);
   });
 
-  it('retries a retryable failure and settles when a later attempt succeeds', async () => {
+  it('retries when the transaction read an older version than a sighting that still crosses', async () => {
+    const { cache, service, calls } = setup([
+      {
+        kind: 'already_handled',
+        reason: 'not_crossed',
+        seen: seenOpen(positionAt({ stopLoss: 80 }, { version: 12 })),
+      },
+    ]);
+    service.submit(HIT, TICK);
+    cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: 88 }, { version: 20 })));
+    await service.drain(1_000);
+    expect(calls).toHaveLength(2);
+    expect(service.stats().outcomes.executed).toBe(1);
+  });
+
+  it('retries a retryable failure and ends the crossing when a later attempt succeeds', async () => {
     const { service, calls, inBook } = setup([RETRYABLE, RETRYABLE, EXECUTED]);
     service.submit(HIT, TICK);
     await service.drain(1_000);
     expect(calls).toHaveLength(3);
     expect(inBook()).toBe(false);
-    expect(service.stats()).toMatchObject({ outcomes: { executed: 1, failed_retryable: 2 }, restored: 0 });
+    expect(service.stats()).toMatchObject({ outcomes: { executed: 1, failed_retryable: 2 }, deferred: 0 });
   });
 
-  it('restores the entry to the book once every attempt failed, so a later tick retries it', async () => {
-    const { service, calls, inBook } = setup([RETRYABLE, RETRYABLE, RETRYABLE]);
+  it.each([
+    ['retryable', RETRYABLE],
+    ['permanent', PERMANENT],
+  ])(
+    'keeps a crossing pending after the fast attempts fail (%s), and writes it later at its original tick',
+    async (_label, failure) => {
+      const { cache, service, calls, inBook, metrics } = setup([failure, failure, failure, failure, failure]);
+      service.submit(HIT, TICK);
+      await waitFor(() => calls.length === 4);
+      expect(inBook()).toBe(false); // pending: neither dropped nor waiting for a new crossing
+      expect(cache.pendingStats()).toMatchObject({ count: 1, retrying: 1 });
+      expect(service.stats().deferred).toBe(1);
+      await waitFor(() => service.stats().outcomes.executed === 1);
+      expect(calls).toHaveLength(6);
+      expect(calls.every((call) => call.price === 85 && call.tickTime === 1_000)).toBe(true);
+      expect(cache.pendingStats().count).toBe(0);
+      expect((await metrics.crossingsDeferred.get()).values).toEqual([
+        expect.objectContaining({ labels: { kind: 'close_position' }, value: 1 }),
+      ]);
+    },
+  );
+
+  it('makes no further attempt once a sighting ended the crossing while it waited', async () => {
+    const { cache, service, calls } = setup([RETRYABLE, RETRYABLE, RETRYABLE]);
     service.submit(HIT, TICK);
+    await waitFor(() => calls.length === 3);
+    cache.applyPosition(P1, seenGone(30)); // closed by the user meanwhile
     await service.drain(1_000);
     expect(calls).toHaveLength(3);
-    expect(inBook()).toBe(true);
-    expect(service.stats()).toMatchObject({ outcomes: { failed_retryable: 3 }, restored: 1 });
+    expect(service.stats().queue.length).toBe(0);
+  });
+
+  it('refuses a trigger whose id was reused, once', async () => {
+    const refused: string[] = [];
+    const cache = new CacheCore((path) => refused.push(path));
+    cache.applyPosition(P1, seenOpen(positionAt()));
+    const store = {
+      execute: () => Promise.resolve({ kind: 'already_handled', reason: 'reused_id', seen: seenGone(11) }),
+    };
+    const service = new ExecutionService(cache, store as never, new WorkerMetrics(), CONFIG);
+    service.submit(HIT, TICK);
+    await service.drain(1_000);
+    expect(refused).toEqual([P1]);
+    expect(cache.pendingStats().count).toBe(0);
   });
 
   it('refuses hits once draining, leaving them in the book', async () => {
@@ -139,6 +172,18 @@ describe('ExecutionService', () => {
     expect(service.submit(HIT, TICK)).toBe(false);
     expect(inBook()).toBe(true);
     expect(calls).toHaveLength(0);
+  });
+
+  it('gives a crossing on the long backoff one last attempt at shutdown, then hands it back to the book', async () => {
+    const slow = { ...CONFIG, pendingRetryBaseMs: 60_000, pendingRetryMaxMs: 60_000 };
+    const { cache, service, calls, inBook } = setup([RETRYABLE, RETRYABLE, RETRYABLE, RETRYABLE], slow);
+    service.submit(HIT, TICK);
+    await waitFor(() => calls.length === 3 && service.stats().queue.delayed === 1);
+    await expect(service.shutdown(1_000)).resolves.toBe(true);
+    expect(calls).toHaveLength(4);
+    expect(inBook()).toBe(true);
+    expect(cache.pendingStats().count).toBe(0);
+    expect(service.stats().released).toBe(1);
   });
 
   it('shutdown gives up after the grace period and hands back what is left', async () => {

@@ -1,16 +1,18 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { Hit } from '../cache/book/book.types';
+import { CROSSING_PORT, type CrossingPort } from '../cache/crossing-port';
 import { executionConfig } from '../config';
+import type { Hit } from '../domain/crossing';
 import type { Tick } from '../domain/market';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import { IN_FLIGHT_SETTLE_MS, QUEUE_GAUGE_INTERVAL_MS } from './execution.constants';
 import {
-  EXECUTION_CACHE,
-  type ExecutionCache,
-  IN_FLIGHT_SETTLE_MS,
-  QUEUE_GAUGE_INTERVAL_MS,
-} from './execution.constants';
-import { type ExecutionRequest, type OutcomeKind, OUTCOME_KINDS, toRequest } from './execution.types';
+  type ExecutionOutcome,
+  type ExecutionRequest,
+  type OutcomeKind,
+  OUTCOME_KINDS,
+  executionKind,
+} from './execution.types';
 import { ExecutionReporter } from './execution.reporter';
 import { type AttemptVerdict, ExecutionQueue, type QueueStats } from './queue/execution-queue';
 import { FirestoreTransactionService } from './firestore-transaction.service';
@@ -19,14 +21,17 @@ export interface ExecutionStats {
   readonly queue: QueueStats;
   /** Attempts by outcome since start. */
   readonly outcomes: Readonly<Record<OutcomeKind, number>>;
-  /** Hits handed back to the cache after their retries gave up (or shutdown dropped them). */
-  readonly restored: number;
+  /** Crossings that ran out of fast attempts and went on to the long backoff. */
+  readonly deferred: number;
+  /** Crossings handed back unwritten because shutdown came first. */
+  readonly released: number;
 }
 
 /**
- * Hit -> transaction, with in-flight de-duplication through the cache: a hit is checked out the moment it
- * is handed over, settled when done for good, and restored when retries give up, so this instance never
- * executes one thing twice and never silently drops one.
+ * Hit -> pending crossing -> transaction. A hit is checked out of the books as a pending crossing the moment
+ * it is handed over, and it stays pending, keeping its tick, until a transaction writes it or finds its
+ * document no longer open or no longer crossed; a failure of any kind only means another attempt. So this
+ * instance never executes one thing twice and never forgets a crossing while it runs.
  */
 @Injectable()
 export class ExecutionService implements OnModuleInit, OnApplicationShutdown {
@@ -36,19 +41,20 @@ export class ExecutionService implements OnModuleInit, OnApplicationShutdown {
   private readonly outcomes: Record<OutcomeKind, number> = Object.fromEntries(
     OUTCOME_KINDS.map((kind) => [kind, 0]),
   ) as Record<OutcomeKind, number>;
-  private restored = 0;
+  private deferred = 0;
+  private released = 0;
   private gaugeTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    @Inject(EXECUTION_CACHE) private readonly cache: ExecutionCache,
+    @Inject(CROSSING_PORT) private readonly cache: CrossingPort,
     private readonly store: FirestoreTransactionService,
     private readonly metrics: WorkerMetrics,
     @Inject(executionConfig.KEY) private readonly config: ConfigType<typeof executionConfig>,
   ) {
     this.queue = new ExecutionQueue<ExecutionRequest>(config, {
       attempt: (request, attempt) => this.attempt(request, attempt),
-      exhausted: (request, attempts) => this.giveBack(request, attempts),
-      dropped: (request) => this.handBack(request),
+      exhausted: (request, attempts) => this.defer(request, attempts),
+      dropped: (request) => this.release(request),
       crashed: (request, error) => this.reporter.crashed(request, error),
     });
   }
@@ -64,13 +70,18 @@ export class ExecutionService implements OnModuleInit, OnApplicationShutdown {
    */
   submit(hit: Hit, tick: Tick): boolean {
     if (!this.queue.accepting) return false;
-    this.cache.checkOut(hit);
-    return this.queue.enqueue(toRequest(hit, tick));
+    const crossing = this.cache.checkOut(hit, tick);
+    return crossing !== undefined && this.queue.enqueue(crossing);
   }
 
   stats(): ExecutionStats {
     this.updateGauges();
-    return { queue: this.queue.stats(), outcomes: { ...this.outcomes }, restored: this.restored };
+    return {
+      queue: this.queue.stats(),
+      outcomes: { ...this.outcomes },
+      deferred: this.deferred,
+      released: this.released,
+    };
   }
 
   /** Stops accepting hits and waits for everything accepted to finish; false if the time ran out. */
@@ -100,34 +111,53 @@ export class ExecutionService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async attempt(request: ExecutionRequest, attempt: number): Promise<AttemptVerdict> {
+    // Ended meanwhile: its document left `open`, or moved so that this price no longer crosses it.
+    if (!this.cache.isPending(request)) return 'done';
     const outcome = await this.store.execute(request);
     this.outcomes[outcome.kind]++;
     this.reporter.outcome(request, outcome, attempt);
-    if (outcome.kind === 'failed_retryable') return 'retry';
-    // Still open, with levels the user changed since the cache saw them: the entry goes back into the book
-    // as the transaction found it, so later ticks are judged on the current levels instead of each one
-    // costing another transaction until the listener brings the change.
-    if (outcome.kind === 'already_handled' && outcome.reason === 'not_crossed')
-      this.cache.restore(request.hit, outcome.current);
-    else this.cache.settle(request.hit);
-    return 'done';
+    return this.apply(request, outcome) ? 'retry' : 'done';
   }
 
-  private giveBack(request: ExecutionRequest, attempts: number): void {
-    this.restored++;
-    this.cache.restore(request.hit);
-    this.reporter.gaveUp(request, attempts);
+  /** Tells the cache what the transaction found; true if the crossing is still pending. */
+  private apply(request: ExecutionRequest, outcome: ExecutionOutcome): boolean {
+    switch (outcome.kind) {
+      case 'executed':
+        this.cache.settle(request, outcome.seen);
+        return false;
+      case 'already_handled':
+        if (outcome.reason === 'not_crossed') return this.cache.putBack(request, outcome.seen);
+        if (outcome.reason === 'reused_id') this.cache.refuse(request);
+        else this.cache.settle(request, outcome.seen);
+        return false;
+      case 'failed_retryable':
+      case 'failed_permanent':
+        this.cache.keepPending(request);
+        return true;
+    }
   }
 
-  /** Shutdown: quietly back into the book (the position is still open in Firestore); shutdown logs the count. */
-  private handBack(request: ExecutionRequest): void {
-    this.restored++;
-    this.cache.restore(request.hit);
+  private defer(request: ExecutionRequest, attempts: number): void {
+    this.deferred++;
+    this.metrics.crossingsDeferred.inc({ kind: executionKind(request.hit) });
+    this.reporter.deferred(request, attempts);
+  }
+
+  /** Shutdown: back into the book (the position is still open in Firestore); shutdown logs the count. */
+  private release(request: ExecutionRequest): void {
+    this.released++;
+    this.cache.release(request);
   }
 
   private updateGauges(): void {
     this.metrics.executionQueueLength.set(this.queue.length);
     this.metrics.executionQueueOldestAge.set(this.queue.oldestAgeMs() / 1_000);
+    const pending = this.cache.pendingStats();
+    this.metrics.pendingCrossings.set(pending.count);
+    const oldest = pending.oldestCrossedAt;
+    this.metrics.pendingCrossingOldestAge.set(
+      oldest === undefined ? 0 : Math.max(0, Date.now() - oldest) / 1_000,
+    );
   }
 
   private stopGauges(): void {

@@ -1,5 +1,5 @@
 import type { Firestore } from 'firebase-admin/firestore';
-import type { PositionHit, TriggerHit } from '../cache/book/book.types';
+import type { PositionHit, TriggerHit } from '../domain/crossing';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import type { ExecutionRequest } from './execution.types';
 import { FirestoreTransactionService } from './firestore-transaction.service';
@@ -33,7 +33,13 @@ function serviceFailingWith(error: Error) {
   };
 }
 
-const request = (hit: PositionHit | TriggerHit): ExecutionRequest => ({ hit, price: 85, tickTime: 1 });
+const request = (hit: PositionHit | TriggerHit): ExecutionRequest => ({
+  id: 1,
+  hit,
+  price: 85,
+  tickTime: 1,
+  crossedAt: 1,
+});
 
 describe('FirestoreTransactionService failures', () => {
   it.each([

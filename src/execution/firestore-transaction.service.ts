@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { FieldValue, type Firestore } from 'firebase-admin/firestore';
-import type { PositionHit, TriggerHit } from '../cache/book/book.types';
+import { type DocumentSnapshot, FieldValue, type Firestore } from 'firebase-admin/firestore';
 import { instanceConfig } from '../config';
+import type { PositionHit, Sighting, TriggerHit } from '../domain/crossing';
 import {
   OPEN_POSITIONS,
   TRADE_TRIGGERS,
@@ -10,10 +10,17 @@ import {
   parseUserDocumentPath,
 } from '../domain/document-paths';
 import { FIRESTORE } from '../firestore/firestore.constants';
+import { versionOf } from '../firestore/versions';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { type ExecutionOutcome, type ExecutionRequest, executionKind } from './execution.types';
 import { classifyError } from './store/error-classification';
-import { type Skip, type Tape, decideClose, decideFire } from './store/transaction-decisions';
+import {
+  type ReadDocument,
+  type Skip,
+  type Tape,
+  decideClose,
+  decideFire,
+} from './store/transaction-decisions';
 
 /**
  * The execution store: one Firestore transaction per execution, with domain-shaped methods. Every method
@@ -43,16 +50,21 @@ export class FirestoreTransactionService {
       if (!parseUserDocumentPath(hit.entry.path, OPEN_POSITIONS)) return invalidPath();
       const ref = this.db.doc(hit.entry.path);
       const tape = this.tape(request);
-      const decision = await this.db.runTransaction(async (tx) => {
-        const snapshot = await tx.get(ref);
-        const decided = decideClose(hit, snapshot.data(), tape);
+      const { decision, read } = await this.db.runTransaction(async (tx) => {
+        const document = readDocument(await tx.get(ref));
+        const decided = decideClose(hit, document, tape);
         if (decided.kind === 'write') {
           tx.update(ref, { ...decided.fields, closeRequestedAt: FieldValue.serverTimestamp() });
         }
-        return decided;
+        return { decision: decided, read: document };
       });
       return decision.kind === 'write'
-        ? { kind: 'executed', reason: decision.fields.closeReason, level: decision.fields.closeTriggerPrice }
+        ? {
+            kind: 'executed',
+            reason: decision.fields.closeReason,
+            level: decision.fields.closeTriggerPrice,
+            seen: writtenOver(read),
+          }
         : handled(decision);
     });
   }
@@ -68,17 +80,18 @@ export class FirestoreTransactionService {
       const triggerRef = this.db.doc(hit.entry.path);
       const executedRef = this.db.doc(executedTriggerPath(location.uid, location.id));
       const tape = this.tape(request);
-      const decision = await this.db.runTransaction(async (tx) => {
+      const { decision, read } = await this.db.runTransaction(async (tx) => {
         const [trigger, executed] = await tx.getAll(triggerRef, executedRef);
-        const decided = decideFire(hit, trigger.data(), executed.exists, tape);
+        const document = readDocument(trigger);
+        const decided = decideFire(hit, document, executed.exists, tape);
         if (decided.kind === 'write') {
           tx.create(executedRef, { ...decided.executed, executedAt: FieldValue.serverTimestamp() });
           tx.delete(triggerRef);
         }
-        return decided;
+        return { decision: decided, read: document };
       });
       return decision.kind === 'write'
-        ? { kind: 'executed', reason: decision.condition, level: decision.level }
+        ? { kind: 'executed', reason: decision.condition, level: decision.level, seen: writtenOver(read) }
         : handled(decision);
     });
   }
@@ -112,9 +125,22 @@ export class FirestoreTransactionService {
 }
 
 function handled(decision: Skip): ExecutionOutcome {
-  return decision.current === undefined
-    ? { kind: 'already_handled', reason: decision.reason }
-    : { kind: 'already_handled', reason: decision.reason, current: decision.current };
+  return { kind: 'already_handled', reason: decision.reason, seen: decision.seen };
+}
+
+/** Its update time if it exists, else the time it was read at (missing then). */
+function readDocument(snapshot: DocumentSnapshot): ReadDocument {
+  const time = snapshot.updateTime ?? snapshot.readTime;
+  return { data: snapshot.data(), version: versionOf(time) };
+}
+
+/**
+ * The document after this transaction's write: no longer open. The commit's own time is not returned by
+ * runTransaction, but it is later than the version read (the document cannot change in between), and every
+ * open version of the document other sources report is at most that version.
+ */
+function writtenOver(read: ReadDocument): Sighting {
+  return { version: read.version + 1, item: null };
 }
 
 /** Paths come from the parsers, so this is a bug upstream; retrying cannot fix it. */

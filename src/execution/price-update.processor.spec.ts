@@ -1,12 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
-import type { Hit, PositionEntry, TriggerEntry } from '../cache/book/book.types';
 import { CacheCore } from '../cache/cache-core';
 import type { ExecutionConfig } from '../config';
+import type { Hit, PositionEntry, TriggerEntry } from '../domain/crossing';
 import type { Tick } from '../domain/market';
 import { WorkerMetrics } from '../metrics/worker-metrics';
-import { StopLossTakeProfitEvaluator } from './evaluators/stop-loss-take-profit.evaluator';
-import { TradeTriggerEvaluator } from './evaluators/trade-trigger.evaluator';
 import type { ExecutionService } from './execution.service';
 import { PriceUpdateProcessor } from './price-update.processor';
 
@@ -15,6 +13,8 @@ const CONFIG: ExecutionConfig = {
   maxAttempts: 3,
   retryBaseMs: 1,
   retryMaxMs: 2,
+  pendingRetryBaseMs: 5,
+  pendingRetryMaxMs: 10,
   shutdownGraceMs: 50,
 };
 
@@ -37,15 +37,16 @@ const above = (id: string, targetPrice: number): TriggerEntry => ({
 
 function setup() {
   const cache = new CacheCore();
-  const at = { marketType: 'spot' as const, symbol: 'BTC-USDT' };
-  cache.applyPosition('users/u/openPositions/a', { ...at, entry: long('a', 90, 110) });
-  cache.applyPosition('users/u/openPositions/b', { ...at, entry: long('b', 80, 120) });
-  cache.applyTrigger('users/u/tradeTriggers/t', { ...at, entry: above('t', 105) });
+  const at = { marketType: 'spot' as const, symbol: 'BTC-USDT', version: 1 };
+  const seen = <E>(entry: E) => ({ version: 1, item: { ...at, entry } });
+  cache.applyPosition('users/u/openPositions/a', seen(long('a', 90, 110)));
+  cache.applyPosition('users/u/openPositions/b', seen(long('b', 80, 120)));
+  cache.applyTrigger('users/u/tradeTriggers/t', seen(above('t', 105)));
   const submitted: [Hit, Tick][] = [];
   const execution = {
     submit: (hit: Hit, t: Tick): boolean => {
       submitted.push([hit, t]);
-      cache.checkOut(hit);
+      cache.checkOut(hit, t);
       return true;
     },
     shutdown: jest.fn(() => Promise.resolve(true)),
@@ -53,15 +54,7 @@ function setup() {
   } as unknown as ExecutionService;
   const source = new Subject<Tick>();
   const metrics = new WorkerMetrics();
-  const processor = new PriceUpdateProcessor(
-    cache,
-    [{ ticks$: source }],
-    new StopLossTakeProfitEvaluator(),
-    new TradeTriggerEvaluator(),
-    execution,
-    metrics,
-    CONFIG,
-  );
+  const processor = new PriceUpdateProcessor(cache, [{ ticks$: source }], execution, metrics, CONFIG);
   const paths = (): string[] => submitted.map(([hit]) => hit.entry.path).sort();
   return { cache, processor, submitted, source, metrics, execution, paths };
 }
@@ -123,7 +116,10 @@ describe('PriceUpdateProcessor', () => {
     const t = setup();
     for (let i = 0; i < 10_000; i++) {
       const entry = long(`bulk${i}`, 50 - (i % 40), 150 + (i % 40));
-      t.cache.applyPosition(entry.path, { marketType: 'spot', symbol: 'BTC-USDT', entry });
+      t.cache.applyPosition(entry.path, {
+        version: 1,
+        item: { marketType: 'spot', symbol: 'BTC-USDT', entry, version: 1 },
+      });
     }
     for (let p = 91; p < 105; p += 0.001) t.processor.processPriceUpdate(tick(p));
     expect(t.submitted).toEqual([]);

@@ -7,13 +7,12 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Subscription } from 'rxjs';
-import type { Hit } from '../cache/book/book.types';
+import { CROSSING_PORT, type CrossingPort } from '../cache/crossing-port';
 import { executionConfig } from '../config';
+import type { Hit } from '../domain/crossing';
 import type { Tick } from '../domain/market';
 import { WorkerMetrics } from '../metrics/worker-metrics';
-import { StopLossTakeProfitEvaluator } from './evaluators/stop-loss-take-profit.evaluator';
-import { TradeTriggerEvaluator } from './evaluators/trade-trigger.evaluator';
-import { EXECUTION_CACHE, type ExecutionCache, TICK_SOURCES, type TickSource } from './execution.constants';
+import { TICK_SOURCES, type TickSource } from './execution.constants';
 import { ExecutionService } from './execution.service';
 
 /**
@@ -31,10 +30,8 @@ export class PriceUpdateProcessor implements OnApplicationBootstrap, BeforeAppli
   private tickErrors = 0;
 
   constructor(
-    @Inject(EXECUTION_CACHE) private readonly cache: ExecutionCache,
+    @Inject(CROSSING_PORT) private readonly cache: CrossingPort,
     @Inject(TICK_SOURCES) private readonly sources: readonly TickSource[],
-    private readonly stopLossTakeProfit: StopLossTakeProfitEvaluator,
-    private readonly tradeTriggers: TradeTriggerEvaluator,
     private readonly execution: ExecutionService,
     private readonly metrics: WorkerMetrics,
     @Inject(executionConfig.KEY) private readonly config: ConfigType<typeof executionConfig>,
@@ -59,17 +56,12 @@ export class PriceUpdateProcessor implements OnApplicationBootstrap, BeforeAppli
 
   /** Hands every hit the tick crosses to the execution queue; returns how many. Never awaits. */
   processPriceUpdate(tick: Tick): number {
-    const positions = this.cache.positionBook(tick.marketType, tick.symbol);
-    const triggers = this.cache.triggerBook(tick.marketType, tick.symbol);
-    if (positions === undefined && triggers === undefined) return 0;
     // A re-entrant call (a tick emitted from inside a submit) must not clobber the shared buffer.
     const hits = this.processing ? [] : this.hits;
     const before = hits.length;
     this.processing = true;
     try {
-      if (positions !== undefined) this.stopLossTakeProfit.evaluate(positions, tick, hits);
-      if (triggers !== undefined) this.tradeTriggers.evaluate(triggers, tick, hits);
-      const count = hits.length - before;
+      const count = this.cache.crossedBy(tick, hits);
       if (count === 0) return 0;
       for (let i = before; i < hits.length; i++) this.execution.submit(hits[i], tick);
       this.metrics.tickToDecision.observe(

@@ -6,8 +6,10 @@ import {
   DocumentChange,
   DocumentReject,
   Unsubscribe,
+  Versioned,
   WatchHandlers,
 } from './document-change';
+import { versionOf } from './versions';
 
 type Parser<T> = (path: string, data: unknown) => ParseResult<T>;
 
@@ -18,14 +20,14 @@ export async function readAll<T>(
   parse: Parser<T>,
 ): Promise<CollectionRead<T>> {
   const snapshot = await query.get();
-  const values: T[] = [];
+  const values: Versioned<T>[] = [];
   const rejects: DocumentReject[] = [];
   for (const doc of snapshot.docs) {
     const result = parse(doc.ref.path, doc.data());
-    if (result.ok) values.push(result.value);
+    if (result.ok) values.push({ value: result.value, version: versionOf(doc.updateTime) });
     else rejects.push({ path: doc.ref.path, collection, rejection: result.rejection });
   }
-  return { values, rejects, documentsRead: snapshot.size };
+  return { values, rejects, documentsRead: snapshot.size, readVersion: versionOf(snapshot.readTime) };
 }
 
 /** Listens to a collection-group query and hands over each snapshot's changes, parsed. */
@@ -37,10 +39,12 @@ export function watch<T>(query: Query, parse: Parser<T>, handlers: WatchHandlers
 }
 
 function toBatch<T>(snapshot: QuerySnapshot, parse: Parser<T>): ChangeBatch<T> {
+  const readVersion = versionOf(snapshot.readTime);
   const changes: DocumentChange<T>[] = snapshot.docChanges().map((change) => {
     const path = change.doc.ref.path;
-    if (change.type === 'removed') return { type: 'removed', path };
-    return { type: change.type, path, result: parse(path, change.doc.data()) };
+    if (change.type === 'removed') return { type: 'removed', path, version: readVersion };
+    const version = versionOf(change.doc.updateTime);
+    return { type: change.type, path, version, result: parse(path, change.doc.data()) };
   });
   const documentsRead = changes.filter((change) => change.type !== 'removed').length;
   return { changes, documentsRead };

@@ -1,3 +1,4 @@
+import type { Version } from '../domain/crossing';
 import type { ParseResult, Rejection } from '../domain/parse-result';
 
 export interface DocumentReject {
@@ -6,17 +7,35 @@ export interface DocumentReject {
   readonly rejection: Rejection;
 }
 
-/** A full read of one collection group: parsed values, typed rejects, and how many documents it cost. */
-export interface CollectionRead<T> {
-  readonly values: T[];
-  readonly rejects: DocumentReject[];
-  readonly documentsRead: number;
+/** A parsed document with its version (update time). */
+export interface Versioned<T> {
+  readonly value: T;
+  readonly version: Version;
 }
 
-/** One listener change, parsed. A `removed` change carries no value: only its path matters. */
+/**
+ * A full read of one collection group: parsed values, typed rejects, how many documents it cost, and the
+ * time it was read at (a document missing from it was not in the query then).
+ */
+export interface CollectionRead<T> {
+  readonly values: Versioned<T>[];
+  readonly rejects: DocumentReject[];
+  readonly documentsRead: number;
+  readonly readVersion: Version;
+}
+
+/**
+ * One listener change, parsed, with its version: the document's update time, or for a `removed` change
+ * (which carries no value) the snapshot's read time.
+ */
 export type DocumentChange<T> =
-  | { readonly type: 'added' | 'modified'; readonly path: string; readonly result: ParseResult<T> }
-  | { readonly type: 'removed'; readonly path: string };
+  | {
+      readonly type: 'added' | 'modified';
+      readonly path: string;
+      readonly version: Version;
+      readonly result: ParseResult<T>;
+    }
+  | { readonly type: 'removed'; readonly path: string; readonly version: Version };
 
 export interface ChangeBatch<T> {
   readonly changes: DocumentChange<T>[];

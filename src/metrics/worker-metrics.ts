@@ -70,6 +70,22 @@ export class WorkerMetrics {
     help: 'Age of the oldest hit still waiting in the execution queue',
     registers: [this.registry],
   });
+  readonly pendingCrossings = new Gauge({
+    name: METRIC.pendingCrossings,
+    help: 'Crossings taken out of the books and not yet written or ended (their documents are still open)',
+    registers: [this.registry],
+  });
+  readonly pendingCrossingOldestAge = new Gauge({
+    name: METRIC.pendingCrossingOldestAgeSeconds,
+    help: 'Seconds since the tick of the oldest pending crossing was received',
+    registers: [this.registry],
+  });
+  readonly crossingsDeferred = new Counter({
+    name: METRIC.crossingsDeferred,
+    help: 'Crossings whose fast write attempts all failed; they stay pending on the long backoff',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
   readonly wsConnectionUp = new Gauge({
     name: METRIC.wsConnectionState,
     help: '1 when the WebSocket connection is open and welcomed, 0 otherwise',

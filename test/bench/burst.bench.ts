@@ -1,8 +1,6 @@
 import type { Firestore } from 'firebase-admin/firestore';
-import { SymbolCache } from '../../src/cache/symbol-cache';
+import { CacheCore } from '../../src/cache/cache-core';
 import type { Tick } from '../../src/domain/market';
-import { StopLossTakeProfitEvaluator } from '../../src/execution/evaluators/stop-loss-take-profit.evaluator';
-import { TradeTriggerEvaluator } from '../../src/execution/evaluators/trade-trigger.evaluator';
 import { ExecutionService } from '../../src/execution/execution.service';
 import { FirestoreTransactionService } from '../../src/execution/firestore-transaction.service';
 import { PriceUpdateProcessor } from '../../src/execution/price-update.processor';
@@ -44,7 +42,7 @@ async function drainOnce(
 ): Promise<Drain> {
   await writeAll(db, docs); // every position back to `open`
   const metrics = new WorkerMetrics();
-  const cache = new SymbolCache();
+  const cache = new CacheCore();
   const positions = [...docs].map(([path, data]) => ({
     marketType: 'spot' as const,
     symbol: SYMBOL,
@@ -55,20 +53,25 @@ async function drainOnce(
       stopLoss: data.stopLoss as number,
       takeProfit: data.takeProfit as number,
     },
+    version: 0,
   }));
-  cache.finishCollection(cache.beginCollection(), positions, []);
-  const config = { concurrency, maxAttempts: 5, retryBaseMs: 100, retryMaxMs: 5_000, shutdownGraceMs: 0 };
+  cache.finishCollection(cache.beginCollection(), {
+    positions,
+    triggers: [],
+    readTimes: { positions: 0, triggers: 0 },
+  });
+  const config = {
+    concurrency,
+    maxAttempts: 5,
+    retryBaseMs: 100,
+    retryMaxMs: 5_000,
+    pendingRetryBaseMs: 5_000,
+    pendingRetryMaxMs: 60_000,
+    shutdownGraceMs: 0,
+  };
   const store = new FirestoreTransactionService(db, { instanceId: 'bench', logLevel: 'warn' }, metrics);
   const execution = new ExecutionService(cache, store, metrics, config);
-  const processor = new PriceUpdateProcessor(
-    cache,
-    [],
-    new StopLossTakeProfitEvaluator(),
-    new TradeTriggerEvaluator(),
-    execution,
-    metrics,
-    config,
-  );
+  const processor = new PriceUpdateProcessor(cache, [], execution, metrics, config);
   const tick: Tick = {
     marketType: 'spot',
     symbol: SYMBOL,

@@ -1,5 +1,5 @@
-import type { Hit } from '../../src/cache/book/book.types';
-import { SymbolCache } from '../../src/cache/symbol-cache';
+import { CacheCore } from '../../src/cache/cache-core';
+import type { PendingCrossing } from '../../src/domain/crossing';
 import type { Tick } from '../../src/domain/market';
 import { SeedScan } from './seed-scan';
 import { type ScenarioResult, formatNumber, median } from './table';
@@ -25,15 +25,23 @@ class Decisions {
   }
 }
 
-/** The project's tick path: SymbolCache books -> PriceUpdateProcessor -> evaluators; hits are checked out. */
+/**
+ * The project's tick path: the cache's books (CacheCore, behind SymbolCache) -> PriceUpdateProcessor -> the
+ * crossing finder; hits are checked out as pending crossings.
+ */
 function projectPath(c: Case, ticks: Tick[], workload: ReturnType<typeof makeWorkload>) {
-  const cache = new SymbolCache();
-  cache.finishCollection(cache.beginCollection(), workload.positions, workload.triggers);
+  const cache = new CacheCore();
+  cache.finishCollection(cache.beginCollection(), {
+    positions: workload.positions,
+    triggers: workload.triggers,
+    readTimes: { positions: 0, triggers: 0 },
+  });
   const decisions = new Decisions();
-  const hits: Hit[] = [];
+  const crossings: PendingCrossing[] = [];
   let tickIndex = 0;
-  const processor = tickPath(cache, [], (hit) => {
-    hits.push(hit);
+  const processor = tickPath(cache, [], (crossing) => {
+    const { hit } = crossing;
+    crossings.push(crossing);
     decisions.record(tickIndex, hit.entry.path, hit.kind === 'trigger' || hit.reason === 'stop_loss');
   });
   return {
@@ -45,8 +53,8 @@ function projectPath(c: Case, ticks: Tick[], workload: ReturnType<typeof makeWor
       return performance.now() - start;
     },
     reset(): void {
-      for (const hit of hits) cache.restore(hit);
-      hits.length = 0;
+      for (const crossing of crossings) cache.release(crossing);
+      crossings.length = 0;
       decisions.codes = [];
     },
   };
@@ -164,8 +172,9 @@ export function evaluationScenario(quick: boolean): ScenarioResult {
       'Ticks: a mean-reverting random walk (~0.3% sd) that rarely reaches a level: most ticks cross nothing.',
       '"zipf": a symbol ticks as often as it is held; "uniform": every symbol alike (the scan is shortest);',
       '"+shocks": a 1.5% jump every ticks/10, a flash move crossing the nearest levels (each hit costs an execution).',
-      'Indexed = SymbolCache + PriceUpdateProcessor + both evaluators; a hit is checked out of the cache (execution stubbed).',
-      'Seed = per-symbol arrays scanned in full with the same crossing rule; a hit is swap-removed. Both restored between passes.',
+      "Indexed = SymbolCache's books (CacheCore) + PriceUpdateProcessor + the crossing finder; a hit is checked out of the",
+      'cache as a pending crossing (execution stubbed). Seed = per-symbol arrays scanned in full with the same crossing',
+      'rule; a hit is swap-removed. Both restored between passes (crossings released back into the books).',
       'Both must make the same decisions (tick, entry, reason) on the same stream, or the run throws.',
       'Median of alternating passes; the indexed pass is repeated per round to be long enough to time.',
     ],

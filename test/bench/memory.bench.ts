@@ -1,6 +1,7 @@
 import { PositionBook } from '../../src/cache/book/position-book';
-import type { PositionEntry } from '../../src/cache/book/book.types';
+import { CacheCore } from '../../src/cache/cache-core';
 import { SymbolCache } from '../../src/cache/symbol-cache';
+import type { Located, PositionEntry } from '../../src/domain/crossing';
 import { type ScenarioResult, formatNumber } from './table';
 import { makeWorkload } from './workload';
 
@@ -47,21 +48,28 @@ function measure(positions: number, what: 'cache' | 'books'): (string | number)[
   ];
 }
 
-/** The whole cache (books + path -> symbol index), or the per-symbol PositionBooks alone. */
+/**
+ * The whole cache (a SymbolCache over its CacheCore: books + path -> symbol index), or the per-symbol
+ * PositionBooks alone.
+ */
 function fill(positions: number, what: 'cache' | 'books'): SymbolCache | PositionBook[] {
   const workload = makeWorkload(positions);
   if (what === 'cache') {
-    const cache = new SymbolCache();
-    cache.finishCollection(cache.beginCollection(), workload.positions, []);
-    return cache;
+    const core = new CacheCore();
+    core.finishCollection(core.beginCollection(), {
+      positions: workload.positions,
+      triggers: [],
+      readTimes: { positions: 0, triggers: 0 },
+    });
+    return new SymbolCache(core);
   }
-  const groups = new Map<string, PositionEntry[]>();
-  for (const { symbol, entry } of workload.positions) {
-    const group = groups.get(symbol) ?? [];
-    group.push(entry);
-    groups.set(symbol, group);
+  const groups = new Map<string, Located<PositionEntry>[]>();
+  for (const item of workload.positions) {
+    const group = groups.get(item.symbol) ?? [];
+    group.push(item);
+    groups.set(item.symbol, group);
   }
-  return [...groups.values()].map((entries) => PositionBook.from(entries));
+  return [...groups.values()].map((items) => PositionBook.from(items));
 }
 
 export function memoryScenario(quick: boolean): ScenarioResult {
@@ -81,8 +89,8 @@ export function memoryScenario(quick: boolean): ScenarioResult {
     ],
     rows,
     notes: [
-      'process.memoryUsage() after 4 forced GCs (--expose-gc), before and after filling a SymbolCache through the',
-      "collector's build (finishCollection), with the input documents dropped: what the cache itself retains.",
+      'process.memoryUsage() after 4 forced GCs (--expose-gc), before and after filling a SymbolCache (its CacheCore) through',
+      "the collector's build (finishCollection), with the input documents dropped: what the cache itself retains.",
       'Counts heapUsed + arrayBuffers (typed-array columns and ladders live outside the V8 heap) + the rest of external.',
       '"books only": the per-symbol PositionBooks without the cache\'s path -> symbol map.',
       'Paths are Firestore-shaped (users/<28-char uid>/openPositions/<20-char id>), 500 symbols, Zipf 1.1.',

@@ -1,7 +1,11 @@
-import type { PositionEntry, TriggerEntry } from '../../src/cache/book/book.types';
-import type { Located } from '../../src/cache/book-set';
+import {
+  type Located,
+  type PositionEntry,
+  type TriggerEntry,
+  positionCrossing,
+  triggerCrossed,
+} from '../../src/domain/crossing';
 import type { Tick } from '../../src/domain/market';
-import { positionCrossing, triggerCrossed } from '../../src/execution/evaluators/crossing';
 
 /** What a decision is reported as: (tick index, entry id, reason), packed into one exact number. */
 export type DecisionSink = (tickIndex: number, path: string, stopLoss: boolean) => void;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { SymbolCache } from '../../src/cache/symbol-cache';
+import { CacheCore } from '../../src/cache/cache-core';
 import type { Tick } from '../../src/domain/market';
 import { type SocketFactory, wsSocketFactory } from '../../src/market-feed/kucoin/seams';
 import { SpotFeedGateway } from '../../src/market-feed/spot-feed.gateway';
@@ -37,11 +37,15 @@ async function waitFor(what: string, predicate: () => boolean, timeoutMs: number
   }
 }
 
-/** 100k positions + 10k triggers in a SymbolCache behind the real processor; executions are counted. */
+/** 100k positions + 10k triggers in the cache's books (CacheCore) behind the real processor; executions are counted. */
 function buildReceiver(gateway: SpotFeedGateway) {
   const workload = makeWorkload(100_000);
-  const cache = new SymbolCache();
-  cache.finishCollection(cache.beginCollection(), workload.positions, workload.triggers);
+  const cache = new CacheCore();
+  cache.finishCollection(cache.beginCollection(), {
+    positions: workload.positions,
+    triggers: workload.triggers,
+    readTimes: { positions: 0, triggers: 0 },
+  });
   const counters = { executions: 0 };
   const processor = tickPath(cache, [gateway], () => counters.executions++);
   processor.onApplicationBootstrap();
@@ -180,7 +184,7 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
     await receiver.processor.beforeApplicationShutdown();
     return {
       scenario: 'wire',
-      title: '2. Wire path: simulator -> loopback WebSocket -> gateway -> evaluators',
+      title: '2. Wire path: simulator -> loopback WebSocket -> gateway -> crossing finder',
       columns: ['measure', 'value'],
       rows: [
         ['sustained frames/s through the worker, draining a backlog', formatNumber(wire)],
@@ -212,7 +216,8 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
       notes: [
         'Sender: the ExchangeSimulator in a worker thread (own event loop); 500 spot symbols round robin, random walk.',
         'Receiver: real SpotFeedGateway (2 connections, real WebSocketManager and ws sockets, real frame parser) ->',
-        'PriceUpdateProcessor over a SymbolCache of 100k positions + 10k triggers; executions checked out and counted.',
+        "PriceUpdateProcessor over SymbolCache's books (CacheCore) of 100k positions + 10k triggers and the crossing",
+        'finder; executions checked out as pending crossings and counted.',
         'Latency: from a monotonic-clock stamp taken just before the simulator sends the frame (its sequence rides in',
         'bestBid) to the moment the processor has returned for that tick; not from receivedAt (ms resolution).',
         `Sustained: the receiving thread blocks while ${formatNumber(blastFrames)} frames are sent, then drains them;`,

@@ -1,5 +1,4 @@
-import type { PositionEntry, TriggerEntry } from '../../src/cache/book/book.types';
-import type { Located } from '../../src/cache/book-set';
+import type { Located, PositionEntry, TriggerEntry } from '../../src/domain/crossing';
 import type { Tick } from '../../src/domain/market';
 
 export const SYMBOLS = 500;
@@ -85,7 +84,7 @@ export function makeWorkload(positions: number, seed = 42): Workload {
       stopLoss: hasStop ? p * (1 - sign * distance(random)) : null,
       takeProfit: hasTake ? p * (1 + sign * distance(random)) : null,
     };
-    located.push({ marketType: 'spot', symbol: symbols[s], entry });
+    located.push({ marketType: 'spot', symbol: symbols[s], entry, version: 0 });
   }
   const triggers: Located<TriggerEntry>[] = [];
   for (let i = 0; i < Math.floor(positions / 10); i++) {
@@ -97,7 +96,7 @@ export function makeWorkload(positions: number, seed = 42): Workload {
       condition: above ? 'above' : 'below',
       targetPrice,
     };
-    triggers.push({ marketType: 'spot', symbol: symbols[s], entry });
+    triggers.push({ marketType: 'spot', symbol: symbols[s], entry, version: 0 });
   }
   return { symbols, basePrices, positions: located, triggers };
 }

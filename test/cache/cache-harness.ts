@@ -1,6 +1,7 @@
 import { ConfigModule } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { CacheCore } from '../../src/cache/cache-core';
 import { CACHE_TIMING, CacheTiming, DEFAULT_CACHE_TIMING } from '../../src/cache/cache.constants';
 import { CacheModule } from '../../src/cache/cache.module';
 import { SymbolCache } from '../../src/cache/symbol-cache';
@@ -15,6 +16,8 @@ import { WorkerMetrics } from '../../src/metrics/worker-metrics';
 export interface CacheApp {
   readonly moduleRef: TestingModule;
   readonly cache: SymbolCache;
+  /** The books SymbolCache reports on: what the tick path reads and the collector and listeners keep current. */
+  readonly core: CacheCore;
   readonly collector: SymbolCollectorService;
   readonly spot: SpotFeedGateway;
   readonly futures: FuturesFeedGateway;
@@ -56,6 +59,7 @@ export async function startCacheApp(
   return {
     moduleRef,
     cache: moduleRef.get(SymbolCache),
+    core: moduleRef.get(CacheCore),
     collector: moduleRef.get(SymbolCollectorService),
     spot: moduleRef.get(SpotFeedGateway),
     futures: moduleRef.get(FuturesFeedGateway),

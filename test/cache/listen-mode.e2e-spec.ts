@@ -37,19 +37,19 @@ describe('SymbolCache in listen mode', () => {
   });
 
   it('loads what is there at start-up and subscribes the feeds to it', () => {
-    expect(app.cache.positionBook('spot', 'BTC-USDT')?.get('users/u1/openPositions/btc')).toMatchObject({
+    expect(app.core.positionBook('spot', 'BTC-USDT')?.get('users/u1/openPositions/btc')).toMatchObject({
       side: 'long',
       stopLoss: 55_000,
       takeProfit: 70_000,
     });
-    expect(app.cache.triggerBook('futures', 'XBTUSDTM')?.size).toBe(1);
+    expect(app.core.triggerBook('futures', 'XBTUSDTM')?.size).toBe(1);
     expect([...app.spot.desiredSymbols()]).toEqual(['BTC-USDT']);
     expect([...app.futures.desiredSymbols()]).toEqual(['XBTUSDTM']);
   });
 
   it('puts a position added while running in its book within a second, and watches its symbol', async () => {
     await fs.db.doc(SOL).set(makePosition({ symbol: 'SOL-USDT', stopLoss: 120, takeProfit: 200 }));
-    await waitFor('the new position', () => !!app.cache.positionBook('spot', 'SOL-USDT')?.get(SOL), 1_000);
+    await waitFor('the new position', () => !!app.core.positionBook('spot', 'SOL-USDT')?.get(SOL), 1_000);
     await waitFor('SOL-USDT desired', () => app.spot.desiredSymbols().has('SOL-USDT'), 1_000);
   });
 
@@ -57,29 +57,29 @@ describe('SymbolCache in listen mode', () => {
     await fs.db.doc(SOL).update({ stopLoss: 110 });
     await waitFor(
       'the new stop-loss',
-      () => app.cache.positionBook('spot', 'SOL-USDT')?.get(SOL)?.stopLoss === 110,
+      () => app.core.positionBook('spot', 'SOL-USDT')?.get(SOL)?.stopLoss === 110,
       1_000,
     );
   });
 
   it('drops a closed position within a second and unsubscribes its symbol', async () => {
     await fs.db.doc(SOL).update({ status: 'closed' });
-    await waitFor('the position gone', () => !app.cache.positionBook('spot', 'SOL-USDT'), 1_000);
+    await waitFor('the position gone', () => !app.core.positionBook('spot', 'SOL-USDT'), 1_000);
     await waitFor('SOL-USDT no longer desired', () => !app.spot.desiredSymbols().has('SOL-USDT'), 1_000);
   });
 
   it('drops a deleted trigger within a second and unsubscribes its symbol', async () => {
     await fs.db.doc('users/u2/tradeTriggers/xbt').delete();
-    await waitFor('the trigger gone', () => !app.cache.triggerBook('futures', 'XBTUSDTM'), 1_000);
+    await waitFor('the trigger gone', () => !app.core.triggerBook('futures', 'XBTUSDTM'), 1_000);
     await waitFor('XBTUSDTM no longer desired', () => app.futures.desiredSymbols().size === 0, 1_000);
   });
 
   it('never lets an invalid document into a book, and counts it', async () => {
     await fs.db.doc('users/u4/openPositions/eth').set(makePosition({ symbol: 'ETH-USDT' }));
-    await waitFor('the ETH position', () => !!app.cache.positionBook('spot', 'ETH-USDT'), 1_000);
+    await waitFor('the ETH position', () => !!app.core.positionBook('spot', 'ETH-USDT'), 1_000);
     await fs.db.doc('users/u4/openPositions/eth').update({ stopLoss: 'soon' });
-    await waitFor('the broken position gone', () => !app.cache.positionBook('spot', 'ETH-USDT'), 1_000);
-    expect(app.cache.positionBook('spot', 'BTC-USDT')?.get('users/u3/openPositions/bad')).toBeUndefined();
+    await waitFor('the broken position gone', () => !app.core.positionBook('spot', 'ETH-USDT'), 1_000);
+    expect(app.core.positionBook('spot', 'BTC-USDT')?.get('users/u3/openPositions/bad')).toBeUndefined();
     const labels = { collection: 'openPositions' };
     expect(
       await metricValue(app.metrics.documentsRejected, { ...labels, reason: 'size.not_positive' }),
@@ -91,11 +91,14 @@ describe('SymbolCache in listen mode', () => {
 
   it('repairs drift the listener missed at the next collection, and counts the repair', async () => {
     const path = 'users/u1/openPositions/btc';
-    app.cache.applyPosition(path); // as if the listener had lost this document
-    expect(app.cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+    const version = app.core.positionBook('spot', 'BTC-USDT')?.versionOf(path);
+    expect(version).toBeGreaterThan(0);
+    // As if the listener had lost this document: a removal no older than the version the books hold.
+    app.core.applyPosition(path, { version: version as number, item: null });
+    expect(app.core.positionBook('spot', 'BTC-USDT')).toBeUndefined();
     await waitFor(
       'the collector to put it back',
-      () => !!app.cache.positionBook('spot', 'BTC-USDT')?.get(path),
+      () => !!app.core.positionBook('spot', 'BTC-USDT')?.get(path),
       8_000,
     );
     expect(

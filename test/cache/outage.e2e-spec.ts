@@ -50,8 +50,8 @@ describe('SymbolCache during a Firestore outage', () => {
       async () => (await metricValue(app.metrics.collectorRuns, { result: 'failure' })) > 0,
       10_000,
     );
-    expect(app.cache.positionBook('spot', 'BTC-USDT')?.size).toBe(1);
-    expect(app.cache.triggerBook('futures', 'XBTUSDTM')?.size).toBe(1);
+    expect(app.core.positionBook('spot', 'BTC-USDT')?.size).toBe(1);
+    expect(app.core.triggerBook('futures', 'XBTUSDTM')?.size).toBe(1);
     expect([...app.spot.desiredSymbols()]).toEqual(['BTC-USDT']);
     expect(await metricValue(app.metrics.collectorRuns, { result: 'failure' })).toBeGreaterThan(0);
     expect(app.cache.stats().lastError).toMatch(/did not answer within 2000 ms/);
@@ -60,10 +60,10 @@ describe('SymbolCache during a Firestore outage', () => {
   it('recovers when Firestore is back: collections succeed and new documents arrive again', async () => {
     emulator = await startFirestoreEmulator({ port: emulator.port });
     await fs.db.doc('users/u2/openPositions/sol').set(makePosition({ symbol: 'SOL-USDT' }));
-    await waitFor('the new position', () => !!app.cache.positionBook('spot', 'SOL-USDT'), 30_000);
+    await waitFor('the new position', () => !!app.core.positionBook('spot', 'SOL-USDT'), 30_000);
     await waitFor('a successful collection', () => app.cache.stats().consecutiveFailures === 0, 30_000);
     // The restarted emulator starts empty: the books follow Firestore, not the past.
-    expect(app.cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+    expect(app.core.positionBook('spot', 'BTC-USDT')).toBeUndefined();
     await waitFor('BTC-USDT unsubscribed', () => !app.spot.desiredSymbols().has('BTC-USDT'));
   });
 });

@@ -32,8 +32,8 @@ describe('SymbolCache in poll mode', () => {
   it('adds a new position and trigger at the next collection', async () => {
     await fs.db.doc(ADA).set(makePosition({ symbol: 'ADA-USDT', stopLoss: 0.3, takeProfit: 0.6 }));
     await fs.db.doc('users/u1/tradeTriggers/t').set(makeTrigger({ symbol: 'ETHUSDTM', condition: 'below' }));
-    await waitFor('the new position', () => !!app.cache.positionBook('spot', 'ADA-USDT')?.get(ADA), 2_500);
-    await waitFor('the new trigger', () => app.cache.triggerBook('futures', 'ETHUSDTM')?.size === 1, 2_500);
+    await waitFor('the new position', () => !!app.core.positionBook('spot', 'ADA-USDT')?.get(ADA), 2_500);
+    await waitFor('the new trigger', () => app.core.triggerBook('futures', 'ETHUSDTM')?.size === 1, 2_500);
     expect([...app.spot.desiredSymbols()].sort()).toEqual(['ADA-USDT', 'BTC-USDT']);
     expect([...app.futures.desiredSymbols()]).toEqual(['ETHUSDTM']);
   });
@@ -41,8 +41,8 @@ describe('SymbolCache in poll mode', () => {
   it('drops a closed position and a deleted trigger at the next collection, and unsubscribes them', async () => {
     await fs.db.doc(ADA).update({ status: 'closing' });
     await fs.db.doc('users/u1/tradeTriggers/t').delete();
-    await waitFor('the position gone', () => !app.cache.positionBook('spot', 'ADA-USDT'), 2_500);
-    await waitFor('the trigger gone', () => !app.cache.triggerBook('futures', 'ETHUSDTM'), 2_500);
+    await waitFor('the position gone', () => !app.core.positionBook('spot', 'ADA-USDT'), 2_500);
+    await waitFor('the trigger gone', () => !app.core.triggerBook('futures', 'ETHUSDTM'), 2_500);
     await waitFor('ADA-USDT unsubscribed', () => !app.spot.desiredSymbols().has('ADA-USDT'), 1_000);
     expect(app.futures.desiredSymbols().size).toBe(0);
   });

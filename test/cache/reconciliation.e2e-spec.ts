@@ -45,7 +45,7 @@ describe('reconciliation in listen mode', () => {
     await fs.db.doc('users/u2/openPositions/eth').set(makePosition({ symbol: 'ETH-USDT' }));
     await waitFor(
       'the listener to add the new position',
-      () => !!app.cache.positionBook('spot', 'ETH-USDT'),
+      () => !!app.core.positionBook('spot', 'ETH-USDT'),
       1_000,
     );
   });

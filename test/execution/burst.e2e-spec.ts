@@ -86,6 +86,10 @@ describe('a burst: one tick crosses 2,000 stops', () => {
     expect(positions.get('users/safe/openPositions/below-the-crash')?.status).toBe('open');
     await expect(worker.executions('already_handled')).resolves.toBe(0);
     await expect(worker.executions('failed_permanent')).resolves.toBe(0);
-    expect(worker.execution.stats()).toMatchObject({ restored: 0, outcomes: { executed: COUNT } });
+    expect(worker.execution.stats()).toMatchObject({
+      deferred: 0,
+      released: 0,
+      outcomes: { executed: COUNT },
+    });
   }, 60_000);
 });

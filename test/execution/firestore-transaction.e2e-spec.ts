@@ -2,11 +2,12 @@ import { INestApplicationContext, Logger } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { Timestamp } from 'firebase-admin/firestore';
-import type { PositionHit, TriggerHit } from '../../src/cache/book/book.types';
 import { ALL_CONFIGS } from '../../src/config';
+import type { PositionHit, TriggerHit } from '../../src/domain/crossing';
 import type { ExecutionRequest } from '../../src/execution/execution.types';
 import { FirestoreTransactionService } from '../../src/execution/firestore-transaction.service';
 import { FirestoreModule } from '../../src/firestore/firestore.module';
+import { versionOf } from '../../src/firestore/versions';
 import { MetricsModule } from '../../src/metrics/metrics.module';
 import { makePosition, makeTrigger } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
@@ -14,6 +15,9 @@ import { TestFirestore, openTestFirestore } from '../support/firestore';
 const POSITION = 'users/alice/openPositions/p1';
 const TRIGGER = 'users/bob/tradeTriggers/t1';
 const EXECUTED = 'users/bob/executedTriggers/t1';
+
+/** Each request is its own pending crossing, as the cache would check it out. */
+let crossings = 0;
 
 function closeRequest(price: number, path = POSITION): ExecutionRequest {
   const hit: PositionHit = {
@@ -24,7 +28,7 @@ function closeRequest(price: number, path = POSITION): ExecutionRequest {
     reason: 'stop_loss',
     level: 55_000,
   };
-  return { hit, price, tickTime: 1_750_000_000_123 };
+  return { id: ++crossings, hit, price, tickTime: 1_750_000_000_123, crossedAt: Date.now() };
 }
 
 function fireRequest(price: number, path = TRIGGER): ExecutionRequest {
@@ -35,7 +39,7 @@ function fireRequest(price: number, path = TRIGGER): ExecutionRequest {
     entry: { path, condition: 'above', targetPrice: 65_000 },
     level: 65_000,
   };
-  return { hit, price, tickTime: 1_750_000_000_456 };
+  return { id: ++crossings, hit, price, tickTime: 1_750_000_000_456, crossedAt: Date.now() };
 }
 
 /** One worker's transaction service on its own Firestore client, as a replica would have. */
@@ -81,14 +85,17 @@ describe('FirestoreTransactionService on the emulator', () => {
 
   describe('closing a position', () => {
     it('writes closing with the tick price, the level, the tick time and who closed it; a second attempt does nothing', async () => {
-      await store.db.doc(POSITION).set(makePosition());
+      const opened = await store.db.doc(POSITION).set(makePosition());
 
       await expect(a.execute(closeRequest(54_321.5))).resolves.toEqual({
         kind: 'executed',
         reason: 'stop_loss',
         level: 55_000,
+        // Written over the version it read: no longer open, as of later than that version.
+        seen: { version: versionOf(opened.writeTime) + 1, item: null },
       });
-      const closed = (await store.db.doc(POSITION).get()).data()!;
+      const closedSnapshot = await store.db.doc(POSITION).get();
+      const closed = closedSnapshot.data()!;
       expect(closed).toMatchObject({
         ...makePosition(),
         status: 'closing',
@@ -103,15 +110,17 @@ describe('FirestoreTransactionService on the emulator', () => {
       await expect(a.execute(closeRequest(54_000))).resolves.toEqual({
         kind: 'already_handled',
         reason: 'not_open',
+        seen: { version: versionOf(closedSnapshot.updateTime!), item: null },
       });
       expect((await store.db.doc(POSITION).get()).data()).toEqual(closed);
     });
 
     it('leaves a position the user closed alone', async () => {
-      await store.db.doc(POSITION).set(makePosition({ status: 'closed' }));
+      const written = await store.db.doc(POSITION).set(makePosition({ status: 'closed' }));
       await expect(a.execute(closeRequest(54_000))).resolves.toEqual({
         kind: 'already_handled',
         reason: 'not_open',
+        seen: { version: versionOf(written.writeTime), item: null },
       });
       expect((await store.db.doc(POSITION).get()).data()).toEqual(makePosition({ status: 'closed' }));
     });
@@ -120,19 +129,26 @@ describe('FirestoreTransactionService on the emulator', () => {
       await expect(a.execute(closeRequest(54_000))).resolves.toEqual({
         kind: 'already_handled',
         reason: 'missing',
+        // Not open as of the transaction's read time.
+        seen: { version: expect.any(Number) as unknown, item: null },
       });
       expect((await store.db.doc(POSITION).get()).exists).toBe(false);
     });
 
     it('honours a stop the user moved since the cache saw it', async () => {
-      await store.db.doc(POSITION).set(makePosition({ stopLoss: 50_000 }));
+      const written = await store.db.doc(POSITION).set(makePosition({ stopLoss: 50_000 }));
+      const version = versionOf(written.writeTime);
       await expect(a.execute(closeRequest(54_000))).resolves.toEqual({
         kind: 'already_handled',
         reason: 'not_crossed',
-        current: {
-          marketType: 'spot',
-          symbol: 'BTC-USDT',
-          entry: expect.objectContaining({ path: POSITION, stopLoss: 50_000 }) as unknown,
+        seen: {
+          version,
+          item: {
+            marketType: 'spot',
+            symbol: 'BTC-USDT',
+            entry: expect.objectContaining({ path: POSITION, stopLoss: 50_000 }) as unknown,
+            version,
+          },
         },
       });
       expect((await store.db.doc(POSITION).get()).data()?.status).toBe('open');
@@ -162,12 +178,13 @@ describe('FirestoreTransactionService on the emulator', () => {
 
   describe('firing a trigger', () => {
     it('moves it to executedTriggers under the same id with the execution fields, and deletes it', async () => {
-      await store.db.doc(TRIGGER).set(makeTrigger());
+      const written = await store.db.doc(TRIGGER).set(makeTrigger());
 
       await expect(a.execute(fireRequest(65_432.1))).resolves.toEqual({
         kind: 'executed',
         reason: 'above',
         level: 65_000,
+        seen: { version: versionOf(written.writeTime) + 1, item: null },
       });
       expect((await store.db.doc(TRIGGER).get()).exists).toBe(false);
       const executed = (await store.db.doc(EXECUTED).get()).data()!;
@@ -182,6 +199,7 @@ describe('FirestoreTransactionService on the emulator', () => {
       await expect(b.execute(fireRequest(65_500))).resolves.toEqual({
         kind: 'already_handled',
         reason: 'already_executed',
+        seen: { version: expect.any(Number) as unknown, item: null },
       });
       expect((await store.db.doc(EXECUTED).get()).data()).toEqual(executed);
     });
@@ -190,16 +208,19 @@ describe('FirestoreTransactionService on the emulator', () => {
       await expect(a.execute(fireRequest(66_000))).resolves.toEqual({
         kind: 'already_handled',
         reason: 'missing',
+        seen: { version: expect.any(Number) as unknown, item: null },
       });
       expect((await store.db.doc(EXECUTED).get()).exists).toBe(false);
     });
 
-    it('treats an existing executed trigger of the same id as handled, leaving both documents alone', async () => {
-      await store.db.doc(TRIGGER).set(makeTrigger());
+    it('treats an existing executed trigger of the same id as handled (a reused id), leaving both documents alone', async () => {
+      const written = await store.db.doc(TRIGGER).set(makeTrigger());
       await store.db.doc(EXECUTED).set({ ...makeTrigger(), executedPrice: 1 });
+      // The trigger document still exists beside its executed twin: the writer reused the id.
       await expect(a.execute(fireRequest(66_000))).resolves.toEqual({
         kind: 'already_handled',
-        reason: 'already_executed',
+        reason: 'reused_id',
+        seen: { version: versionOf(written.writeTime), item: null },
       });
       expect((await store.db.doc(TRIGGER).get()).exists).toBe(true);
       expect((await store.db.doc(EXECUTED).get()).get('executedPrice')).toBe(1);

@@ -66,7 +66,11 @@ describe('graceful shutdown with executions in flight', () => {
     const worker = await startCrossed('DOT-USDT', { SHUTDOWN_GRACE_MS: '20000' });
     await worker.close();
 
-    expect(worker.execution.stats()).toMatchObject({ queue: { length: 0, accepting: false }, restored: 0 });
+    expect(worker.execution.stats()).toMatchObject({
+      queue: { length: 0, accepting: false },
+      deferred: 0,
+      released: 0,
+    });
     await expect(worker.executions('executed')).resolves.toBe(COUNT);
     expect(await closing('DOT-USDT')).toHaveLength(COUNT);
     expect(worker.processor.stats().subscribed).toBe(0);

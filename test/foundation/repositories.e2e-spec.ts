@@ -6,6 +6,7 @@ import { FirestoreModule } from '../../src/firestore/firestore.module';
 import { PositionRepository } from '../../src/firestore/position.repository';
 import { TradeTriggerRepository } from '../../src/firestore/trade-trigger.repository';
 import { ChangeBatch } from '../../src/firestore/document-change';
+import { versionOf } from '../../src/firestore/versions';
 import { OpenPosition } from '../../src/domain/position';
 import { makePosition, makeTrigger } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
@@ -42,7 +43,7 @@ describe('repositories on the Firestore emulator', () => {
   it('reads open positions of every user as typed values, and bad documents as typed rejects', async () => {
     const db = store.db;
     await db.doc('users/alice/openPositions/p1').set(makePosition({ side: 'long', stopLoss: 50_000 }));
-    await db
+    const bobWritten = await db
       .doc('users/bob/openPositions/p2')
       .set(makePosition({ symbol: 'XBTUSDTM', marketType: 'futures', side: 'short', takeProfit: 40_000 }));
     await db.doc('users/bob/openPositions/closed').set(makePosition({ status: 'closed' }));
@@ -55,19 +56,22 @@ describe('repositories on the Firestore emulator', () => {
     const read = await positions.loadOpen();
 
     expect(read.documentsRead).toBe(6);
-    expect(read.values.map((p) => p.path).sort()).toEqual([
+    expect(read.values.map((p) => p.value.path).sort()).toEqual([
       'users/alice/openPositions/p1',
       'users/bob/openPositions/p2',
     ]);
-    const bob = read.values.find((p) => p.uid === 'bob');
-    expect(bob).toMatchObject({
+    const bob = read.values.find((p) => p.value.uid === 'bob');
+    expect(bob?.value).toMatchObject({
       id: 'p2',
       marketType: 'futures',
       side: 'short',
       takeProfit: 40_000,
       leverage: 1,
     });
-    expect(bob?.openedAtMs).toBe(1_700_000_000_000);
+    expect(bob?.value.openedAtMs).toBe(1_700_000_000_000);
+    // Each value carries its document's update time (microseconds), and the read its own, later time.
+    expect(bob?.version).toBe(versionOf(bobWritten.writeTime));
+    expect(read.readVersion).toBeGreaterThanOrEqual(bob?.version ?? Infinity);
     expect(read.rejects.map((r) => [r.path, r.rejection.reason]).sort()).toEqual([
       ['archive/2024/openPositions/stray', 'path.invalid_format'],
       ['users/carol/openPositions/nan', 'size.not_finite'],
@@ -84,7 +88,7 @@ describe('repositories on the Firestore emulator', () => {
     const read = await triggers.loadAll();
 
     expect(read.values).toHaveLength(1);
-    expect(read.values[0]).toMatchObject({
+    expect(read.values[0].value).toMatchObject({
       path: 'users/alice/tradeTriggers/t1',
       condition: 'above',
       targetPrice: 65_000,

@@ -1,46 +1,5 @@
-import type { MarketType } from '../../domain/market';
-import type { CloseReason, Side } from '../../domain/position';
-import type { TriggerCondition } from '../../domain/trade-trigger';
-
-/**
- * What the books hold: only what evaluation and execution need. Everything else about a document is
- * re-read inside the execution transaction, which must read the document anyway.
- */
-export interface PositionEntry {
-  /** `users/{uid}/openPositions/{id}`: the identity of the entry everywhere in the cache. */
-  readonly path: string;
-  readonly side: Side;
-  readonly size: number;
-  readonly stopLoss: number | null;
-  readonly takeProfit: number | null;
-}
-
-export interface TriggerEntry {
-  /** `users/{uid}/tradeTriggers/{id}`. */
-  readonly path: string;
-  readonly condition: TriggerCondition;
-  readonly targetPrice: number;
-}
-
-export interface PositionHit {
-  readonly kind: 'position';
-  readonly marketType: MarketType;
-  readonly symbol: string;
-  readonly entry: PositionEntry;
-  readonly reason: CloseReason;
-  /** The stop-loss or take-profit level that was crossed. */
-  readonly level: number;
-}
-
-export interface TriggerHit {
-  readonly kind: 'trigger';
-  readonly marketType: MarketType;
-  readonly symbol: string;
-  readonly entry: TriggerEntry;
-  readonly level: number;
-}
-
-export type Hit = PositionHit | TriggerHit;
+import type { PositionEntry, TriggerEntry, Version } from '../../domain/crossing';
+import type { CloseReason } from '../../domain/position';
 
 /**
  * A symbol's open positions, indexed by level in two ladders: "fires when price <= level" (long stop-loss,
@@ -50,10 +9,12 @@ export type Hit = PositionHit | TriggerHit;
 export interface PositionLadders {
   readonly size: number;
   /** Adds the entry, replacing any entry with the same path. An entry with neither level is not kept. */
-  add(entry: PositionEntry): void;
+  add(entry: PositionEntry, version?: Version): void;
   /** Removes the entry with this path from both ladders; returns it, or undefined if absent. */
   remove(path: string): PositionEntry | undefined;
   get(path: string): PositionEntry | undefined;
+  /** The document version the entry was added at. */
+  versionOf(path: string): Version | undefined;
   /** False only if `forEachCrossed(price)` would visit nothing; cheap enough to ask on every tick. */
   mayCross(price: number): boolean;
   /**
@@ -70,9 +31,10 @@ export interface PositionLadders {
 /** A symbol's trade triggers: `above` in the ">= level" ladder, `below` in the "<= level" ladder. Implemented by `TriggerBook`. */
 export interface TriggerLadders {
   readonly size: number;
-  add(entry: TriggerEntry): void;
+  add(entry: TriggerEntry, version?: Version): void;
   remove(path: string): TriggerEntry | undefined;
   get(path: string): TriggerEntry | undefined;
+  versionOf(path: string): Version | undefined;
   /** False only if `forEachCrossed(price)` would visit nothing. */
   mayCross(price: number): boolean;
   forEachCrossed(price: number, visit: (entry: TriggerEntry) => void): void;

@@ -1,5 +1,13 @@
+import type { Version } from '../../domain/crossing';
 import { LevelLadder } from './level-ladder';
 import { SlotTable } from './slot-table';
+import { resized } from './typed-arrays';
+
+/** What a bulk build takes: an entry and the document version it was read at. */
+export interface VersionedEntry<E> {
+  readonly entry: E;
+  readonly version: Version;
+}
 
 /**
  * What both books share: the slot table, the two ladders and the lookups by path. `fallsTo` holds keys
@@ -11,15 +19,30 @@ export abstract class LadderBook<E extends { readonly path: string }> extends Sl
   protected readonly risesTo: LevelLadder;
   /** Slots collected by a walk, reused so a tick allocates nothing. */
   protected readonly scratch = { buffer: new Int32Array(16) };
+  /** Each entry's document version, so a late or stale sighting never overwrites a newer one. */
+  private versions: Float64Array;
 
   protected constructor(capacity: number, fallsToCapacity: number, risesToCapacity: number) {
     super(capacity);
     this.fallsTo = new LevelLadder(fallsToCapacity);
     this.risesTo = new LevelLadder(risesToCapacity);
+    this.versions = new Float64Array(this.capacity);
   }
 
-  /** Adds the entry, replacing any entry with the same path. */
-  abstract add(entry: E): void;
+  /** Adds the entry, replacing any entry with the same path; an entry the book does not keep is dropped. */
+  add(entry: E, version: Version = 0): void {
+    const existing = this.slotOf(entry.path);
+    if (existing !== undefined) this.removeSlot(entry.path, existing);
+    if (!this.keeps(entry)) return;
+    const slot = this.allocate(entry.path);
+    this.versions[slot] = version;
+    this.place(slot, entry);
+  }
+
+  versionOf(path: string): Version | undefined {
+    const slot = this.slotOf(path);
+    return slot === undefined ? undefined : this.versions[slot];
+  }
 
   remove(path: string): E | undefined {
     const slot = this.slotOf(path);
@@ -44,13 +67,26 @@ export abstract class LadderBook<E extends { readonly path: string }> extends Sl
   }
 
   /** Adds many entries at once: one sort per ladder instead of one shift per insert. */
-  protected addInBulk(entries: readonly E[]): void {
+  protected addInBulk(items: readonly VersionedEntry<E>[]): void {
     this.fallsTo.beginBulk();
     this.risesTo.beginBulk();
-    for (const entry of entries) this.add(entry);
+    for (const item of items) this.add(item.entry, item.version);
     this.fallsTo.endBulk();
     this.risesTo.endBulk();
   }
+
+  protected resizeColumns(capacity: number): void {
+    this.versions = resized(this.versions, capacity);
+    this.resizeEntryColumns(capacity);
+  }
+
+  /** Whether the entry has anything to watch (a position with neither level has not). */
+  protected abstract keeps(entry: E): boolean;
+
+  /** Writes the entry into its freshly allocated slot's columns and ladders. */
+  protected abstract place(slot: number, entry: E): void;
+
+  protected abstract resizeEntryColumns(capacity: number): void;
 
   protected abstract entryAt(slot: number): E;
 

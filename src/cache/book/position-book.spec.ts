@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { CloseReason } from '../../domain/position';
-import type { PositionEntry } from './book.types';
+import type { PositionEntry } from '../../domain/crossing';
 import { PositionBook } from './position-book';
 
 type Op = { kind: 'add'; entry: PositionEntry } | { kind: 'remove'; path: string };
@@ -115,7 +115,7 @@ describe('PositionBook', () => {
         fc.array(op, { maxLength: 100 }),
         price,
         (initial, ops, at) => {
-          const book = PositionBook.from(initial);
+          const book = PositionBook.from(initial.map((entry) => ({ entry, version: 0 })));
           const model = new Map<string, PositionEntry>();
           for (const e of initial) apply(new PositionBook(), model, { kind: 'add', entry: e });
           expect(crossedBy(book, at)).toEqual(bruteForce(model, at));
@@ -166,14 +166,29 @@ describe('PositionBook', () => {
     expect([85, 100, 115, 120].map((price) => book.mayCross(price))).toEqual([false, false, false, true]);
   });
 
+  it("keeps each entry's document version, replaced with the entry", () => {
+    const book = PositionBook.from([
+      { entry: { path: 'a', side: 'long', size: 1, stopLoss: 90, takeProfit: null }, version: 7 },
+    ]);
+    expect(book.versionOf('a')).toBe(7);
+    book.add({ path: 'a', side: 'long', size: 1, stopLoss: 80, takeProfit: null }, 9);
+    expect(book.versionOf('a')).toBe(9);
+    book.add({ path: 'a', side: 'long', size: 1, stopLoss: null, takeProfit: null }, 11);
+    expect(book.versionOf('a')).toBeUndefined();
+    expect(book.versionOf('b')).toBeUndefined();
+  });
+
   it('walks nothing but the tail when no level is crossed', () => {
     const book = PositionBook.from(
       Array.from({ length: 200_000 }, (_, i) => ({
-        path: `p${i}`,
-        side: 'long' as const,
-        size: 1,
-        stopLoss: 1_000 + (i % 5_000),
-        takeProfit: 20_000 + i,
+        entry: {
+          path: `p${i}`,
+          side: 'long' as const,
+          size: 1,
+          stopLoss: 1_000 + (i % 5_000),
+          takeProfit: 20_000 + i,
+        },
+        version: i,
       })),
     );
     const started = process.hrtime.bigint();

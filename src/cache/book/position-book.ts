@@ -1,6 +1,7 @@
 import type { CloseReason } from '../../domain/position';
-import type { PositionEntry, PositionLadders } from './book.types';
-import { LadderBook } from './ladder-book';
+import type { PositionEntry } from '../../domain/crossing';
+import type { PositionLadders } from './book.types';
+import { LadderBook, type VersionedEntry } from './ladder-book';
 import type { LevelLadder } from './level-ladder';
 import { resized } from './typed-arrays';
 
@@ -32,11 +33,11 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
   }
 
   /** Builds a book from many entries at once: one sort per ladder instead of one shift per insert. */
-  static from(entries: readonly PositionEntry[]): PositionBook {
+  static from(items: readonly VersionedEntry<PositionEntry>[]): PositionBook {
     // Sized exactly: a rebuilt book carries no growth slack, which matters at a million positions.
     let fallsTo = 0;
     let risesTo = 0;
-    for (const entry of entries) {
+    for (const { entry } of items) {
       const long = entry.side === 'long';
       if (entry.stopLoss !== null) {
         if (long) fallsTo++;
@@ -47,16 +48,16 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
         else fallsTo++;
       }
     }
-    const book = new PositionBook(entries.length, fallsTo, risesTo);
-    book.addInBulk(entries);
+    const book = new PositionBook(items.length, fallsTo, risesTo);
+    book.addInBulk(items);
     return book;
   }
 
-  add(entry: PositionEntry): void {
-    const existing = this.slotOf(entry.path);
-    if (existing !== undefined) this.removeSlot(entry.path, existing);
-    if (entry.stopLoss === null && entry.takeProfit === null) return;
-    const slot = this.allocate(entry.path);
+  protected keeps(entry: PositionEntry): boolean {
+    return entry.stopLoss !== null || entry.takeProfit !== null;
+  }
+
+  protected place(slot: number, entry: PositionEntry): void {
     const side = entry.side === 'long' ? LONG : SHORT;
     this.sides[slot] = side;
     this.sizes[slot] = entry.size;
@@ -87,7 +88,7 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
     for (const [entry, reason, level] of hits) visit(entry, reason, level);
   }
 
-  protected resizeColumns(capacity: number): void {
+  protected resizeEntryColumns(capacity: number): void {
     this.sides = resized(this.sides, capacity);
     this.sizes = resized(this.sizes, capacity);
     this.stopLosses = resized(this.stopLosses, capacity);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { TriggerEntry } from './book.types';
+import type { TriggerEntry } from '../../domain/crossing';
 import { TriggerBook } from './trigger-book';
 
 type Op = { kind: 'add'; entry: TriggerEntry } | { kind: 'remove'; path: string };
@@ -69,7 +69,7 @@ describe('TriggerBook', () => {
         fc.array(op, { maxLength: 100 }),
         price,
         (initial, ops, at) => {
-          const book = TriggerBook.from(initial);
+          const book = TriggerBook.from(initial.map((entry) => ({ entry, version: 0 })));
           const model = new Map(initial.map((e) => [e.path, e]));
           expect(crossedBy(book, at)).toEqual(bruteForce(model, at));
           for (const operation of ops) apply(book, model, operation);

@@ -1,5 +1,6 @@
-import type { TriggerEntry, TriggerLadders } from './book.types';
-import { LadderBook } from './ladder-book';
+import type { TriggerEntry } from '../../domain/crossing';
+import type { TriggerLadders } from './book.types';
+import { LadderBook, type VersionedEntry } from './ladder-book';
 import { resized } from './typed-arrays';
 
 const ABOVE = 0;
@@ -20,18 +21,19 @@ export class TriggerBook extends LadderBook<TriggerEntry> implements TriggerLadd
   }
 
   /** Builds a book from many entries at once: one sort per ladder instead of one shift per insert. */
-  static from(entries: readonly TriggerEntry[]): TriggerBook {
+  static from(items: readonly VersionedEntry<TriggerEntry>[]): TriggerBook {
     // Sized exactly: a rebuilt book carries no growth slack.
-    const above = entries.filter((entry) => entry.condition === 'above').length;
-    const book = new TriggerBook(entries.length, entries.length - above, above);
-    book.addInBulk(entries);
+    const above = items.filter((item) => item.entry.condition === 'above').length;
+    const book = new TriggerBook(items.length, items.length - above, above);
+    book.addInBulk(items);
     return book;
   }
 
-  add(entry: TriggerEntry): void {
-    const existing = this.slotOf(entry.path);
-    if (existing !== undefined) this.removeSlot(entry.path, existing);
-    const slot = this.allocate(entry.path);
+  protected keeps(): boolean {
+    return true;
+  }
+
+  protected place(slot: number, entry: TriggerEntry): void {
     const condition = entry.condition === 'above' ? ABOVE : BELOW;
     this.conditions[slot] = condition;
     this.targets[slot] = entry.targetPrice;
@@ -49,7 +51,7 @@ export class TriggerBook extends LadderBook<TriggerEntry> implements TriggerLadd
     for (const entry of hits) visit(entry);
   }
 
-  protected resizeColumns(capacity: number): void {
+  protected resizeEntryColumns(capacity: number): void {
     this.conditions = resized(this.conditions, capacity);
     this.targets = resized(this.targets, capacity);
   }

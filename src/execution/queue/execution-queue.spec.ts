@@ -9,7 +9,14 @@ interface Pending {
   reject(error: Error): void;
 }
 
-const OPTIONS: QueueOptions = { concurrency: 3, maxAttempts: 4, retryBaseMs: 100, retryMaxMs: 250 };
+const OPTIONS: QueueOptions = {
+  concurrency: 3,
+  maxAttempts: 4,
+  retryBaseMs: 100,
+  retryMaxMs: 250,
+  pendingRetryBaseMs: 1_000,
+  pendingRetryMaxMs: 3_000,
+};
 
 /** Lets promise callbacks (the queue's `.then`) run. */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -67,7 +74,7 @@ describe('ExecutionQueue', () => {
     expect(t.queue.stats()).toMatchObject({ length: 0, waiting: 0, running: 0 });
   });
 
-  it('retries with exponential backoff, giving its slot back while it waits, then gives up', async () => {
+  it('retries with exponential backoff, giving its slot back while it waits, then goes on slowly', async () => {
     const t = setup({ ...OPTIONS, concurrency: 1 });
     t.queue.enqueue('flaky');
     t.queue.enqueue('other');
@@ -86,8 +93,33 @@ describe('ExecutionQueue', () => {
     }
     expect(delays).toEqual([100, 200, 250]);
     expect(t.exhausted).toEqual([['flaky', 4]]);
+    // Never given up: the long backoff takes over, reported once, until an attempt is done.
+    const slow: number[] = [];
+    for (let attempt = 5; attempt <= 7; attempt++) {
+      const delay = t.seams.pendingTimers[0];
+      slow.push(delay);
+      t.seams.advance(delay);
+      expect(t.running).toEqual([expect.objectContaining({ item: 'flaky', attempt })]);
+      await t.finish(attempt < 7 ? 'retry' : 'done');
+    }
+    expect(slow).toEqual([1_000, 2_000, 3_000]);
+    expect(t.exhausted).toEqual([['flaky', 4]]);
     expect(t.seams.pendingTimers).toEqual([]);
     expect(t.queue.length).toBe(0);
+  });
+
+  it('drain gives an item on the long backoff one immediate last attempt, then drops it', async () => {
+    const t = setup({ ...OPTIONS, maxAttempts: 1 });
+    t.queue.enqueue('stuck');
+    t.seams.runDeferred();
+    await t.finish('retry');
+    expect(t.seams.pendingTimers).toEqual([1_000]);
+    const drained = t.queue.drain(10_000);
+    expect(t.seams.pendingTimers).toEqual([10_000]); // only the drain's own timeout
+    expect(t.running).toEqual([expect.objectContaining({ item: 'stuck', attempt: 2 })]);
+    await t.finish('retry');
+    await expect(drained).resolves.toBe(true);
+    expect(t.dropped).toEqual(['stuck']);
   });
 
   it('counts a rejected attempt as a crash and retries it', async () => {
@@ -172,12 +204,12 @@ describe('retryDelayMs', () => {
 });
 
 describe('ExecutionQueue with a throwing handler', () => {
-  it('reports it as a crash and keeps pumping', async () => {
+  it('reports it as a crash and keeps pumping, with the item still retried', async () => {
     const seams = new ManualSeams();
     const crashed: string[] = [];
     const started: string[] = [];
     const queue = new ExecutionQueue<string>(
-      { concurrency: 1, maxAttempts: 1, retryBaseMs: 1, retryMaxMs: 1 },
+      { ...OPTIONS, concurrency: 1, maxAttempts: 1, retryBaseMs: 1, retryMaxMs: 1 },
       {
         attempt: (item) => {
           started.push(item);
@@ -198,6 +230,6 @@ describe('ExecutionQueue with a throwing handler', () => {
     await settle();
     expect(started).toEqual(['a', 'b']);
     expect(crashed).toEqual(['a', 'b']);
-    expect(queue.length).toBe(0);
+    expect(queue.stats()).toMatchObject({ length: 2, delayed: 2 });
   });
 });

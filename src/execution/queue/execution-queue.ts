@@ -14,7 +14,10 @@ interface Job<T> {
 /**
  * A FIFO with bounded concurrency and delayed retries. `enqueue` is O(1) and never awaits, so the tick path
  * can hand work over and return; attempts start on a deferred pump. A retrying item gives its slot back
- * while it waits out its backoff. Pure TypeScript: time and timers come in through `seams`.
+ * while it waits out its backoff. An item is never given up: after `maxAttempts` fast attempts it is
+ * retried on a long capped backoff until an attempt says it is done. Only a drain ends that: each such
+ * item gets one more attempt at once, and is handed to `dropped` if that fails too. Pure TypeScript: time
+ * and timers come in through `seams`.
  */
 export class ExecutionQueue<T> {
   private waiting: (Job<T> | undefined)[] = [];
@@ -84,6 +87,7 @@ export class ExecutionQueue<T> {
   /** Stops accepting and resolves true once every accepted item is finished, false after `timeoutMs`. */
   drain(timeoutMs: number): Promise<boolean> {
     this.stopAccepting();
+    this.retryLongWaitsNow();
     if (this.unfinished.size === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const waiter = (): void => {
@@ -120,6 +124,15 @@ export class ExecutionQueue<T> {
     this.waiting = [];
     this.head = 0;
     return dropped;
+  }
+
+  /** On drain, items on the long backoff get their last attempt now rather than holding shutdown up. */
+  private retryLongWaitsNow(): void {
+    for (const job of this.unfinished) {
+      if (job.state !== 'delayed' || job.attempts < this.options.maxAttempts) continue;
+      this.seams.clearTimeout(job.timer);
+      this.retry(job);
+    }
   }
 
   private readonly deferredPump = (): void => {
@@ -175,20 +188,23 @@ export class ExecutionQueue<T> {
   private settle(job: Job<T>, verdict: AttemptVerdict): void {
     if (verdict === 'done') {
       this.complete(job);
-    } else if (this.closed) {
+    } else if (this.closed || (!this.acceptsItems && job.attempts >= this.options.maxAttempts)) {
       this.complete(job);
       this.handlers.dropped(job.item);
-    } else if (job.attempts >= this.options.maxAttempts) {
-      this.complete(job);
-      this.handlers.exhausted(job.item, job.attempts);
     } else {
       this.delayed++;
       job.state = 'delayed';
-      job.timer = this.seams.setTimeout(
-        () => this.retry(job),
-        retryDelayMs(this.options, job.attempts, this.seams),
-      );
+      job.timer = this.seams.setTimeout(() => this.retry(job), this.delayAfter(job.attempts));
+      // Last, so a throwing handler cannot leave the item unscheduled.
+      if (job.attempts === this.options.maxAttempts) this.handlers.exhausted(job.item, job.attempts);
     }
+  }
+
+  private delayAfter(attempts: number): number {
+    const { maxAttempts, pendingRetryBaseMs, pendingRetryMaxMs } = this.options;
+    if (attempts < maxAttempts) return retryDelayMs(this.options, attempts, this.seams);
+    const long = { retryBaseMs: pendingRetryBaseMs, retryMaxMs: pendingRetryMaxMs };
+    return retryDelayMs(long, attempts - maxAttempts + 1, this.seams);
   }
 
   private retry(job: Job<T>): void {

@@ -2,15 +2,18 @@ export type AttemptVerdict = 'done' | 'retry';
 
 export interface QueueOptions {
   readonly concurrency: number;
+  /** Attempts on the fast backoff; after them an item is retried on the long one until it is done. */
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
+  readonly pendingRetryBaseMs: number;
+  readonly pendingRetryMaxMs: number;
 }
 
 export interface QueueHandlers<T> {
   /** One attempt. Should not reject; a rejection is reported through `crashed` and counts as a retry. */
   attempt(item: T, attempt: number): Promise<AttemptVerdict>;
-  /** Every attempt asked for a retry. */
+  /** The fast attempts all asked for a retry; from now on the item is retried on the long backoff. */
   exhausted(item: T, attempts: number): void;
   /** The queue was abandoned (shutdown) before the item finished; it is handed back unexecuted. */
   dropped(item: T): void;

@@ -1,5 +1,5 @@
-import type { PositionHit, TriggerHit } from '../../cache/book/book.types';
-import { type Tape, decideClose, decideFire } from './transaction-decisions';
+import type { PositionHit, TriggerHit } from '../../domain/crossing';
+import { type ReadDocument, type Tape, decideClose, decideFire } from './transaction-decisions';
 
 const positionHit: PositionHit = {
   kind: 'position',
@@ -19,6 +19,9 @@ const triggerHit: TriggerHit = {
 };
 
 const tape = (price: number): Tape => ({ price, tickTime: 1_700_000_000_500, instanceId: 'worker-a' });
+
+/** Read at version 42 (its update time, or the read time if missing). */
+const at = (data: Record<string, unknown> | undefined): ReadDocument => ({ data, version: 42 });
 
 function positionDoc(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -49,7 +52,7 @@ function triggerDoc(overrides: Record<string, unknown> = {}): Record<string, unk
 
 describe('decideClose', () => {
   it('closes an open position at the tick price, not the level (a gap fills worse)', () => {
-    expect(decideClose(positionHit, positionDoc(), tape(54_000))).toEqual({
+    expect(decideClose(positionHit, at(positionDoc()), tape(54_000))).toEqual({
       kind: 'write',
       fields: {
         status: 'closing',
@@ -72,33 +75,35 @@ describe('decideClose', () => {
     ['not_crossed', positionDoc({ stopLoss: null })],
     ['not_crossed', positionDoc({ symbol: 'ETH-USDT' })],
   ])('skips as %s', (reason, doc) => {
-    const decision = decideClose(positionHit, doc, tape(54_000));
+    const decision = decideClose(positionHit, at(doc), tape(54_000));
     expect(decision).toMatchObject({ kind: 'skip', reason });
-    expect(decision.kind === 'skip' && decision.current !== undefined).toBe(reason === 'not_crossed');
+    expect(decision.kind === 'skip' && decision.seen.version).toBe(42);
+    expect(decision.kind === 'skip' && decision.seen.item !== null).toBe(reason === 'not_crossed');
   });
 
   it('hands back the document as it is now when its levels are not crossed', () => {
     const decision = decideClose(
       positionHit,
-      positionDoc({ symbol: 'ETH-USDT', stopLoss: 2_000 }),
+      at(positionDoc({ symbol: 'ETH-USDT', stopLoss: 2_000 })),
       tape(54_000),
     );
-    expect(decision.kind === 'skip' && decision.current).toEqual({
+    expect(decision.kind === 'skip' && decision.seen.item).toEqual({
       marketType: 'spot',
       symbol: 'ETH-USDT',
       entry: { path: positionHit.entry.path, side: 'long', size: 1, stopLoss: 2_000, takeProfit: 70_000 },
+      version: 42,
     });
   });
 
   it('writes the level the document holds now when the user moved it and it is still crossed', () => {
-    const decision = decideClose(positionHit, positionDoc({ stopLoss: 54_500 }), tape(54_000));
+    const decision = decideClose(positionHit, at(positionDoc({ stopLoss: 54_500 })), tape(54_000));
     expect(decision.kind === 'write' && decision.fields.closeTriggerPrice).toBe(54_500);
   });
 
   it('follows the document when it now crosses for the other reason', () => {
     const decision = decideClose(
       positionHit,
-      positionDoc({ side: 'short', stopLoss: 70_000, takeProfit: 55_000 }),
+      at(positionDoc({ side: 'short', stopLoss: 70_000, takeProfit: 55_000 })),
       tape(54_000),
     );
     expect(decision.kind === 'write' && decision.fields).toMatchObject({
@@ -110,7 +115,7 @@ describe('decideClose', () => {
 
 describe('decideFire', () => {
   it('copies the trigger and adds the execution fields', () => {
-    expect(decideFire(triggerHit, triggerDoc(), false, tape(65_010))).toEqual({
+    expect(decideFire(triggerHit, at(triggerDoc()), false, tape(65_010))).toEqual({
       kind: 'write',
       executed: {
         ...triggerDoc(),
@@ -124,7 +129,7 @@ describe('decideFire', () => {
   });
 
   it.each([
-    ['already_executed', triggerDoc(), true],
+    ['reused_id', triggerDoc(), true],
     ['already_executed', undefined, true],
     ['missing', undefined, false],
     ['invalid_document', triggerDoc({ targetPrice: -1 }), false],
@@ -132,17 +137,18 @@ describe('decideFire', () => {
     ['not_crossed', triggerDoc({ condition: 'below' }), false],
     ['not_crossed', triggerDoc({ marketType: 'spot', symbol: 'BTC-USDT' }), false],
   ])('skips as %s', (reason, doc, executedExists) => {
-    const decision = decideFire(triggerHit, doc, executedExists, tape(65_010));
+    const decision = decideFire(triggerHit, at(doc), executedExists, tape(65_010));
     expect(decision).toMatchObject({ kind: 'skip', reason });
-    expect(decision.kind === 'skip' && decision.current !== undefined).toBe(reason === 'not_crossed');
+    expect(decision.kind === 'skip' && decision.seen.item !== null).toBe(reason === 'not_crossed');
   });
 
   it('hands back the trigger as it is now when its target is not crossed', () => {
-    const decision = decideFire(triggerHit, triggerDoc({ targetPrice: 66_000 }), false, tape(65_010));
-    expect(decision.kind === 'skip' && decision.current).toEqual({
+    const decision = decideFire(triggerHit, at(triggerDoc({ targetPrice: 66_000 })), false, tape(65_010));
+    expect(decision.kind === 'skip' && decision.seen.item).toEqual({
       marketType: 'futures',
       symbol: 'XBTUSDTM',
       entry: { path: triggerHit.entry.path, condition: 'above', targetPrice: 66_000 },
+      version: 42,
     });
   });
 });

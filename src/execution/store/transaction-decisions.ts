@@ -1,9 +1,16 @@
-import type { PositionHit, TriggerHit } from '../../cache/book/book.types';
+import {
+  type PositionHit,
+  type Sighting,
+  type TriggerHit,
+  type Version,
+  positionCrossing,
+  positionItem,
+  triggerCrossed,
+  triggerItem,
+} from '../../domain/crossing';
 import { parsePosition, type PositionCloseRequest } from '../../domain/position';
 import { parseTrigger, type TriggerCondition, type TriggerExecution } from '../../domain/trade-trigger';
-import { positionCrossing, triggerCrossed } from '../evaluators/crossing';
-import { positionItem, triggerItem } from '../../cache/cache-entries';
-import type { CurrentEntry, HandledReason } from '../execution.types';
+import type { HandledReason } from '../execution.types';
 
 /**
  * What a transaction decides from the documents it read. Pure, so the transaction body stays free of side
@@ -12,11 +19,18 @@ import type { CurrentEntry, HandledReason } from '../execution.types';
  * The cached hit is only a hint: the decision is re-taken on the fresh document, so a level the user moved
  * since the cache saw it is honoured (the current level is written, or nothing if it is no longer crossed).
  */
+
+/** A document as a transaction read it: its data (undefined if missing) and version (update or read time). */
+export interface ReadDocument {
+  readonly data: unknown;
+  readonly version: Version;
+}
+
 export interface Skip {
   readonly kind: 'skip';
   readonly reason: HandledReason;
-  /** With `not_crossed`: the document as it is now, so the cache can hold its current levels. */
-  readonly current?: CurrentEntry;
+  /** The document as read: open with its current levels (`not_crossed`), or not open (item null). */
+  readonly seen: Sighting;
 }
 
 export type CloseDecision = { readonly kind: 'write'; readonly fields: PositionCloseRequest } | Skip;
@@ -37,19 +51,27 @@ export interface Tape {
   readonly instanceId: string;
 }
 
-const skip = (reason: HandledReason): Skip => ({ kind: 'skip', reason });
+const gone = (reason: HandledReason, doc: ReadDocument): Skip => ({
+  kind: 'skip',
+  reason,
+  seen: { version: doc.version, item: null },
+});
 
-export function decideClose(hit: PositionHit, data: unknown, tape: Tape): CloseDecision {
-  if (data === undefined || data === null) return skip('missing');
-  if ((data as { status?: unknown }).status !== 'open') return skip('not_open');
+export function decideClose(hit: PositionHit, doc: ReadDocument, tape: Tape): CloseDecision {
+  const { data } = doc;
+  if (data === undefined || data === null) return gone('missing', doc);
+  if ((data as { status?: unknown }).status !== 'open') return gone('not_open', doc);
   const parsed = parsePosition(hit.entry.path, data);
-  if (!parsed.ok) return skip('invalid_document');
+  if (!parsed.ok) return gone('invalid_document', doc);
   const position = parsed.value;
   const crossing =
     position.marketType === hit.marketType && position.symbol === hit.symbol
       ? positionCrossing(position.side, position.stopLoss, position.takeProfit, tape.price)
       : null;
-  if (crossing === null) return { kind: 'skip', reason: 'not_crossed', current: positionItem(position) };
+  if (crossing === null) {
+    const item = positionItem(position, doc.version);
+    return { kind: 'skip', reason: 'not_crossed', seen: { version: doc.version, item } };
+  }
   return {
     kind: 'write',
     fields: {
@@ -63,23 +85,30 @@ export function decideClose(hit: PositionHit, data: unknown, tape: Tape): CloseD
   };
 }
 
-/** `executedExists`: the same id in executedTriggers means this trigger was fired already (by anyone). */
+/**
+ * `executed`: the same id in executedTriggers means this trigger was fired already (by anyone). If the
+ * trigger document exists beside it, the writer reused an id: it can never fire, and is reported.
+ */
 export function decideFire(
   hit: TriggerHit,
-  data: unknown,
-  executedExists: boolean,
+  trigger: ReadDocument,
+  executed: boolean,
   tape: Tape,
 ): FireDecision {
-  if (executedExists) return skip('already_executed');
-  if (data === undefined || data === null) return skip('missing');
+  const { data } = trigger;
+  if (executed) return gone(data === undefined || data === null ? 'already_executed' : 'reused_id', trigger);
+  if (data === undefined || data === null) return gone('missing', trigger);
   const parsed = parseTrigger(hit.entry.path, data);
-  if (!parsed.ok) return skip('invalid_document');
-  const trigger = parsed.value;
+  if (!parsed.ok) return gone('invalid_document', trigger);
+  const value = parsed.value;
   const crossed =
-    trigger.marketType === hit.marketType &&
-    trigger.symbol === hit.symbol &&
-    triggerCrossed(trigger.condition, trigger.targetPrice, tape.price);
-  if (!crossed) return { kind: 'skip', reason: 'not_crossed', current: triggerItem(trigger) };
+    value.marketType === hit.marketType &&
+    value.symbol === hit.symbol &&
+    triggerCrossed(value.condition, value.targetPrice, tape.price);
+  if (!crossed) {
+    const item = triggerItem(value, trigger.version);
+    return { kind: 'skip', reason: 'not_crossed', seen: { version: trigger.version, item } };
+  }
   return {
     kind: 'write',
     executed: {
@@ -88,7 +117,7 @@ export function decideFire(
       executedTickTime: tape.tickTime,
       executedBy: tape.instanceId,
     },
-    level: trigger.targetPrice,
-    condition: trigger.condition,
+    level: value.targetPrice,
+    condition: value.condition,
   };
 }

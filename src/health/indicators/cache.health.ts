@@ -31,7 +31,7 @@ export class CacheHealthIndicator {
       lastSuccessAgeMs: stats.lastSuccessAt === undefined ? null : Date.now() - stats.lastSuccessAt,
       positions: stats.positions,
       triggers: stats.triggers,
-      inFlight: stats.inFlight,
+      pendingCrossings: stats.pending.count,
     };
     const session = this.health.check(key);
     return problems.length > 0 ? session.down({ ...details, problems }) : session.up(details);

@@ -1,0 +1,304 @@
+import {
+  P1,
+  T1,
+  positionAt,
+  positionHit,
+  seenGone,
+  seenOpen,
+  tickAt,
+  triggerAt,
+  triggerHit,
+} from '../../test/support/crossings';
+import type { Located, PositionEntry, TriggerEntry } from '../domain/crossing';
+import { CacheCore, type CollectionTicket } from './cache-core';
+
+function read(positions: Located<PositionEntry>[], triggers: Located<TriggerEntry>[] = [], readAt = 50) {
+  return { positions, triggers, readTimes: { positions: readAt, triggers: readAt } };
+}
+
+function collect(
+  cache: CacheCore,
+  positions: Located<PositionEntry>[],
+  triggers: Located<TriggerEntry>[] = [],
+  readAt = 50,
+) {
+  return cache.finishCollection(cache.beginCollection(), read(positions, triggers, readAt));
+}
+
+/** A collection in steps, running `during` at its second pause (the new books are built, not yet swapped). */
+async function collectWith(
+  cache: CacheCore,
+  ticket: CollectionTicket,
+  input: ReturnType<typeof read>,
+  during: () => void,
+) {
+  let pauses = 0;
+  return cache.finishCollectionInSteps(ticket, input, () => {
+    if (++pauses === 2) during();
+    return Promise.resolve();
+  });
+}
+
+const CRASH = tickAt(85);
+
+describe('CacheCore', () => {
+  let cache: CacheCore;
+  beforeEach(() => {
+    cache = new CacheCore();
+    collect(cache, [positionAt()], [triggerAt()]);
+  });
+
+  it('serves books by market and symbol, and watches symbols with anything in them', () => {
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)).toEqual(positionAt().entry);
+    expect(cache.positionBook('futures', 'BTC-USDT')).toBeUndefined();
+    expect(cache.triggerBook('futures', 'XBTUSDTM')?.size).toBe(1);
+    expect(cache.watchedSymbols('spot')).toEqual(['BTC-USDT']);
+    expect(cache.watchedSymbols('futures')).toEqual(['XBTUSDTM']);
+  });
+
+  it('finds what a tick crosses, and checks it out as a crossing with that tick', () => {
+    const hits: ReturnType<typeof positionHit>[] = [];
+    expect(cache.crossedBy(tickAt(95), hits)).toBe(0);
+    expect(cache.crossedBy(CRASH, hits)).toBe(1);
+    const crossing = cache.checkOut(hits[0], CRASH);
+    expect(crossing).toMatchObject({ hit: positionHit(), price: 85, tickTime: 1_000, crossedAt: 1_005 });
+    expect(cache.checkOut(hits[0], tickAt(80))).toBeUndefined(); // one crossing per document at a time
+    expect(cache.crossedBy(tickAt(80), [])).toBe(0);
+    expect(cache.pendingStats()).toEqual({ count: 1, retrying: 0, oldestCrossedAt: 1_005 });
+  });
+
+  it('keeps a pending document out of the books, even when a collection reads it again', () => {
+    cache.checkOut(positionHit(), CRASH);
+    collect(cache, [positionAt()], [triggerAt()]);
+    expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+    expect(cache.watchedSymbols('spot')).toEqual(['BTC-USDT']);
+  });
+
+  it('forgets a written crossing, and puts back one whose current levels the price does not cross', () => {
+    const position = cache.checkOut(positionHit(), CRASH)!;
+    const trigger = cache.checkOut(triggerHit(), tickAt(101, { symbol: 'XBTUSDTM', marketType: 'futures' }))!;
+    cache.settle(trigger, seenGone(11));
+    expect(cache.putBack(position, seenOpen(positionAt({ stopLoss: 80 }, { version: 12 })))).toBe(false);
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)?.stopLoss).toBe(80);
+    expect(cache.triggerBook('futures', 'XBTUSDTM')).toBeUndefined();
+    expect(cache.isPending(position) || cache.isPending(trigger)).toBe(false);
+    expect(cache.watchedSymbols('futures')).toEqual([]);
+  });
+
+  it('keeps a crossing pending through failures, with its tick', () => {
+    const crossing = cache.checkOut(positionHit(), CRASH)!;
+    cache.keepPending(crossing);
+    cache.keepPending(crossing);
+    expect(cache.isPending(crossing)).toBe(true);
+    expect(cache.pendingStats()).toMatchObject({ count: 1, retrying: 1 });
+  });
+
+  it('re-judges a pending crossing on a newer sighting: still crossed stays, moved away ends', () => {
+    const crossing = cache.checkOut(positionHit(), CRASH)!;
+    cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: 88 }, { version: 20 }))); // tightened: 85 still crosses
+    expect(cache.isPending(crossing)).toBe(true);
+    cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: 70 }, { version: 30 }))); // loosened: 85 does not
+    expect(cache.isPending(crossing)).toBe(false);
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)?.stopLoss).toBe(70);
+  });
+
+  it('ends a pending crossing whose document a listener saw leave, and a late put-back does not revive it', () => {
+    const crossing = cache.checkOut(positionHit(), CRASH)!;
+    cache.applyPosition(P1, seenGone(20));
+    expect(cache.isPending(crossing)).toBe(false);
+    cache.putBack(crossing, seenOpen(positionAt({ stopLoss: 80 }, { version: 15 })));
+    expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+  });
+
+  it('stays pending when a transaction read an older version than a sighting that still crosses', () => {
+    const crossing = cache.checkOut(positionHit(), CRASH)!;
+    cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: 88 }, { version: 20 })));
+    expect(cache.putBack(crossing, seenOpen(positionAt({ stopLoss: 80 }, { version: 15 })))).toBe(true);
+    expect(cache.isPending(crossing)).toBe(true);
+    expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+  });
+
+  it('takes a full read as proof a pending document is gone only if read after its version', () => {
+    const late = positionAt({}, { version: 60 }); // created after the read below
+    cache.applyPosition(P1, seenOpen(late));
+    const crossing = cache.checkOut(positionHit(late), CRASH)!;
+    collect(cache, [], [triggerAt()], 50);
+    expect(cache.isPending(crossing)).toBe(true);
+    collect(cache, [], [triggerAt()], 70);
+    expect(cache.isPending(crossing)).toBe(false);
+    cache.release(crossing);
+    expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+  });
+
+  it('releases a crossing at shutdown into the books in its newest version', () => {
+    const crossing = cache.checkOut(positionHit(), CRASH)!;
+    cache.release(crossing);
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)).toEqual(positionAt().entry);
+    expect(cache.pendingStats().count).toBe(0);
+  });
+
+  it('does not let a late sighting older than the last full read bring back a document it did not find', () => {
+    collect(cache, [], [], 70);
+    cache.applyPosition(P1, seenOpen(positionAt({}, { version: 60 })));
+    expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+    cache.applyPosition(P1, seenOpen(positionAt({}, { version: 80 })));
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)).toEqual(positionAt().entry);
+  });
+
+  it('never lets an older sighting overwrite a newer one in the books', () => {
+    cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: 80 }, { version: 30 })));
+    cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: 70 }, { version: 20 })));
+    cache.applyPosition(P1, seenGone(25));
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)?.stopLoss).toBe(80);
+  });
+
+  it('replays changes that arrive during a read onto the books it swaps in, newest first', () => {
+    const ticket = cache.beginCollection();
+    cache.applyTrigger(T1, seenGone(65));
+    const added = positionAt({ path: 'users/u2/openPositions/p2' }, { symbol: 'SOL-USDT', version: 62 });
+    cache.applyPosition(added.entry.path, seenOpen(added));
+    const stale = positionAt({ path: 'users/u3/openPositions/p3' }, { symbol: 'ADA-USDT', version: 56 });
+    cache.applyPosition(stale.entry.path, seenOpen(stale));
+    const outcome = cache.finishCollection(ticket, read([positionAt()], [triggerAt()], 60)); // did not find p3
+    expect(cache.triggerBook('futures', 'XBTUSDTM')).toBeUndefined();
+    expect(cache.positionBook('spot', 'SOL-USDT')?.size).toBe(1);
+    expect(cache.positionBook('spot', 'ADA-USDT')).toBeUndefined();
+    expect(outcome).toEqual({
+      kind: 'swapped',
+      positions: { added: 0, removed: 1, updated: 0 },
+      triggers: { added: 0, removed: 0, updated: 0 },
+    });
+  });
+
+  it('keeps serving the live books while building in steps, and swaps in changes made meanwhile', async () => {
+    const many = Array.from({ length: 60 }, (_, i) =>
+      positionAt({ path: `users/u/openPositions/${i}` }, { symbol: `S${i}-USDT` }),
+    );
+    let pauses = 0;
+    const outcome = await cache.finishCollectionInSteps(
+      cache.beginCollection(),
+      read([positionAt(), ...many], [triggerAt()]),
+      () => {
+        if (++pauses === 3) {
+          expect(cache.positionBook('spot', 'S1-USDT')).toBeUndefined(); // not swapped in yet
+          cache.applyPosition(many[1].entry.path, seenGone(60)); // closed meanwhile
+          cache.checkOut(positionHit(), CRASH); // crossed meanwhile
+          cache.applyTrigger(T1, seenOpen(triggerAt({ targetPrice: 150 }, { version: 61 }))); // modified meanwhile
+        }
+        return Promise.resolve();
+      },
+    );
+    expect(pauses).toBeGreaterThan(60);
+    expect(cache.positionBook('spot', 'S0-USDT')?.size).toBe(1);
+    expect(cache.positionBook('spot', 'S1-USDT')).toBeUndefined();
+    expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+    expect(cache.triggerBook('futures', 'XBTUSDTM')?.get(T1)?.targetPrice).toBe(150);
+    expect(outcome).toMatchObject({ kind: 'swapped', positions: { added: 59, removed: 0, updated: 0 } });
+    expect(cache.pendingStats().count).toBe(1);
+  });
+
+  describe('changes to a pending crossing while a collection builds (each was lost at the swap before)', () => {
+    it('a put-back with moved levels survives the swap', async () => {
+      const ticket = cache.beginCollection();
+      const crossing = cache.checkOut(positionHit(), CRASH)!;
+      await collectWith(cache, ticket, read([positionAt()], [triggerAt()]), () => {
+        cache.putBack(crossing, seenOpen(positionAt({ stopLoss: 80 }, { version: 55 })));
+      });
+      expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)?.stopLoss).toBe(80);
+    });
+
+    it('a put-back of the version the read saw survives the swap', async () => {
+      const ticket = cache.beginCollection();
+      const crossing = cache.checkOut(positionHit(), CRASH)!;
+      await collectWith(cache, ticket, read([positionAt({ stopLoss: 80 }, { version: 45 })]), () => {
+        cache.putBack(crossing, seenOpen(positionAt({ stopLoss: 80 }, { version: 45 })));
+      });
+      expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)?.stopLoss).toBe(80);
+    });
+
+    it('a release (shutdown) survives the swap', async () => {
+      const ticket = cache.beginCollection();
+      const crossing = cache.checkOut(positionHit(), CRASH)!;
+      await collectWith(cache, ticket, read([positionAt()]), () => cache.release(crossing));
+      expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)).toEqual(positionAt().entry);
+    });
+
+    it('a listener change that moves the levels away installs the new level, not the read one', async () => {
+      const crossing = cache.checkOut(positionHit(), CRASH)!;
+      await collectWith(cache, cache.beginCollection(), read([positionAt()]), () => {
+        cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: 70 }, { version: 55 })));
+      });
+      expect(cache.isPending(crossing)).toBe(false);
+      expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)?.stopLoss).toBe(70);
+    });
+
+    it('a listener change that keeps it crossed is kept for the crossing, and the read does not undo it', async () => {
+      const crossing = cache.checkOut(positionHit(), CRASH)!;
+      await collectWith(cache, cache.beginCollection(), read([positionAt()]), () => {
+        cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: 95 }, { version: 55 })));
+      });
+      expect(cache.isPending(crossing)).toBe(true);
+      expect(cache.putBack(crossing, seenOpen(positionAt({ stopLoss: 90 }, { version: 10 })))).toBe(true);
+      cache.release(crossing);
+      expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)?.stopLoss).toBe(95);
+    });
+
+    it('a written crossing is not brought back by the read that saw it open', async () => {
+      const crossing = cache.checkOut(positionHit(), CRASH)!;
+      await collectWith(cache, cache.beginCollection(), read([positionAt()]), () => {
+        cache.settle(crossing, seenGone(11));
+      });
+      expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+    });
+  });
+
+  it('counts what a collection changes as repairs, and nothing for an unchanged read', () => {
+    const other = positionAt({ path: 'users/u3/openPositions/p3' });
+    expect(collect(cache, [positionAt({ takeProfit: 120 }), other], [])).toEqual({
+      kind: 'swapped',
+      positions: { added: 1, removed: 0, updated: 1 },
+      triggers: { added: 0, removed: 1, updated: 0 },
+    });
+    expect(collect(cache, [positionAt({ takeProfit: 120 }), other], [])).toMatchObject({
+      positions: { added: 0, removed: 0, updated: 0 },
+    });
+  });
+
+  it('refuses a trigger whose id was reused until its document goes, without counting repairs', () => {
+    const refused: string[] = [];
+    cache = new CacheCore((path) => refused.push(path));
+    collect(cache, [], [triggerAt()]);
+    const crossing = cache.checkOut(
+      triggerHit(),
+      tickAt(101, { symbol: 'XBTUSDTM', marketType: 'futures' }),
+    )!;
+    cache.refuse(crossing);
+    expect(refused).toEqual([T1]);
+    cache.applyTrigger(T1, seenOpen(triggerAt({ targetPrice: 120 }, { version: 60 })));
+    expect(cache.triggerBook('futures', 'XBTUSDTM')).toBeUndefined();
+    expect(collect(cache, [], [triggerAt()], 70)).toMatchObject({
+      triggers: { added: 0, removed: 0, updated: 0 },
+    });
+    expect(cache.triggerBook('futures', 'XBTUSDTM')).toBeUndefined();
+    cache.applyTrigger(T1, seenGone(80)); // deleted: a new document with this id is judged afresh
+    cache.applyTrigger(T1, seenOpen(triggerAt({}, { version: 90 })));
+    expect(cache.triggerBook('futures', 'XBTUSDTM')?.size).toBe(1);
+    expect(refused).toEqual([T1]);
+  });
+
+  it('drops a position whose levels are both removed, and its symbol with it', () => {
+    cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: null, takeProfit: null }, { version: 20 })));
+    expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+    expect(cache.watchedSymbols('spot')).toEqual([]);
+  });
+
+  it('tells watchers when something changed', () => {
+    const watcher = jest.fn();
+    const stop = cache.onChange(watcher);
+    const crossing = cache.checkOut(positionHit(), CRASH)!;
+    cache.release(crossing);
+    stop();
+    cache.applyPosition(P1, seenGone(20));
+    expect(watcher).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,160 @@
+import type { MarketType, Tick } from './market';
+import type { CloseReason, OpenPosition, Side } from './position';
+import type { TradeTrigger, TriggerCondition } from './trade-trigger';
+
+/**
+ * The crossing vocabulary shared by the books, the cache and execution: what is watched (entries), what a
+ * price crossed (hits), and a crossing waiting to be written (pending crossings).
+ */
+
+/**
+ * A document's Firestore update time in microseconds since the epoch (a removal: the read time that saw it
+ * gone). Every version of one document has a distinct update time, so "newer" is exact across sources: the
+ * listener, a full read and a transaction may report the same document in any order.
+ */
+export type Version = number;
+
+/** What the books hold of a position: only what evaluation and execution need. */
+export interface PositionEntry {
+  /** `users/{uid}/openPositions/{id}`: the identity of the entry everywhere in the cache. */
+  readonly path: string;
+  readonly side: Side;
+  readonly size: number;
+  readonly stopLoss: number | null;
+  readonly takeProfit: number | null;
+}
+
+export interface TriggerEntry {
+  /** `users/{uid}/tradeTriggers/{id}`. */
+  readonly path: string;
+  readonly condition: TriggerCondition;
+  readonly targetPrice: number;
+}
+
+export type EntryKind = 'position' | 'trigger';
+
+/** An entry with the book it belongs in and the document version it was read at. */
+export interface Located<E> {
+  readonly marketType: MarketType;
+  readonly symbol: string;
+  readonly entry: E;
+  readonly version: Version;
+}
+
+export type AnyLocated = Located<PositionEntry | TriggerEntry>;
+
+/**
+ * One sighting of a document: open with these levels (`item`), or not open at all (`item` null: deleted,
+ * no longer `open`, or no longer valid) as of `version`.
+ */
+export interface Sighting {
+  readonly version: Version;
+  readonly item: AnyLocated | null;
+}
+
+export interface PositionHit {
+  readonly kind: 'position';
+  readonly marketType: MarketType;
+  readonly symbol: string;
+  readonly entry: PositionEntry;
+  readonly reason: CloseReason;
+  /** The stop-loss or take-profit level that was crossed. */
+  readonly level: number;
+}
+
+export interface TriggerHit {
+  readonly kind: 'trigger';
+  readonly marketType: MarketType;
+  readonly symbol: string;
+  readonly entry: TriggerEntry;
+  readonly level: number;
+}
+
+export type Hit = PositionHit | TriggerHit;
+
+/**
+ * A hit together with the tick that crossed it. It stays pending until it is written or its document has
+ * left `open`; every retry writes this tick's price and time, however late it succeeds.
+ */
+export interface PendingCrossing {
+  /** A path can cross again after a put-back; each crossing has its own identity. */
+  readonly id: number;
+  readonly hit: Hit;
+  /** The tick's last trade price: what the position closes at or the trigger fires at, never the level. */
+  readonly price: number;
+  /** Exchange time of that tick, in milliseconds. */
+  readonly tickTime: number;
+  /** Local time (ms) the crossing tick was received: the pending age counts from it. */
+  readonly crossedAt: number;
+}
+
+export interface Crossing {
+  readonly reason: CloseReason;
+  readonly level: number;
+}
+
+/**
+ * The one statement of when a position exits. Long: price <= stopLoss or >= takeProfit; short: the mirror.
+ * Equal counts as crossed. When both levels are crossed (inconsistent levels) the stop-loss wins, as in the books.
+ */
+export function positionCrossing(
+  side: Side,
+  stopLoss: number | null,
+  takeProfit: number | null,
+  price: number,
+): Crossing | null {
+  if (stopLoss !== null && (side === 'long' ? price <= stopLoss : price >= stopLoss)) {
+    return { reason: 'stop_loss', level: stopLoss };
+  }
+  if (takeProfit !== null && (side === 'long' ? price >= takeProfit : price <= takeProfit)) {
+    return { reason: 'take_profit', level: takeProfit };
+  }
+  return null;
+}
+
+/** `above` fires at price >= target, `below` at price <= target. */
+export function triggerCrossed(condition: TriggerCondition, targetPrice: number, price: number): boolean {
+  return condition === 'above' ? price >= targetPrice : price <= targetPrice;
+}
+
+/** A zero, negative or non-finite price would cross every long stop: never act on one. */
+export function isActionablePrice(price: number): boolean {
+  return Number.isFinite(price) && price > 0;
+}
+
+/** Whether the crossing's price crosses this version of its document (same market and symbol included). */
+export function crossesItem(crossing: PendingCrossing, item: AnyLocated): boolean {
+  const { hit, price } = crossing;
+  if (item.marketType !== hit.marketType || item.symbol !== hit.symbol) return false;
+  if (hit.kind === 'position') {
+    const entry = item.entry as PositionEntry;
+    return positionCrossing(entry.side, entry.stopLoss, entry.takeProfit, price) !== null;
+  }
+  const entry = item.entry as TriggerEntry;
+  return triggerCrossed(entry.condition, entry.targetPrice, price);
+}
+
+export function crossingOf(hit: Hit, tick: Tick, id: number): PendingCrossing {
+  return { id, hit, price: tick.price, tickTime: tick.exchangeTime, crossedAt: tick.receivedAt };
+}
+
+/** Only what evaluation and execution need; the rest is re-read inside the execution transaction. */
+export function positionItem(position: OpenPosition, version: Version): Located<PositionEntry> {
+  const { path, side, size, stopLoss, takeProfit } = position;
+  return {
+    marketType: position.marketType,
+    symbol: position.symbol,
+    entry: { path, side, size, stopLoss, takeProfit },
+    version,
+  };
+}
+
+export function triggerItem(trigger: TradeTrigger, version: Version): Located<TriggerEntry> {
+  const { path, condition, targetPrice } = trigger;
+  return {
+    marketType: trigger.marketType,
+    symbol: trigger.symbol,
+    entry: { path, condition, targetPrice },
+    version,
+  };
+}
