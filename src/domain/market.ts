@@ -2,8 +2,8 @@ export const MARKET_TYPES = ['spot', 'futures'] as const;
 export type MarketType = (typeof MARKET_TYPES)[number];
 
 /**
- * One price observation, normalized from either market's ticker frame or REST catch-up.
- * `price` is the last trade price; the evaluators act on it.
+ * One price observation, normalized from either market's trade or ticker frame, or recovered over REST.
+ * `price` is a trade price (the last one, for a ticker); the books are evaluated on it.
  */
 export interface Tick {
   readonly marketType: MarketType;
@@ -15,8 +15,21 @@ export interface Tick {
   readonly exchangeTime: number;
   /** Local receive time (Date.now()), in milliseconds. */
   readonly receivedAt: number;
-  /** Where the tick came from: a live push, or the REST catch-up after a (re)subscribe. */
-  readonly source: 'stream' | 'catch_up';
+  /**
+   * Where the tick came from: a live push, the REST ticker catch-up after a (re)subscribe, or a trade (or
+   * candle) recovered over REST for a gap in the stream.
+   */
+  readonly source: 'stream' | 'catch_up' | 'backfill';
+  /**
+   * On trades only: the trade's sequence within its symbol, as decimal digits (spot sequences exceed 2^53).
+   * Orders trades: see compareSequences.
+   */
+  readonly sequence?: string;
+}
+
+/** Orders two trade sequences (decimal digit strings without leading zeros): negative, zero or positive. */
+export function compareSequences(a: string, b: string): number {
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Spot symbols are BASE-QUOTE (`BTC-USDT`); futures contracts are one upper-case word (`XBTUSDTM`). */
