@@ -170,6 +170,14 @@ describe('CacheCore', () => {
     });
   });
 
+  it('applies a recovered trade or candle only to documents last updated at or before its time', () => {
+    cache.applyPosition(P1, seenOpen(positionAt({}, { version: 1_700_000_000_000_000 + 60 })));
+    const old = tickAt(85, { exchangeTime: 1_700_000_000_000 });
+    expect(cache.crossedBy({ ...old, source: 'backfill' }, [])).toBe(0);
+    expect(cache.crossedBy(old, [])).toBe(1); // a live trade is judged on the levels as they are
+    expect(cache.crossedBy({ ...old, exchangeTime: 1_700_000_000_001, source: 'backfill' }, [])).toBe(1);
+  });
+
   it('keeps serving the live books while building in steps, and swaps in changes made meanwhile', async () => {
     const many = Array.from({ length: 60 }, (_, i) =>
       positionAt({ path: `users/u/openPositions/${i}` }, { symbol: `S${i}-USDT` }),

@@ -77,7 +77,9 @@ export class CacheCore implements CrossingPort {
     const positions = this.live.positions.book(tick.marketType, tick.symbol);
     const triggers = this.live.triggers.book(tick.marketType, tick.symbol);
     if (positions === undefined && triggers === undefined) return 0;
-    return this.finder.find(positions, triggers, tick, out);
+    const before = out.length;
+    const found = this.finder.find(positions, triggers, tick, out);
+    return tick.source === 'backfill' && found > 0 ? this.keepUpdatedBefore(tick, out, before) : found;
   }
 
   checkOut(hit: Hit, tick: Tick): PendingCrossing | undefined {
@@ -198,6 +200,22 @@ export class CacheCore implements CrossingPort {
   onChange(watcher: () => void): () => void {
     this.changeWatchers.add(watcher);
     return () => this.changeWatchers.delete(watcher);
+  }
+
+  /**
+   * A document's levels hold only from its last update: a trade or candle recovered for a gap is not applied
+   * to a document updated after it (its time, or the candle's start). Live ticks are judged as they come.
+   */
+  private keepUpdatedBefore(tick: Tick, out: Hit[], from: number): number {
+    const at = tick.exchangeTime * 1_000;
+    let kept = from;
+    for (let i = from; i < out.length; i++) {
+      const hit = out[i];
+      const book = hit.kind === 'position' ? this.live.positions : this.live.triggers;
+      if ((book.versionOf(hit.entry.path) ?? Infinity) <= at) out[kept++] = hit;
+    }
+    out.length = kept;
+    return kept - from;
   }
 
   /** Any sighting: a pending crossing takes it first (and may end); otherwise it goes to the live books. */

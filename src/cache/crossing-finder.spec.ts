@@ -232,3 +232,62 @@ describe('CrossingFinder: both books of a symbol', () => {
     expect(out.map((hit) => hit.kind)).toEqual(['position', 'trigger']);
   });
 });
+
+describe('CrossingFinder: a candle recovered for a gap', () => {
+  const candleTick = (open: number, high: number, low: number, close: number): Tick =>
+    tick(close, { candle: { open, high, low }, exchangeTime: 1_700_000_040_000, source: 'backfill' });
+
+  function candleHits(open: number, high: number, low: number, close: number) {
+    const out: Hit[] = [];
+    finder.find(
+      positionBook([
+        position({ path: 'users/a/openPositions/long', stopLoss: 90, takeProfit: 120 }),
+        position({ path: 'users/a/openPositions/short', side: 'short', stopLoss: 130, takeProfit: 80 }),
+      ]),
+      triggerBook([
+        trigger({ path: 'users/a/tradeTriggers/below', condition: 'below', targetPrice: 95 }),
+        trigger({ path: 'users/a/tradeTriggers/above', condition: 'above', targetPrice: 125 }),
+      ]),
+      candleTick(open, high, low, close),
+      out,
+    );
+    return out
+      .map((hit) => [
+        hit.entry.path.split('/')[3],
+        hit.kind === 'position' ? hit.reason : hit.kind,
+        hit.level,
+        hit.fillPrice,
+      ])
+      .sort();
+  }
+
+  it('fills what its range reached at the level, never at its extreme', () => {
+    expect(candleHits(100, 101, 85, 99)).toEqual([
+      ['below', 'trigger', 95, 95],
+      ['long', 'stop_loss', 90, 90],
+    ]);
+    expect(candleHits(100, 135, 99, 101)).toEqual([
+      ['above', 'trigger', 125, 125],
+      ['long', 'take_profit', 120, 120],
+      ['short', 'stop_loss', 130, 130],
+    ]);
+  });
+
+  it('fills at the open when the candle opened already beyond the level', () => {
+    expect(candleHits(70, 75, 60, 74)).toEqual([
+      ['below', 'trigger', 95, 70],
+      ['long', 'stop_loss', 90, 70],
+      ['short', 'take_profit', 80, 70],
+    ]);
+  });
+
+  it('takes the level the open crossed when one candle reaches both levels of a position, else the stop', () => {
+    expect(candleHits(121, 122, 89, 100)).toContainEqual(['long', 'take_profit', 120, 121]);
+    expect(candleHits(100, 121, 89, 100)).toContainEqual(['long', 'stop_loss', 90, 90]);
+  });
+
+  it('ignores a candle with an impossible range', () => {
+    expect(candleHits(100, 80, 120, 100)).toEqual([]);
+    expect(candleHits(0, 101, 0, 99)).toEqual([]);
+  });
+});

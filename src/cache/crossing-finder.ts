@@ -1,6 +1,6 @@
 import type { Hit, PositionEntry, TriggerEntry } from '../domain/crossing';
-import { isActionablePrice } from '../domain/crossing';
-import type { Tick } from '../domain/market';
+import { candleFill, fallsTo, isActionablePrice } from '../domain/crossing';
+import type { CandleRange, Tick } from '../domain/market';
 import type { CloseReason } from '../domain/position';
 import type { PositionLadders, TriggerLadders } from './book/book.types';
 
@@ -23,6 +23,23 @@ export class CrossingFinder {
     (this.out as Hit[]).push({ kind: 'trigger', marketType, symbol, entry, level: entry.targetPrice });
   };
 
+  private readonly visitPositionInCandle = (
+    entry: PositionEntry,
+    reason: CloseReason,
+    level: number,
+  ): void => {
+    const { marketType, symbol, candle } = this.tick as Tick & { candle: CandleRange };
+    const fillPrice = candleFill(candle, fallsTo(entry.side, reason), level);
+    (this.out as Hit[]).push({ kind: 'position', marketType, symbol, entry, reason, level, fillPrice });
+  };
+
+  private readonly visitTriggerInCandle = (entry: TriggerEntry): void => {
+    const { marketType, symbol, candle } = this.tick as Tick & { candle: CandleRange };
+    const level = entry.targetPrice;
+    const fillPrice = candleFill(candle, entry.condition === 'below', level);
+    (this.out as Hit[]).push({ kind: 'trigger', marketType, symbol, entry, level, fillPrice });
+  };
+
   /** Appends one hit per position and trigger the tick's price crosses to `out`; returns how many. */
   find(
     positions: PositionLadders | undefined,
@@ -30,6 +47,7 @@ export class CrossingFinder {
     tick: Tick,
     out: Hit[],
   ): number {
+    if (tick.candle !== undefined) return this.findInCandle(positions, triggers, tick, tick.candle, out);
     const price = tick.price;
     const positionsMay = positions !== undefined && positions.size > 0 && positions.mayCross(price);
     const triggersMay = triggers !== undefined && triggers.size > 0 && triggers.mayCross(price);
@@ -40,6 +58,31 @@ export class CrossingFinder {
     try {
       if (positionsMay) positions.forEachCrossed(price, this.visitPosition);
       if (triggersMay) triggers.forEachCrossed(price, this.visitTrigger);
+    } finally {
+      this.tick = undefined;
+      this.out = undefined;
+    }
+    return out.length - before;
+  }
+
+  /** What a candle's range reaches, each hit with its own fill (see candleFill). Backfill only: rare. */
+  private findInCandle(
+    positions: PositionLadders | undefined,
+    triggers: TriggerLadders | undefined,
+    tick: Tick,
+    candle: CandleRange,
+    out: Hit[],
+  ): number {
+    const { open, high, low } = candle;
+    if (![open, high, low].every(isActionablePrice) || low > high) return 0;
+    const before = out.length;
+    this.tick = tick;
+    this.out = out;
+    try {
+      if (positions?.mayCrossRange(low, high))
+        positions.forEachCrossedInRange(low, high, this.visitPositionInCandle, open);
+      if (triggers?.mayCrossRange(low, high))
+        triggers.forEachCrossedInRange(low, high, this.visitTriggerInCandle);
     } finally {
       this.tick = undefined;
       this.out = undefined;

@@ -1,4 +1,4 @@
-import type { MarketType, Tick } from './market';
+import type { CandleRange, MarketType, Tick } from './market';
 import type { CloseReason, OpenPosition, Side } from './position';
 import type { TradeTrigger, TriggerCondition } from './trade-trigger';
 
@@ -60,6 +60,8 @@ export interface PositionHit {
   readonly reason: CloseReason;
   /** The stop-loss or take-profit level that was crossed. */
   readonly level: number;
+  /** Only when a candle crossed it: see candleFill. A trade crossing fills at the trade's price. */
+  readonly fillPrice?: number;
 }
 
 export interface TriggerHit {
@@ -68,6 +70,7 @@ export interface TriggerHit {
   readonly symbol: string;
   readonly entry: TriggerEntry;
   readonly level: number;
+  readonly fillPrice?: number;
 }
 
 export type Hit = PositionHit | TriggerHit;
@@ -135,7 +138,22 @@ export function crossesItem(crossing: PendingCrossing, item: AnyLocated): boolea
 }
 
 export function crossingOf(hit: Hit, tick: Tick, id: number): PendingCrossing {
-  return { id, hit, price: tick.price, tickTime: tick.exchangeTime, crossedAt: tick.receivedAt };
+  const price = hit.fillPrice ?? tick.price;
+  return { id, hit, price, tickTime: tick.exchangeTime, crossedAt: tick.receivedAt };
+}
+
+/**
+ * What a candle that reached a level fills at: the level itself, or the candle's open if it opened already
+ * beyond the level; never the candle's extreme, which no one could have been filled at for certain.
+ * `falls`: the level fires at price <= level (long stop-loss, short take-profit, `below` triggers).
+ */
+export function candleFill(candle: CandleRange, falls: boolean, level: number): number {
+  return falls ? Math.min(candle.open, level) : Math.max(candle.open, level);
+}
+
+/** Whether a position's crossed level fires on the way down. */
+export function fallsTo(side: Side, reason: CloseReason): boolean {
+  return (side === 'long') === (reason === 'stop_loss');
 }
 
 /** Only what evaluation and execution need; the rest is re-read inside the execution transaction. */

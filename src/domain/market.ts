@@ -25,6 +25,17 @@ export interface Tick {
    * Orders trades: see compareSequences.
    */
   readonly sequence?: string;
+  /**
+   * On a 1-minute candle recovered for a gap no trade history covers: its range. `price` is then its close
+   * and `exchangeTime` its start; what it crosses fills at the level, or at the open if it opened beyond.
+   */
+  readonly candle?: CandleRange;
+}
+
+export interface CandleRange {
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
 }
 
 /** Orders two trade sequences (decimal digit strings without leading zeros): negative, zero or positive. */

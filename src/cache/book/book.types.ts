@@ -25,6 +25,18 @@ export interface PositionLadders {
     price: number,
     visit: (entry: PositionEntry, reason: CloseReason, level: number) => void,
   ): void;
+  /** False only if `forEachCrossedInRange(low, high)` would visit nothing. */
+  mayCrossRange(low: number, high: number): boolean;
+  /**
+   * Every entry some price in [low, high] crosses (a candle's range, opening at `open`), once; when both its
+   * levels are in range, the one the open already crossed, else the stop-loss (the safe guess).
+   */
+  forEachCrossedInRange(
+    low: number,
+    high: number,
+    visit: (entry: PositionEntry, reason: CloseReason, level: number) => void,
+    open?: number,
+  ): void;
   entries(): IterableIterator<PositionEntry>;
 }
 
@@ -38,5 +50,7 @@ export interface TriggerLadders {
   /** False only if `forEachCrossed(price)` would visit nothing. */
   mayCross(price: number): boolean;
   forEachCrossed(price: number, visit: (entry: TriggerEntry) => void): void;
+  mayCrossRange(low: number, high: number): boolean;
+  forEachCrossedInRange(low: number, high: number, visit: (entry: TriggerEntry) => void): void;
   entries(): IterableIterator<TriggerEntry>;
 }

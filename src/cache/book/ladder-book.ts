@@ -62,6 +62,11 @@ export abstract class LadderBook<E extends { readonly path: string }> extends Sl
     return this.fallsTo.mayCross(price) || this.risesTo.mayCross(-price);
   }
 
+  /** False when no price in [low, high] crosses anything here. */
+  mayCrossRange(low: number, high: number): boolean {
+    return this.fallsTo.mayCross(low) || this.risesTo.mayCross(-high);
+  }
+
   *entries(): IterableIterator<E> {
     for (const slot of [...this.slots()]) yield this.entryAt(slot);
   }

@@ -44,6 +44,27 @@ function crossedBy(book: PositionBook, at: number): string[] {
   return crossed.sort();
 }
 
+/** The reference for a candle: the levels its range reaches; both in range, the one the open crossed, else the stop. */
+function bruteForceRange(
+  model: Map<string, PositionEntry>,
+  open: number,
+  low: number,
+  high: number,
+): string[] {
+  const crossed: string[] = [];
+  const reaches = (level: number, falls: boolean): boolean => (falls ? low <= level : high >= level);
+  const atOpen = (level: number, falls: boolean): boolean => (falls ? open <= level : open >= level);
+  for (const e of model.values()) {
+    const long = e.side === 'long';
+    const sl = e.stopLoss !== null && reaches(e.stopLoss, long);
+    const tp = e.takeProfit !== null && reaches(e.takeProfit, !long);
+    const tpFirst = tp && sl && atOpen(e.takeProfit, !long) && !atOpen(e.stopLoss, long);
+    if (sl && !tpFirst) crossed.push(`${e.path}|stop_loss|${e.stopLoss}`);
+    else if (tp) crossed.push(`${e.path}|take_profit|${e.takeProfit}`);
+  }
+  return crossed.sort();
+}
+
 function apply(book: PositionBook, model: Map<string, PositionEntry>, operation: Op): void {
   if (operation.kind === 'add') {
     book.add(operation.entry);
@@ -74,6 +95,35 @@ describe('PositionBook', () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it("crosses exactly what a candle's range reaches, each entry once, by the rule for both levels", () => {
+    fc.assert(
+      fc.property(
+        fc.array(op, { maxLength: 300 }),
+        fc.array(fc.tuple(price, price, price), { minLength: 1, maxLength: 10 }),
+        (ops, candles) => {
+          const book = new PositionBook();
+          const model = new Map<string, PositionEntry>();
+          for (const operation of ops) apply(book, model, operation);
+          for (const [a, b, c] of candles) {
+            const [low, open, high] = [a, b, c].sort((x, y) => x - y);
+            const crossed: string[] = [];
+            const may = book.mayCrossRange(low, high);
+            book.forEachCrossedInRange(
+              low,
+              high,
+              (e: PositionEntry, reason: CloseReason, lvl: number) =>
+                crossed.push(`${e.path}|${reason}|${lvl}`),
+              open,
+            );
+            if (!may) expect(crossed).toEqual([]);
+            expect(crossed.sort()).toEqual(bruteForceRange(model, open, low, high));
+          }
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 

@@ -23,6 +23,8 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
   /** NaN means "not set". */
   private stopLosses: Float64Array;
   private takeProfits: Float64Array;
+  /** The price range of the walk in progress; fields, so a walk allocates nothing. */
+  private readonly range = { low: 0, high: 0, open: 0 };
 
   constructor(capacity = 4, fallsToCapacity = capacity, risesToCapacity = capacity) {
     super(capacity, fallsToCapacity, risesToCapacity);
@@ -73,8 +75,26 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
     price: number,
     visit: (entry: PositionEntry, reason: CloseReason, level: number) => void,
   ): void {
-    let count = this.collect(this.fallsTo, price, price, 0);
-    count = this.collect(this.risesTo, -price, price, count);
+    this.forEachCrossedInRange(price, price, visit);
+  }
+
+  /**
+   * Every entry some price in [low, high] crosses (a candle's range, opening at `open`). When both levels of
+   * one entry are in range, the one the open already crossed fired first; otherwise the stop-loss (which
+   * came first inside the candle is unknown, and the stop is the safe guess).
+   */
+  forEachCrossedInRange(
+    low: number,
+    high: number,
+    visit: (entry: PositionEntry, reason: CloseReason, level: number) => void,
+    open: number = low,
+  ): void {
+    const range = this.range;
+    range.low = low;
+    range.high = high;
+    range.open = open;
+    let count = this.collect(this.fallsTo, low, 0);
+    count = this.collect(this.risesTo, -high, count);
     if (count === 0) return;
     // Entries are built before any visit, so a visitor may check entries out (or add some) safely.
     const hits: [PositionEntry, CloseReason, number][] = [];
@@ -96,24 +116,34 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
   }
 
   /** Collects crossed slots with their reason; a take-profit whose stop-loss is crossed too is left to the stop-loss. */
-  private collect(ladder: LevelLadder, threshold: number, price: number, offset: number): number {
+  /** Collects crossed slots with their reason, each entry once (see forEachCrossedInRange for which). */
+  private collect(ladder: LevelLadder, threshold: number, offset: number): number {
     const end = ladder.collectCrossed(threshold, this.scratch, offset);
     const buffer = this.scratch.buffer;
     const isFallsTo = ladder === this.fallsTo;
     let write = offset;
     for (let i = offset; i < end; i++) {
       const slot = buffer[i];
-      const side = this.sides[slot];
-      const reason = (side === LONG) === isFallsTo ? STOP_LOSS : TAKE_PROFIT;
-      if (reason === TAKE_PROFIT && this.stopLossCrossed(slot, side, price)) continue;
+      const reason = (this.sides[slot] === LONG) === isFallsTo ? STOP_LOSS : TAKE_PROFIT;
+      if (this.firstCrossed(slot) !== reason) continue;
       buffer[write++] = slot * 2 + reason;
     }
     return write;
   }
 
-  private stopLossCrossed(slot: number, side: number, price: number): boolean {
+  /** Of a crossed entry's levels, the one that fired: alone in range, or already crossed at the open, or the stop. */
+  private firstCrossed(slot: number): number {
+    const { low, high, open } = this.range;
+    const long = this.sides[slot] === LONG;
     const stopLoss = this.stopLosses[slot];
-    return side === LONG ? price <= stopLoss : price >= stopLoss;
+    const takeProfit = this.takeProfits[slot];
+    const stopIn = long ? low <= stopLoss : high >= stopLoss;
+    const profitIn = long ? high >= takeProfit : low <= takeProfit;
+    if (!stopIn) return TAKE_PROFIT;
+    if (!profitIn) return STOP_LOSS;
+    const stopAtOpen = long ? open <= stopLoss : open >= stopLoss;
+    const profitAtOpen = long ? open >= takeProfit : open <= takeProfit;
+    return profitAtOpen && !stopAtOpen ? TAKE_PROFIT : STOP_LOSS;
   }
 
   protected removeSlot(path: string, slot: number): void {

@@ -42,8 +42,13 @@ export class TriggerBook extends LadderBook<TriggerEntry> implements TriggerLadd
   }
 
   forEachCrossed(price: number, visit: (entry: TriggerEntry) => void): void {
-    let count = this.fallsTo.collectCrossed(price, this.scratch, 0);
-    count = this.risesTo.collectCrossed(-price, this.scratch, count);
+    this.forEachCrossedInRange(price, price, visit);
+  }
+
+  /** Every trigger some price in [low, high] crosses (a candle's range). */
+  forEachCrossedInRange(low: number, high: number, visit: (entry: TriggerEntry) => void): void {
+    let count = this.fallsTo.collectCrossed(low, this.scratch, 0);
+    count = this.risesTo.collectCrossed(-high, this.scratch, count);
     if (count === 0) return;
     // Entries are built before any visit, so a visitor may check entries out (or add some) safely.
     const hits: TriggerEntry[] = [];
