@@ -102,13 +102,14 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
   /**
    * Applies a sighting unless this set holds a newer version of the document. A document the set does not
    * hold is added only if seen after `absentSince`: a set built from a full read knows that any document
-   * missing from it was not open at the read's time.
+   * missing from it was not open at the read's time. Returns whether the sighting was applied.
    */
-  observe(path: string, seen: SeenAs<E>, absentSince = -Infinity): void {
+  observe(path: string, seen: SeenAs<E>, absentSince = -Infinity): boolean {
     const held = this.versionOf(path);
-    if (held !== undefined ? seen.version < held : seen.version <= absentSince) return;
+    if (held !== undefined ? seen.version < held : seen.version <= absentSince) return false;
     if (seen.item) this.upsert(seen.item);
     else this.remove(path);
+    return true;
   }
 
   /** Adds or replaces the entry, moving it if its symbol changed. An entry the book does not keep is removed. */

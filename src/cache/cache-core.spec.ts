@@ -145,6 +145,15 @@ describe('CacheCore', () => {
     expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)).toEqual(positionAt().entry);
   });
 
+  it('does not let a listener change older than a written crossing bring the position back', () => {
+    const crossing = cache.checkOut(positionHit(), CRASH)!;
+    cache.settle(crossing, seenGone(61)); // written over the version 60 the transaction read
+    cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: 88 }, { version: 60 }))); // the listener, late
+    expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+    cache.applyPosition(P1, seenOpen(positionAt({}, { version: 70 }))); // reopened later: watched again
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)).toEqual(positionAt().entry);
+  });
+
   it('never lets an older sighting overwrite a newer one in the books', () => {
     cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: 80 }, { version: 30 })));
     cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: 70 }, { version: 20 })));

@@ -6,6 +6,7 @@ import {
   type PositionEntry,
   type Sighting,
   type TriggerEntry,
+  type Version,
   crossingOf,
 } from '../domain/crossing';
 import type { MarketType, Tick } from '../domain/market';
@@ -59,6 +60,14 @@ export class CacheCore implements CrossingPort {
   private journal: BuildJournal | undefined;
   /** When the books' last full read was taken: a document missing from them was not open then. */
   private readTimes: ReadTimes = { positions: -Infinity, triggers: -Infinity };
+  /**
+   * Documents seen leaving since that read, with the version they left at: the listener may still deliver
+   * an older change of one (it lags behind a transaction's own read), which must not bring it back.
+   */
+  private readonly removedSince: Record<EntryKind, Map<string, Version>> = {
+    position: new Map(),
+    trigger: new Map(),
+  };
   private collections = 0;
   private readonly changeWatchers = new Set<() => void>();
 
@@ -242,7 +251,12 @@ export class CacheCore implements CrossingPort {
       if (seen.item !== null) return;
       this.refused.delete(path);
     }
-    setOf(this.live, kind).observe(path, seen, absentSince);
+    const removed = this.removedSince[kind];
+    if (seen.version < (removed.get(path) ?? -Infinity)) return;
+    // What the live books refuse as older, a collection's new books hold at least as new: not journaled.
+    if (!setOf(this.live, kind).observe(path, seen, absentSince)) return;
+    if (seen.item === null) removed.set(path, seen.version);
+    else removed.delete(path);
     this.journal?.record(kind, path, seen);
   }
 
@@ -276,6 +290,7 @@ export class CacheCore implements CrossingPort {
     for (const path of this.refused) next.triggers.remove(path);
     this.live = next;
     this.readTimes = read.readTimes;
+    this.forgetRemovalsBefore(read.readTimes);
     this.notify();
     return { kind: 'swapped', positions: positionRepairs, triggers: triggerRepairs };
   }
@@ -293,6 +308,15 @@ export class CacheCore implements CrossingPort {
         : { version: readTimeOf(readTimes, kind), item: null };
       const verdict = this.pending.rejudge(kind, path, seen);
       if (verdict.kind !== 'uncrossed') set.remove(path);
+    }
+  }
+
+  /** A removal the read already reflects is covered by its read time from now on. */
+  private forgetRemovalsBefore(readTimes: ReadTimes): void {
+    for (const kind of ['position', 'trigger'] as const) {
+      const readAt = readTimeOf(readTimes, kind);
+      for (const [path, version] of this.removedSince[kind])
+        if (version <= readAt) this.removedSince[kind].delete(path);
     }
   }
 
