@@ -1,0 +1,119 @@
+import { type TradeMark, isAfter } from '../domain/gap-plan';
+import type { Tick } from '../domain/market';
+
+interface SymbolState {
+  /** The last trade evaluated; undefined until the first one (or a restart watermark). */
+  sequence: string | undefined;
+  time: number;
+  known: boolean;
+  /** While a gap is being recovered, live trades wait here so the gap is evaluated first. */
+  held: Tick[] | undefined;
+}
+
+export type SequencerVerdict = 'emitted' | 'held' | 'stale' | 'overflow';
+
+/**
+ * One market's trades in order, per symbol. A trade is evaluated only if it comes after the last one
+ * evaluated (REST answers race the stream, and a reconnect may replay); while a symbol's gap is being
+ * recovered, its live trades are held and evaluated right after the recovered ones, so the gap's trades
+ * are never shadowed by newer live ones. Pure: the gateway feeds it and passes `emit` on to the books.
+ */
+export class TradeSequencer {
+  private readonly symbols = new Map<string, SymbolState>();
+
+  constructor(
+    private readonly emit: (tick: Tick) => void,
+    /** Live trades held per symbol during a recovery; beyond it the recovery is abandoned. */
+    private readonly maxHeld: number,
+  ) {}
+
+  /** A live trade (a tick with a sequence); ticks without one pass straight through. */
+  onStream(tick: Tick): SequencerVerdict {
+    if (tick.sequence === undefined) {
+      this.emit(tick);
+      return 'emitted';
+    }
+    const state = this.state(tick.symbol);
+    if (state.held !== undefined) {
+      if (state.held.length >= this.maxHeld) {
+        this.release(state);
+        return this.onStream(tick) === 'emitted' ? 'overflow' : 'stale';
+      }
+      state.held.push(tick);
+      return 'held';
+    }
+    return this.pass(state, tick) ? 'emitted' : 'stale';
+  }
+
+  mark(symbol: string): TradeMark | undefined {
+    const state = this.symbols.get(symbol);
+    if (state === undefined || !state.known) return undefined;
+    return state.sequence === undefined
+      ? { time: state.time }
+      : { sequence: state.sequence, time: state.time };
+  }
+
+  /** Seeds a symbol never seen in this process from a restart watermark (exchange time, ms). */
+  seed(symbol: string, time: number): void {
+    const state = this.state(symbol);
+    if (!state.known) Object.assign(state, { known: true, time, sequence: undefined });
+  }
+
+  /** Starts holding live trades; returns the mark to recover from, or undefined if there is nothing to. */
+  beginRecovery(symbol: string): TradeMark | undefined {
+    const mark = this.mark(symbol);
+    if (mark !== undefined) this.state(symbol).held ??= [];
+    return mark;
+  }
+
+  /**
+   * Evaluates what was recovered, oldest first: candles as planned (the planner applied the ordering rule to
+   * them; they do not move the mark), trades only if after the mark. Then the held live trades.
+   */
+  finishRecovery(symbol: string, recovered: readonly Tick[]): number {
+    const state = this.state(symbol);
+    let emitted = 0;
+    for (const tick of recovered) {
+      if (tick.candle !== undefined) {
+        this.emit(tick);
+        emitted++;
+      } else if (this.pass(state, tick)) emitted++;
+    }
+    this.release(state);
+    return emitted;
+  }
+
+  /** The gap could not be recovered: the held trades are evaluated and the symbol streams on. */
+  abandonRecovery(symbol: string): void {
+    const state = this.symbols.get(symbol);
+    if (state !== undefined) this.release(state);
+  }
+
+  isRecovering(symbol: string): boolean {
+    return this.symbols.get(symbol)?.held !== undefined;
+  }
+
+  private pass(state: SymbolState, tick: Tick): boolean {
+    if (state.known && !isAfter({ sequence: tick.sequence, time: tick.exchangeTime }, state)) return false;
+    state.known = true;
+    state.time = tick.exchangeTime;
+    state.sequence = tick.sequence;
+    this.emit(tick);
+    return true;
+  }
+
+  private release(state: SymbolState): void {
+    const held = state.held ?? [];
+    state.held = undefined;
+    for (const tick of held) this.pass(state, tick);
+  }
+
+  private state(symbol: string): SymbolState {
+    let state = this.symbols.get(symbol);
+    if (state === undefined) {
+      state = { sequence: undefined, time: 0, known: false, held: undefined };
+      this.symbols.set(symbol, state);
+    }
+    return state;
+  }
+}
