@@ -3,7 +3,7 @@ import { Observable, Subject } from 'rxjs';
 import { type MarketType, type Tick, isValidSymbol } from '../domain/market';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import type { FeedGateway, FeedStatus } from './feed-gateway';
-import type { CatchUpResult } from './kucoin/catch-up-queue';
+import type { CatchUpResult } from './kucoin/rest-queue';
 import type { RejectReason } from './kucoin/frame-parser';
 import type { ManagerSink, ReconnectCause, WebSocketManagerOptions } from './kucoin/manager-options';
 import { systemClock, type TimerHandle } from './kucoin/seams';

@@ -1,6 +1,6 @@
 import type { MarketType, Tick } from '../../src/domain/market';
 import { ExchangeSimulator, type ExchangeSimulatorOptions } from '../../src/exchange-simulator';
-import type { CatchUpResult } from '../../src/market-feed/kucoin/catch-up-queue';
+import type { CatchUpResult } from '../../src/market-feed/kucoin/rest-queue';
 import type { RejectReason } from '../../src/market-feed/kucoin/frame-parser';
 import type { ReconnectCause, WebSocketManagerOptions } from '../../src/market-feed/kucoin/manager-options';
 import { WebSocketManager } from '../../src/market-feed/kucoin/websocket-manager';

@@ -1,9 +1,9 @@
 import type { Tick } from '../../domain/market';
-import { CatchUpQueue, type CatchUpResult } from './catch-up-queue';
+import { type RestFailure, RestQueue } from './rest-queue';
 import { feedVerdict } from './feed-health';
 import { type ControlFrame, parseFrame } from './frame-parser';
 import { scanFrame } from './frame-scanner';
-import type { WsEndpoint } from './kucoin-rest';
+import { type WsEndpoint, fetchCatchUpTick } from './kucoin-rest';
 import type { ReconnectCause, ResolvedManagerOptions } from './manager-options';
 import { SlidingWindowLimiter } from './rate-limiters';
 import type { FeedSocket } from './seams';
@@ -35,7 +35,7 @@ export interface SessionHost {
  */
 export class FeedSession {
   private readonly subs: SubscriptionTracker;
-  private readonly catchUp: CatchUpQueue;
+  private readonly catchUp: RestQueue<Tick | 'empty' | 'invalid_price'>;
   private readonly timers: TimerSet<TimerName>;
   private readonly messages: SlidingWindowLimiter;
   /** Messages kept free in every window for the pings it will need. */
@@ -60,14 +60,12 @@ export class FeedSession {
     // The server counts messages when they arrive, we when we send them: a 10 % longer window keeps a margin.
     this.messages = new SlidingWindowLimiter(o.maxMessagesPerWindow, Math.ceil(o.messageWindowMs * 1.1));
     this.pingReserve = Math.ceil(o.messageWindowMs / Math.max(1, endpoint.pingInterval)) + 1;
-    this.catchUp = new CatchUpQueue({
-      market: o.market,
-      apiUrl: o.apiUrl,
-      fetch: o.fetch,
+    this.catchUp = new RestQueue({
       clock: o.clock,
       bucket: o.restBucket,
       weight: o.restWeightPerCall,
       concurrency: o.catchUpConcurrency,
+      fetchOne: (symbol) => fetchCatchUpTick(o.fetch, o.market, o.apiUrl, symbol, () => o.clock.now()),
       onResult: (symbol, result, requestedAt) => this.onCatchUp(symbol, result, requestedAt),
     });
   }
@@ -246,7 +244,11 @@ export class FeedSession {
     else if (verdict === 'silent_data') this.fail(verdict, `no ticker data for ${dataStaleMs} ms`);
   }
 
-  private onCatchUp(symbol: string, result: Tick | CatchUpResult, requestedAt: number): void {
+  private onCatchUp(
+    symbol: string,
+    result: Tick | 'empty' | 'invalid_price' | RestFailure,
+    requestedAt: number,
+  ): void {
     if (typeof result === 'string') {
       this.o.sink.onCatchUp(result);
       if (result === 'empty') this.host.reportOnce(symbol, 'has no REST ticker (unknown symbol?)');

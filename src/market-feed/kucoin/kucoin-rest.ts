@@ -32,7 +32,7 @@ function rateLimitResetMs(response: Response): number {
 
 const REST_TIMEOUT_MS = 10_000;
 
-async function callJson(fetchFn: FetchLike, method: string, url: string): Promise<unknown> {
+export async function callJson(fetchFn: FetchLike, method: string, url: string): Promise<unknown> {
   let response: Response;
   try {
     response = await fetchFn(url, { method, signal: AbortSignal.timeout(REST_TIMEOUT_MS) });
@@ -124,4 +124,15 @@ export async function fetchTickerBody(
   symbol: string,
 ): Promise<unknown> {
   return callJson(fetchFn, 'GET', tickerUrl(market, apiUrl, symbol));
+}
+
+/** The ticker catch-up job: the REST ticker as a Tick, or why there is none. */
+export async function fetchCatchUpTick(
+  fetchFn: FetchLike,
+  market: MarketType,
+  apiUrl: string,
+  symbol: string,
+  now: () => number,
+): Promise<Tick | 'empty' | 'invalid_price'> {
+  return restTickerToTick(market, symbol, await fetchTickerBody(fetchFn, market, apiUrl, symbol), now());
 }

@@ -1,7 +1,7 @@
 import type { MarketType, Tick } from '../../domain/market';
 import type { ConnectionStatus } from '../feed-gateway';
 import type { BackoffPolicy } from './backoff';
-import type { CatchUpResult } from './catch-up-queue';
+import type { CatchUpResult } from './rest-queue';
 import type { RejectReason } from './frame-parser';
 import { SlidingWindowLimiter, TokenBucket } from './rate-limiters';
 import {

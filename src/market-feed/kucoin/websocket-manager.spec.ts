@@ -1,5 +1,5 @@
 import type { Tick } from '../../domain/market';
-import type { CatchUpResult } from './catch-up-queue';
+import type { CatchUpResult } from './rest-queue';
 import type { ReconnectCause, WebSocketManagerOptions } from './manager-options';
 import { SlidingWindowLimiter } from './rate-limiters';
 import { type FakeKucoin, fakeKucoin } from './testing/fake-kucoin';

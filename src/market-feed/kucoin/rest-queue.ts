@@ -1,22 +1,31 @@
-import type { MarketType, Tick } from '../../domain/market';
-import { KucoinRestError, fetchTickerBody, restTickerToTick } from './kucoin-rest';
+import { KucoinRestError } from './kucoin-rest';
 import type { TokenBucket } from './rate-limiters';
-import type { Clock, FetchLike, TimerHandle } from './seams';
+import type { Clock, TimerHandle } from './seams';
 
+/** Outcomes of a catch-up or a gap recovery, for the `worker_rest_catch_up_total` metric. */
 export type CatchUpResult = 'ok' | 'empty' | 'invalid_price' | 'rate_limited' | 'error' | 'superseded';
 
-export interface CatchUpOptions {
-  readonly market: MarketType;
-  readonly apiUrl: string;
-  readonly fetch: FetchLike;
+export type RestFailure = 'rate_limited' | 'error';
+
+export interface RestQueueOptions<T> {
   readonly clock: Clock;
   /** Shared by every connection of the process: the REST limit is per IP. */
   readonly bucket: TokenBucket;
-  /** KuCoin weight of one ticker call. */
+  /** KuCoin weight of one job's calls. */
   readonly weight: number;
   readonly concurrency: number;
-  /** Called with the tick (or the reason there is none) and the time the request was issued. */
-  readonly onResult: (symbol: string, result: Tick | CatchUpResult, requestedAt: number) => void;
+  /** One job: the REST calls for one symbol. Throws KucoinRestError (or anything) on failure. */
+  readonly fetchOne: (symbol: string) => Promise<T>;
+  /**
+   * Called with the job's result (or why there is none), the time its request was issued, and whether a
+   * failure will be tried again (false: this symbol is given up until it is enqueued again).
+   */
+  readonly onResult: (
+    symbol: string,
+    result: T | RestFailure,
+    requestedAt: number,
+    willRetry: boolean,
+  ) => void;
 }
 
 /**
@@ -28,10 +37,11 @@ const MAX_RETRIES = 5;
 const RETRY_BASE_MS = 1_000;
 
 /**
- * REST ticker fetches after a (re)subscribe, so a price that moved while the feed was down is seen at once.
- * Deduplicated, bounded in concurrency and by a token bucket; `clear()` drops queued work and late answers.
+ * Per-symbol REST work after a (re)subscribe: the ticker catch-up, or a gap's recovery. Deduplicated,
+ * bounded in concurrency and by the shared token bucket, paused on 429, retried on network errors and 5xx;
+ * `clear()` drops queued work and late answers.
  */
-export class CatchUpQueue {
+export class RestQueue<T> {
   private readonly queued = new Set<string>();
   /** Failed attempts so far per symbol, and the timers that will try again. */
   private readonly failures = new Map<string, number>();
@@ -42,7 +52,7 @@ export class CatchUpQueue {
   /** After a 429 nothing is sent until the pool has refilled. */
   private pausedUntil = 0;
 
-  constructor(private readonly options: CatchUpOptions) {}
+  constructor(private readonly options: RestQueueOptions<T>) {}
 
   enqueue(symbols: Iterable<string>): void {
     for (const symbol of symbols) this.queued.add(symbol);
@@ -77,11 +87,12 @@ export class CatchUpQueue {
     }
   }
 
-  private retryLater(symbol: string): void {
+  /** Schedules another try; false once the symbol's tries are used up. */
+  private retryLater(symbol: string): boolean {
     const failures = (this.failures.get(symbol) ?? 0) + 1;
     if (failures > MAX_RETRIES) {
       this.failures.delete(symbol); // the next (re)subscribe starts over
-      return;
+      return false;
     }
     this.failures.set(symbol, failures);
     const handle = this.options.clock.setTimeout(
@@ -92,6 +103,7 @@ export class CatchUpQueue {
       RETRY_BASE_MS * 2 ** (failures - 1),
     );
     this.retryTimers.add(handle);
+    return true;
   }
 
   private wake(ms: number): void {
@@ -103,26 +115,28 @@ export class CatchUpQueue {
   }
 
   private async fetchOne(symbol: string, requestedAt: number, generation: number): Promise<void> {
-    const { market, apiUrl, clock, onResult } = this.options;
-    let result: Tick | CatchUpResult;
+    const { clock, onResult } = this.options;
+    let result: T | RestFailure;
+    let willRetry = false;
     try {
-      const body = await fetchTickerBody(this.options.fetch, market, apiUrl, symbol);
-      result = restTickerToTick(market, symbol, body, clock.now());
+      result = await this.options.fetchOne(symbol);
     } catch (error) {
       result = error instanceof KucoinRestError && error.status === 429 ? 'rate_limited' : 'error';
       if (result === 'rate_limited' && generation === this.generation) {
         // Other callers share the per-IP pool: back off for as long as KuCoin says, then try again.
         this.pausedUntil = clock.now() + ((error as KucoinRestError).retryAfterMs ?? 30_000);
         this.queued.add(symbol);
+        willRetry = true;
       }
       // A 4xx other than 429 will not change by asking again; a network error or a 5xx may.
       const retryable = !(error instanceof KucoinRestError) || error.retryable;
-      if (result === 'error' && retryable && generation === this.generation) this.retryLater(symbol);
+      if (result === 'error' && retryable && generation === this.generation)
+        willRetry = this.retryLater(symbol);
     }
     if (generation !== this.generation) return;
     if (result !== 'error') this.failures.delete(symbol);
     this.inFlight--;
-    onResult(symbol, result, requestedAt);
+    onResult(symbol, result, requestedAt, willRetry);
     this.pump();
   }
 }

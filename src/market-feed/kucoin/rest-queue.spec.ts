@@ -1,6 +1,7 @@
 import type { Tick } from '../../domain/market';
-import { CatchUpQueue, type CatchUpResult } from './catch-up-queue';
+import { fetchCatchUpTick } from './kucoin-rest';
 import { TokenBucket } from './rate-limiters';
+import { type RestFailure, RestQueue } from './rest-queue';
 import { systemClock } from './seams';
 import { fakeKucoin } from './testing/fake-kucoin';
 
@@ -8,21 +9,25 @@ const flush = (): Promise<void> => jest.advanceTimersByTimeAsync(0);
 
 function setup(bucket = new TokenBucket(4, 1_000)) {
   const kucoin = fakeKucoin();
-  const results: Array<[string, Tick | CatchUpResult]> = [];
-  const queue = new CatchUpQueue({
-    market: 'futures',
-    apiUrl: 'https://f.test',
-    fetch: kucoin.fetch,
+  type Result = Tick | 'empty' | 'invalid_price' | RestFailure;
+  const results: Array<[string, Result]> = [];
+  const retries: boolean[] = [];
+  const queue = new RestQueue({
     clock: systemClock,
     bucket,
     weight: 2,
     concurrency: 8,
-    onResult: (symbol, result) => results.push([symbol, result]),
+    fetchOne: (symbol) =>
+      fetchCatchUpTick(kucoin.fetch, 'futures', 'https://f.test', symbol, () => systemClock.now()),
+    onResult: (symbol, result, _requestedAt, willRetry) => {
+      results.push([symbol, result]);
+      retries.push(willRetry);
+    },
   });
-  return { kucoin, queue, results };
+  return { kucoin, queue, results, retries };
 }
 
-describe('CatchUpQueue', () => {
+describe('RestQueue (the ticker catch-up)', () => {
   beforeEach(() => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'], now: 1_000_000 });
   });
@@ -95,8 +100,8 @@ describe('CatchUpQueue', () => {
     expect(kucoin.fetchedUrls).toHaveLength(3);
   });
 
-  it('gives up after five retries, and does not retry a 4xx', async () => {
-    const { kucoin, queue, results } = setup(new TokenBucket(100, 1_000));
+  it('gives up after five retries, and does not retry a 4xx, saying which answer was the last', async () => {
+    const { kucoin, queue, results, retries } = setup(new TokenBucket(100, 1_000));
     kucoin.ticker = (symbol) => ({ status: symbol === 'BAD' ? 400 : 500 });
     queue.enqueue(['A', 'BAD']);
     await jest.advanceTimersByTimeAsync(120_000);
@@ -105,6 +110,10 @@ describe('CatchUpQueue', () => {
     expect(fetched('A')).toBe(6);
     expect(fetched('BAD')).toBe(1);
     expect(results.every(([, r]) => r === 'error')).toBe(true);
+    const finalFor = (symbol: string): boolean[] =>
+      results.flatMap(([s], i) => (s === symbol ? [retries[i]] : []));
+    expect(finalFor('A')).toEqual([true, true, true, true, true, false]);
+    expect(finalFor('BAD')).toEqual([false]);
   });
 
   it('cancels a pending retry on clear()', async () => {
