@@ -1,0 +1,134 @@
+import {
+  type MinuteCandle,
+  type RecoveredTrade,
+  type TradeMark,
+  MINUTE_MS,
+  candlesToApply,
+  planGap,
+} from '../../domain/gap-plan';
+import type { MarketType, Tick } from '../../domain/market';
+import { callJson } from './kucoin-rest';
+import { parsePrice } from './frame-parser';
+import type { FetchLike } from './seams';
+
+/**
+ * KuCoin's REST trade history and 1-minute candles, and the recovery of a gap from them (see gap-plan).
+ * Weights (Public pool, per the SDK spec): spot history 3, futures history 5, candles 3 per call.
+ */
+export const HISTORY_WEIGHT = { spot: 3, futures: 5 } as const;
+export const CANDLES_WEIGHT = 3;
+/** Candles per call: spot up to 1500, futures up to 500. */
+const CANDLES_PER_CALL = { spot: 1_500, futures: 500 } as const;
+
+export interface GapRecoveryDeps {
+  readonly fetch: FetchLike;
+  readonly market: MarketType;
+  readonly apiUrl: string;
+  readonly now: () => number;
+  /** How far back candles are asked for. */
+  readonly horizonMs: number;
+}
+
+/** The ticks that recover the gap after `mark`, oldest first: candles (if needed), then trades. */
+export async function recoverGap(deps: GapRecoveryDeps, symbol: string, mark: TradeMark): Promise<Tick[]> {
+  const { market, now } = deps;
+  const history = parseHistory(market, await callJson(deps.fetch, 'GET', historyUrl(deps, symbol)));
+  const plan = planGap(mark, history, now(), deps.horizonMs);
+  if (plan.kind === 'none') return [];
+  const receivedAt = now();
+  const trades = plan.trades.map((trade) => tradeTick(market, symbol, trade, receivedAt));
+  if (plan.kind === 'trades') return trades;
+  const candles: MinuteCandle[] = [];
+  const step = CANDLES_PER_CALL[market] * MINUTE_MS;
+  for (let from = plan.from; from <= plan.to; from += step) {
+    const to = Math.min(plan.to, from + step - MINUTE_MS);
+    candles.push(
+      ...parseCandles(market, await callJson(deps.fetch, 'GET', candlesUrl(deps, symbol, from, to))),
+    );
+  }
+  const candleTicks = candlesToApply(candles, plan.from, plan.to, mark).map((candle) =>
+    candleTick(market, symbol, candle, receivedAt),
+  );
+  return [...candleTicks, ...trades];
+}
+
+export function historyUrl({ market, apiUrl }: GapRecoveryDeps, symbol: string): string {
+  const path = market === 'spot' ? '/api/v1/market/histories' : '/api/v1/trade/history';
+  return `${apiUrl}${path}?symbol=${encodeURIComponent(symbol)}`;
+}
+
+/** Spot takes seconds, futures milliseconds; both windows are the candles' start times, inclusive. */
+export function candlesUrl(
+  { market, apiUrl }: GapRecoveryDeps,
+  symbol: string,
+  from: number,
+  to: number,
+): string {
+  const s = encodeURIComponent(symbol);
+  if (market === 'spot')
+    return `${apiUrl}/api/v1/market/candles?type=1min&symbol=${s}&startAt=${from / 1_000}&endAt=${to / 1_000 + 59}`;
+  return `${apiUrl}/api/v1/kline/query?symbol=${s}&granularity=1&from=${from}&to=${to + MINUTE_MS - 1}`;
+}
+
+/** Spot `[{sequence: string, price: string, time: ns}]`, futures `[{sequence: number, price: string, ts: ns}]`. */
+export function parseHistory(market: MarketType, body: unknown): RecoveredTrade[] {
+  const data = (body as { data?: unknown } | null)?.data;
+  if (!Array.isArray(data)) return [];
+  const trades: RecoveredTrade[] = [];
+  for (const raw of data as Record<string, unknown>[]) {
+    if (raw === null || typeof raw !== 'object') continue;
+    const sequence = digits(raw.sequence);
+    const price = parsePrice(raw.price);
+    const time = Math.floor(Number(market === 'spot' ? raw.time : raw.ts) / 1e6);
+    if (sequence !== undefined && price === price && time > 0) trades.push({ sequence, time, price });
+  }
+  return trades;
+}
+
+/** Spot rows `[time(s), open, close, high, low, …]` (strings), futures `[time(ms), open, high, low, close, …]`. */
+export function parseCandles(market: MarketType, body: unknown): MinuteCandle[] {
+  const data = (body as { data?: unknown } | null)?.data;
+  if (!Array.isArray(data)) return [];
+  const candles: MinuteCandle[] = [];
+  for (const row of data as unknown[]) {
+    if (!Array.isArray(row) || row.length < 5) continue;
+    const [t, a, b, c, d] = row.map(Number);
+    const candle =
+      market === 'spot'
+        ? { start: t * 1_000, open: a, close: b, high: c, low: d }
+        : { start: t, open: a, high: b, low: c, close: d };
+    if (Number.isFinite(candle.start) && candle.start % MINUTE_MS === 0) candles.push(candle);
+  }
+  return candles;
+}
+
+function tradeTick(market: MarketType, symbol: string, trade: RecoveredTrade, receivedAt: number): Tick {
+  return {
+    marketType: market,
+    symbol,
+    price: trade.price,
+    exchangeTime: trade.time,
+    receivedAt,
+    source: 'backfill',
+    sequence: trade.sequence,
+  };
+}
+
+function candleTick(market: MarketType, symbol: string, candle: MinuteCandle, receivedAt: number): Tick {
+  const { open, high, low, close, start } = candle;
+  return {
+    marketType: market,
+    symbol,
+    price: close,
+    exchangeTime: start,
+    receivedAt,
+    source: 'backfill',
+    candle: { open, high, low },
+  };
+}
+
+/** A sequence as decimal digits without leading zeros, from KuCoin's string or number. */
+function digits(value: unknown): string | undefined {
+  const text = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value;
+  return typeof text === 'string' && /^(0|[1-9][0-9]{0,39})$/.test(text) ? text : undefined;
+}
