@@ -3,10 +3,17 @@ import { Observable, Subject } from 'rxjs';
 import { type MarketType, type Tick, isValidSymbol } from '../domain/market';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import type { FeedGateway, FeedStatus } from './feed-gateway';
+import { GapRecovery } from './gap-recovery';
 import type { CatchUpResult } from './kucoin/rest-queue';
 import type { RejectReason } from './kucoin/frame-parser';
-import type { ManagerSink, ReconnectCause, WebSocketManagerOptions } from './kucoin/manager-options';
-import { systemClock, type TimerHandle } from './kucoin/seams';
+import {
+  KUCOIN_REST_WEIGHT_PER_30S,
+  type ManagerSink,
+  type ReconnectCause,
+  type WebSocketManagerOptions,
+} from './kucoin/manager-options';
+import { TokenBucket } from './kucoin/rate-limiters';
+import { globalFetch, systemClock, type TimerHandle } from './kucoin/seams';
 import { WebSocketManager } from './kucoin/websocket-manager';
 
 export type SharedManagerOptions = Omit<WebSocketManagerOptions, 'id' | 'market' | 'sink' | 'logger'>;
@@ -18,7 +25,12 @@ export interface KucoinFeedGatewayOptions {
   readonly metrics?: WorkerMetrics;
   /** How often batched counters and connection gauges are pushed to the metrics registry. */
   readonly metricsFlushMs?: number;
+  /** How far back a gap in a symbol's trades is recovered (from candles). Default 24 h. */
+  readonly backfillHorizonMs?: number;
 }
+
+/** Live trades held per symbol while its gap is recovered; beyond it the recovery is given up. */
+const MAX_HELD_TRADES = 50_000;
 
 /**
  * One market's feed over as many KuCoin connections as its desired symbols need. Symbols stay on the
@@ -42,6 +54,8 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
   /** Counted here and flushed once a second: prom-client's labelled inc() allocates, the tick path must not. */
   private streamTicks = 0;
   private catchUpTicks = 0;
+  private backfillTicks = 0;
+  private readonly recovery: GapRecovery;
   private readonly rejected = new Map<RejectReason, number>();
 
   protected constructor(
@@ -50,6 +64,23 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
   ) {
     this.logger = new Logger(`${marketType === 'spot' ? 'Spot' : 'Futures'}FeedGateway`);
     this.ticks$ = this.subject.asObservable();
+    const { manager, metrics } = options;
+    this.recovery = new GapRecovery({
+      market: marketType,
+      apiUrl: manager.apiUrl,
+      fetch: manager.fetch ?? globalFetch,
+      clock: this.clock(),
+      bucket: manager.restBucket ?? new TokenBucket(KUCOIN_REST_WEIGHT_PER_30S / 2, 30_000),
+      concurrency: manager.catchUpConcurrency ?? 4,
+      horizonMs: options.backfillHorizonMs ?? 86_400_000,
+      maxHeld: MAX_HELD_TRADES,
+      emit: (tick) => {
+        if (tick.source === 'backfill') this.backfillTicks++;
+        this.subject.next(tick);
+      },
+      onRecovery: (result) => metrics?.gapRecoveries.inc({ market: marketType, result }),
+      onSkipped: (reason) => metrics?.tradesSkipped.inc({ market: marketType, reason }),
+    });
   }
 
   updateDesired(symbols: Iterable<string>): void {
@@ -84,6 +115,7 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
     if (!this.stopped) {
       this.stopped = true;
       for (const manager of this.managers) manager.stop();
+      this.recovery.stop();
       if (this.flushTimer !== undefined) this.clock().clearInterval(this.flushTimer);
       this.flushTimer = undefined;
       this.flushMetrics();
@@ -170,10 +202,15 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
     const market = this.marketType;
     return {
       onTick: (tick: Tick): void => {
-        if (tick.source === 'stream') this.streamTicks++;
-        else this.catchUpTicks++;
-        this.subject.next(tick);
+        if (tick.source === 'stream') {
+          this.streamTicks++;
+          this.recovery.onStreamTick(tick);
+        } else {
+          this.catchUpTicks++;
+          this.subject.next(tick);
+        }
       },
+      onSubscribed: (symbols: string[]): string[] => this.recovery.onSubscribed(symbols),
       onRejected: (reason: RejectReason): void => {
         this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + 1);
       },
@@ -202,8 +239,10 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
     const market = this.marketType;
     if (this.streamTicks > 0) metrics.ticksReceived.inc({ market, source: 'stream' }, this.streamTicks);
     if (this.catchUpTicks > 0) metrics.ticksReceived.inc({ market, source: 'catch_up' }, this.catchUpTicks);
+    if (this.backfillTicks > 0) metrics.ticksReceived.inc({ market, source: 'backfill' }, this.backfillTicks);
     this.streamTicks = 0;
     this.catchUpTicks = 0;
+    this.backfillTicks = 0;
     for (const [reason, count] of this.rejected) metrics.framesRejected.inc({ market, reason }, count);
     this.rejected.clear();
     const now = this.clock().now();

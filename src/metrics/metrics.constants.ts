@@ -13,6 +13,8 @@ export const METRIC = {
   pendingCrossings: 'worker_pending_crossings',
   pendingCrossingOldestAgeSeconds: 'worker_pending_crossing_oldest_age_seconds',
   crossingsDeferred: 'worker_crossings_deferred_total',
+  gapRecoveries: 'worker_gap_recoveries_total',
+  tradesSkipped: 'worker_trades_skipped_total',
   wsConnectionState: 'worker_ws_connection_up',
   wsReconnects: 'worker_ws_reconnects_total',
   wsLastMessageAgeSeconds: 'worker_ws_last_message_age_seconds',

@@ -86,6 +86,18 @@ export class WorkerMetrics {
     labelNames: ['kind'],
     registers: [this.registry],
   });
+  readonly gapRecoveries = new Counter({
+    name: METRIC.gapRecoveries,
+    help: 'Recoveries of the trades a symbol may have missed (after a reconnect or resubscribe), by result',
+    labelNames: ['market', 'result'],
+    registers: [this.registry],
+  });
+  readonly tradesSkipped = new Counter({
+    name: METRIC.tradesSkipped,
+    help: 'Trades not evaluated: stale (not after the last evaluated one) or overflow (held too many while recovering)',
+    labelNames: ['market', 'reason'],
+    registers: [this.registry],
+  });
   readonly wsConnectionUp = new Gauge({
     name: METRIC.wsConnectionState,
     help: '1 when the WebSocket connection is open and welcomed, 0 otherwise',

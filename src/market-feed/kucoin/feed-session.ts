@@ -156,7 +156,8 @@ export class FeedSession {
         return;
       case 'ack': {
         const subscribed = frame.id === undefined ? undefined : this.subs.ack(frame.id, now);
-        if (subscribed !== undefined && subscribed.length > 0) this.catchUp.enqueue(subscribed);
+        if (subscribed !== undefined && subscribed.length > 0)
+          this.catchUp.enqueue(this.o.sink.onSubscribed?.(subscribed) ?? subscribed);
         this.syncSubscriptions();
         return;
       }

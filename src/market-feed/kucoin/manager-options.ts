@@ -31,6 +31,11 @@ export interface ManagerSink {
   onRejected(reason: RejectReason): void;
   onReconnect(cause: ReconnectCause): void;
   onCatchUp(result: CatchUpResult): void;
+  /**
+   * These symbols were just (re)subscribed: the gateway recovers the trades they may have missed, and
+   * returns those it has no gap to recover for (never evaluated), which get the REST ticker catch-up.
+   */
+  onSubscribed?(symbols: string[]): string[];
   /** The server refused these symbols with 509: the connection holds fewer topics than configured. */
   onCapacityExceeded?(symbols: string[]): void;
 }

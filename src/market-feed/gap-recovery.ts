@@ -1,0 +1,103 @@
+import type { MarketType, Tick } from '../domain/market';
+import { CANDLES_WEIGHT, HISTORY_WEIGHT, recoverGap } from './kucoin/kucoin-history';
+import type { TokenBucket } from './kucoin/rate-limiters';
+import { type RestFailure, RestQueue } from './kucoin/rest-queue';
+import type { Clock, FetchLike } from './kucoin/seams';
+import { type SequencerVerdict, TradeSequencer } from './trade-sequencer';
+
+/** Metric label of one recovery: what it found, or why it failed. */
+export type RecoveryResult = 'recovered' | 'nothing_missed' | 'rate_limited' | 'error' | 'gave_up';
+
+export interface GapRecoveryOptions {
+  readonly market: MarketType;
+  readonly apiUrl: string;
+  readonly fetch: FetchLike;
+  readonly clock: Clock;
+  /** The per-IP REST pool, shared with the ticker catch-up. */
+  readonly bucket: TokenBucket;
+  readonly concurrency: number;
+  /** How far back a gap is recovered from candles. */
+  readonly horizonMs: number;
+  /** Live trades held per symbol while its gap is fetched. */
+  readonly maxHeld: number;
+  /** Where trades go, in order: the gateway's tick stream. */
+  readonly emit: (tick: Tick) => void;
+  readonly onRecovery?: (result: RecoveryResult, ticks: number) => void;
+  readonly onSkipped?: (verdict: Extract<SequencerVerdict, 'stale' | 'overflow'>) => void;
+}
+
+/**
+ * One market's trade order and gap recovery. Every live trade goes through the sequencer (once, in order);
+ * after a (re)subscribe, a symbol that has been evaluated before holds its live trades while the gap since
+ * its last evaluated trade is recovered over REST, evaluated first, then released. A symbol never seen
+ * has no gap to recover: it gets the ticker catch-up instead.
+ */
+export class GapRecovery {
+  private readonly sequencer: TradeSequencer;
+  private readonly queue: RestQueue<Tick[]>;
+
+  constructor(private readonly options: GapRecoveryOptions) {
+    this.sequencer = new TradeSequencer(options.emit, options.maxHeld);
+    this.queue = new RestQueue<Tick[]>({
+      clock: options.clock,
+      bucket: options.bucket,
+      weight: HISTORY_WEIGHT[options.market] + CANDLES_WEIGHT,
+      concurrency: options.concurrency,
+      fetchOne: (symbol) => this.fetch(symbol),
+      onResult: (symbol, result, _requestedAt, willRetry) => this.onResult(symbol, result, willRetry),
+    });
+  }
+
+  onStreamTick(tick: Tick): void {
+    const verdict = this.sequencer.onStream(tick);
+    if (verdict === 'stale' || verdict === 'overflow') this.options.onSkipped?.(verdict);
+  }
+
+  /** Starts recovering what these symbols may have missed; returns those with nothing to recover. */
+  onSubscribed(symbols: readonly string[]): string[] {
+    const unknown: string[] = [];
+    const recovering: string[] = [];
+    for (const symbol of symbols) {
+      if (this.sequencer.beginRecovery(symbol) === undefined) unknown.push(symbol);
+      else recovering.push(symbol);
+    }
+    this.queue.enqueue(recovering);
+    return unknown;
+  }
+
+  /** A restart watermark: the exchange time through which this symbol was evaluated before. */
+  seed(symbol: string, time: number): void {
+    this.sequencer.seed(symbol, time);
+  }
+
+  /** Exchange time of the last trade evaluated per symbol; undefined for one never evaluated. */
+  lastEvaluatedTime(symbol: string): number | undefined {
+    return this.sequencer.mark(symbol)?.time;
+  }
+
+  isRecovering(symbol: string): boolean {
+    return this.sequencer.isRecovering(symbol);
+  }
+
+  stop(): void {
+    this.queue.clear();
+  }
+
+  private fetch(symbol: string): Promise<Tick[]> {
+    const mark = this.sequencer.mark(symbol);
+    if (mark === undefined) return Promise.resolve([]);
+    const { fetch, market, apiUrl, clock, horizonMs } = this.options;
+    return recoverGap({ fetch, market, apiUrl, now: () => clock.now(), horizonMs }, symbol, mark);
+  }
+
+  private onResult(symbol: string, result: Tick[] | RestFailure, willRetry: boolean): void {
+    if (Array.isArray(result)) {
+      const emitted = this.sequencer.finishRecovery(symbol, result);
+      this.options.onRecovery?.(emitted > 0 ? 'recovered' : 'nothing_missed', emitted);
+      return;
+    }
+    this.options.onRecovery?.(willRetry ? result : 'gave_up', 0);
+    // Given up: the held trades are evaluated now; the gap is lost and counted.
+    if (!willRetry) this.sequencer.abandonRecovery(symbol);
+  }
+}
