@@ -64,7 +64,12 @@ describe('CacheCore', () => {
     expect(crossing).toMatchObject({ hit: positionHit(), price: 85, tickTime: 1_000, crossedAt: 1_005 });
     expect(cache.checkOut(hits[0], tickAt(80))).toBeUndefined(); // one crossing per document at a time
     expect(cache.crossedBy(tickAt(80), [])).toBe(0);
-    expect(cache.pendingStats()).toEqual({ count: 1, retrying: 0, oldestCrossedAt: 1_005 });
+    expect(cache.pendingStats()).toEqual({
+      count: 1,
+      retrying: 0,
+      oldestCrossedAt: 1_005,
+      earliestTickTime: { spot: 1_000 },
+    });
   });
 
   it('keeps a pending document out of the books, even when a collection reads it again', () => {

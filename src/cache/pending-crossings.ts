@@ -36,6 +36,8 @@ export interface PendingStats {
   readonly retrying: number;
   /** Receive time (ms) of the oldest pending crossing's tick, if any. */
   readonly oldestCrossedAt?: number;
+  /** Per market, the exchange time (ms) of the earliest pending crossing's tick: a restart must recover it. */
+  readonly earliestTickTime: Partial<Record<MarketType, number>>;
 }
 
 /**
@@ -124,12 +126,15 @@ export class PendingCrossings {
   stats(): PendingStats {
     let retrying = 0;
     let oldestCrossedAt: number | undefined;
+    const earliestTickTime: Partial<Record<MarketType, number>> = {};
     for (const { crossing, failures } of this.byPath.values()) {
       if (failures > 0) retrying++;
       if (oldestCrossedAt === undefined || crossing.crossedAt < oldestCrossedAt)
         oldestCrossedAt = crossing.crossedAt;
+      const market = crossing.hit.marketType;
+      earliestTickTime[market] = Math.min(earliestTickTime[market] ?? Infinity, crossing.tickTime);
     }
-    return { count: this.byPath.size, retrying, oldestCrossedAt };
+    return { count: this.byPath.size, retrying, oldestCrossedAt, earliestTickTime };
   }
 }
 

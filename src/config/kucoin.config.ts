@@ -21,6 +21,10 @@ export const kucoinConfig = registerAs('kucoin', () => {
     KUCOIN_MAX_NEW_CONNECTIONS_PER_MINUTE: intVar(30, 1, 30),
     // Share of the 2000-per-30 s public REST pool the catch-up may use; the rest is left to other callers.
     KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S: intVar(1_000, 2, 2_000),
+    // How far back a gap (a reconnect, or the time since the last run's watermark) is recovered.
+    KUCOIN_BACKFILL_HORIZON_MS: intVar(86_400_000, 60_000, 7 * 86_400_000),
+    // How often the watermark (the exchange time through which everything was evaluated) is stored; 0: never.
+    WATERMARK_INTERVAL_MS: intVar(5_000, 0, 3_600_000),
   });
   return {
     spotApiUrl: env.KUCOIN_SPOT_API_URL,
@@ -35,6 +39,8 @@ export const kucoinConfig = registerAs('kucoin', () => {
     reconnectMaxMs: env.KUCOIN_RECONNECT_MAX_MS,
     maxNewConnectionsPerMinute: env.KUCOIN_MAX_NEW_CONNECTIONS_PER_MINUTE,
     catchUpRestWeightPer30s: env.KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S,
+    backfillHorizonMs: env.KUCOIN_BACKFILL_HORIZON_MS,
+    watermarkIntervalMs: env.WATERMARK_INTERVAL_MS,
   };
 });
 export type KucoinConfig = ReturnType<typeof kucoinConfig>;

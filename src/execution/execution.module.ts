@@ -7,6 +7,7 @@ import { TICK_SOURCES, type TickSource } from './execution.constants';
 import { ExecutionService } from './execution.service';
 import { FirestoreTransactionService } from './firestore-transaction.service';
 import { PriceUpdateProcessor } from './price-update.processor';
+import { WatermarkService } from './watermark.service';
 
 /**
  * Ticks from both feeds -> what they cross in the cache's books -> pending crossings -> a bounded queue of
@@ -19,12 +20,13 @@ import { PriceUpdateProcessor } from './price-update.processor';
     FirestoreTransactionService,
     ExecutionService,
     PriceUpdateProcessor,
+    WatermarkService,
     {
       provide: TICK_SOURCES,
       inject: [SpotFeedGateway, FuturesFeedGateway],
       useFactory: (spot: SpotFeedGateway, futures: FuturesFeedGateway): TickSource[] => [spot, futures],
     },
   ],
-  exports: [ExecutionService, PriceUpdateProcessor],
+  exports: [ExecutionService, PriceUpdateProcessor, WatermarkService],
 })
 export class ExecutionModule {}

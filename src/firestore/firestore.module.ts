@@ -7,6 +7,7 @@ import { firestoreConfig } from '../config';
 import { FIREBASE_APP, FIRESTORE } from './firestore.constants';
 import { PositionRepository } from './position.repository';
 import { TradeTriggerRepository } from './trade-trigger.repository';
+import { WatermarkRepository } from './watermark.repository';
 
 /**
  * Owns the app's one firebase-admin app and Firestore client. Each module instance gets a uniquely named
@@ -40,8 +41,9 @@ import { TradeTriggerRepository } from './trade-trigger.repository';
     },
     PositionRepository,
     TradeTriggerRepository,
+    WatermarkRepository,
   ],
-  exports: [FIRESTORE, PositionRepository, TradeTriggerRepository],
+  exports: [FIRESTORE, PositionRepository, TradeTriggerRepository, WatermarkRepository],
 })
 export class FirestoreModule implements OnApplicationShutdown {
   private readonly logger = new Logger(FirestoreModule.name);

@@ -15,6 +15,8 @@ export interface FeedStatus {
   marketType: MarketType;
   desiredSymbols: number;
   connections: ConnectionStatus[];
+  /** Symbols whose missed trades are being recovered: the feed is not caught up until they are. */
+  recoveringSymbols: number;
 }
 
 /** One market's live price feed; other modules code against this, not against KuCoin. */
@@ -26,6 +28,13 @@ export interface FeedGateway {
   updateDesired(symbols: Iterable<string>): void;
   desiredSymbols(): ReadonlySet<string>;
   status(): FeedStatus;
+  /**
+   * A restart watermark (exchange time, ms, through which an earlier run evaluated every watched symbol):
+   * each symbol's trades since then are recovered at its first subscribe. Call before updateDesired().
+   */
+  seedWatermark(time: number): void;
+  /** The exchange time through which every watched symbol has been evaluated; undefined if unknown. */
+  evaluatedThrough(): number | undefined;
   /** Closes all sockets and timers; used by graceful shutdown. */
   stop(): Promise<void>;
 }

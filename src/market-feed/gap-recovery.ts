@@ -65,14 +65,18 @@ export class GapRecovery {
     return unknown;
   }
 
-  /** A restart watermark: the exchange time through which this symbol was evaluated before. */
-  seed(symbol: string, time: number): void {
-    this.sequencer.seed(symbol, time);
+  /** A restart watermark: symbols not seen yet are recovered from this exchange time (ms). */
+  seedWatermark(time: number): void {
+    this.sequencer.seedWatermark(time);
   }
 
-  /** Exchange time of the last trade evaluated per symbol; undefined for one never evaluated. */
-  lastEvaluatedTime(symbol: string): number | undefined {
-    return this.sequencer.mark(symbol)?.time;
+  /** Through when every symbol was evaluated, given those not streaming now (see TradeSequencer). */
+  evaluatedThrough(notStreaming: Iterable<string>): number | undefined {
+    return this.sequencer.evaluatedThrough([...notStreaming, ...this.sequencer.recovering()]);
+  }
+
+  recoveringCount(): number {
+    return this.sequencer.recovering().length;
   }
 
   isRecovering(symbol: string): boolean {

@@ -108,7 +108,19 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
       marketType: this.marketType,
       desiredSymbols: this.desired.size,
       connections: this.managers.map((manager) => manager.status()),
+      recoveringSymbols: this.recovery.recoveringCount(),
     };
+  }
+
+  seedWatermark(time: number): void {
+    this.recovery.seedWatermark(time);
+  }
+
+  evaluatedThrough(): number | undefined {
+    const notStreaming = this.managers.flatMap((manager, i) =>
+      manager.status().state === 'connected' ? [] : [...this.buckets[i]],
+    );
+    return this.recovery.evaluatedThrough(notStreaming);
   }
 
   stop(): Promise<void> {

@@ -26,6 +26,7 @@ function gatewayOptions(
   return {
     maxTopicsPerConnection: spot ? config.spotMaxTopicsPerConnection : config.futuresMaxTopicsPerConnection,
     metrics,
+    backfillHorizonMs: config.backfillHorizonMs,
     manager: {
       apiUrl: spot ? config.spotApiUrl : config.futuresApiUrl,
       symbolsPerMessage: spot ? config.spotSymbolsPerMessage : config.futuresSymbolsPerMessage,

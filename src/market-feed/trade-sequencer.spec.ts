@@ -73,10 +73,22 @@ describe('TradeSequencer', () => {
     const t = setup();
     expect(t.sequencer.beginRecovery('BTC-USDT')).toBeUndefined();
     expect(t.sequencer.onStream(trade(1))).toBe('emitted');
-    t.sequencer.seed('ETH-USDT', 5_000);
+    t.sequencer.seedWatermark(5_000);
     expect(t.sequencer.beginRecovery('ETH-USDT')).toEqual({ time: 5_000 });
+    expect(t.sequencer.mark('BTC-USDT')).toEqual({ sequence: '1', time: 1_001 }); // seen here: its own mark
     t.sequencer.finishRecovery('ETH-USDT', [{ ...trade(3, 1, 'ETH-USDT'), exchangeTime: 4_000 }]);
     expect(t.emitted).toHaveLength(1);
+  });
+
+  it('says through when every symbol was evaluated: the newest time, held back by lagging symbols', () => {
+    const t = setup();
+    expect(t.sequencer.evaluatedThrough([])).toBeUndefined();
+    t.sequencer.onStream(trade(5));
+    t.sequencer.onStream(trade(9, 100, 'ETH-USDT'));
+    expect(t.sequencer.evaluatedThrough([])).toBe(1_009);
+    expect(t.sequencer.evaluatedThrough(['BTC-USDT', 'NEW-USDT'])).toBe(1_005);
+    t.sequencer.seedWatermark(800);
+    expect(t.sequencer.evaluatedThrough(['NEW-USDT'])).toBe(800);
   });
 
   it('gives up holding past its limit: the held trades and the newest are evaluated', () => {

@@ -20,6 +20,10 @@ export type SequencerVerdict = 'emitted' | 'held' | 'stale' | 'overflow';
  */
 export class TradeSequencer {
   private readonly symbols = new Map<string, SymbolState>();
+  /** The restart watermark: symbols not seen in this process count as evaluated through it. */
+  private watermark: number | undefined;
+  /** The newest exchange time evaluated on this market. */
+  private latest: number | undefined;
 
   constructor(
     private readonly emit: (tick: Tick) => void,
@@ -46,17 +50,41 @@ export class TradeSequencer {
   }
 
   mark(symbol: string): TradeMark | undefined {
-    const state = this.symbols.get(symbol);
+    const state = this.symbols.get(symbol) ?? (this.watermark === undefined ? undefined : this.state(symbol));
     if (state === undefined || !state.known) return undefined;
     return state.sequence === undefined
       ? { time: state.time }
       : { sequence: state.sequence, time: state.time };
   }
 
-  /** Seeds a symbol never seen in this process from a restart watermark (exchange time, ms). */
-  seed(symbol: string, time: number): void {
-    const state = this.state(symbol);
-    if (!state.known) Object.assign(state, { known: true, time, sequence: undefined });
+  /**
+   * A restart watermark (exchange time, ms, through which an earlier run evaluated every watched symbol):
+   * every symbol not yet seen in this process is recovered from it at its first subscribe.
+   */
+  seedWatermark(time: number): void {
+    this.watermark = time;
+    for (const state of this.symbols.values()) if (!state.known) Object.assign(state, { known: true, time });
+  }
+
+  /**
+   * The exchange time through which every given symbol was evaluated: the newest time evaluated on the
+   * market, held back by any of `lagging` (recovering, or not streaming) to its own last one. Undefined
+   * while nothing is known.
+   */
+  evaluatedThrough(lagging: Iterable<string>): number | undefined {
+    let through = this.latest ?? this.watermark;
+    for (const symbol of lagging) {
+      const state = this.symbols.get(symbol);
+      const time = state?.known ? state.time : this.watermark;
+      if (time === undefined) continue;
+      if (through === undefined || time < through) through = time;
+    }
+    return through;
+  }
+
+  /** Symbols whose gap is being recovered. */
+  recovering(): string[] {
+    return [...this.symbols].filter(([, state]) => state.held !== undefined).map(([symbol]) => symbol);
   }
 
   /** Starts holding live trades; returns the mark to recover from, or undefined if there is nothing to. */
@@ -98,6 +126,7 @@ export class TradeSequencer {
     state.known = true;
     state.time = tick.exchangeTime;
     state.sequence = tick.sequence;
+    if (this.latest === undefined || tick.exchangeTime > this.latest) this.latest = tick.exchangeTime;
     this.emit(tick);
     return true;
   }
@@ -111,7 +140,8 @@ export class TradeSequencer {
   private state(symbol: string): SymbolState {
     let state = this.symbols.get(symbol);
     if (state === undefined) {
-      state = { sequence: undefined, time: 0, known: false, held: undefined };
+      const watermark = this.watermark;
+      state = { sequence: undefined, time: watermark ?? 0, known: watermark !== undefined, held: undefined };
       this.symbols.set(symbol, state);
     }
     return state;

@@ -16,7 +16,7 @@ function stats(overrides: Partial<CacheStats> = {}): CacheStats {
     positions: 0,
     triggers: 0,
     symbols: { spot: 0, futures: 0 },
-    pending: { count: 0, retrying: 0 },
+    pending: { count: 0, retrying: 0, earliestTickTime: {} },
     ...overrides,
   };
 }

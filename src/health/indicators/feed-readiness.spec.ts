@@ -15,7 +15,7 @@ function connection(overrides: Partial<ConnectionStatus> = {}): ConnectionStatus
 }
 
 function status(desiredSymbols: number, connections: ConnectionStatus[]): FeedStatus {
-  return { marketType: 'spot', desiredSymbols, connections };
+  return { marketType: 'spot', desiredSymbols, connections, recoveringSymbols: 0 };
 }
 
 describe('feedProblems', () => {
@@ -48,6 +48,12 @@ describe('feedProblems', () => {
     expect(problems).toEqual([
       'spot-0 has received nothing for over 30000 ms',
       'spot-1 has received nothing for over 30000 ms',
+    ]);
+  });
+
+  it('is not caught up while symbols recover the trades they may have missed', () => {
+    expect(feedProblems({ ...status(3, [connection()]), recoveringSymbols: 2 }, NOW, 30_000)).toEqual([
+      '2 symbols are recovering trades they may have missed',
     ]);
   });
 

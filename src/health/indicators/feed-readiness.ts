@@ -14,5 +14,7 @@ export function feedProblems(status: FeedStatus, now: number, staleMs: number): 
       problems.push(`${connection.id} has received nothing for over ${staleMs} ms`);
     }
   }
+  if (status.recoveringSymbols > 0)
+    problems.push(`${status.recoveringSymbols} symbols are recovering trades they may have missed`);
   return problems;
 }

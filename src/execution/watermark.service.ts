@@ -1,0 +1,109 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { CROSSING_PORT, type CrossingPort } from '../cache/crossing-port';
+import { instanceConfig, kucoinConfig } from '../config';
+import { MARKET_TYPES, type MarketType } from '../domain/market';
+import { WatermarkRepository, type Watermarks } from '../firestore/watermark.repository';
+import type { FeedGateway } from '../market-feed/feed-gateway';
+import { FuturesFeedGateway } from '../market-feed/futures-feed.gateway';
+import { SpotFeedGateway } from '../market-feed/spot-feed.gateway';
+import { WorkerMetrics } from '../metrics/worker-metrics';
+
+/** A start does not wait longer than this for the last run's watermark. */
+const LOAD_TIMEOUT_MS = 5_000;
+
+/**
+ * Restart without amnesia. While running, stores per market the exchange time through which every
+ * watched symbol was evaluated and every crossing written (never past the earliest pending crossing's
+ * tick); on start, seeds both feeds with it, so each symbol's trades since then (capped by the backfill
+ * horizon) are recovered before its feed counts as caught up. A deploy, or a crash of every replica, no
+ * longer loses the stops crossed meanwhile.
+ */
+@Injectable()
+export class WatermarkService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(WatermarkService.name);
+  private readonly gateways: Record<MarketType, FeedGateway>;
+  private timer: NodeJS.Timeout | undefined;
+  private written: Watermarks = {};
+  private writing = false;
+
+  constructor(
+    private readonly repository: WatermarkRepository,
+    @Inject(CROSSING_PORT) private readonly crossings: CrossingPort,
+    @Inject(SpotFeedGateway) spot: FeedGateway,
+    @Inject(FuturesFeedGateway) futures: FeedGateway,
+    @Inject(kucoinConfig.KEY) private readonly config: ConfigType<typeof kucoinConfig>,
+    @Inject(instanceConfig.KEY) private readonly instance: ConfigType<typeof instanceConfig>,
+    private readonly metrics: WorkerMetrics,
+  ) {
+    this.gateways = { spot, futures };
+  }
+
+  /** Before the first collection subscribes anything: the feeds must know where to recover from. */
+  async onModuleInit(): Promise<void> {
+    if (this.config.watermarkIntervalMs === 0) return;
+    try {
+      this.written = await withTimeout(this.repository.load(), LOAD_TIMEOUT_MS);
+      this.metrics.documentsRead.inc({ source: 'watermark' });
+      const floor = Date.now() - this.config.backfillHorizonMs;
+      for (const market of MARKET_TYPES) {
+        const mark = this.written[market];
+        if (mark !== undefined) this.gateways[market].seedWatermark(Math.max(mark, floor));
+      }
+      this.logger.log({ msg: 'recovering from the last watermark', ...this.written });
+    } catch (error) {
+      // Without it, this start recovers nothing from before it: said loudly, but no reason not to run.
+      this.logger.error({
+        msg: 'could not load the watermark; nothing before this start is recovered',
+        error: String(error),
+      });
+    }
+    this.timer = setInterval(() => void this.store(), this.config.watermarkIntervalMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** What this replica can vouch for now, per market. */
+  current(): Watermarks {
+    const { earliestTickTime } = this.crossings.pendingStats();
+    const marks: Watermarks = {};
+    for (const market of MARKET_TYPES) {
+      const through = this.gateways[market].evaluatedThrough();
+      if (through === undefined) continue;
+      const pending = earliestTickTime[market];
+      marks[market] = pending === undefined ? through : Math.min(through, pending - 1);
+    }
+    return marks;
+  }
+
+  /** Writes the watermark if it moved; a failure is logged and retried at the next interval. */
+  async store(): Promise<void> {
+    if (this.writing) return;
+    const marks = this.current();
+    const moved = MARKET_TYPES.some(
+      (m) => marks[m] !== undefined && !(marks[m] <= (this.written[m] ?? -Infinity)),
+    );
+    if (!moved) return;
+    this.writing = true;
+    try {
+      this.written = await this.repository.advance(marks, this.instance.instanceId);
+      this.metrics.documentsRead.inc({ source: 'watermark' });
+    } catch (error) {
+      this.logger.warn({ msg: 'storing the watermark failed; retried later', error: String(error) });
+    } finally {
+      this.writing = false;
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
