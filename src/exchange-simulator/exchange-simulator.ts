@@ -1,253 +1,167 @@
-import { type IncomingMessage, type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
-import type { MarketType } from '../domain/market';
-import { SimulatorBook, type UnknownSymbolMode } from './simulator-book';
-import { type SimContext, SimConnection } from './simulator-connection';
-import { SimulatorHttp } from './simulator-http';
-import { TickPusher } from './tick-pusher';
-import {
-  type ExchangeSimulatorOptions,
-  type SimConnectionInfo,
-  type SimulatorFaults,
-  type SimulatorLimits,
-  type SimulatorStats,
-  emptyStats,
-} from './simulator.types';
+import type { SilencedChannels } from './push-hub';
+import { RandomWalkDriver } from './random-walk';
+import type { TradeOptions, UnknownSymbolMode } from './simulator-book';
+import { SimulatorServer } from './simulator-server';
+import type { ExchangeSimulatorOptions } from './simulator.types';
+import type { SimCandle, SimQuote, SimTrade } from './trade-tape';
 
 /**
- * A KuCoin-compatible exchange on loopback: bullet-public, the REST ticker and the classic WebSocket
- * protocol on one port, driven by code, with fault injection for the feed's recovery tests and demos.
+ * A KuCoin-compatible exchange on loopback, driven by code, with fault injection for the feed's recovery
+ * tests and demos. Everything it says about a symbol derives from one trade tape: trade pushes (spot
+ * match, futures execution) for every trade at once, ticker pushes at most every 100 ms, the REST
+ * tickers, the latest-100 trade histories and the 1-minute candles (kept for 25 h).
  */
-export class ExchangeSimulator {
-  readonly market: MarketType;
-  readonly stats: SimulatorStats = emptyStats();
-  readonly faults: SimulatorFaults = {
-    pongs: true,
-    dataPaused: false,
-    welcomeDelayMs: 0,
-    tokenFailureStatus: 0,
-    tokenFailuresLeft: 0,
-    upgradeRejectionsLeft: 0,
-    badFrameFraction: 0,
-    badFrameKind: 'malformed',
-  };
-  readonly limits: SimulatorLimits;
-  private readonly book: SimulatorBook;
-  private readonly connections = new Set<SimConnection>();
-  /** symbol → connections subscribed to it, so a price change reaches exactly its subscribers. */
-  private readonly subscribers = new Map<string, Set<SimConnection>>();
-  private readonly validTokens = new Set<string>();
-  private readonly pusher: TickPusher;
-  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
-  private readonly server: Server;
-  private connectionSeq = 0;
+export class ExchangeSimulator extends SimulatorServer {
+  private readonly walker: RandomWalkDriver;
 
   constructor(options: ExchangeSimulatorOptions = {}) {
-    this.market = options.market ?? 'spot';
-    this.book = new SimulatorBook(this.market);
-    this.limits = {
-      maxTopicsPerConnection: 300,
-      maxSymbolsPerSubscribe: 100,
-      maxClientMessagesPer10s: 100,
-      clientMessageWindowMs: 10_000,
-      clientIdleTimeoutMs: 60_000,
-      ...options.limits,
-    };
-    this.pusher = new TickPusher(this.book, this.subscribers);
-    const http = new SimulatorHttp({
-      book: this.book,
-      stats: this.stats,
-      faults: this.faults,
-      validTokens: this.validTokens,
-      wsUrl: () => this.wsUrl,
-      pingInterval: options.pingInterval ?? 18_000,
-      pingTimeout: options.pingTimeout ?? 10_000,
-    });
-    this.server = createServer((req, res) => http.handle(req, res));
-    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-      this.onUpgrade(req, socket, head),
+    super(options);
+    this.walker = new RandomWalkDriver(
+      () => this.hub.subscribedSymbols(),
+      (symbol) => this.record([this.book.walk(symbol)], true),
     );
   }
 
-  async start(port = 0): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => resolve());
-    });
+  override async stop(): Promise<void> {
+    this.walker.stop();
+    await super.stop();
   }
 
-  async stop(): Promise<void> {
-    this.pusher.stop();
-    for (const connection of this.connections) connection.terminate();
-    this.wss.close();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  // ---- the tape ----
+
+  /** Appends one trade at `price` (rounded to the symbol's tick): pushed on the trade topic at once, the ticker throttled. */
+  trade(symbol: string, price: number, options: TradeOptions = {}): SimTrade {
+    const trade = this.book.append(symbol, price, options);
+    this.record([trade], options.push !== false);
+    return trade;
   }
 
-  get port(): number {
-    return (this.server.address() as AddressInfo).port;
+  /**
+   * Appends several trades at once, all stamped with the same exchange time unless `options.time` says
+   * otherwise: each one is pushed on the trade topic, and the ticker sees only the state after the last,
+   * so no ticker push ever shows the ones in between.
+   */
+  trades(symbol: string, prices: readonly number[], options: TradeOptions = {}): SimTrade[] {
+    const time = options.time ?? Math.max(this.book.now(), this.lastTrade(symbol)?.time ?? 0);
+    const trades = prices.map((price) => this.book.append(symbol, price, { ...options, time }));
+    this.record(trades, options.push !== false);
+    return trades;
   }
 
-  /** REST base URL to configure as the KuCoin API URL. */
-  get apiUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  /** The endpoint bullet-public hands out. */
-  get wsUrl(): string {
-    return `ws://127.0.0.1:${this.port}/`;
-  }
-
-  /** Sets a price: updates the REST ticker and pushes a tick to every subscriber of the symbol. */
+  /** One trade at `price` (the API the feed tests grew up with); `spread` sets the best bid/ask after it. */
   setPrice(symbol: string, price: number, spread?: { bestBid?: number; bestAsk?: number }): void {
-    const quote = this.book.set(symbol, price, spread);
-    this.pusher.pushQuote(symbol, quote);
+    this.trade(symbol, price, { bestBid: spread?.bestBid, bestAsk: spread?.bestAsk });
   }
 
-  /** Updates the REST ticker only, as if the pushes were lost. */
+  /** One trade that REST sees and no push carries, as if the pushes were lost. */
   setRestPrice(symbol: string, price: number): void {
-    this.book.set(symbol, price);
+    this.trade(symbol, price, { push: false });
   }
 
+  /** The last trade price. */
   getPrice(symbol: string): number | undefined {
-    return this.book.quotes.get(symbol)?.price;
+    return this.book.tape(symbol)?.last?.price;
   }
 
-  /** Pushes random-walk ticks for every subscribed symbol, round robin, at about `framesPerSecond`. */
-  startTicking(framesPerSecond: number): void {
-    this.pusher.start(framesPerSecond);
+  lastTrade(symbol: string): SimTrade | undefined {
+    return this.book.tape(symbol)?.last;
+  }
+
+  /** The ticker state (last trade, best bid/ask, book sequence) REST and the next ticker push show. */
+  quote(symbol: string): SimQuote | undefined {
+    return this.book.tape(symbol)?.quote;
+  }
+
+  /** The latest `limit` trades kept for the symbol, oldest first. */
+  recentTrades(symbol: string, limit = 100): SimTrade[] {
+    return this.book.tape(symbol)?.recent(limit) ?? [];
+  }
+
+  /** The symbol's kept 1-minute candles, oldest first (minutes without trades have none). */
+  candles(symbol: string): readonly SimCandle[] {
+    return this.book.tape(symbol)?.candles() ?? [];
+  }
+
+  /** Sets a symbol's tick size before its first trade (afterwards it is fixed); also lists the symbol. */
+  setTickSize(symbol: string, tick: number): void {
+    this.book.setTickSize(symbol, tick);
+  }
+
+  tickSize(symbol: string): number | undefined {
+    return this.book.tickSize(symbol);
+  }
+
+  /** The exchange clock (ms) that stamps trades: `options.clock`, or Date.now. */
+  now(): number {
+    return this.book.now();
+  }
+
+  /** Random-walk trades over every subscribed symbol, round robin, at about `tradesPerSecond`. */
+  startTicking(tradesPerSecond: number): void {
+    this.walker.start(tradesPerSecond);
   }
 
   stopTicking(): void {
-    this.pusher.stop();
+    this.walker.stop();
   }
 
-  /** 'silent': ack and then never any data (REST answers data:null); 'not_found': subscribe gets 404. */
+  /** 'silent': ack and then never any data (REST: ticker data null, spot history 400100); 'not_found': subscribe gets 404. */
   setUnknownSymbol(symbol: string, mode: UnknownSymbolMode): void {
     this.book.unknown.set(symbol, mode);
   }
 
-  // ---- faults ----
+  // ---- market faults: the tape and REST go on, the wire shows a gap ----
 
-  /** Drops every connection abruptly (no close frame), as a network failure would. */
-  dropAllConnections(): void {
-    for (const connection of this.connections) connection.terminate();
-  }
-
-  /** Closes every connection with a close frame (KuCoin's planned disconnects send 1000 "Bye"). */
-  closeAllConnections(code = 1000, reason = 'Bye'): void {
-    for (const connection of this.connections) connection.close(code, reason);
-  }
-
-  setPongs(enabled: boolean): void {
-    this.faults.pongs = enabled;
-  }
-
-  /** Stops data pushes while connections stay open and pings are still answered. */
+  /** Stops all data pushes while connections stay open and pings are still answered. */
   setDataPaused(paused: boolean): void {
     this.faults.dataPaused = paused;
   }
 
-  setWelcomeDelay(ms: number): void {
-    this.faults.welcomeDelayMs = ms;
+  /**
+   * A wick between two ticker pushes: trades through each of `through` and then `back`, within one
+   * ticker interval. Trade topics carry every one of them; no ticker push shows any price of `through`
+   * (the next one shows `back`). Returns the trades, extreme first.
+   */
+  wick(
+    symbol: string,
+    through: number | readonly number[],
+    back: number,
+    options: TradeOptions = {},
+  ): SimTrade[] {
+    return this.trades(symbol, [...(typeof through === 'number' ? [through] : through), back], options);
   }
 
-  /** Answers the next `count` bullet-public calls with `status` (500 or 429). */
-  failTokenRequests(status: number, count = Number.POSITIVE_INFINITY): void {
-    this.faults.tokenFailureStatus = status;
-    this.faults.tokenFailuresLeft = count;
+  /**
+   * One symbol goes silent while the others stream: its subscriptions stay acked and its trades go on
+   * in the tape and REST, but its pushes are withheld: all of them, only its ticker topics, or only its
+   * trade topic. A silent ticker beside a streaming trade topic (or the reverse) is a valid choice.
+   */
+  silenceSymbol(symbol: string, channels: SilencedChannels = 'all'): void {
+    this.hub.silenced.set(symbol, channels);
   }
 
-  clearTokenFailures(): void {
-    this.faults.tokenFailuresLeft = 0;
+  /** Ends `silenceSymbol`; pushes resume with the symbol's next trade (nothing replays the gap). */
+  resumeSymbol(symbol: string): void {
+    this.hub.silenced.delete(symbol);
   }
 
-  /** Refuses the next `count` WebSocket upgrades with HTTP 401, whatever the token. */
-  rejectUpgrades(count: number): void {
-    this.faults.upgradeRejectionsLeft = count;
+  /**
+   * An outage during which trading goes on: 'withhold' keeps every connection (pings answered) and
+   * pushes nothing; 'drop' drops every connection and refuses new upgrades with HTTP 503 while
+   * bullet-public and REST keep answering from the tape, so a client can backfill once it is over.
+   */
+  startOutage(mode: 'withhold' | 'drop' = 'withhold'): void {
+    this.faults.outage = mode;
+    if (mode === 'drop') this.dropAllConnections();
   }
 
-  /** Sends a bad frame before this fraction of data pushes: truncated JSON, binary, or both kinds. */
-  setBadFrames(fraction: number, kind: SimulatorFaults['badFrameKind'] = 'both'): void {
-    this.faults.badFrameFraction = fraction;
-    this.faults.badFrameKind = kind;
+  /** Ends the outage: connections are accepted again and pushes resume with the next trade. */
+  endOutage(): void {
+    this.faults.outage = 'none';
   }
 
-  /** Every open connection gets error 401 "token is expired" and is closed; old tokens stop working. */
-  expireTokens(): void {
-    this.validTokens.clear();
-    for (const connection of this.connections) {
-      connection.send(`{"id":"${connection.id}","type":"error","code":401,"data":"token is expired"}`);
-      connection.close(1000, 'Bye');
-    }
-  }
-
-  /** Sends a raw frame to every welcomed connection. */
-  sendRaw(data: string | Buffer): void {
-    for (const connection of this.connections) if (connection.welcomed) connection.send(data);
-  }
-
-  // ---- observation ----
-
-  connectionInfo(): SimConnectionInfo[] {
-    return [...this.connections].map((c) => ({
-      id: c.id,
-      welcomed: c.welcomed,
-      open: c.open,
-      topics: c.topics.size,
-    }));
-  }
-
-  /** Symbols with at least one subscriber, and per symbol how many connections hold it. */
-  subscriptionCounts(): Map<string, number> {
-    const counts = new Map<string, number>();
-    for (const [symbol, set] of this.subscribers) if (set.size > 0) counts.set(symbol, set.size);
-    return counts;
-  }
-
-  private context(): SimContext {
-    return {
-      book: this.book,
-      limits: this.limits,
-      faults: this.faults,
-      stats: this.stats,
-      subscribed: (connection, symbols) => {
-        for (const symbol of symbols) {
-          let set = this.subscribers.get(symbol);
-          if (set === undefined) this.subscribers.set(symbol, (set = new Set()));
-          set.add(connection);
-        }
-        this.pusher.invalidate();
-      },
-      unsubscribed: (connection, symbols) => {
-        for (const symbol of symbols) this.subscribers.get(symbol)?.delete(connection);
-        this.pusher.invalidate();
-      },
-      closed: (connection) => {
-        this.connections.delete(connection);
-        for (const symbol of connection.topics) this.subscribers.get(symbol)?.delete(connection);
-        this.pusher.invalidate();
-      },
-    };
-  }
-
-  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    // A client that gives up mid-handshake resets the socket; that must not crash the simulator.
-    socket.on('error', () => this.stats.socketErrors++);
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const token = url.searchParams.get('token') ?? '';
-    if (this.faults.upgradeRejectionsLeft > 0 || !this.validTokens.has(token)) {
-      if (this.faults.upgradeRejectionsLeft > 0) this.faults.upgradeRejectionsLeft--;
-      this.stats.upgradesRejected++;
-      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.stats.connectionsAccepted++;
-      const id = url.searchParams.get('connectId') ?? `sim-${++this.connectionSeq}`;
-      this.connections.add(new SimConnection(id, token, ws, this.context()));
-    });
+  private record(trades: readonly SimTrade[], push: boolean): void {
+    this.stats.tradesRecorded += trades.length;
+    if (push) this.hub.published(trades);
   }
 }

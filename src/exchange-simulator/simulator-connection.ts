@@ -1,14 +1,16 @@
 import type WebSocket from 'ws';
-import { type SimulatorBook, TOPIC_PREFIX, frames } from './simulator-book';
+import type { SimulatorBook } from './simulator-book';
 import type { SimulatorFaults, SimulatorLimits, SimulatorStats } from './simulator.types';
+import { type TopicEntry, parseTopic } from './topics';
+import { frames } from './wire-frames';
 
 export interface SimContext {
   readonly book: SimulatorBook;
   readonly limits: SimulatorLimits;
   readonly faults: SimulatorFaults;
   readonly stats: SimulatorStats;
-  subscribed(connection: SimConnection, symbols: readonly string[]): void;
-  unsubscribed(connection: SimConnection, symbols: readonly string[]): void;
+  subscribed(connection: SimConnection, entries: readonly TopicEntry[]): void;
+  unsubscribed(connection: SimConnection, keys: readonly string[]): void;
   closed(connection: SimConnection): void;
 }
 
@@ -21,9 +23,13 @@ interface ClientMessage {
 
 /** One client connection speaking KuCoin's classic protocol. */
 export class SimConnection {
+  /** Topic keys held, one per symbol and channel ("/market/match:BTC-USDT") or "/market/ticker:all". */
   readonly topics = new Set<string>();
   welcomed = false;
   private readonly stamps: number[] = [];
+  /** Bad frames are spread evenly (not drawn at random), so a test sees the fraction it asked for. */
+  private badCarry = 0;
+  private badBinaryNext = false;
   private welcomeTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
 
@@ -56,13 +62,16 @@ export class SimConnection {
     if (this.open) this.ws.send(data);
   }
 
-  /** A data push, subject to the silent-feed and bad-frame faults. */
+  /** A data push (the hub has already applied pauses and outages), subject to the bad-frame fault. */
   push(frame: string): void {
     const { faults, stats } = this.ctx;
-    if (faults.dataPaused || !this.welcomed || !this.open) return;
-    if (faults.badFrameFraction > 0 && Math.random() < faults.badFrameFraction) {
+    if (!this.welcomed || !this.open) return;
+    this.badCarry += faults.badFrameFraction;
+    if (this.badCarry >= 1) {
+      this.badCarry -= 1;
       const binary =
-        faults.badFrameKind === 'binary' || (faults.badFrameKind === 'both' && Math.random() < 0.5);
+        faults.badFrameKind === 'binary' || (faults.badFrameKind === 'both' && this.badBinaryNext);
+      this.badBinaryNext = !this.badBinaryNext;
       this.ws.send(binary ? Buffer.from(frame) : frame.slice(0, frame.length >> 1));
       stats.badFramesSent++;
     }
@@ -101,7 +110,9 @@ export class SimConnection {
       this.send(frames.error(this.id, 415, 'bad command'));
       return;
     }
-    const id = typeof message.id === 'string' || typeof message.id === 'number' ? String(message.id) : '';
+    // An id-less ping or subscribe is answered without an id, as KuCoin does.
+    const id =
+      typeof message.id === 'string' || typeof message.id === 'number' ? String(message.id) : undefined;
     if (message.type === 'ping') {
       stats.pingsReceived++;
       if (faults.pongs) this.send(frames.pong(id));
@@ -110,21 +121,25 @@ export class SimConnection {
       this.subscribe(id, typeof message.topic === 'string' ? message.topic : '', message.response === true);
     } else if (message.type === 'unsubscribe') {
       stats.unsubscribeMessages++;
-      const symbols = this.symbolsOf(typeof message.topic === 'string' ? message.topic : '');
-      for (const symbol of symbols ?? []) this.topics.delete(symbol);
-      this.ctx.unsubscribed(this, symbols ?? []);
+      const entries = parseTopic(
+        this.ctx.book.market,
+        typeof message.topic === 'string' ? message.topic : '',
+      );
+      const keys = (entries ?? []).map((entry) => entry.key);
+      for (const key of keys) this.topics.delete(key);
+      this.ctx.unsubscribed(this, keys);
       if (message.response === true) this.send(frames.ack(id));
     } else {
       this.send(frames.error(id, 415, 'bad command'));
     }
   }
 
-  private subscribe(id: string, topic: string, response: boolean): void {
+  private subscribe(id: string | undefined, topic: string, response: boolean): void {
     const { limits, book } = this.ctx;
-    const symbols = this.symbolsOf(topic);
-    if (symbols === undefined) return this.send(frames.error(id, 404, `topic ${topic} is not found`));
-    if (symbols.length === 0) return this.send(frames.error(id, 406, 'topic required'));
-    if (symbols.length > limits.maxSymbolsPerSubscribe) {
+    const entries = parseTopic(book.market, topic);
+    if (entries === undefined) return this.send(frames.error(id, 404, `topic ${topic} is not found`));
+    if (entries.length === 0) return this.send(frames.error(id, 406, 'topic required'));
+    if (entries.length > limits.maxSymbolsPerSubscribe) {
       return this.send(
         frames.error(
           id,
@@ -133,11 +148,9 @@ export class SimConnection {
         ),
       );
     }
-    const missing = symbols.find((symbol) => book.unknown.get(symbol) === 'not_found');
-    if (missing !== undefined) {
-      return this.send(frames.error(id, 404, `topic ${TOPIC_PREFIX[book.market]}${missing} is not found`));
-    }
-    const added = symbols.filter((symbol) => !this.topics.has(symbol));
+    const missing = entries.find((e) => e.symbol !== undefined && book.unknown.get(e.symbol) === 'not_found');
+    if (missing !== undefined) return this.send(frames.error(id, 404, `topic ${missing.key} is not found`));
+    const added = entries.filter((entry) => !this.topics.has(entry.key));
     if (this.topics.size + added.length > limits.maxTopicsPerConnection) {
       this.ctx.stats.topicLimitErrors++;
       return this.send(
@@ -148,18 +161,9 @@ export class SimConnection {
         ),
       );
     }
-    for (const symbol of added) this.topics.add(symbol);
+    for (const entry of added) this.topics.add(entry.key);
     this.ctx.subscribed(this, added);
     if (response) this.send(frames.ack(id));
-  }
-
-  private symbolsOf(topic: string): string[] | undefined {
-    const prefix = TOPIC_PREFIX[this.ctx.book.market];
-    if (!topic.startsWith(prefix)) return undefined;
-    return topic
-      .slice(prefix.length)
-      .split(',')
-      .filter((symbol) => symbol.length > 0);
   }
 
   /** Only client messages reset KuCoin's idle timer; its own pushes do not. */

@@ -7,6 +7,19 @@ export interface ExchangeSimulatorOptions {
   readonly pingInterval?: number;
   readonly pingTimeout?: number;
   readonly limits?: Partial<SimulatorLimits>;
+  /** The exchange clock (ms) stamping every trade; inject one to build hours of tape in a test. Default Date.now. */
+  readonly clock?: () => number;
+  /** Tick size per symbol; others get `autoTickSize` of their first price (0.1 near 67 000). */
+  readonly tickSizes?: Readonly<Record<string, number>>;
+  /**
+   * Ticker pushes per symbol at most once per this many ms (KuCoin: 100). 0 pushes a ticker for every
+   * trade, for benchmarks that count one frame per price change. Trade topics are never throttled.
+   */
+  readonly tickerIntervalMs?: number;
+  /** Trades kept per symbol for the trade-history endpoints (they answer the latest 100). Default and minimum 100. */
+  readonly recentTrades?: number;
+  /** Minutes of 1-minute candles kept per symbol, back from its newest trade. Default 1500 (25 h). */
+  readonly candleMinutes?: number;
 }
 
 export interface SimulatorLimits {
@@ -26,6 +39,8 @@ export interface SimulatorLimits {
 export interface SimulatorFaults {
   pongs: boolean;
   dataPaused: boolean;
+  /** 'withhold': every data push is dropped; 'drop': no connection stays or is accepted. Trades go on. */
+  outage: 'none' | 'withhold' | 'drop';
   welcomeDelayMs: number;
   tokenFailureStatus: number;
   tokenFailuresLeft: number;
@@ -38,6 +53,13 @@ export interface SimulatorStats {
   tokenRequests: number;
   tokenFailuresServed: number;
   restTickerRequests: number;
+  restTradeHistoryRequests: number;
+  restCandleRequests: number;
+  tradesRecorded: number;
+  tradeFramesSent: number;
+  tickerFramesSent: number;
+  /** Pushes (trade or ticker events) not sent because of a silenced symbol, a pause or an outage. */
+  pushesWithheld: number;
   connectionsAccepted: number;
   upgradesRejected: number;
   clientMessages: number;
@@ -65,6 +87,12 @@ export function emptyStats(): SimulatorStats {
     tokenRequests: 0,
     tokenFailuresServed: 0,
     restTickerRequests: 0,
+    restTradeHistoryRequests: 0,
+    restCandleRequests: 0,
+    tradesRecorded: 0,
+    tradeFramesSent: 0,
+    tickerFramesSent: 0,
+    pushesWithheld: 0,
     connectionsAccepted: 0,
     upgradesRejected: 0,
     clientMessages: 0,

@@ -30,6 +30,8 @@ const sim = new ExchangeSimulator({
   pingInterval: 10_000,
   pingTimeout: 10_000,
   limits: { maxClientMessagesPer10s: 0 },
+  // Every trade's frame is measured: no ticker throttling.
+  tickerIntervalMs: 0,
 });
 const workload = makeWorkload(0);
 const prices = Float64Array.from(workload.basePrices);
