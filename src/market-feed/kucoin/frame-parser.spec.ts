@@ -1,10 +1,12 @@
 import fc from 'fast-check';
-import { isRejection, isTick, parseFrame, parsePrice } from './frame-parser';
-
-const SPOT =
-  '{"type":"message","topic":"/market/ticker:BTC-USDT","subject":"trade.ticker","data":{"sequence":"1545896668986","price":"67220","size":"0.0043","bestAsk":"67218.7","bestAskSize":"1.92","bestBid":"67218.6","bestBidSize":"0.01","time":1729757723612}}';
-const FUTURES =
-  '{"topic":"/contractMarket/ticker:XBTUSDTM","type":"message","subject":"ticker","sn":1709284589209,"data":{"symbol":"XBTUSDTM","sequence":1709284589209,"side":"buy","size":1,"price":"88987.5","bestBidSize":713,"bestBidPrice":"88987.4","bestAskPrice":"88987.6","tradeId":"1","bestAskSize":1037,"ts":1731665526461000000}}';
+import { isRejection, isTick, parseFrame } from './frame-parser';
+import {
+  FUTURES_EXECUTION,
+  FUTURES_TICKER as FUTURES,
+  SPOT_MATCH,
+  SPOT_TICKER as SPOT,
+  recordedFrame,
+} from './testing/frame-samples';
 
 describe('parseFrame', () => {
   it('normalizes a spot trade.ticker push', () => {
@@ -95,10 +97,114 @@ describe('parseFrame', () => {
   });
 });
 
-describe('parsePrice', () => {
-  it('accepts finite positive numbers only', () => {
-    expect(parsePrice('1.5')).toBe(1.5);
-    expect(parsePrice(2)).toBe(2);
-    for (const bad of ['0', '-2', 'NaN', '1e400', undefined, {}, Infinity]) expect(parsePrice(bad)).toBeNaN();
+describe('parseFrame on trades', () => {
+  it('normalizes a recorded spot /market/match push: exact sequence, time cut from the ns digits', () => {
+    expect(parseFrame('spot', SPOT_MATCH, 5)).toStrictEqual({
+      marketType: 'spot',
+      symbol: 'BTC-USDT',
+      price: 67523,
+      exchangeTime: 1729843222921,
+      receivedAt: 5,
+      source: 'stream',
+      sequence: '11067996711960577',
+    });
+  });
+
+  it('normalizes a recorded futures /contractMarket/execution push: sequence as digits, ns number to ms', () => {
+    expect(parseFrame('futures', FUTURES_EXECUTION, 5)).toStrictEqual({
+      marketType: 'futures',
+      symbol: 'XBTUSDTM',
+      price: 90503.9,
+      exchangeTime: 1731898619520,
+      receivedAt: 5,
+      source: 'stream',
+      sequence: '1794100537695',
+    });
+  });
+
+  it('keeps a spot time exact to the millisecond where a double would round it up', () => {
+    const frame = SPOT_MATCH.replace('"1729843222921000000"', '"1729843222921999999"');
+    expect(parseFrame('spot', frame, 5)).toMatchObject({ exchangeTime: 1729843222921 });
+  });
+
+  it('reads a futures ts that JSON.parse rounds below its millisecond as that millisecond', () => {
+    // 1731898619522000000 parses to 1731898619521999872: a plain floor would say …521.
+    const frame = FUTURES_EXECUTION.replace('1731898619520000000', '1731898619522000000');
+    expect(parseFrame('futures', frame, 5)).toMatchObject({ exchangeTime: 1731898619522 });
+  });
+
+  it.each([
+    ['"00042"', '42'],
+    ['"0"', '0'],
+    ['"123456789012345678901234567890"', '123456789012345678901234567890'],
+    ['9007199254740991', '9007199254740991'],
+  ])('reads sequence %s as "%s"', (sequence, expected) => {
+    const spot = SPOT_MATCH.replace('"sequence":"11067996711960577"', `"sequence":${sequence}`);
+    const futures = FUTURES_EXECUTION.replace('"sequence":1794100537695', `"sequence":${sequence}`);
+    expect(parseFrame('spot', spot, 5)).toMatchObject({ sequence: expected });
+    expect(parseFrame('futures', futures, 5)).toMatchObject({ sequence: expected });
+  });
+
+  it('takes the symbol from the topic when the data has none', () => {
+    const frame = SPOT_MATCH.replace('"symbol":"BTC-USDT",', '').replace(':BTC-USDT', ':ETH-USDT');
+    expect(parseFrame('spot', frame, 5)).toMatchObject({ symbol: 'ETH-USDT', sequence: '11067996711960577' });
+  });
+
+  it.each([
+    ['"symbol":"BTC-USDT"', '"symbol":""', 'missing_symbol'],
+    ['"price":"67523"', '"price":"0"', 'invalid_price'],
+    ['"price":"67523"', '"price":67523e400', 'invalid_price'],
+    ['"price":"67523",', '', 'invalid_price'],
+    ['"sequence":"11067996711960577",', '', 'invalid_sequence'],
+    ['"sequence":"11067996711960577"', '"sequence":""', 'invalid_sequence'],
+    ['"sequence":"11067996711960577"', '"sequence":"1.5"', 'invalid_sequence'],
+    ['"sequence":"11067996711960577"', '"sequence":"-1"', 'invalid_sequence'],
+    ['"sequence":"11067996711960577"', '"sequence":11067996711960577', 'invalid_sequence'],
+    ['"sequence":"11067996711960577"', '"sequence":null', 'invalid_sequence'],
+    ['"time":"1729843222921000000",', '', 'invalid_time'],
+    ['"time":"1729843222921000000"', '"time":"abc"', 'invalid_time'],
+    ['"time":"1729843222921000000"', '"time":"999999"', 'invalid_time'],
+    ['"time":"1729843222921000000"', '"time":null', 'invalid_time'],
+    ['"time":"1729843222921000000"', '"time":-1', 'invalid_time'],
+  ])('rejects a spot trade whose %s becomes %s as %s', (field, replacement, reason) => {
+    expect(parseFrame('spot', SPOT_MATCH.replace(field, replacement), 5)).toBe(reason);
+  });
+
+  it.each([
+    ['"sequence":1794100537695', '"sequence":9007199254740992', 'invalid_sequence'],
+    ['"sequence":1794100537695', '"sequence":-1', 'invalid_sequence'],
+    ['"sequence":1794100537695', '"sequence":1.5', 'invalid_sequence'],
+    ['"ts":1731898619520000000', '"ts":0', 'invalid_time'],
+    ['"ts":1731898619520000000', '"ts":"x"', 'invalid_time'],
+    ['"ts":1731898619520000000', '"ts":1e400', 'invalid_time'],
+    ['"price":"90503.9"', '"price":"-1"', 'invalid_price'],
+  ])('rejects a futures trade whose %s becomes %s as %s', (field, replacement, reason) => {
+    expect(parseFrame('futures', FUTURES_EXECUTION.replace(field, replacement), 5)).toBe(reason);
+  });
+
+  it("takes a futures trade's symbol from the topic when the data has none, and rejects one with neither", () => {
+    const topicOnly = FUTURES_EXECUTION.replace('"symbol":"XBTUSDTM",', '').replace(':XBTUSDTM', ':ETHUSDTM');
+    expect(parseFrame('futures', topicOnly, 5)).toMatchObject({ symbol: 'ETHUSDTM' });
+    const frame = FUTURES_EXECUTION.replace('"symbol":"XBTUSDTM",', '').replace(':XBTUSDTM', '');
+    expect(parseFrame('futures', frame, 5)).toBe('missing_symbol');
+  });
+
+  it('still reads the recorded futures v1 ticker, and rejects tickerV2 (no trade price) as unknown_subject', () => {
+    expect(parseFrame('futures', recordedFrame('futures-ticker-v1-sdk.json'), 5)).toStrictEqual({
+      marketType: 'futures',
+      symbol: 'XBTUSDTM',
+      price: 90147.7,
+      bestBid: 90147.7,
+      bestAsk: 90147.8,
+      exchangeTime: 1731679215637,
+      receivedAt: 5,
+      source: 'stream',
+    });
+    expect(parseFrame('futures', recordedFrame('futures-ticker-v2.json'), 5)).toBe('unknown_subject');
+  });
+
+  it('does not read a trade subject on the other market', () => {
+    expect(parseFrame('futures', SPOT_MATCH, 5)).toBe('unknown_subject');
+    expect(parseFrame('spot', FUTURES_EXECUTION, 5)).toBe('unknown_subject');
   });
 });

@@ -1,4 +1,9 @@
 import type { MarketType, Tick } from '../../domain/market';
+import { TRADE_SUBJECTS, nanosToMillis, optionalPrice, parsePrice, tradeSequence } from './frame-values';
+
+// These readers used to live here (kucoin-rest imports parsePrice from this module); frame-values now
+// holds them so that the scanner shares them with the parser.
+export { nanosToMillis, optionalPrice, parsePrice };
 
 /** Why an inbound frame was skipped; used as the `reason` label of framesRejected (a small fixed set). */
 export type RejectReason =
@@ -8,6 +13,10 @@ export type RejectReason =
   | 'unknown_subject'
   | 'missing_symbol'
   | 'invalid_price'
+  /** A trade without a usable sequence: it cannot be ordered against the others, so it is not evaluated. */
+  | 'invalid_sequence'
+  /** A trade without a usable exchange time (nanoseconds, as a digit string or a number). */
+  | 'invalid_time'
   /** A well-formed tick for a symbol this connection does not hold (e.g. after an unsubscribe). */
   | 'unexpected_symbol';
 
@@ -40,22 +49,6 @@ interface RawFrame {
   data?: Record<string, unknown> | null;
 }
 
-/** Parses once; anything not a finite positive number (including '' and null) becomes NaN. */
-export function parsePrice(value: unknown): number {
-  if (typeof value === 'string') {
-    if (value.length === 0) return NaN;
-    const n = +value;
-    return n > 0 && n !== Infinity ? n : NaN;
-  }
-  if (typeof value === 'number') return value > 0 && value !== Infinity ? value : NaN;
-  return NaN;
-}
-
-export function optionalPrice(value: unknown): number | undefined {
-  const n = parsePrice(value);
-  return n === n ? n : undefined;
-}
-
 /** The symbol after the colon of `/market/ticker:BTC-USDT`; '' when the topic has none. */
 function topicSymbol(topic: unknown): string {
   if (typeof topic !== 'string') return '';
@@ -63,10 +56,27 @@ function topicSymbol(topic: unknown): string {
   return colon < 0 ? '' : topic.slice(colon + 1);
 }
 
-/** Futures `ts` is in nanoseconds (above 2^53, so JSON.parse rounds it; ms precision survives). */
-export function nanosToMillis(value: unknown): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? +value : NaN;
-  return Math.floor(n / 1e6);
+/**
+ * One trade: spot `{price, sequence: "digits", time: "ns digits", symbol, …}`, futures
+ * `{price, sequence: number, ts: ns number, symbol, …}`. Unlike a ticker, a trade without a sequence or a
+ * time is rejected: the worker evaluates trades in sequence order, and one it cannot place must not be
+ * evaluated out of order.
+ */
+function tradeTick(
+  market: MarketType,
+  frame: RawFrame,
+  data: Record<string, unknown>,
+  receivedAt: number,
+): Tick | RejectReason {
+  const symbol = typeof data.symbol === 'string' ? data.symbol : topicSymbol(frame.topic);
+  if (symbol.length === 0) return 'missing_symbol';
+  const price = parsePrice(data.price);
+  if (price !== price) return 'invalid_price';
+  const sequence = tradeSequence(data.sequence);
+  if (sequence === undefined) return 'invalid_sequence';
+  const exchangeTime = nanosToMillis(market === 'spot' ? data.time : data.ts);
+  if (!(exchangeTime > 0)) return 'invalid_time';
+  return { marketType: market, symbol, price, exchangeTime, receivedAt, source: 'stream', sequence };
 }
 
 function spotTick(frame: RawFrame, data: Record<string, unknown>, receivedAt: number): Tick | RejectReason {
@@ -131,6 +141,9 @@ export function parseFrame(market: MarketType, text: string, receivedAt: number)
     case 'message': {
       const data = frame.data;
       if (data === null || typeof data !== 'object') return 'invalid_price';
+      if (frame.subject === TRADE_SUBJECTS[market]) return tradeTick(market, frame, data, receivedAt);
+      // Anything else goes to the ticker readers, which reject unknown subjects. Futures `tickerV2` is one
+      // of them: it carries best bid and ask but no trade price, and the books are evaluated on trades.
       return market === 'spot' ? spotTick(frame, data, receivedAt) : futuresTick(frame, data, receivedAt);
     }
     case 'welcome':

@@ -173,24 +173,78 @@ function isDigit(c: number): boolean {
   return c >= ZERO && c <= NINE;
 }
 
-/** Up to 15 digits a decimal is exact as an integer, so one division gives the correctly rounded double. */
+/** Up to 15 significant digits a decimal is exact as an integer (below 2^53). */
 const MAX_EXACT_DIGITS = 15;
-const POWERS_OF_TEN = Array.from({ length: MAX_EXACT_DIGITS + 1 }, (_, i) => 10 ** i);
+/** 10^22 is the largest power of ten a double holds exactly. */
+const MAX_EXACT_POWER = 22;
+const POWERS_OF_TEN = Array.from({ length: MAX_EXACT_POWER + 1 }, (_, i) => 10 ** i);
 
 /**
- * The bytes as a number when they are digits with at most one inner dot, 15 digits at most; NaN for
- * anything else. Mantissa and power of ten are both exact doubles, so their quotient is what `+text` gives.
+ * The bytes as a number when they are digits with at most one inner dot, at most 15 significant digits
+ * (leading zeros do not count: "0.00000001234" is fine) and 22 decimals; NaN for anything else. Mantissa
+ * and power of ten are then both exact doubles, so their one correctly rounded quotient is what `+text`
+ * gives.
  */
 export function plainDecimal(frame: Buffer, start: number, end: number): number {
   let mantissa = 0;
   let dot = -1;
+  let significant = 0;
   for (let i = start; i < end; i++) {
     const c = frame[i];
-    if (c >= ZERO && c <= NINE) mantissa = mantissa * 10 + (c - ZERO);
-    else if (c === DOT && dot < 0 && i > start && i + 1 < end) dot = i;
+    if (c >= ZERO && c <= NINE) {
+      mantissa = mantissa * 10 + (c - ZERO);
+      if (mantissa !== 0) significant++;
+    } else if (c === DOT && dot < 0 && i > start && i + 1 < end) dot = i;
     else return NaN;
   }
-  const digits = end - start - (dot < 0 ? 0 : 1);
-  if (digits === 0 || digits > MAX_EXACT_DIGITS) return NaN;
-  return dot < 0 ? mantissa : mantissa / POWERS_OF_TEN[end - dot - 1];
+  if (start === end || significant > MAX_EXACT_DIGITS) return NaN;
+  if (dot < 0) return mantissa;
+  const decimals = end - dot - 1;
+  return decimals > MAX_EXACT_POWER ? NaN : mantissa / POWERS_OF_TEN[decimals];
+}
+
+/**
+ * Where the decimal digits in `frame[start, end)` begin once leading zeros are skipped (the last digit is
+ * kept, so "000" reads as "0"); -1 when the range is empty or holds anything but digits.
+ */
+export function digitsStart(frame: Buffer, start: number, end: number): number {
+  if (start >= end) return -1;
+  for (let i = start; i < end; i++) if (!isDigit(frame[i])) return -1;
+  let first = start;
+  while (first < end - 1 && frame[first] === ZERO) first++;
+  return first;
+}
+
+const NANOS_DIGITS = 6;
+/** Doubles below 10^19 (< 2^64) are at most 2048 apart; two spacings cover every rounding. */
+const MAX_ROUNDED_DIGITS = 19;
+const ROUNDING_MARGIN = 4096;
+
+/**
+ * floor(v / 1e6) for the decimal digits v in `frame[start, end)`, a time in nanoseconds read as
+ * milliseconds by cutting off the last six digits; NaN when they are not digits, or the milliseconds have
+ * more than 15 digits (not exact here).
+ *
+ * With `rounded`, v is a JSON number, and nanosToMillis (frame-values) sees it only after JSON.parse has
+ * rounded it to a double, up to half a spacing away, then adds that half spacing back. For v up to 15
+ * digits nothing was rounded. For 16 to 19 digits, the same millisecond comes out whenever v's last six
+ * digits leave more than two spacings before the next millisecond; else NaN, and the caller asks
+ * nanosToMillis. KuCoin's times are whole milliseconds (last six digits 0), far from that edge.
+ */
+export function nanosDigitsToMillis(frame: Buffer, start: number, end: number, rounded: boolean): number {
+  const digits = end - start;
+  const split = end - NANOS_DIGITS;
+  if (digits === 0 || split - start > MAX_EXACT_DIGITS) return NaN;
+  let millis = 0;
+  let nanos = 0;
+  for (let i = start; i < end; i++) {
+    const c = frame[i];
+    if (c < ZERO || c > NINE) return NaN;
+    if (i < split) millis = millis * 10 + (c - ZERO);
+    else nanos = nanos * 10 + (c - ZERO);
+  }
+  if (rounded && digits > MAX_EXACT_DIGITS) {
+    if (digits > MAX_ROUNDED_DIGITS || nanos >= 1e6 - ROUNDING_MARGIN) return NaN;
+  }
+  return millis;
 }

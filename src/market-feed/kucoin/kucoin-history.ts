@@ -7,8 +7,8 @@ import {
   planGap,
 } from '../../domain/gap-plan';
 import type { MarketType, Tick } from '../../domain/market';
+import { nanosToMillis, parsePrice, tradeSequence } from './frame-values';
 import { callJson } from './kucoin-rest';
-import { parsePrice } from './frame-parser';
 import type { FetchLike } from './seams';
 
 /**
@@ -77,9 +77,10 @@ export function parseHistory(market: MarketType, body: unknown): RecoveredTrade[
   const trades: RecoveredTrade[] = [];
   for (const raw of data as Record<string, unknown>[]) {
     if (raw === null || typeof raw !== 'object') continue;
-    const sequence = digits(raw.sequence);
+    // The same conversions as the stream's, so a trade seen both ways is one trade.
+    const sequence = tradeSequence(raw.sequence);
     const price = parsePrice(raw.price);
-    const time = Math.floor(Number(market === 'spot' ? raw.time : raw.ts) / 1e6);
+    const time = nanosToMillis(market === 'spot' ? raw.time : raw.ts);
     if (sequence !== undefined && price === price && time > 0) trades.push({ sequence, time, price });
   }
   return trades;
@@ -125,10 +126,4 @@ function candleTick(market: MarketType, symbol: string, candle: MinuteCandle, re
     source: 'backfill',
     candle: { open, high, low },
   };
-}
-
-/** A sequence as decimal digits without leading zeros, from KuCoin's string or number. */
-function digits(value: unknown): string | undefined {
-  const text = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value;
-  return typeof text === 'string' && /^(0|[1-9][0-9]{0,39})$/.test(text) ? text : undefined;
 }
