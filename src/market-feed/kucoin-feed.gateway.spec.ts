@@ -107,7 +107,7 @@ describe('KucoinFeedGateway', () => {
     expect(feed.status().connections.every((c) => c.state === 'closed')).toBe(true);
   });
 
-  it('futures gateway validates contract symbols and uses the futures topic', async () => {
+  it('futures gateway validates contract symbols and uses the futures trade topic', async () => {
     const kucoin = fakeKucoin();
     const feed = new FuturesFeedGateway({
       maxTopicsPerConnection: 300,
@@ -125,7 +125,7 @@ describe('KucoinFeedGateway', () => {
         .latest()
         .sentOfType('subscribe')
         .map((m) => m.topic),
-    ).toEqual(['/contractMarket/ticker:XBTUSDTM', '/contractMarket/ticker:ETHUSDTM']);
+    ).toEqual(['/contractMarket/execution:XBTUSDTM', '/contractMarket/execution:ETHUSDTM']);
     await feed.stop();
   });
 });

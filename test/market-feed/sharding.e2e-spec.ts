@@ -77,7 +77,7 @@ describe('feed gateways against the simulator', () => {
     await gateway.stop();
   });
 
-  it('futures: parses v1 ticker pushes (nanosecond ts) one symbol per subscribe', async () => {
+  it('futures: reads every trade from execution pushes (nanosecond ts, sequence), one symbol per subscribe', async () => {
     sim = await startSimulator({ market: 'futures' });
     const gateway = new FuturesFeedGateway({ maxTopicsPerConnection: 300, manager: manager(sim, 1) });
     const ticks: Tick[] = [];
@@ -90,12 +90,8 @@ describe('feed gateways against the simulator', () => {
     sim.setPrice('XBTUSDTM', 88_987.5, { bestBid: 88_987.4, bestAsk: 88_987.6 });
     await waitFor('tick', () => ticks.some((t) => t.source === 'stream'));
     const tick = ticks.find((t) => t.source === 'stream')!;
-    expect(tick).toMatchObject({
-      marketType: 'futures',
-      symbol: 'XBTUSDTM',
-      price: 88_987.5,
-      bestBid: 88_987.4,
-    });
+    expect(tick).toMatchObject({ marketType: 'futures', symbol: 'XBTUSDTM', price: 88_987.5 });
+    expect(tick.sequence).toBe(sim.lastTrade('XBTUSDTM')?.sequence);
     expect(tick.exchangeTime).toBeGreaterThanOrEqual(before - 5);
     expect(tick.exchangeTime).toBeLessThanOrEqual(Date.now());
     await gateway.stop();

@@ -11,7 +11,11 @@ import { subscriptionMessage } from './subscription-plan';
 import { SubscriptionTracker } from './subscription-tracker';
 import { TimerSet } from './timer-set';
 
-const TOPIC_PREFIX = { spot: '/market/ticker:', futures: '/contractMarket/ticker:' } as const;
+/**
+ * Every trade, not a ticker snapshot: KuCoin triggers its own stop orders on the last trade price, and the
+ * spot ticker (at most every 100 ms) can miss a wick between two pushes.
+ */
+export const TOPIC_PREFIX = { spot: '/market/match:', futures: '/contractMarket/execution:' } as const;
 
 type TimerName = 'welcome' | 'ping' | 'pong' | 'watchdog' | 'drain';
 

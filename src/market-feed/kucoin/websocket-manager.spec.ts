@@ -88,7 +88,7 @@ describe('WebSocketManager', () => {
     await connect(symbols(250));
     const subs = kucoin.latest().sentOfType('subscribe');
     expect(subs.map((m) => String(m.topic).split(',').length)).toEqual([100, 100, 50]);
-    expect(String(subs[0].topic).startsWith('/market/ticker:C0-USDT,C1-USDT')).toBe(true);
+    expect(String(subs[0].topic).startsWith('/market/match:C0-USDT,C1-USDT')).toBe(true);
     expect(subs.every((m) => m.response === true && m.privateChannel === false)).toBe(true);
     kucoin.latest().ackAll();
     expect(manager.status().subscribedTopics).toBe(250);
@@ -102,8 +102,8 @@ describe('WebSocketManager', () => {
     manager.updateDesired(['A-USDT', 'B-USDT', 'C-USDT']);
     manager.updateDesired(['A-USDT', 'C-USDT', 'D-USDT']);
     expect(socket.sent.slice(1).map((m) => [m.type, m.topic])).toEqual([
-      ['unsubscribe', '/market/ticker:B-USDT'],
-      ['subscribe', '/market/ticker:D-USDT'],
+      ['unsubscribe', '/market/match:B-USDT'],
+      ['subscribe', '/market/match:D-USDT'],
     ]);
     socket.ackAll();
     expect(manager.status().subscribedTopics).toBe(3);
