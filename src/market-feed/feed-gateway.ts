@@ -17,6 +17,14 @@ export interface FeedStatus {
   connections: ConnectionStatus[];
   /** Symbols whose missed trades are being recovered: the feed is not caught up until they are. */
   recoveringSymbols: number;
+  /** Symbols KuCoin refuses or no longer lists: whatever watches them is not protected. */
+  unavailable: UnavailableSymbol[];
+}
+
+export interface UnavailableSymbol {
+  readonly symbol: string;
+  /** `unlisted` (not in the exchange's tickers), or `refused <code>` (its subscribe was refused). */
+  readonly reason: string;
 }
 
 /** One market's live price feed; other modules code against this, not against KuCoin. */

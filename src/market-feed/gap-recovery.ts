@@ -3,6 +3,7 @@ import { CANDLES_WEIGHT, HISTORY_WEIGHT, recoverGap } from './kucoin/kucoin-hist
 import type { TokenBucket } from './kucoin/rate-limiters';
 import { type RestFailure, RestQueue } from './kucoin/rest-queue';
 import type { Clock, FetchLike } from './kucoin/seams';
+import type { WatchedTopic } from './topic-audit';
 import { type SequencerVerdict, TradeSequencer } from './trade-sequencer';
 
 /** Metric label of one recovery: what it found, or why it failed. */
@@ -35,6 +36,8 @@ export interface GapRecoveryOptions {
 export class GapRecovery {
   private readonly sequencer: TradeSequencer;
   private readonly queue: RestQueue<Tick[]>;
+  /** When each symbol's current subscription was acknowledged. */
+  private readonly subscribedAt = new Map<string, number>();
 
   constructor(private readonly options: GapRecoveryOptions) {
     this.sequencer = new TradeSequencer(options.emit, options.maxHeld);
@@ -57,7 +60,9 @@ export class GapRecovery {
   onSubscribed(symbols: readonly string[]): string[] {
     const unknown: string[] = [];
     const recovering: string[] = [];
+    const now = this.options.clock.now();
     for (const symbol of symbols) {
+      this.subscribedAt.set(symbol, now);
       if (this.sequencer.beginRecovery(symbol) === undefined) unknown.push(symbol);
       else recovering.push(symbol);
     }
@@ -73,6 +78,18 @@ export class GapRecovery {
   /** Through when every symbol was evaluated, given those not streaming now (see TradeSequencer). */
   evaluatedThrough(notStreaming: Iterable<string>): number | undefined {
     return this.sequencer.evaluatedThrough([...notStreaming, ...this.sequencer.recovering()]);
+  }
+
+  /** What the topic audit needs of these symbols; those recovering now are left out. */
+  watchedTopics(symbols: Iterable<string>): WatchedTopic[] {
+    const topics: WatchedTopic[] = [];
+    for (const symbol of symbols) {
+      const subscribedAt = this.subscribedAt.get(symbol);
+      if (subscribedAt === undefined || this.sequencer.isRecovering(symbol)) continue;
+      const mark = this.sequencer.mark(symbol);
+      topics.push({ symbol, mark, lastPrice: this.sequencer.lastPrice(symbol), subscribedAt });
+    }
+    return topics;
   }
 
   recoveringCount(): number {

@@ -4,6 +4,8 @@ import { type MarketType, type Tick, isValidSymbol } from '../domain/market';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import type { FeedGateway, FeedStatus } from './feed-gateway';
 import { GapRecovery } from './gap-recovery';
+import { TopicAuditor } from './topic-auditor';
+import { UnavailableSymbols } from './unavailable-symbols';
 import type { CatchUpResult } from './kucoin/rest-queue';
 import type { RejectReason } from './kucoin/frame-parser';
 import {
@@ -27,6 +29,11 @@ export interface KucoinFeedGatewayOptions {
   readonly metricsFlushMs?: number;
   /** How far back a gap in a symbol's trades is recovered (from candles). Default 24 h. */
   readonly backfillHorizonMs?: number;
+  /**
+   * How long a topic may lag the exchange's own view before it counts as silent (resubscribed, its gap
+   * recovered); audited every third of it. 0 turns the audit off. Default 60 s.
+   */
+  readonly silentTopicMs?: number;
 }
 
 /** Live trades held per symbol while its gap is recovered; beyond it the recovery is given up. */
@@ -56,6 +63,8 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
   private catchUpTicks = 0;
   private backfillTicks = 0;
   private readonly recovery: GapRecovery;
+  private readonly auditor: TopicAuditor;
+  private readonly unavailable: UnavailableSymbols;
   private readonly rejected = new Map<RejectReason, number>();
 
   protected constructor(
@@ -80,6 +89,23 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
       },
       onRecovery: (result) => metrics?.gapRecoveries.inc({ market: marketType, result }),
       onSkipped: (reason) => metrics?.tradesSkipped.inc({ market: marketType, reason }),
+    });
+    this.unavailable = new UnavailableSymbols(marketType, this.logger, (count) =>
+      metrics?.symbolsUnavailable.set({ market: marketType }, count),
+    );
+    const silentTopicMs = options.silentTopicMs ?? 60_000;
+    this.auditor = new TopicAuditor({
+      market: marketType,
+      apiUrl: manager.apiUrl,
+      fetch: manager.fetch ?? globalFetch,
+      clock: this.clock(),
+      bucket: manager.restBucket ?? new TokenBucket(KUCOIN_REST_WEIGHT_PER_30S / 2, 30_000),
+      intervalMs: Math.ceil(silentTopicMs / 3),
+      graceMs: Math.ceil(silentTopicMs / 3),
+      topics: () => this.recovery.watchedTopics(this.streamingSymbols()),
+      onSilent: (silent, repeated) => this.onSilentTopics(silent, repeated),
+      onListing: (unlisted, listed) => this.unavailable.update(unlisted, listed, 'unlisted'),
+      onError: (error) => this.logger.warn(`topic audit failed: ${String(error)}`),
     });
   }
 
@@ -109,6 +135,7 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
       desiredSymbols: this.desired.size,
       connections: this.managers.map((manager) => manager.status()),
       recoveringSymbols: this.recovery.recoveringCount(),
+      unavailable: this.unavailable.list(),
     };
   }
 
@@ -128,6 +155,7 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
       this.stopped = true;
       for (const manager of this.managers) manager.stop();
       this.recovery.stop();
+      this.auditor.stop();
       if (this.flushTimer !== undefined) this.clock().clearInterval(this.flushTimer);
       this.flushTimer = undefined;
       this.flushMetrics();
@@ -216,6 +244,7 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
       onTick: (tick: Tick): void => {
         if (tick.source === 'stream') {
           this.streamTicks++;
+          this.unavailable.heardFrom(tick.symbol);
           this.recovery.onStreamTick(tick);
         } else {
           this.catchUpTicks++;
@@ -223,6 +252,8 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
         }
       },
       onSubscribed: (symbols: string[]): string[] => this.recovery.onSubscribed(symbols),
+      onRefused: (symbols: string[], code: number): void =>
+        this.unavailable.update(symbols, [], `refused ${code}`),
       onRejected: (reason: RejectReason): void => {
         this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + 1);
       },
@@ -237,7 +268,30 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
     };
   }
 
+  /** Symbols on connections that are up: the only ones whose silence means anything. */
+  private streamingSymbols(): string[] {
+    return this.managers.flatMap((manager, i) =>
+      manager.status().state === 'connected' ? [...this.buckets[i]] : [],
+    );
+  }
+
+  /** Resubscribes silent topics (the ack recovers their gap); a topic silent twice in a row replaces its connection. */
+  private onSilentTopics(silent: string[], repeated: string[]): void {
+    this.options.metrics?.silentTopics.inc({ market: this.marketType }, silent.length);
+    this.logger.warn(
+      `${silent.length} topics silent while KuCoin traded; resubscribing: ${silent.slice(0, 20).join(', ')}`,
+    );
+    const again = new Set(repeated);
+    this.managers.forEach((manager, i) => {
+      const mine = silent.filter((symbol) => this.assignment.get(symbol) === i);
+      if (mine.some((symbol) => again.has(symbol)))
+        manager.replace('silent_data', 'a topic stayed silent after a resubscribe');
+      else if (mine.length > 0) manager.resubscribe(mine);
+    });
+  }
+
   private startFlushing(): void {
+    this.auditor.start();
     if (this.flushTimer !== undefined || this.options.metrics === undefined) return;
     this.flushTimer = this.clock().setInterval(
       () => this.flushMetrics(),

@@ -27,11 +27,13 @@ function gatewayOptions(
     maxTopicsPerConnection: spot ? config.spotMaxTopicsPerConnection : config.futuresMaxTopicsPerConnection,
     metrics,
     backfillHorizonMs: config.backfillHorizonMs,
+    silentTopicMs: config.dataStaleMs,
     manager: {
       apiUrl: spot ? config.spotApiUrl : config.futuresApiUrl,
       symbolsPerMessage: spot ? config.spotSymbolsPerMessage : config.futuresSymbolsPerMessage,
       staleFeedMs: config.staleFeedMs,
-      dataStaleMs: config.dataStaleMs,
+      // Silence is judged per topic against KuCoin's own view (the gateway's audit): a quiet market is no fault.
+      dataStaleMs: 0,
       backoff: { baseMs: config.reconnectBaseMs, maxMs: config.reconnectMaxMs },
       connectionLimiter: limits.connections,
       restBucket: limits.rest,

@@ -5,6 +5,8 @@ interface SymbolState {
   /** The last trade evaluated; undefined until the first one (or a restart watermark). */
   sequence: string | undefined;
   time: number;
+  /** Price of the last trade evaluated (NaN before one). */
+  price: number;
   known: boolean;
   /** While a gap is being recovered, live trades wait here so the gap is evaluated first. */
   held: Tick[] | undefined;
@@ -82,6 +84,12 @@ export class TradeSequencer {
     return through;
   }
 
+  /** Price of the last trade evaluated for the symbol in this process, if any. */
+  lastPrice(symbol: string): number | undefined {
+    const price = this.symbols.get(symbol)?.price;
+    return price === undefined || price !== price ? undefined : price;
+  }
+
   /** Symbols whose gap is being recovered. */
   recovering(): string[] {
     return [...this.symbols].filter(([, state]) => state.held !== undefined).map(([symbol]) => symbol);
@@ -126,6 +134,7 @@ export class TradeSequencer {
     state.known = true;
     state.time = tick.exchangeTime;
     state.sequence = tick.sequence;
+    state.price = tick.price;
     if (this.latest === undefined || tick.exchangeTime > this.latest) this.latest = tick.exchangeTime;
     this.emit(tick);
     return true;
@@ -141,7 +150,13 @@ export class TradeSequencer {
     let state = this.symbols.get(symbol);
     if (state === undefined) {
       const watermark = this.watermark;
-      state = { sequence: undefined, time: watermark ?? 0, known: watermark !== undefined, held: undefined };
+      state = {
+        sequence: undefined,
+        time: watermark ?? 0,
+        price: NaN,
+        known: watermark !== undefined,
+        held: undefined,
+      };
       this.symbols.set(symbol, state);
     }
     return state;

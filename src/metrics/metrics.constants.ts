@@ -15,6 +15,8 @@ export const METRIC = {
   crossingsDeferred: 'worker_crossings_deferred_total',
   gapRecoveries: 'worker_gap_recoveries_total',
   tradesSkipped: 'worker_trades_skipped_total',
+  silentTopics: 'worker_silent_topics_total',
+  symbolsUnavailable: 'worker_symbols_unavailable',
   wsConnectionState: 'worker_ws_connection_up',
   wsReconnects: 'worker_ws_reconnects_total',
   wsLastMessageAgeSeconds: 'worker_ws_last_message_age_seconds',

@@ -98,6 +98,18 @@ export class WorkerMetrics {
     labelNames: ['market', 'reason'],
     registers: [this.registry],
   });
+  readonly silentTopics = new Counter({
+    name: METRIC.silentTopics,
+    help: 'Topics found silent (KuCoin traded, the stream brought nothing) and resubscribed',
+    labelNames: ['market'],
+    registers: [this.registry],
+  });
+  readonly symbolsUnavailable = new Gauge({
+    name: METRIC.symbolsUnavailable,
+    help: 'Watched symbols KuCoin refuses or no longer lists: their positions and triggers are not protected',
+    labelNames: ['market'],
+    registers: [this.registry],
+  });
   readonly wsConnectionUp = new Gauge({
     name: METRIC.wsConnectionState,
     help: '1 when the WebSocket connection is open and welcomed, 0 otherwise',

@@ -15,7 +15,7 @@ function connection(overrides: Partial<ConnectionStatus> = {}): ConnectionStatus
 }
 
 function status(desiredSymbols: number, connections: ConnectionStatus[]): FeedStatus {
-  return { marketType: 'spot', desiredSymbols, connections, recoveringSymbols: 0 };
+  return { marketType: 'spot', desiredSymbols, connections, recoveringSymbols: 0, unavailable: [] };
 }
 
 describe('feedProblems', () => {

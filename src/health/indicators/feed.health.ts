@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { CacheCore } from '../../cache/cache-core';
 import { kucoinConfig } from '../../config';
 import { FeedGateway, FeedStatus } from '../../market-feed/feed-gateway';
 import { FuturesFeedGateway } from '../../market-feed/futures-feed.gateway';
@@ -9,7 +10,9 @@ import { feedProblems } from './feed-readiness';
 
 /**
  * Readiness of the price feeds: every gateway that has symbols to watch must have all its connections
- * up and receiving. A gateway with nothing to watch is idle, and idle is fine.
+ * up and receiving, and no symbol still recovering trades it may have missed. A gateway with nothing to
+ * watch is idle, and idle is fine. Symbols KuCoin refuses or no longer lists are listed with what they
+ * hold, without failing readiness: another pod would not do better.
  */
 @Injectable()
 export class FeedHealthIndicator {
@@ -18,6 +21,7 @@ export class FeedHealthIndicator {
     @Inject(SpotFeedGateway) private readonly spot: FeedGateway,
     @Inject(FuturesFeedGateway) private readonly futures: FeedGateway,
     @Inject(kucoinConfig.KEY) private readonly config: ConfigType<typeof kucoinConfig>,
+    private readonly books: CacheCore,
   ) {}
 
   check(): HealthIndicatorResult[] {
@@ -34,6 +38,13 @@ export class FeedHealthIndicator {
         state,
         subscribedTopics,
         lastMessageAgeMs: lastMessageAt === undefined ? null : Date.now() - lastMessageAt,
+      })),
+      recoveringSymbols: status.recoveringSymbols,
+      unavailable: status.unavailable.map(({ symbol, reason }) => ({
+        symbol,
+        reason,
+        positions: this.books.positionBook(status.marketType, symbol)?.size ?? 0,
+        triggers: this.books.triggerBook(status.marketType, symbol)?.size ?? 0,
       })),
     };
     return problems.length > 0 ? session.down({ ...details, problems }) : session.up(details);

@@ -16,7 +16,9 @@ export interface FeedHealthInput {
  * The silent-feed watchdog's decision, pure. KuCoin feeds are known to stop with no error and no close,
  * sometimes while pongs keep coming, so silence in data counts too — but only for symbols that did stream
  * on this connection, so a symbol acknowledged and then never heard from cannot cause a reconnect loop.
- * `onSilentSymbol` is told of subscribed symbols with no evidence of existence after staleFeedMs.
+ * `onSilentSymbol` is told of subscribed symbols with no evidence of existence after staleFeedMs. A
+ * `dataStaleMs` of 0 turns the data check off (the service audits each topic against KuCoin's view instead,
+ * so a quiet market causes no reconnects).
  */
 export function feedVerdict(
   input: FeedHealthInput,
@@ -31,5 +33,6 @@ export function feedVerdict(
     if (entry.lastDataAt > 0) proven = true;
     else if (!entry.seenData && now - entry.ackedAt > staleFeedMs) onSilentSymbol(symbol);
   }
-  return proven && now - input.lastDataAt > input.dataStaleMs ? 'silent_data' : 'healthy';
+  const { dataStaleMs } = input;
+  return dataStaleMs > 0 && proven && now - input.lastDataAt > dataStaleMs ? 'silent_data' : 'healthy';
 }

@@ -19,6 +19,9 @@ export const TOPIC_PREFIX = { spot: '/market/match:', futures: '/contractMarket/
 
 type TimerName = 'welcome' | 'ping' | 'pong' | 'watchdog' | 'drain';
 
+/** Sends of one unanswered subscribe before the connection is replaced. */
+const MAX_RESENDS = 3;
+
 /** What a session needs from the manager that owns the connection's whole life. */
 export interface SessionHost {
   readonly id: string;
@@ -198,6 +201,7 @@ export class FeedSession {
       this.fullReported = true;
       this.o.sink.onCapacityExceeded(outcome.symbols);
     } else if (outcome.kind === 'gave_up') {
+      this.o.sink.onRefused?.(outcome.symbols, code);
       for (const symbol of outcome.symbols)
         this.host.reportOnce(symbol, `refused by KuCoin (${code} ${text}); not retried on this connection`);
     }
@@ -213,7 +217,7 @@ export class FeedSession {
         this.timers.set('drain', this.messages.waitMs(now, this.pingReserve), () => this.drain());
         return;
       }
-      const next = this.subs.next(this.host.desired());
+      const next = this.subs.next(this.host.desired(), now);
       if (next === undefined) return;
       const { action, symbols } = next.request;
       this.socket.send(JSON.stringify(subscriptionMessage(next.id, action, this.prefix, symbols)));
@@ -245,8 +249,26 @@ export class FeedSession {
         `acknowledged but no data for ${staleFeedMs} ms (unknown symbol?); left subscribed`,
       ),
     );
-    if (verdict === 'stale_feed') this.fail(verdict, `no message for ${staleFeedMs} ms`);
-    else if (verdict === 'silent_data') this.fail(verdict, `no ticker data for ${dataStaleMs} ms`);
+    if (verdict === 'stale_feed') return this.fail(verdict, `no message for ${staleFeedMs} ms`);
+    if (verdict === 'silent_data') return this.fail(verdict, `no trade for ${dataStaleMs} ms`);
+    this.resendUnanswered(health.now);
+  }
+
+  /** KuCoin answers a subscribe at once; one left unanswered is sent again, and a connection that never answers is replaced. */
+  private resendUnanswered(now: number): void {
+    const resends = this.subs.expire(now, this.o.ackTimeoutMs);
+    if (resends === 0) return;
+    if (resends > MAX_RESENDS)
+      return this.fail('ack_timeout', `no answer to a subscribe sent ${resends} times`);
+    this.host.noteError(`subscribe unanswered for ${this.o.ackTimeoutMs} ms; sent again`);
+    this.drain();
+  }
+
+  /** Topics that went silent: unsubscribed, then subscribed again by the next sync (whose ack recovers the gap). */
+  resubscribe(symbols: readonly string[]): void {
+    let any = false;
+    for (const symbol of symbols) any = this.subs.resubscribe(symbol) || any;
+    if (any) this.drain();
   }
 
   private onCatchUp(

@@ -52,7 +52,10 @@ export async function recoverGap(deps: GapRecoveryDeps, symbol: string, mark: Tr
   return [...candleTicks, ...trades];
 }
 
-export function historyUrl({ market, apiUrl }: GapRecoveryDeps, symbol: string): string {
+export function historyUrl(
+  { market, apiUrl }: Pick<GapRecoveryDeps, 'market' | 'apiUrl'>,
+  symbol: string,
+): string {
   const path = market === 'spot' ? '/api/v1/market/histories' : '/api/v1/trade/history';
   return `${apiUrl}${path}?symbol=${encodeURIComponent(symbol)}`;
 }

@@ -23,7 +23,8 @@ export type ReconnectCause =
   | 'welcome_timeout'
   | 'pong_timeout'
   | 'stale_feed'
-  | 'silent_data';
+  | 'silent_data'
+  | 'ack_timeout';
 
 /** Where the manager reports what the gateway turns into metrics and the tick stream. */
 export interface ManagerSink {
@@ -36,6 +37,8 @@ export interface ManagerSink {
    * returns those it has no gap to recover for (never evaluated), which get the REST ticker catch-up.
    */
   onSubscribed?(symbols: string[]): string[];
+  /** KuCoin refused these symbols for good (e.g. 404: no such topic). */
+  onRefused?(symbols: string[], code: number): void;
   /** The server refused these symbols with 509: the connection holds fewer topics than configured. */
   onCapacityExceeded?(symbols: string[]): void;
 }
@@ -62,6 +65,8 @@ export interface WebSocketManagerOptions {
   /** A connection that stayed up this long resets the backoff attempt counter. */
   readonly healthyResetMs?: number;
   readonly welcomeTimeoutMs?: number;
+  /** A subscribe or unsubscribe unanswered for this long is sent again; three times, and the connection is replaced. */
+  readonly ackTimeoutMs?: number;
   /** KuCoin: 100 client messages per 10 s per connection (pings included). */
   readonly maxMessagesPerWindow?: number;
   readonly messageWindowMs?: number;
@@ -93,6 +98,7 @@ export function resolveManagerOptions(options: WebSocketManagerOptions): Resolve
     backoff: { baseMs: 1_000, maxMs: 60_000 },
     healthyResetMs: 60_000,
     welcomeTimeoutMs: 10_000,
+    ackTimeoutMs: 10_000,
     maxMessagesPerWindow: 100,
     messageWindowMs: 10_000,
     connectionLimiter: new SlidingWindowLimiter(KUCOIN_CONNECTIONS_PER_MINUTE, 60_000),

@@ -18,6 +18,13 @@ export interface SymbolEntry {
 export interface SubscriptionRequest {
   readonly action: SubscriptionAction;
   readonly symbols: string[];
+  /** How many times this request was sent without an answer before. */
+  readonly resends?: number;
+}
+
+interface Sent {
+  readonly request: SubscriptionRequest;
+  readonly sentAt: number;
 }
 
 export type ErrorOutcome =
@@ -31,7 +38,7 @@ export type ErrorOutcome =
  */
 export class SubscriptionTracker {
   readonly entries = new Map<string, SymbolEntry>();
-  private readonly inFlight = new Map<string, SubscriptionRequest>();
+  private readonly inFlight = new Map<string, Sent>();
   private queue: SubscriptionRequest[] = [];
   private seq = 0;
 
@@ -67,17 +74,17 @@ export class SubscriptionTracker {
    * The next request to send, with its id, now registered as in flight. Symbols dropped from the desired
    * set while queued are forgotten instead of being subscribed only to be unsubscribed again.
    */
-  next(desired: ReadonlySet<string>): { id: string; request: SubscriptionRequest } | undefined {
+  next(desired: ReadonlySet<string>, now = 0): { id: string; request: SubscriptionRequest } | undefined {
     while (this.queue.length > 0) {
       let request = this.queue.shift()!;
       if (request.action === 'subscribe') {
         const wanted = request.symbols.filter((symbol) => desired.has(symbol));
         for (const symbol of request.symbols) if (!desired.has(symbol)) this.entries.delete(symbol);
         if (wanted.length === 0) continue;
-        request = { action: 'subscribe', symbols: wanted };
+        request = { ...request, symbols: wanted };
       }
       const id = String(++this.seq);
-      this.inFlight.set(id, request);
+      this.inFlight.set(id, { request, sentAt: now });
       return { id, request };
     }
     return undefined;
@@ -85,7 +92,7 @@ export class SubscriptionTracker {
 
   /** Marks an ack; returns the symbols newly subscribed (for catch-up), or undefined for an unknown id. */
   ack(id: string, now: number): string[] | undefined {
-    const request = this.inFlight.get(id);
+    const request = this.inFlight.get(id)?.request;
     if (request === undefined) return undefined;
     this.inFlight.delete(id);
     const subscribed: string[] = [];
@@ -105,7 +112,7 @@ export class SubscriptionTracker {
 
   /** Handles an error frame whose id may name one of our requests. */
   reject(id: string | undefined, code: number): ErrorOutcome {
-    const request = id === undefined ? undefined : this.inFlight.get(id);
+    const request = id === undefined ? undefined : this.inFlight.get(id)?.request;
     if (request === undefined) return { kind: 'not_a_request' };
     this.inFlight.delete(id!);
     if (request.action === 'unsubscribe') {
@@ -129,6 +136,34 @@ export class SubscriptionTracker {
       }
     }
     return { kind: 'gave_up', symbols: gaveUp };
+  }
+
+  /**
+   * Requests unanswered for `timeoutMs` are queued again (a late answer to the old id is then ignored);
+   * returns the most times any of them has now been sent unanswered.
+   */
+  expire(now: number, timeoutMs: number): number {
+    let most = 0;
+    for (const [id, { request, sentAt }] of this.inFlight) {
+      if (now - sentAt < timeoutMs) continue;
+      this.inFlight.delete(id);
+      const resends = (request.resends ?? 0) + 1;
+      this.queue.unshift({ ...request, resends });
+      most = Math.max(most, resends);
+    }
+    return most;
+  }
+
+  /**
+   * A subscribed topic that went silent: unsubscribe it, and the next sync subscribes it again (its ack then
+   * starts a recovery of the gap). False if the symbol is not subscribed here.
+   */
+  resubscribe(symbol: string): boolean {
+    const entry = this.entries.get(symbol);
+    if (entry?.state !== 'subscribed') return false;
+    entry.state = 'unsub_pending';
+    this.queue.push({ action: 'unsubscribe', symbols: [symbol] });
+    return true;
   }
 
   subscribedCount(): number {

@@ -192,6 +192,7 @@ describe('WebSocketManager', () => {
     expect(kucoin.sockets).toHaveLength(1);
     kucoin.latest().welcome();
     expect(manager.state).toBe('connected');
+    kucoin.latest().ackAll();
     // Healthy for more than a minute (pongs keep it alive), then dropped: the attempt counter starts over.
     for (let t = 0; t < 7; t++) {
       await jest.advanceTimersByTimeAsync(10_000);
@@ -201,6 +202,38 @@ describe('WebSocketManager', () => {
     kucoin.latest().handlers.onClose(1000, 'Bye');
     await jest.advanceTimersByTimeAsync(999);
     expect(kucoin.sockets.length).toBe(before + 1);
+  });
+
+  it('sends an unanswered subscribe again, and replaces a connection that never answers', async () => {
+    const { kucoin, manager, reconnects } = setup();
+    manager.updateDesired(['BTC-USDT']);
+    await jest.advanceTimersByTimeAsync(0);
+    kucoin.latest().welcome();
+    const sent = (): number => kucoin.latest().sentOfType('subscribe').length;
+    expect(sent()).toBe(1);
+    for (let resends = 1; resends <= 3; resends++) {
+      kucoin.latest().serverSends({ id: 'x', type: 'pong' });
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(sent()).toBe(1 + resends);
+    }
+    expect(reconnects).toEqual([]);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(reconnects).toEqual(['ack_timeout']);
+  });
+
+  it('resubscribes a silent topic: unsubscribe, then subscribe again', async () => {
+    const { kucoin, manager } = setup();
+    manager.updateDesired(['BTC-USDT', 'ETH-USDT']);
+    await jest.advanceTimersByTimeAsync(0);
+    kucoin.latest().welcome();
+    kucoin.latest().ackAll();
+    manager.resubscribe(['ETH-USDT', 'NOT-HERE']);
+    kucoin.latest().ackAll();
+    const frames = kucoin.latest().sent.filter((m) => m.type !== 'ping');
+    expect(frames.slice(-2).map((m) => [m.type, m.topic])).toEqual([
+      ['unsubscribe', '/market/match:ETH-USDT'],
+      ['subscribe', '/market/match:ETH-USDT'],
+    ]);
   });
 
   it('jitter spreads the first retry over [0, base)', async () => {

@@ -88,6 +88,16 @@ export class WebSocketManager {
     this.current = 'closed';
   }
 
+  /** Unsubscribes and subscribes these symbols again (their topics went silent); the ack recovers the gap. */
+  resubscribe(symbols: readonly string[]): void {
+    this.session?.resubscribe(symbols);
+  }
+
+  /** Replaces the connection (its topics keep going silent while the exchange trades). */
+  replace(cause: ReconnectCause, message: string): void {
+    this.fail(cause, message, this.epoch);
+  }
+
   private connect(): void {
     const { clock, connectionLimiter } = this.o;
     const epoch = ++this.epoch;

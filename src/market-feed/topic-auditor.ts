@@ -1,0 +1,107 @@
+import type { MarketType } from '../domain/market';
+import { HISTORY_WEIGHT, historyUrl, parseHistory } from './kucoin/kucoin-history';
+import { callJson } from './kucoin/kucoin-rest';
+import type { TokenBucket } from './kucoin/rate-limiters';
+import type { Clock, FetchLike, TimerHandle } from './kucoin/seams';
+import {
+  ALL_TICKERS_WEIGHT,
+  type WatchedTopic,
+  allTickersUrl,
+  judgeTopics,
+  missed,
+  parseAllTickers,
+} from './topic-audit';
+
+/** Spot symbols whose history is checked per audit, at most: the rest wait for the next round. */
+const MAX_HISTORY_CHECKS = 10;
+
+export interface TopicAuditorOptions {
+  readonly market: MarketType;
+  readonly apiUrl: string;
+  readonly fetch: FetchLike;
+  readonly clock: Clock;
+  readonly bucket: TokenBucket;
+  /** How often the exchange's view is compared with the stream's; 0 turns the audit off. */
+  readonly intervalMs: number;
+  /** A trade the stream has not brought after this long counts as missed. */
+  readonly graceMs: number;
+  /** The symbols streaming now, with what the stream brought of each. */
+  readonly topics: () => WatchedTopic[];
+  /** Silent topics: `repeated` were silent at the previous audit too. */
+  readonly onSilent: (silent: string[], repeated: string[]) => void;
+  /** Symbols the exchange does not list, and those it lists again. */
+  readonly onListing: (unlisted: string[], listed: string[]) => void;
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * The I/O around judgeTopics: every interval, one all-tickers call per market (futures show each symbol's
+ * last trade; spot only its last price, so a spot symbol whose price moved without a trade reaching us
+ * is checked against its trade history), within the shared REST budget.
+ */
+export class TopicAuditor {
+  private timer: TimerHandle | undefined;
+  private running = false;
+  private lastSilent = new Set<string>();
+
+  constructor(private readonly o: TopicAuditorOptions) {}
+
+  start(): void {
+    if (this.o.intervalMs <= 0 || this.timer !== undefined) return;
+    this.timer = this.o.clock.setInterval(() => void this.audit(), this.o.intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) this.o.clock.clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  async audit(): Promise<void> {
+    const { market, clock, bucket } = this.o;
+    const topics = this.o.topics();
+    if (this.running || topics.length === 0 || !bucket.tryTake(clock.now(), ALL_TICKERS_WEIGHT[market]))
+      return;
+    this.running = true;
+    try {
+      const view = parseAllTickers(
+        market,
+        await callJson(this.o.fetch, 'GET', allTickersUrl(market, this.o.apiUrl)),
+      );
+      if (view.size === 0) return; // an empty answer says nothing about any symbol
+      const now = clock.now();
+      const verdicts = judgeTopics(topics, view, now, this.o.graceMs);
+      const silent = [...verdicts.silent, ...(await this.confirm(topics, verdicts.suspicious))];
+      const unlisted = new Set(verdicts.unlisted);
+      this.o.onListing(
+        verdicts.unlisted,
+        topics.map((t) => t.symbol).filter((s) => !unlisted.has(s)),
+      );
+      const repeated = silent.filter((symbol) => this.lastSilent.has(symbol));
+      this.lastSilent = new Set(silent);
+      if (silent.length > 0) this.o.onSilent(silent, repeated);
+    } catch (error) {
+      this.o.onError?.(error);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Spot: a moved price is a missed trade only if the trade history shows one after the last evaluated. */
+  private async confirm(topics: readonly WatchedTopic[], suspicious: readonly string[]): Promise<string[]> {
+    const { market, clock, bucket, fetch } = this.o;
+    const confirmed: string[] = [];
+    for (const symbol of suspicious.slice(0, MAX_HISTORY_CHECKS)) {
+      if (!bucket.tryTake(clock.now(), HISTORY_WEIGHT[market])) break;
+      const deps = { market, apiUrl: this.o.apiUrl };
+      const history = parseHistory(market, await callJson(fetch, 'GET', historyUrl(deps, symbol)));
+      const newest = history.reduce<(typeof history)[number] | undefined>(
+        (a, b) => (a === undefined || b.time > a.time ? b : a),
+        undefined,
+      );
+      const topic = topics.find((t) => t.symbol === symbol);
+      if (newest !== undefined && topic !== undefined && missed(topic, newest, clock.now(), this.o.graceMs))
+        confirmed.push(symbol);
+    }
+    return confirmed;
+  }
+}
