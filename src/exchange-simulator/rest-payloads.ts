@@ -135,3 +135,31 @@ export const SPOT_CANDLE_TYPES: Readonly<Record<string, number>> = {
 export const FUTURES_GRANULARITIES: ReadonlySet<number> = new Set([
   1, 5, 15, 30, 60, 120, 240, 480, 720, 1440,
 ]);
+
+/** Spot GET /api/v1/market/allTickers: `{time, ticker: [...]}` with each pair's last price (strings). */
+export function spotAllTickers(tapes: readonly TradeTape[], now: number): string {
+  const rows = tapes.flatMap((tape) => {
+    const q = tape.quote;
+    if (q === undefined) return [];
+    return [
+      `{"symbol":"${tape.symbol}","symbolName":"${tape.symbol}","buy":"${q.bestBidText}","sell":"${q.bestAskText}",` +
+        `"last":"${q.trade.priceText}","vol":"0","volValue":"0"}`,
+    ];
+  });
+  return ok(`{"time":${now},"ticker":[${rows.join(',')}]}`);
+}
+
+/** Futures GET /api/v1/allTickers: each contract's last trade, as the single-symbol ticker. */
+export function futuresAllTickers(tapes: readonly TradeTape[]): string {
+  const rows = tapes.flatMap((tape) => {
+    const q = tape.quote;
+    if (q === undefined) return [];
+    const t = q.trade;
+    return [
+      `{"sequence":${t.sequence},"symbol":"${tape.symbol}","side":"${t.side}","size":${t.sizeText},` +
+        `"tradeId":"${t.tradeId}","price":"${t.priceText}","bestBidPrice":"${q.bestBidText}",` +
+        `"bestAskPrice":"${q.bestAskText}","ts":${ns(t.time)}}`,
+    ];
+  });
+  return ok(`[${rows.join(',')}]`);
+}

@@ -3,9 +3,11 @@ import {
   FUTURES_GRANULARITIES,
   SPOT_CANDLE_TYPES,
   candleRange,
+  futuresAllTickers,
   futuresKlines,
   futuresTicker,
   futuresTradeHistory,
+  spotAllTickers,
   spotCandles,
   spotHistories,
   spotLevel1,
@@ -62,6 +64,10 @@ export class SimulatorHttp {
       case spot ? '/api/v1/market/orderbook/level1' : '/api/v1/ticker':
         stats.restTickerRequests++;
         return okText(spot ? spotLevel1(tape) : futuresTicker(tape));
+      case spot ? '/api/v1/market/allTickers' : '/api/v1/allTickers': {
+        const tapes = [...book.symbols()].flatMap((s) => (book.isListed(s) ? [book.tape(s)!] : []));
+        return okText(spot ? spotAllTickers(tapes, book.now()) : futuresAllTickers(tapes));
+      }
       case spot ? '/api/v1/market/histories' : '/api/v1/trade/history':
         stats.restTradeHistoryRequests++;
         if (spot && !book.isListed(symbol)) return { status: 400, text: SPOT_UNLISTED };

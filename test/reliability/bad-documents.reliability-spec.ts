@@ -164,7 +164,7 @@ describe('malformed documents written while the worker runs', () => {
       workers: 1,
       minHoldMs: 1_500,
       healthyMs: 500,
-      repushMs: 200,
+      repushMs: 0,
       // Written after the first plateau, while the listeners run and prices move.
       beforeStep: (step) => (step === 2 ? seed(store.db, bad) : undefined),
     });

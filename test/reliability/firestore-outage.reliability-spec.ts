@@ -25,9 +25,8 @@ const RESTORE_STEP = BEFORE + SYMBOLS + 1;
 
 /**
  * The plateau oracle of price-path.ts, shaped for the outage: a small walk before it, then inside it one
- * symbol after another jumps 4 to 7 grid steps and keeps that price to the end. A hit that fails while
- * Firestore is away goes back to the book and is re-evaluated on a later tick; holding the price makes
- * that later tick the same price, so the expected reason and closePrice stay exact.
+ * symbol after another jumps 4 to 7 grid steps and keeps that price to the end. A crossing that fails
+ * while Firestore is away stays pending with its tick, so the expected reason and closePrice stay exact.
  */
 function outagePaths(random: () => number): SymbolPath[] {
   return symbolsFor(SYMBOLS).map(({ symbol, marketType }, i) => {
@@ -103,7 +102,7 @@ describe('Firestore unreachable for 10 s mid-run', () => {
         workers: 1,
         minHoldMs: 2_500,
         healthyMs: 1_000,
-        repushMs: 200,
+        repushMs: 0,
         beforeStep: async (step) => {
           if (step === CUT_STEP) {
             proxy.cut();

@@ -22,7 +22,7 @@ const TOKEN_OUTAGE_STEP = 11;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The chaos feed: both simulators delay every welcome and send 1 % malformed frames throughout; at fixed
+ * The chaos feed: both simulators delay every welcome and send 5 % malformed frames throughout; at fixed
  * plateaus they drop every connection, stop answering pings, or refuse tokens for 10 s (with every
  * connection dropped, so the feed is really down). Faults hang on plateau numbers rather than wall-clock
  * times, so the run is the same on a slow machine; the path lasts about a minute.
@@ -106,7 +106,7 @@ export class ChaosRun {
     const sims = this.sims!;
     for (const sim of [sims.spot, sims.futures]) {
       sim.setWelcomeDelay(300);
-      sim.setBadFrames(0.01, 'both');
+      sim.setBadFrames(0.05, 'both');
     }
     const drive = await drivePlateaus({
       sims,
@@ -114,7 +114,7 @@ export class ChaosRun {
       workers: this.workers.length,
       minHoldMs: 2_500,
       healthyMs: 1_000,
-      repushMs: 200,
+      repushMs: 0,
       beforeStep: (step) => injectFaults(sims, step),
     });
     const positions = new Map(

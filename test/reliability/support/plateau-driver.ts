@@ -13,7 +13,11 @@ export interface PlateauDriverOptions {
   readonly minHoldMs: number;
   /** How long every symbol must have been subscribed without a gap before the next plateau may start. */
   readonly healthyMs: number;
-  /** The plateau price is pushed again this often, as a real ticker keeps ticking. */
+  /**
+   * The plateau price is traded again this often; 0: once per plateau. The worker evaluates trades, and a
+   * gap is recovered exactly from the trade history only while it holds fewer than KuCoin's 100 latest
+   * trades (beyond that, candles fill at the level), so the exact oracle needs few trades per plateau.
+   */
   readonly repushMs: number;
   /** Fault injection before plateau `step` (1-based) is set; the plateau is held until it resolves. */
   readonly beforeStep?: (step: number) => Promise<void> | void;
@@ -48,9 +52,12 @@ export async function drivePlateaus(options: PlateauDriverOptions): Promise<Driv
   const { sims, paths } = options;
   const steps = paths[0].values.length - 1;
   const current = new Map(paths.map((p) => [p.symbol, p.values[0]]));
-  const repush = setInterval(() => {
-    for (const p of paths) simFor(sims, p).setPrice(p.symbol, current.get(p.symbol)!);
-  }, options.repushMs);
+  const repush =
+    options.repushMs > 0
+      ? setInterval(() => {
+          for (const p of paths) simFor(sims, p).setPrice(p.symbol, current.get(p.symbol)!);
+        }, options.repushMs)
+      : undefined;
   const startedAt = Date.now();
   let longestHoldMs = 0;
   try {
