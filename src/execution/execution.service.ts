@@ -74,6 +74,11 @@ export class ExecutionService implements OnModuleInit, OnApplicationShutdown {
     return crossing !== undefined && this.queue.enqueue(crossing);
   }
 
+  /** False once shutdown began: crossings may be released unwritten from then on. */
+  get accepting(): boolean {
+    return this.queue.accepting;
+  }
+
   stats(): ExecutionStats {
     this.updateGauges();
     return {

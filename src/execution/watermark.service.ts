@@ -8,6 +8,7 @@ import type { FeedGateway } from '../market-feed/feed-gateway';
 import { FuturesFeedGateway } from '../market-feed/futures-feed.gateway';
 import { SpotFeedGateway } from '../market-feed/spot-feed.gateway';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import { ExecutionService } from './execution.service';
 
 /** A start does not wait longer than this for the last run's watermark. */
 const LOAD_TIMEOUT_MS = 5_000;
@@ -35,6 +36,7 @@ export class WatermarkService implements OnModuleInit, OnApplicationShutdown {
     @Inject(kucoinConfig.KEY) private readonly config: ConfigType<typeof kucoinConfig>,
     @Inject(instanceConfig.KEY) private readonly instance: ConfigType<typeof instanceConfig>,
     private readonly metrics: WorkerMetrics,
+    private readonly execution: ExecutionService,
   ) {
     this.gateways = { spot, futures };
   }
@@ -82,7 +84,8 @@ export class WatermarkService implements OnModuleInit, OnApplicationShutdown {
 
   /** Writes the watermark if it moved; a failure is logged and retried at the next interval. */
   async store(): Promise<void> {
-    if (this.writing) return;
+    // Once shutdown began, a crossing may be released unwritten: moving past it would forget it.
+    if (this.writing || !this.execution.accepting) return;
     const marks = this.current();
     const moved = MARKET_TYPES.some(
       (m) => marks[m] !== undefined && !(marks[m] <= (this.written[m] ?? -Infinity)),
