@@ -75,9 +75,14 @@ export class GapRecovery {
     this.sequencer.seedWatermark(time);
   }
 
-  /** Through when every symbol was evaluated, given those not streaming now (see TradeSequencer). */
-  evaluatedThrough(notStreaming: Iterable<string>): number | undefined {
-    return this.sequencer.evaluatedThrough([...notStreaming, ...this.sequencer.recovering()]);
+  /** The exchange time through which every one of these symbols was evaluated (see TradeSequencer). */
+  evaluatedThrough(symbols: Iterable<string>): number | undefined {
+    return this.sequencer.evaluatedThrough(symbols);
+  }
+
+  /** The topic audit saw no trade of these symbols after their last evaluated ones, up to `time`. */
+  vouch(symbols: readonly string[], time: number): void {
+    for (const symbol of symbols) this.sequencer.vouch(symbol, time);
   }
 
   /** What the topic audit needs of these symbols; those recovering now are left out. */

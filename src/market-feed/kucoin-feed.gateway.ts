@@ -104,6 +104,7 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
       graceMs: Math.ceil(silentTopicMs / 3),
       topics: () => this.recovery.watchedTopics(this.streamingSymbols()),
       onSilent: (silent, repeated) => this.onSilentTopics(silent, repeated),
+      onCaughtUp: (symbols, time) => this.recovery.vouch(symbols, time),
       onListing: (unlisted, listed) => this.unavailable.update(unlisted, listed, 'unlisted'),
       onError: (error) => this.logger.warn(`topic audit failed: ${String(error)}`),
     });
@@ -144,10 +145,7 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
   }
 
   evaluatedThrough(): number | undefined {
-    const notStreaming = this.managers.flatMap((manager, i) =>
-      manager.status().state === 'connected' ? [] : [...this.buckets[i]],
-    );
-    return this.recovery.evaluatedThrough(notStreaming);
+    return this.recovery.evaluatedThrough(this.desired);
   }
 
   stop(): Promise<void> {

@@ -29,6 +29,8 @@ export interface TopicAuditorOptions {
   readonly topics: () => WatchedTopic[];
   /** Silent topics: `repeated` were silent at the previous audit too. */
   readonly onSilent: (silent: string[], repeated: string[]) => void;
+  /** KuCoin showed no trade of these symbols after their last evaluated ones, as of `time` (local ms). */
+  readonly onCaughtUp: (symbols: string[], time: number) => void;
   /** Symbols the exchange does not list, and those it lists again. */
   readonly onListing: (unlisted: string[], listed: string[]) => void;
   readonly onError?: (error: unknown) => void;
@@ -62,6 +64,7 @@ export class TopicAuditor {
     if (this.running || topics.length === 0 || !bucket.tryTake(clock.now(), ALL_TICKERS_WEIGHT[market]))
       return;
     this.running = true;
+    const askedAt = clock.now();
     try {
       const view = parseAllTickers(
         market,
@@ -76,6 +79,10 @@ export class TopicAuditor {
         verdicts.unlisted,
         topics.map((t) => t.symbol).filter((s) => !unlisted.has(s)),
       );
+      const lagging = new Set([...silent, ...verdicts.suspicious, ...verdicts.unlisted]);
+      const caughtUp = topics.map((t) => t.symbol).filter((symbol) => !lagging.has(symbol));
+      // Vouched up to when the question was asked, less the grace a trade may take to be pushed.
+      this.o.onCaughtUp(caughtUp, askedAt - this.o.graceMs);
       const repeated = silent.filter((symbol) => this.lastSilent.has(symbol));
       this.lastSilent = new Set(silent);
       if (silent.length > 0) this.o.onSilent(silent, repeated);

@@ -7,6 +7,11 @@ interface SymbolState {
   time: number;
   /** Price of the last trade evaluated (NaN before one). */
   price: number;
+  /**
+   * KuCoin's own view (the topic audit) showed no trade after the last one evaluated up to this time, so
+   * the symbol counts as evaluated through it. A recovery or a silent verdict takes it back to `time`.
+   */
+  vouched: number;
   known: boolean;
   /** While a gap is being recovered, live trades wait here so the gap is evaluated first. */
   held: Tick[] | undefined;
@@ -24,8 +29,6 @@ export class TradeSequencer {
   private readonly symbols = new Map<string, SymbolState>();
   /** The restart watermark: symbols not seen in this process count as evaluated through it. */
   private watermark: number | undefined;
-  /** The newest exchange time evaluated on this market. */
-  private latest: number | undefined;
 
   constructor(
     private readonly emit: (tick: Tick) => void,
@@ -69,19 +72,28 @@ export class TradeSequencer {
   }
 
   /**
-   * The exchange time through which every given symbol was evaluated: the newest time evaluated on the
-   * market, held back by any of `lagging` (recovering, or not streaming) to its own last one. Undefined
-   * while nothing is known.
+   * The exchange time through which every given symbol was evaluated: per symbol its last trade evaluated
+   * (or the restart watermark), moved on by what the audit vouched for, the least of them. A symbol never
+   * seen and not seeded says nothing. Undefined while nothing is known.
    */
-  evaluatedThrough(lagging: Iterable<string>): number | undefined {
-    let through = this.latest ?? this.watermark;
-    for (const symbol of lagging) {
+  evaluatedThrough(symbols: Iterable<string>): number | undefined {
+    let through: number | undefined;
+    for (const symbol of symbols) {
       const state = this.symbols.get(symbol);
-      const time = state?.known ? state.time : this.watermark;
-      if (time === undefined) continue;
-      if (through === undefined || time < through) through = time;
+      const time = state?.known
+        ? state.held !== undefined
+          ? state.time
+          : Math.max(state.time, state.vouched)
+        : this.watermark;
+      if (time !== undefined && (through === undefined || time < through)) through = time;
     }
     return through;
+  }
+
+  /** KuCoin showed no trade of this symbol after its last evaluated one, up to `time` (see SymbolState.vouched). */
+  vouch(symbol: string, time: number): void {
+    const state = this.symbols.get(symbol);
+    if (state?.known && state.held === undefined && time > state.vouched) state.vouched = time;
   }
 
   /** Price of the last trade evaluated for the symbol in this process, if any. */
@@ -98,7 +110,11 @@ export class TradeSequencer {
   /** Starts holding live trades; returns the mark to recover from, or undefined if there is nothing to. */
   beginRecovery(symbol: string): TradeMark | undefined {
     const mark = this.mark(symbol);
-    if (mark !== undefined) this.state(symbol).held ??= [];
+    if (mark !== undefined) {
+      const state = this.state(symbol);
+      state.held ??= [];
+      state.vouched = state.time; // whatever was vouched for, a gap is being looked into now
+    }
     return mark;
   }
 
@@ -135,7 +151,6 @@ export class TradeSequencer {
     state.time = tick.exchangeTime;
     state.sequence = tick.sequence;
     state.price = tick.price;
-    if (this.latest === undefined || tick.exchangeTime > this.latest) this.latest = tick.exchangeTime;
     this.emit(tick);
     return true;
   }
@@ -154,6 +169,7 @@ export class TradeSequencer {
         sequence: undefined,
         time: watermark ?? 0,
         price: NaN,
+        vouched: 0,
         known: watermark !== undefined,
         held: undefined,
       };
