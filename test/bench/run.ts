@@ -3,11 +3,11 @@
  * figures with the machine facts to test/bench/results/latest.json (quick runs: latest-quick.json).
  *
  *   npm run bench            full run
- *   npm run bench -- --quick smaller sizes and windows, under a minute
- *   npm run bench -- --only=evaluation,memory
+ *   npm run bench -- --quick smaller sizes and windows, about two minutes
+ *   npm run bench -- --only=wire,venue
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { burstScenario } from './burst.bench';
@@ -16,6 +16,7 @@ import { evaluationScenario } from './evaluation.bench';
 import { memoryScenario } from './memory.bench';
 import { readsScenario } from './reads.bench';
 import { type ScenarioResult, printScenario } from './table';
+import { venueScenario } from './venue.bench';
 import { wireScenario } from './wire.bench';
 
 type Scenario = (quick: boolean) => ScenarioResult | Promise<ScenarioResult>;
@@ -23,6 +24,7 @@ type Scenario = (quick: boolean) => ScenarioResult | Promise<ScenarioResult>;
 const SCENARIOS: Record<string, Scenario> = {
   evaluation: evaluationScenario,
   wire: wireScenario,
+  venue: venueScenario,
   memory: memoryScenario,
   reads: readsScenario,
   burst: burstScenario,
@@ -36,7 +38,15 @@ function machine(): Record<string, string | number> {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     date: new Date().toISOString(),
+    loadAverageAtStart: loadAverage(),
   };
+}
+
+/** 1, 5 and 15 minute load averages: the machine may be shared, and every figure here is timed. */
+function loadAverage(): string {
+  return loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ');
 }
 
 async function main(): Promise<void> {
@@ -51,7 +61,8 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['error', 'warn']);
   const facts = machine();
   console.log(
-    `realtime-worker bench (${quick ? 'quick' : 'full'}) on ${facts.cpu} x${facts.cores}, node ${facts.node}`,
+    `realtime-worker bench (${quick ? 'quick' : 'full'}) on ${facts.cpu} x${facts.cores}, node ${facts.node}, ` +
+      `load average ${facts.loadAverageAtStart}`,
   );
   const results: ScenarioResult[] = [];
   const failures: Record<string, string> = {};
@@ -65,14 +76,21 @@ async function main(): Promise<void> {
       failures[name] = error instanceof Error ? error.message : String(error);
       console.error(`\n== ${name} FAILED: ${failures[name]}`);
     }
-    console.log(`  (${name}: ${((performance.now() - started) / 1_000).toFixed(1)} s)`);
+    console.log(
+      `  (${name}: ${((performance.now() - started) / 1_000).toFixed(1)} s; load average ${loadAverage()})`,
+    );
   }
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, quick || only ? 'latest-quick.json' : 'latest.json');
   // Formatted as Prettier would, so `prettier --check` passes on the committed result file.
   const prettier = await import('prettier');
-  const json = JSON.stringify({ machine: facts, quick, results, failures });
+  const json = JSON.stringify({
+    machine: { ...facts, loadAverageAtEnd: loadAverage() },
+    quick,
+    results,
+    failures,
+  });
   writeFileSync(file, await prettier.format(json, { parser: 'json', printWidth: 110 }));
   console.log(`\nresults written to ${file}`);
   process.exitCode = Object.keys(failures).length > 0 ? 1 : 0;

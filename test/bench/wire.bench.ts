@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { CacheCore } from '../../src/cache/cache-core';
 import type { Tick } from '../../src/domain/market';
 import { type SocketFactory, wsSocketFactory } from '../../src/market-feed/kucoin/seams';
@@ -7,35 +5,24 @@ import { SpotFeedGateway } from '../../src/market-feed/spot-feed.gateway';
 import { type ScenarioResult, formatNumber, median, percentile } from './table';
 import { type Timed, startClocks } from './thread-clock';
 import { tickPath } from './tick-path';
-import { LIMIT_SAMPLE, framingRates, parseOnlyRate, scanOnlyRate } from './wire-limits';
-import type { SenderCommand, SenderReply } from './wire-sender';
-import { makeWorkload } from './workload';
+import {
+  FRAME_KINDS,
+  type FrameKind,
+  type FrameSample,
+  LIMIT_SAMPLE,
+  framingRates,
+  generatedSamples,
+  meanBytes,
+  parseOnlyRate,
+  sampleOf,
+  scanOnlyRate,
+} from './wire-limits';
+import { isLiveTrade, latencyOf, nextReply, startSender, stopSender, waitFor } from './wire-harness';
+import type { SenderCommand } from './wire-sender';
+import { makeWorkload, wireUniverse } from './workload';
 
 const PACED_RATE = 20_000;
-const MAX_SEQ = 4_000_000;
-const microsSince = (base: bigint): number => Number(process.hrtime.bigint() - base) / 1_000;
-
-function startSender(sendTimes: Float64Array, clockBase: bigint, done: Int32Array): Worker {
-  const register = join(__dirname, '../support/swc-register.js');
-  const script = join(__dirname, 'wire-sender.ts');
-  const code = `require(${JSON.stringify(register)}); require(${JSON.stringify(script)});`;
-  return new Worker(code, { eval: true, workerData: { sendTimes, clockBase, done } });
-}
-
-function nextReply(worker: Worker): Promise<SenderReply> {
-  return new Promise((resolve, reject) => {
-    worker.once('message', (reply: SenderReply) => resolve(reply));
-    worker.once('error', reject);
-  });
-}
-
-async function waitFor(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`wire bench: timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const MAX_PACED = 1_000_000;
 
 /** 100k positions + 10k triggers in the cache's books (CacheCore) behind the real processor; executions are counted. */
 function buildReceiver(gateway: SpotFeedGateway) {
@@ -52,11 +39,12 @@ function buildReceiver(gateway: SpotFeedGateway) {
   return { processor, counters, symbols: workload.symbols };
 }
 
+/** Medians over the rounds, per frame kind: JSON.parse + parser, and the scanner, frames per CPU-second. */
+type KindRates = Record<FrameKind, { parse: number[]; scan: number[] }>;
+
 export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
-  const sendTimes = new Float64Array(new SharedArrayBuffer(MAX_SEQ * 8));
-  const clockBase = process.hrtime.bigint();
-  const done = new Int32Array(new SharedArrayBuffer(4));
-  const worker = startSender(sendTimes, clockBase, done);
+  const sender = startSender('wire', wireUniverse());
+  const { worker, done } = sender;
   const captured: Buffer[] = [];
   let capturing = false;
   // The real ws factory, with a tap that keeps a sample of data frames for the parse-only comparison.
@@ -72,29 +60,34 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
   let gateway: SpotFeedGateway | undefined;
   try {
     const ready = await nextReply(worker);
-    if (ready.kind !== 'ready') throw new Error('wire bench: sender did not start');
+    if (ready.kind !== 'ready' || ready.apiUrls.spot === undefined)
+      throw new Error('wire bench: sender did not start');
     gateway = new SpotFeedGateway({
       maxTopicsPerConnection: 250,
-      manager: { apiUrl: ready.apiUrl, symbolsPerMessage: 100, staleFeedMs: 60_000, socketFactory },
+      manager: { apiUrl: ready.apiUrls.spot, symbolsPerMessage: 100, staleFeedMs: 60_000, socketFactory },
     });
     const receiver = buildReceiver(gateway);
     // Subscribed after the processor: rxjs calls subscribers in order, so this runs once it has decided.
-    const latencies = new Float64Array(MAX_SEQ);
-    // Latency is stamped per tick only in paced runs; blasts stamp the first and last tick, so the clock
+    const latencies = new Float64Array(MAX_PACED);
+    // Latency is stamped per trade only in paced runs; blasts stamp the first and last trade, so the clock
     // reads (a BigInt each) are not charged to the worker's throughput.
     const seen = {
       count: 0,
       expected: 0,
       stampEach: false,
+      unmatched: 0,
       busy: performance.eventLoopUtilization(),
       clocks: startClocks(),
       drain: { wallMs: 0, cpuMs: 0 } as Timed,
     };
     gateway.ticks$.subscribe((tick: Tick) => {
-      const seq = tick.bestBid;
-      if (tick.source !== 'stream' || seq === undefined || seq < 1) return;
+      if (!isLiveTrade(tick)) return;
       const count = ++seen.count;
-      if (seen.stampEach) latencies[count - 1] = microsSince(clockBase) - sendTimes[seq];
+      if (seen.stampEach && count <= MAX_PACED) {
+        const latency = latencyOf(sender, tick);
+        if (latency !== latency) seen.unmatched++;
+        latencies[count - 1] = latency;
+      }
       if (count === 1) {
         seen.busy = performance.eventLoopUtilization();
         seen.clocks = startClocks();
@@ -110,7 +103,6 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
       15_000,
     );
     await new Promise((resolve) => setTimeout(resolve, 500)); // let the REST catch-up settle
-    let seq = 1;
     const run = async (
       command: SenderCommand,
       frames: number,
@@ -118,6 +110,7 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
       // Garbage left by setup (or by earlier scenarios) must not be collected inside a measured window.
       (globalThis as { gc?: () => void }).gc?.();
       seen.count = 0;
+      seen.unmatched = 0;
       seen.expected = frames;
       seen.stampEach = command.cmd === 'paced';
       Atomics.store(done, 0, 0);
@@ -128,7 +121,6 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
       await waitFor('every frame received', () => seen.count >= frames, 60_000);
       // From the first decision to now (the last one, give or take the 10 ms poll above).
       const { utilization } = performance.eventLoopUtilization(seen.busy);
-      seq += frames;
       return {
         ms: seen.drain.wallMs,
         cpuMs: seen.drain.cpuMs,
@@ -138,14 +130,16 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
     };
     // Warm-up, capturing a sample of real frames.
     capturing = true;
-    await run({ cmd: 'paced', rate: PACED_RATE, seconds: 1, firstSeq: seq }, PACED_RATE);
+    await run({ cmd: 'paced', rate: PACED_RATE, seconds: 1 }, PACED_RATE);
     capturing = false;
     const pacedSeconds = quick ? 3 : 10;
     const paced = await run(
-      { cmd: 'paced', rate: PACED_RATE, seconds: pacedSeconds, firstSeq: seq },
+      { cmd: 'paced', rate: PACED_RATE, seconds: pacedSeconds },
       PACED_RATE * pacedSeconds,
     );
-    const lat = latencies.subarray(0, seen.count);
+    if (seen.unmatched > 0)
+      throw new Error(`wire bench: ${seen.unmatched} trades could not be matched with their send time`);
+    const lat = latencies.subarray(0, Math.min(seen.count, MAX_PACED));
     const p50 = percentile(lat, 50);
     const p99 = percentile(lat, 99);
     const p999 = percentile(lat, 99.9);
@@ -156,35 +150,52 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
     const wallRates: number[] = [];
     const liveRates: number[] = [];
     const senderRates: number[] = [];
-    const parseRates: number[] = [];
-    const scanRates: number[] = [];
     const framingOnly: number[] = [];
     const framingAndParse: number[] = [];
     const drainBusy: number[] = [];
     if (captured.length === 0) throw new Error('wire bench: no frames captured');
-    const texts = captured.map((frame) => frame.toString('utf8'));
+    // The frames the worker received (spot match pushes) for the headline limits; generated frames of
+    // the other kinds, from the simulator's own writers, to compare.
+    const samples: Record<FrameKind, FrameSample> = {
+      ...generatedSamples(),
+      'spot match': sampleOf('spot match', 'spot', captured),
+    };
+    const kindRates = Object.fromEntries(
+      FRAME_KINDS.map((kind) => [kind, { parse: [], scan: [] }]),
+    ) as unknown as KindRates;
     for (let round = 0; round < (quick ? 2 : 3); round++) {
-      const held = await run({ cmd: 'blast', count: blastFrames, firstSeq: seq, hold: true }, blastFrames);
+      const held = await run({ cmd: 'blast', count: blastFrames, hold: true }, blastFrames);
       wireRates.push(blastFrames / (held.cpuMs / 1_000));
       wallRates.push(blastFrames / (held.ms / 1_000));
       drainBusy.push(held.utilization);
-      parseRates.push(parseOnlyRate(texts, blastFrames));
-      scanRates.push(scanOnlyRate(captured, blastFrames));
-      const framing = framingRates(captured, blastFrames);
+      for (const kind of FRAME_KINDS) {
+        const { market, frames, texts } = samples[kind];
+        kindRates[kind].parse.push(parseOnlyRate(market, texts, blastFrames));
+        kindRates[kind].scan.push(scanOnlyRate(market, frames, blastFrames));
+      }
+      const framing = framingRates('spot', captured, blastFrames);
       framingOnly.push(framing.framing);
       framingAndParse.push(framing.framingAndParse);
-      const live = await run({ cmd: 'blast', count: blastFrames, firstSeq: seq, hold: false }, blastFrames);
+      const live = await run({ cmd: 'blast', count: blastFrames, hold: false }, blastFrames);
       liveRates.push(blastFrames / (live.ms / 1_000));
       senderRates.push(blastFrames / (live.sentMs / 1_000));
     }
     const wire = median(wireRates);
-    const limit = median(parseRates);
-    const scanLimit = median(scanRates);
+    const limit = median(kindRates['spot match'].parse);
+    const scanLimit = median(kindRates['spot match'].scan);
     const executions = receiver.counters.executions;
     await receiver.processor.beforeApplicationShutdown();
+    const kindRows = FRAME_KINDS.map((kind) => {
+      const parse = median(kindRates[kind].parse);
+      const scan = median(kindRates[kind].scan);
+      return [
+        `  ${kind} (${formatNumber(meanBytes(samples[kind]))} B): parse-only | scanner, frames/s`,
+        `${formatNumber(parse)} | ${formatNumber(scan)} (${formatNumber(scan / parse, 2)}x)`,
+      ];
+    });
     return {
       scenario: 'wire',
-      title: '2. Wire path: simulator -> loopback WebSocket -> gateway -> crossing finder',
+      title: '2. Wire path (trades): simulator -> loopback WebSocket -> gateway -> crossing finder',
       columns: ['measure', 'value'],
       rows: [
         ['sustained frames/s through the worker, draining a backlog', formatNumber(wire)],
@@ -192,7 +203,7 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
         ['live frames/s, sender blasting (sender-bound)', formatNumber(median(liveRates))],
         ['sender frames/s in those live runs', formatNumber(median(senderRates))],
         ['receiver event loop busy while draining', `${formatNumber(100 * median(drainBusy), 1)}%`],
-        ['parse-only limit frames/s (JSON.parse + tick parser)', formatNumber(limit)],
+        ['parse-only limit frames/s (JSON.parse + trade parser, spot match)', formatNumber(limit)],
         ['sustained / parse-only limit (target >= 80%)', `${formatNumber((100 * wire) / limit, 1)}%`],
         [
           '  ws framing alone (its Receiver on the same frames, no socket)',
@@ -204,6 +215,8 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
         ],
         ["the worker's frame scanner alone, frames/s (bytes -> tick)", formatNumber(scanLimit)],
         ['sustained / frame scanner alone', `${formatNumber((100 * wire) / scanLimit, 1)}%`],
+        ['limits by frame kind (CPU clock, same loop):', ''],
+        ...kindRows,
         [
           `paced ${formatNumber(PACED_RATE)} frames/s for ${pacedSeconds} s: received/s`,
           formatNumber(pacedRate),
@@ -214,23 +227,30 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
         ['executions handed over (stubbed, counted)', formatNumber(executions)],
       ],
       notes: [
-        'Sender: the ExchangeSimulator in a worker thread (own event loop); 500 spot symbols round robin, random walk.',
-        'Receiver: real SpotFeedGateway (2 connections, real WebSocketManager and ws sockets, real frame parser) ->',
-        "PriceUpdateProcessor over SymbolCache's books (CacheCore) of 100k positions + 10k triggers and the crossing",
-        'finder; executions checked out as pending crossings and counted.',
-        'Latency: from a monotonic-clock stamp taken just before the simulator sends the frame (its sequence rides in',
-        'bestBid) to the moment the processor has returned for that tick; not from receivedAt (ms resolution).',
+        'Sender: the ExchangeSimulator in a worker thread (own event loop); 500 spot symbols round robin, random walk;',
+        'every trade is one /market/match push (the topic the worker subscribes to; no tickers are sent).',
+        'Receiver: real SpotFeedGateway (2 connections, real WebSocketManager and ws sockets, frame scanner, the',
+        "TradeSequencer) -> PriceUpdateProcessor over SymbolCache's books (CacheCore) of 100k positions + 10k",
+        'triggers and the crossing finder; executions checked out as pending crossings and counted.',
+        'Latency: from a monotonic-clock stamp taken just before the simulator sends the trade to the moment the',
+        "processor has returned for it; not from receivedAt (ms resolution). Matched exactly by the trade's own",
+        "sequence: one above its symbol's last, so the sender stamps it in a shared ring under (symbol, sequence)",
+        'before the trade exists, and the receiver looks it up by the sequence the frame carries; a slot holding',
+        'another trade fails the run (see send-stamps.ts).',
         `Sustained: the receiving thread blocks while ${formatNumber(blastFrames)} frames are sent, then drains them;`,
         'frames over the CPU time the receiving thread spent from first to last decision (Linux schedstat): its',
         'capacity on a core of its own. The wall-clock row is the same drains as timed; on this 2-core machine the',
         'sender thread and the kernel share the cores with it. "Live" is a blast without holding, bounded by the',
         'single sender thread when the two rates match. Medians of alternated rounds.',
-        `Limits: ${formatNumber(LIMIT_SAMPLE)} captured frames (small enough to stay in cache, as a frame just read`,
-        'off the socket is) in a tight loop, by the same CPU clock, alternated with the drains: through parseFrame',
-        '(JSON.parse + tick parser), and through scanFrame, which the worker itself uses on ticker pushes (straight',
-        'from the frame bytes; JSON.parse only for control frames and anything unusual). The two indented rows',
-        "put the same frames through ws's Receiver in process: framing alone, and framing + parseFrame, the",
-        'ceiling of a worker that parsed with JSON.parse even if the socket, dispatch and evaluation were free.',
+        `Limits: ${formatNumber(LIMIT_SAMPLE)} frames (small enough to stay in cache, as a frame just read off the`,
+        'socket is) in a tight loop, by the same CPU clock, alternated with the drains: through parseFrame',
+        '(JSON.parse + tick parser), and through scanFrame, which the worker itself uses on every push (straight',
+        'from the frame bytes; JSON.parse only for control frames and anything unusual). The headline rows use the',
+        'spot match frames captured off the socket; the by-kind rows add futures /contractMarket/execution pushes',
+        "and, for comparison, spot and futures (v1) ticker pushes, written by the simulator's own frame writers.",
+        "The two indented rows put the captured frames through ws's Receiver in process: framing alone, and",
+        'framing + parseFrame, the ceiling of a worker that parsed with JSON.parse even if the socket, dispatch',
+        'and evaluation were free.',
       ],
       summary: {
         wireFramesPerSecond: Math.round(wire),
@@ -239,12 +259,22 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
         scannerLimit: Math.round(scanLimit),
         framingOnly: Math.round(median(framingOnly)),
         framingAndParseVsLimit: median(framingAndParse) / limit,
+        ...Object.fromEntries(
+          FRAME_KINDS.flatMap((kind) => {
+            const name = kind
+              .replace(/ (\w)/g, (_, c: string) => c.toUpperCase())
+              .replace(/^\w/, (c) => c.toUpperCase());
+            return [
+              [`parseOnly${name}`, Math.round(median(kindRates[kind].parse))],
+              [`scanner${name}`, Math.round(median(kindRates[kind].scan))],
+            ];
+          }),
+        ),
         p99Micros: p99,
       },
     };
   } finally {
     await gateway?.stop();
-    worker.postMessage({ cmd: 'stop' } satisfies SenderCommand);
-    await new Promise((resolve) => worker.once('exit', resolve));
+    await stopSender(sender);
   }
 }

@@ -1,5 +1,5 @@
 import type { Located, PositionEntry, TriggerEntry } from '../../src/domain/crossing';
-import type { Tick } from '../../src/domain/market';
+import type { MarketType, Tick } from '../../src/domain/market';
 
 export const SYMBOLS = 500;
 /** With 500 symbols an exponent of 1.1 gives the top symbol about a fifth of everything. */
@@ -69,6 +69,27 @@ export function makeWorkload(positions: number, seed = 42): Workload {
   const pick = sampler(zipfWeights(), random);
   const symbols = Array.from({ length: SYMBOLS }, (_, i) => symbolName(i));
   const basePrices = Float64Array.from(symbols, () => 10 ** (random() * 4 - 1));
+  const streams = symbols.map((symbol) => ({ market: 'spot' as const, symbol }));
+  return { symbols, basePrices, ...makeBooks(streams, basePrices, positions, random, pick) };
+}
+
+/** One symbol's trade stream on one market. */
+export interface Stream {
+  readonly market: MarketType;
+  readonly symbol: string;
+}
+
+/**
+ * Positions (SL on 90%, TP on 80%, at least one of them) and P/10 triggers, each on a stream drawn by
+ * `pick`; levels 1-25% from the stream's base price.
+ */
+function makeBooks(
+  streams: readonly Stream[],
+  basePrices: Float64Array,
+  positions: number,
+  random: () => number,
+  pick: () => number,
+): Pick<Workload, 'positions' | 'triggers'> {
   const located: Located<PositionEntry>[] = [];
   for (let id = 0; id < positions; id++) {
     const s = pick();
@@ -84,7 +105,7 @@ export function makeWorkload(positions: number, seed = 42): Workload {
       stopLoss: hasStop ? p * (1 - sign * distance(random)) : null,
       takeProfit: hasTake ? p * (1 + sign * distance(random)) : null,
     };
-    located.push({ marketType: 'spot', symbol: symbols[s], entry, version: 0 });
+    located.push({ marketType: streams[s].market, symbol: streams[s].symbol, entry, version: 0 });
   }
   const triggers: Located<TriggerEntry>[] = [];
   for (let i = 0; i < Math.floor(positions / 10); i++) {
@@ -96,9 +117,75 @@ export function makeWorkload(positions: number, seed = 42): Workload {
       condition: above ? 'above' : 'below',
       targetPrice,
     };
-    triggers.push({ marketType: 'spot', symbol: symbols[s], entry, version: 0 });
+    triggers.push({ marketType: streams[s].market, symbol: streams[s].symbol, entry, version: 0 });
   }
-  return { symbols, basePrices, positions: located, triggers };
+  return { positions: located, triggers };
+}
+
+/**
+ * Every symbol's trade stream, a base price for each, and each stream's share of the trades (summing
+ * to 1). The wire scenario's universe is the 500 spot symbols of makeWorkload, sent round robin.
+ */
+export interface Universe {
+  readonly streams: readonly Stream[];
+  readonly basePrices: Float64Array;
+  readonly weights: readonly number[];
+}
+
+export function wireUniverse(): Universe {
+  const { symbols, basePrices } = makeWorkload(0);
+  return {
+    streams: symbols.map((symbol) => ({ market: 'spot', symbol })),
+    basePrices,
+    weights: symbols.map(() => 1 / symbols.length),
+  };
+}
+
+/**
+ * A whole KuCoin venue, as the venue scenario loads it (see VENUE_NOTES in venue.bench.ts for where the
+ * figures come from): every listed spot pair and futures contract, each market's trades spread over its
+ * symbols by Zipf 1.1 (a few majors carry most of the trades, as on any exchange).
+ */
+export const VENUE = {
+  spotSymbols: 900,
+  futuresSymbols: 400,
+  /** Average trades per second, whole market (the estimate in venue.bench.ts, rounded up). */
+  spotTradesPerSecond: 100,
+  futuresTradesPerSecond: 350,
+} as const;
+
+export const futuresSymbolName = (i: number): string => `SYM${i}USDTM`;
+
+export function venueUniverse(seed = 43): Universe {
+  const random = rng(seed);
+  const streams: Stream[] = [
+    ...Array.from({ length: VENUE.spotSymbols }, (_, i) => ({
+      market: 'spot' as const,
+      symbol: symbolName(i),
+    })),
+    ...Array.from({ length: VENUE.futuresSymbols }, (_, i) => ({
+      market: 'futures' as const,
+      symbol: futuresSymbolName(i),
+    })),
+  ];
+  const basePrices = Float64Array.from(streams, () => 10 ** (random() * 4 - 1));
+  const total = VENUE.spotTradesPerSecond + VENUE.futuresTradesPerSecond;
+  const weights = [
+    ...zipfWeights(VENUE.spotSymbols).map((w) => (w * VENUE.spotTradesPerSecond) / total),
+    ...zipfWeights(VENUE.futuresSymbols).map((w) => (w * VENUE.futuresTradesPerSecond) / total),
+  ];
+  return { streams, basePrices, weights };
+}
+
+/** P positions and P/10 triggers over the venue's symbols: a symbol is held as often as it trades. */
+export function makeVenueWorkload(
+  positions: number,
+  seed = 44,
+): Universe & Pick<Workload, 'positions' | 'triggers'> {
+  const universe = venueUniverse();
+  const random = rng(seed);
+  const pick = sampler(universe.weights, random);
+  return { ...universe, ...makeBooks(universe.streams, universe.basePrices, positions, random, pick) };
 }
 
 export interface StreamOptions {
