@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { CROSSING_PORT, type CrossingPort } from '../cache/crossing-port';
 import { instanceConfig, kucoinConfig } from '../config';
@@ -21,12 +28,12 @@ const LOAD_TIMEOUT_MS = 5_000;
  * longer loses the stops crossed meanwhile.
  */
 @Injectable()
-export class WatermarkService implements OnModuleInit, OnApplicationShutdown {
+export class WatermarkService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(WatermarkService.name);
   private readonly gateways: Record<MarketType, FeedGateway>;
   private timer: NodeJS.Timeout | undefined;
   private written: Watermarks = {};
-  private writing = false;
+  private writing: Promise<void> | undefined;
 
   constructor(
     private readonly repository: WatermarkRepository,
@@ -64,9 +71,14 @@ export class WatermarkService implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
+  /** No write may be left running when the Firestore client closes: it would fail inside firebase-admin. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopTimer();
+    await this.writing;
+  }
+
   onApplicationShutdown(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTimer();
   }
 
   /** What this replica can vouch for now, per market. */
@@ -83,23 +95,30 @@ export class WatermarkService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Writes the watermark if it moved; a failure is logged and retried at the next interval. */
-  async store(): Promise<void> {
+  store(): Promise<void> {
     // Once shutdown began, a crossing may be released unwritten: moving past it would forget it.
-    if (this.writing || !this.execution.accepting) return;
+    if (this.writing !== undefined || !this.execution.accepting) return this.writing ?? Promise.resolve();
     const marks = this.current();
     const moved = MARKET_TYPES.some(
       (m) => marks[m] !== undefined && !(marks[m] <= (this.written[m] ?? -Infinity)),
     );
-    if (!moved) return;
-    this.writing = true;
+    if (!moved) return Promise.resolve();
+    this.writing = this.advance(marks).finally(() => (this.writing = undefined));
+    return this.writing;
+  }
+
+  private async advance(marks: Watermarks): Promise<void> {
     try {
       this.written = await this.repository.advance(marks, this.instance.instanceId);
       this.metrics.documentsRead.inc({ source: 'watermark' });
     } catch (error) {
       this.logger.warn({ msg: 'storing the watermark failed; retried later', error: String(error) });
-    } finally {
-      this.writing = false;
     }
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
   }
 }
 
