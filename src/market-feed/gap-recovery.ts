@@ -6,6 +6,9 @@ import type { Clock, FetchLike } from './kucoin/seams';
 import type { WatchedTopic } from './topic-audit';
 import { type SequencerVerdict, TradeSequencer } from './trade-sequencer';
 
+/** A first-subscribe mark sits this far before it: the exchange's and the local clock may differ a little. */
+const FIRST_MARK_MARGIN_MS = 5_000;
+
 /** Metric label of one recovery: what it found, or why it failed. */
 export type RecoveryResult = 'recovered' | 'nothing_missed' | 'rate_limited' | 'error' | 'gave_up';
 
@@ -38,6 +41,8 @@ export class GapRecovery {
   private readonly queue: RestQueue<Tick[]>;
   /** When each symbol's current subscription was acknowledged. */
   private readonly subscribedAt = new Map<string, number>();
+  /** When each symbol was first subscribed in this process. */
+  private readonly firstSubscribedAt = new Map<string, number>();
 
   constructor(private readonly options: GapRecoveryOptions) {
     this.sequencer = new TradeSequencer(options.emit, options.maxHeld);
@@ -63,8 +68,15 @@ export class GapRecovery {
     const now = this.options.clock.now();
     for (const symbol of symbols) {
       this.subscribedAt.set(symbol, now);
-      if (this.sequencer.beginRecovery(symbol) === undefined) unknown.push(symbol);
-      else recovering.push(symbol);
+      const first = this.firstSubscribedAt.get(symbol);
+      // Resubscribed before any trade came (a topic silent from the start): recover from its first subscribe.
+      if (this.sequencer.mark(symbol) === undefined && first !== undefined)
+        this.sequencer.seedSymbol(symbol, first - FIRST_MARK_MARGIN_MS);
+      if (this.sequencer.beginRecovery(symbol) !== undefined) recovering.push(symbol);
+      else {
+        this.firstSubscribedAt.set(symbol, now);
+        unknown.push(symbol);
+      }
     }
     this.queue.enqueue(recovering);
     return unknown;
@@ -77,7 +89,11 @@ export class GapRecovery {
 
   /** The exchange time through which every one of these symbols was evaluated (see TradeSequencer). */
   evaluatedThrough(symbols: Iterable<string>): number | undefined {
-    return this.sequencer.evaluatedThrough(symbols);
+    // A symbol with no trade yet counts from its first subscribe (less the clock margin).
+    return this.sequencer.evaluatedThrough(symbols, (symbol) => {
+      const first = this.firstSubscribedAt.get(symbol);
+      return first === undefined ? undefined : first - FIRST_MARK_MARGIN_MS;
+    });
   }
 
   /** The topic audit saw no trade of these symbols after their last evaluated ones, up to `time`. */

@@ -52,9 +52,18 @@ describe('judgeTopics', () => {
     expect(judgeTopics([spot, gone], view, NOW, 20_000)).toEqual({
       silent: [],
       suspicious: ['BTC-USDT'],
+      unproven: [],
       unlisted: ['OLD-USDT'],
     });
-    expect(judgeTopics([{ ...spot, lastPrice: 101 }], view, NOW, 20_000).suspicious).toEqual([]);
+    // The same price proves nothing (a wick and back): left to a history check in turn, never vouched as is.
+    expect(judgeTopics([{ ...spot, lastPrice: 101 }], view, NOW, 20_000)).toMatchObject({
+      suspicious: [],
+      unproven: ['BTC-USDT'],
+    });
+    // Nothing evaluated yet (silent from its first subscribe): suspicious once past the grace.
+    expect(
+      judgeTopics([{ symbol: 'BTC-USDT', subscribedAt: NOW - 30_000 }], view, NOW, 20_000).suspicious,
+    ).toEqual(['BTC-USDT']);
   });
 });
 

@@ -52,6 +52,11 @@ export interface TopicVerdicts {
   readonly silent: string[];
   /** Spot: the exchange's last price differs from the last one evaluated, which is old: check its history. */
   readonly suspicious: string[];
+  /**
+   * Spot, the same price as the last evaluated: nothing shows a missed trade, but nothing rules one out
+   * (a wick and back): not vouched for unless its history is checked.
+   */
+  readonly unproven: string[];
   /** Not in the exchange's list at all: delisted pair, expired contract, unknown symbol. */
   readonly unlisted: string[];
 }
@@ -62,7 +67,7 @@ export function judgeTopics(
   now: number,
   graceMs: number,
 ): TopicVerdicts {
-  const verdicts: TopicVerdicts = { silent: [], suspicious: [], unlisted: [] };
+  const verdicts: TopicVerdicts = { silent: [], suspicious: [], unproven: [], unlisted: [] };
   for (const topic of topics) {
     const seen = view.get(topic.symbol);
     if (seen === undefined) verdicts.unlisted.push(topic.symbol);
@@ -70,12 +75,11 @@ export function judgeTopics(
       if (missed(topic, { sequence: seen.sequence, time: seen.time }, now, graceMs))
         verdicts.silent.push(topic.symbol);
     } else if (
-      seen.price === seen.price &&
-      topic.lastPrice !== undefined &&
       seen.price !== topic.lastPrice &&
       now - Math.max(topic.mark?.time ?? 0, topic.subscribedAt) > graceMs
     )
       verdicts.suspicious.push(topic.symbol);
+    else verdicts.unproven.push(topic.symbol);
   }
   return verdicts;
 }

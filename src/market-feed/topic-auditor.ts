@@ -3,6 +3,7 @@ import { HISTORY_WEIGHT, historyUrl, parseHistory } from './kucoin/kucoin-histor
 import { callJson } from './kucoin/kucoin-rest';
 import type { TokenBucket } from './kucoin/rate-limiters';
 import type { Clock, FetchLike, TimerHandle } from './kucoin/seams';
+import { isAfter } from '../domain/gap-plan';
 import {
   ALL_TICKERS_WEIGHT,
   type WatchedTopic,
@@ -12,7 +13,10 @@ import {
   parseAllTickers,
 } from './topic-audit';
 
-/** Spot symbols whose history is checked per audit, at most: the rest wait for the next round. */
+/**
+ * Spot symbols whose history is checked per audit, at most: suspicious ones first, then the others in turn
+ * (only a checked spot symbol is vouched for, so the watermark waits for its turn).
+ */
 const MAX_HISTORY_CHECKS = 10;
 
 export interface TopicAuditorOptions {
@@ -45,6 +49,8 @@ export class TopicAuditor {
   private timer: TimerHandle | undefined;
   private running = false;
   private lastSilent = new Set<string>();
+  /** Round-robin position over the spot symbols the price alone cannot vouch for. */
+  private turn = 0;
 
   constructor(private readonly o: TopicAuditorOptions) {}
 
@@ -73,16 +79,19 @@ export class TopicAuditor {
       if (view.size === 0) return; // an empty answer says nothing about any symbol
       const now = clock.now();
       const verdicts = judgeTopics(topics, view, now, this.o.graceMs);
-      const silent = [...verdicts.silent, ...(await this.confirm(topics, verdicts.suspicious))];
+      const checks = this.historyChecks(verdicts.suspicious, verdicts.unproven);
+      const checked = await this.check(topics, checks);
+      const silent = [...verdicts.silent, ...checked.silent];
       const unlisted = new Set(verdicts.unlisted);
       this.o.onListing(
         verdicts.unlisted,
         topics.map((t) => t.symbol).filter((s) => !unlisted.has(s)),
       );
-      const lagging = new Set([...silent, ...verdicts.suspicious, ...verdicts.unlisted]);
-      const caughtUp = topics.map((t) => t.symbol).filter((symbol) => !lagging.has(symbol));
-      // Vouched up to when the question was asked, less the grace a trade may take to be pushed.
-      this.o.onCaughtUp(caughtUp, askedAt - this.o.graceMs);
+      // Vouched: futures the view cleared, spot whose history did. Up to when the question was asked, less
+      // the grace a trade may take to be pushed.
+      const unsure = new Set([...silent, ...verdicts.suspicious, ...verdicts.unproven, ...verdicts.unlisted]);
+      const caughtUp = topics.map((t) => t.symbol).filter((symbol) => !unsure.has(symbol));
+      this.o.onCaughtUp([...caughtUp, ...checked.clear], askedAt - this.o.graceMs);
       const repeated = silent.filter((symbol) => this.lastSilent.has(symbol));
       this.lastSilent = new Set(silent);
       if (silent.length > 0) this.o.onSilent(silent, repeated);
@@ -93,22 +102,36 @@ export class TopicAuditor {
     }
   }
 
-  /** Spot: a moved price is a missed trade only if the trade history shows one after the last evaluated. */
-  private async confirm(topics: readonly WatchedTopic[], suspicious: readonly string[]): Promise<string[]> {
+  /** Suspicious spot symbols first, then unproven ones in turn, within MAX_HISTORY_CHECKS. */
+  private historyChecks(suspicious: readonly string[], unproven: readonly string[]): string[] {
+    const room = Math.max(0, MAX_HISTORY_CHECKS - suspicious.length);
+    const start = unproven.length === 0 ? 0 : this.turn % unproven.length;
+    const inTurn = [...unproven.slice(start), ...unproven.slice(0, start)].slice(0, room);
+    this.turn = start + inTurn.length;
+    return [...suspicious.slice(0, MAX_HISTORY_CHECKS), ...inTurn];
+  }
+
+  /** Spot: a missed trade shows in the trade history as one after the last evaluated; none clears the symbol. */
+  private async check(
+    topics: readonly WatchedTopic[],
+    symbols: readonly string[],
+  ): Promise<{ silent: string[]; clear: string[] }> {
     const { market, clock, bucket, fetch } = this.o;
-    const confirmed: string[] = [];
-    for (const symbol of suspicious.slice(0, MAX_HISTORY_CHECKS)) {
+    const result = { silent: [] as string[], clear: [] as string[] };
+    for (const symbol of symbols) {
       if (!bucket.tryTake(clock.now(), HISTORY_WEIGHT[market])) break;
-      const deps = { market, apiUrl: this.o.apiUrl };
-      const history = parseHistory(market, await callJson(fetch, 'GET', historyUrl(deps, symbol)));
+      const history = parseHistory(market, await callJson(fetch, 'GET', historyUrl(this.o, symbol)));
       const newest = history.reduce<(typeof history)[number] | undefined>(
         (a, b) => (a === undefined || b.time > a.time ? b : a),
         undefined,
       );
       const topic = topics.find((t) => t.symbol === symbol);
-      if (newest !== undefined && topic !== undefined && missed(topic, newest, clock.now(), this.o.graceMs))
-        confirmed.push(symbol);
+      if (topic === undefined) continue;
+      if (newest !== undefined && missed(topic, newest, clock.now(), this.o.graceMs))
+        result.silent.push(symbol);
+      else if (newest === undefined || !isAfter(newest, topic.mark ?? { time: topic.subscribedAt }))
+        result.clear.push(symbol);
     }
-    return confirmed;
+    return result;
   }
 }

@@ -74,9 +74,12 @@ export class TradeSequencer {
   /**
    * The exchange time through which every given symbol was evaluated: per symbol its last trade evaluated
    * (or the restart watermark), moved on by what the audit vouched for, the least of them. A symbol never
-   * seen and not seeded says nothing. Undefined while nothing is known.
+   * seen and not seeded counts as `unseen` says (nothing, by default). Undefined while nothing is known.
    */
-  evaluatedThrough(symbols: Iterable<string>): number | undefined {
+  evaluatedThrough(
+    symbols: Iterable<string>,
+    unseen: (symbol: string) => number | undefined = () => undefined,
+  ): number | undefined {
     let through: number | undefined;
     for (const symbol of symbols) {
       const state = this.symbols.get(symbol);
@@ -84,10 +87,19 @@ export class TradeSequencer {
         ? state.held !== undefined
           ? state.time
           : Math.max(state.time, state.vouched)
-        : this.watermark;
+        : (this.watermark ?? unseen(symbol));
       if (time !== undefined && (through === undefined || time < through)) through = time;
     }
     return through;
+  }
+
+  /**
+   * A symbol seen for the first time (its first subscribe): it counts as evaluated up to `time`, so a topic
+   * silent from the start is noticed by the audit, holds the watermark back, and recovers from there.
+   */
+  seedSymbol(symbol: string, time: number): void {
+    const state = this.state(symbol);
+    if (!state.known) Object.assign(state, { known: true, time, sequence: undefined });
   }
 
   /** KuCoin showed no trade of this symbol after its last evaluated one, up to `time` (see SymbolState.vouched). */
