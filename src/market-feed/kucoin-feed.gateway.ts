@@ -74,12 +74,15 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
     this.logger = new Logger(`${marketType === 'spot' ? 'Spot' : 'Futures'}FeedGateway`);
     this.ticks$ = this.subject.asObservable();
     const { manager, metrics } = options;
+    // One REST pool for the recoveries and the audits alike: KuCoin counts them against one per-IP limit.
+    const bucket = manager.restBucket ?? new TokenBucket(KUCOIN_REST_WEIGHT_PER_30S / 2, 30_000);
+    const fetch = manager.fetch ?? globalFetch;
     this.recovery = new GapRecovery({
       market: marketType,
       apiUrl: manager.apiUrl,
-      fetch: manager.fetch ?? globalFetch,
+      fetch,
       clock: this.clock(),
-      bucket: manager.restBucket ?? new TokenBucket(KUCOIN_REST_WEIGHT_PER_30S / 2, 30_000),
+      bucket,
       concurrency: manager.catchUpConcurrency ?? 4,
       horizonMs: options.backfillHorizonMs ?? 86_400_000,
       maxHeld: MAX_HELD_TRADES,
@@ -97,9 +100,9 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
     this.auditor = new TopicAuditor({
       market: marketType,
       apiUrl: manager.apiUrl,
-      fetch: manager.fetch ?? globalFetch,
+      fetch,
       clock: this.clock(),
-      bucket: manager.restBucket ?? new TokenBucket(KUCOIN_REST_WEIGHT_PER_30S / 2, 30_000),
+      bucket,
       intervalMs: Math.ceil(silentTopicMs / 3),
       graceMs: Math.ceil(silentTopicMs / 3),
       topics: () => this.recovery.watchedTopics(this.streamingSymbols()),
