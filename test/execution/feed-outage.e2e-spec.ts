@@ -36,7 +36,7 @@ describe('a stop crossed while the feed is down', () => {
     await store.close();
   });
 
-  it('is closed by the REST catch-up after the reconnect, at the price the catch-up saw', async () => {
+  it('is closed by the gap recovery after the reconnect, at the price and time of the trade it missed', async () => {
     const gateway = worker.app.get(SpotFeedGateway);
     sims.spot.failTokenRequests(500);
     sims.spot.dropAllConnections();
@@ -45,10 +45,11 @@ describe('a stop crossed while the feed is down', () => {
     );
     await waitFor('a reconnect attempt was refused', () => sims.spot.stats.tokenFailuresServed > 0);
 
-    // No subscriber: this moves only the REST ticker, as a push lost in the outage would.
+    // No subscriber: this trade reaches only the exchange's history, as a push lost in the outage would.
     sims.spot.setPrice('ADA-USDT', 0.85);
+    const missed = sims.spot.lastTrade('ADA-USDT')!;
     expect((await store.db.doc(PATH).get()).get('status')).toBe('open');
-    const restCallsBefore = sims.spot.stats.restTickerRequests;
+    const historyCallsBefore = sims.spot.stats.restTradeHistoryRequests;
 
     sims.spot.clearTokenFailures();
     await waitFor(
@@ -56,11 +57,12 @@ describe('a stop crossed while the feed is down', () => {
       async () => (await store.db.doc(PATH).get()).get('status') === 'closing',
     );
 
-    expect(sims.spot.stats.restTickerRequests).toBeGreaterThan(restCallsBefore);
+    expect(sims.spot.stats.restTradeHistoryRequests).toBeGreaterThan(historyCallsBefore);
     expect((await store.db.doc(PATH).get()).data()).toMatchObject({
       closeReason: 'stop_loss',
       closeTriggerPrice: 0.9,
       closePrice: 0.85,
+      closeTickTime: missed.time,
       closedBy: 'worker-outage',
     });
     expect((await store.db.doc('users/eve/openPositions/ada-safe').get()).get('status')).toBe('open');
