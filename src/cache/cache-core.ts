@@ -300,7 +300,7 @@ export class CacheCore implements CrossingPort {
    * like any other (it may end the crossing, or put the document back with levels it no longer crosses).
    */
   private handOverPending(next: BookSets, readTimes: ReadTimes): void {
-    for (const [path, kind] of [...this.pending.paths()]) {
+    for (const [path, kind] of this.pending.paths()) {
       const set = setOf(next, kind);
       const item = set.get(path);
       const seen = item

@@ -114,8 +114,9 @@ export class PendingCrossings {
     this.endedAt.set(pending.crossing, version);
   }
 
-  paths(): IterableIterator<[string, EntryKind]> {
-    return mapIterator(this.byPath.entries(), ([path, pending]) => [path, pending.kind]);
+  /** A copy: the caller may end crossings while it walks them. */
+  paths(): [string, EntryKind][] {
+    return [...this.byPath].map(([path, pending]) => [path, pending.kind]);
   }
 
   addSymbols(marketType: MarketType, symbols: Set<string>): void {
@@ -136,8 +137,4 @@ export class PendingCrossings {
     }
     return { count: this.byPath.size, retrying, oldestCrossedAt, earliestTickTime };
   }
-}
-
-function* mapIterator<A, B>(source: IterableIterator<A>, map: (value: A) => B): IterableIterator<B> {
-  for (const value of source) yield map(value);
 }

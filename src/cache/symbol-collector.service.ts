@@ -11,6 +11,7 @@ import { CronJob } from 'cron';
 import { collectorConfig } from '../config/collector.config';
 import { OPEN_POSITIONS, TRADE_TRIGGERS } from '../domain/document-paths';
 import { PositionRepository } from '../firestore/position.repository';
+import { withTimeout } from '../firestore/read-timeout';
 import { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import type { CollectionRead } from '../firestore/document-change';
@@ -226,14 +227,6 @@ interface PendingRun {
 
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the read did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {

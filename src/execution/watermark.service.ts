@@ -10,6 +10,7 @@ import type { ConfigType } from '@nestjs/config';
 import { CROSSING_PORT, type CrossingPort } from '../cache/crossing-port';
 import { instanceConfig, kucoinConfig } from '../config';
 import { MARKET_TYPES, type MarketType } from '../domain/market';
+import { withTimeout } from '../firestore/read-timeout';
 import { WatermarkRepository, type Watermarks } from '../firestore/watermark.repository';
 import type { FeedGateway } from '../market-feed/feed-gateway';
 import { FuturesFeedGateway } from '../market-feed/futures-feed.gateway';
@@ -120,12 +121,4 @@ export class WatermarkService implements OnModuleInit, BeforeApplicationShutdown
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
