@@ -58,7 +58,8 @@ export class GapRecovery {
 
   onStreamTick(tick: Tick): void {
     const verdict = this.sequencer.onStream(tick);
-    if (verdict === 'stale' || verdict === 'overflow') this.options.onSkipped?.(verdict);
+    if (verdict === 'paused') this.queue.enqueue([tick.symbol]);
+    else if (verdict === 'stale' || verdict === 'overflow') this.options.onSkipped?.(verdict);
   }
 
   /** Starts recovering what these symbols may have missed; returns those with nothing to recover. */

@@ -106,36 +106,89 @@ describe('TradeSequencer', () => {
     expect(t.sequencer.isRecovering('BTC-USDT')).toBe(false);
   });
 
-  it('emits exactly the increasing run of new sequences, whatever the interleaving (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.array(
-          fc.oneof(
-            fc.integer({ min: 1, max: 60 }).map((s) => ({ kind: 'live' as const, s })),
-            fc.constant({ kind: 'begin' as const }),
-            fc
-              .array(fc.integer({ min: 1, max: 60 }), { maxLength: 8 })
-              .map((ss) => ({ kind: 'finish' as const, ss })),
-          ),
-          { maxLength: 80 },
-        ),
-        (steps) => {
-          const t = setup(1_000);
-          for (const step of steps) {
-            if (step.kind === 'live') t.sequencer.onStream(trade(step.s));
-            else if (step.kind === 'begin') t.sequencer.beginRecovery('BTC-USDT');
-            else
-              t.sequencer.finishRecovery(
-                'BTC-USDT',
-                [...step.ss].sort((a, b) => a - b).map((s) => trade(s)),
-              );
-          }
-          t.sequencer.abandonRecovery('BTC-USDT');
-          const out = t.emitted.map((tick) => Number(tick.sequence));
-          for (let i = 1; i < out.length; i++) expect(out[i]).toBeGreaterThan(out[i - 1]);
-        },
-      ),
-      { numRuns: 1_000 },
+  describe('a topic that stalls and resumes (an unusual pause before a trade)', () => {
+    /** Twenty trades 100 ms apart: a cadence the sequencer knows. */
+    function steadyRun(t: ReturnType<typeof setup>): void {
+      for (let s = 1; s <= 20; s++) t.sequencer.onStream({ ...trade(s), exchangeTime: 100 * s });
+    }
+
+    it('holds the trade after the pause and asks for the gap, which is then evaluated first', () => {
+      const t = setup();
+      steadyRun(t);
+      const resumed = { ...trade(30), exchangeTime: 2_000 + 5_000 };
+      expect(t.sequencer.onStream(resumed)).toBe('paused');
+      expect(t.sequencer.isRecovering('BTC-USDT')).toBe(true);
+      expect(t.sequencer.mark('BTC-USDT')).toEqual({ sequence: '20', time: 2_000 });
+      expect(t.sequencer.onStream({ ...trade(31), exchangeTime: 7_100 })).toBe('held');
+      const withheld = [21, 22, 23].map((s) => ({ ...trade(s), exchangeTime: 2_000 + 100 * s }));
+      t.sequencer.finishRecovery('BTC-USDT', [...withheld, resumed]);
+      expect(t.sequences().slice(20)).toEqual(['21', '22', '23', '30', '31']);
+    });
+
+    it("a pause within the symbol's usual spacing, or a stale trade after one, starts nothing", () => {
+      const t = setup();
+      steadyRun(t);
+      expect(t.sequencer.onStream({ ...trade(21), exchangeTime: 2_900 })).toBe('emitted');
+      expect(t.sequencer.onStream({ ...trade(5), exchangeTime: 9_000 })).toBe('stale');
+      expect(t.sequencer.isRecovering('BTC-USDT')).toBe(false);
+    });
+
+    it('a first trade after a restart watermark is not a pause: nothing is known of the cadence', () => {
+      const t = setup();
+      t.sequencer.seedWatermark(0);
+      expect(t.sequencer.onStream({ ...trade(1), exchangeTime: 600_000 })).toBe('emitted');
+    });
+  });
+
+  it('emits an increasing run that loses no new live trade, whatever the interleaving and pauses (property)', () => {
+    // Sequences mostly advance by a few, sometimes jump (an unusual pause: 100 ms of exchange time per
+    // sequence) or go back (a replay); recoveries bring trades around the newest seen.
+    const delta = fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: 1, max: 3 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 50, max: 200 }) },
+      { weight: 1, arbitrary: fc.integer({ min: -6, max: 0 }) },
     );
+    const step = fc.oneof(
+      { weight: 12, arbitrary: delta.map((d) => ({ kind: 'live' as const, d })) },
+      { weight: 1, arbitrary: fc.constant({ kind: 'begin' as const }) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .array(fc.integer({ min: -10, max: 10 }), { maxLength: 8 })
+          .map((ds) => ({ kind: 'finish' as const, ds })),
+      },
+    );
+    let pauses = 0;
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 30, maxLength: 120, size: 'max' }), (steps) => {
+        const t = setup(1_000);
+        const at = (s: number): Tick => ({ ...trade(s), exchangeTime: 100 * s });
+        let newest = 0;
+        let mustAppear: number[] = [];
+        for (const next of steps) {
+          if (next.kind === 'live') {
+            const s = Math.max(1, newest + next.d);
+            if (s > newest) mustAppear.push(s);
+            newest = Math.max(newest, s);
+            if (t.sequencer.onStream(at(s)) === 'paused') pauses++;
+          } else if (next.kind === 'begin') t.sequencer.beginRecovery('BTC-USDT');
+          else {
+            const ss = [...new Set(next.ds.map((d) => Math.max(1, newest + d)))].sort((a, b) => a - b);
+            newest = Math.max(newest, ...ss);
+            // A recovery that shows newer trades but not this one says it is older than them after all.
+            const top = Math.max(0, ...ss);
+            mustAppear = mustAppear.filter((s) => s > top || ss.includes(s));
+            t.sequencer.finishRecovery('BTC-USDT', ss.map(at));
+          }
+        }
+        t.sequencer.abandonRecovery('BTC-USDT');
+        const out = t.emitted.map((tick) => Number(tick.sequence));
+        for (let i = 1; i < out.length; i++) expect(out[i]).toBeGreaterThan(out[i - 1]);
+        // A live trade newer than anything seen before it is never lost, whether it was paused, held or not.
+        for (const s of mustAppear) expect(out).toContain(s);
+      }),
+      { numRuns: 300 },
+    );
+    expect(pauses).toBeGreaterThan(0); // the runs did exercise pauses
   });
 });

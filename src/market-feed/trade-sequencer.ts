@@ -1,5 +1,6 @@
 import { type TradeMark, isAfter } from '../domain/gap-plan';
 import type { Tick } from '../domain/market';
+import { type TradeCadence, isUnusualPause, newCadence, observeGap } from '../domain/trade-cadence';
 
 interface SymbolState {
   /** The last trade evaluated; undefined until the first one (or a restart watermark). */
@@ -15,9 +16,15 @@ interface SymbolState {
   known: boolean;
   /** While a gap is being recovered, live trades wait here so the gap is evaluated first. */
   held: Tick[] | undefined;
+  /** Spacing of the trades evaluated in this process, to notice a topic that stalled and resumed. */
+  readonly cadence: TradeCadence;
 }
 
-export type SequencerVerdict = 'emitted' | 'held' | 'stale' | 'overflow';
+/**
+ * What became of a live trade. `paused`: it came after an unusually long pause (see trade-cadence), so it
+ * is held and the gap before it must be recovered (the caller starts the recovery).
+ */
+export type SequencerVerdict = 'emitted' | 'held' | 'paused' | 'stale' | 'overflow';
 
 /**
  * One market's trades in order, per symbol. A trade is evaluated only if it comes after the last one
@@ -50,6 +57,12 @@ export class TradeSequencer {
       }
       state.held.push(tick);
       return 'held';
+    }
+    if (state.sequence !== undefined && isUnusualPause(state.cadence, tick.exchangeTime - state.time)) {
+      if (!isAfter({ sequence: tick.sequence, time: tick.exchangeTime }, state)) return 'stale';
+      state.held = [tick];
+      state.vouched = state.time;
+      return 'paused';
     }
     return this.pass(state, tick) ? 'emitted' : 'stale';
   }
@@ -159,6 +172,8 @@ export class TradeSequencer {
 
   private pass(state: SymbolState, tick: Tick): boolean {
     if (state.known && !isAfter({ sequence: tick.sequence, time: tick.exchangeTime }, state)) return false;
+    // Only the spacing between trades (not from a watermark or a first subscribe) teaches the cadence.
+    if (state.sequence !== undefined) observeGap(state.cadence, tick.exchangeTime - state.time);
     state.known = true;
     state.time = tick.exchangeTime;
     state.sequence = tick.sequence;
@@ -184,6 +199,7 @@ export class TradeSequencer {
         vouched: 0,
         known: watermark !== undefined,
         held: undefined,
+        cadence: newCadence(),
       };
       this.symbols.set(symbol, state);
     }

@@ -131,8 +131,8 @@ describe('every trade is evaluated, and a gap in the trades is recovered', () =>
    * 'drop': every connection is lost and refused, and the reconnect's subscribe recovers the gap.
    * 'withhold': connections stay up and nothing is pushed; the topic audit (every third of
    * KUCOIN_DATA_STALE_MS) sees trades on the exchange the stream did not bring, resubscribes, and the
-   * ack recovers the gap. No trade follows the outage here: one pushed at once would move the last trade
-   * evaluated past the gap before any audit, and the audit compares only the last trades.
+   * ack recovers the gap. No trade follows the outage here, so the audit alone must find it (a trade
+   * after an unusual pause is the other way in: stalled-topic.e2e-spec.ts).
    */
   it.each(['drop', 'withhold'] as const)(
     '%s: recovers a wick missed in an outage from the REST trade history, at its exact price and time',
