@@ -103,7 +103,7 @@ describe('PriceUpdateProcessor', () => {
     });
     t.source.next(tick(85));
     t.source.next(tick(85));
-    expect(t.processor.stats()).toEqual({ tickErrors: 1, subscribed: 1 });
+    expect(t.processor.stats()).toEqual({ tickErrors: 1, subscribed: 1, live: 1 });
     expect(t.paths()).toEqual(['users/u/openPositions/a']);
     await t.processor.beforeApplicationShutdown();
     expect(t.execution.shutdown).toHaveBeenCalledWith(50);

@@ -28,6 +28,8 @@ export class PriceUpdateProcessor implements OnApplicationBootstrap, BeforeAppli
   private readonly hits: Hit[] = [];
   private processing = false;
   private tickErrors = 0;
+  /** Tick streams that errored or completed while subscribed: they have ended for good. */
+  private endedStreams = 0;
 
   constructor(
     @Inject(CROSSING_PORT) private readonly cache: CrossingPort,
@@ -41,7 +43,8 @@ export class PriceUpdateProcessor implements OnApplicationBootstrap, BeforeAppli
     this.subscriptions = this.sources.map((source) =>
       source.ticks$.subscribe({
         next: (tick) => this.onTick(tick),
-        error: (error: unknown) => this.logger.error({ msg: 'tick stream failed', error: String(error) }),
+        error: (error: unknown) => this.onStreamEnded('failed', String(error)),
+        complete: () => this.onStreamEnded('completed'),
       }),
     );
   }
@@ -50,6 +53,7 @@ export class PriceUpdateProcessor implements OnApplicationBootstrap, BeforeAppli
   async beforeApplicationShutdown(): Promise<void> {
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.subscriptions = [];
+    this.endedStreams = 0;
     const drained = await this.execution.shutdown(this.config.shutdownGraceMs);
     this.logger.log({ msg: 'execution stopped', drained, ...this.execution.stats().queue });
   }
@@ -75,8 +79,16 @@ export class PriceUpdateProcessor implements OnApplicationBootstrap, BeforeAppli
     }
   }
 
-  stats(): { readonly tickErrors: number; readonly subscribed: number } {
-    return { tickErrors: this.tickErrors, subscribed: this.subscriptions.length };
+  /** `live`: tick streams subscribed and still flowing (an ended one no longer counts). */
+  stats(): { readonly tickErrors: number; readonly subscribed: number; readonly live: number } {
+    const subscribed = this.subscriptions.length;
+    return { tickErrors: this.tickErrors, subscribed, live: subscribed - this.endedStreams };
+  }
+
+  /** Only a restart brings an ended stream back: liveness turns red on it (SubsystemsHealthIndicator). */
+  private onStreamEnded(how: 'failed' | 'completed', error?: string): void {
+    this.endedStreams++;
+    this.logger.error({ msg: `tick stream ${how}`, ...(error === undefined ? {} : { error }) });
   }
 
   /** The stream boundary: a bad tick is logged and counted, and the stream carries on. */

@@ -3,8 +3,8 @@ import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus'
 import { PriceUpdateProcessor } from '../../execution/price-update.processor';
 
 /**
- * Liveness of the worker's own machinery: the tick path must still be subscribed to both feeds. A tick
- * stream that errored has ended for good, and only a restart brings it back.
+ * Liveness of the worker's own machinery: the tick path must still take ticks from both feeds. A tick
+ * stream that errored or completed has ended for good, and only a restart brings it back.
  */
 @Injectable()
 export class SubsystemsHealthIndicator {
@@ -16,13 +16,13 @@ export class SubsystemsHealthIndicator {
   ) {}
 
   check(key = 'tick_path'): HealthIndicatorResult {
-    const { subscribed, tickErrors } = this.processor.stats();
+    const { live, tickErrors } = this.processor.stats();
     const session = this.health.check(key);
     const details = {
-      subscribedStreams: subscribed,
+      liveStreams: live,
       expectedStreams: SubsystemsHealthIndicator.TICK_STREAMS,
       tickErrors,
     };
-    return subscribed < SubsystemsHealthIndicator.TICK_STREAMS ? session.down(details) : session.up(details);
+    return live < SubsystemsHealthIndicator.TICK_STREAMS ? session.down(details) : session.up(details);
   }
 }

@@ -1,0 +1,62 @@
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { Subject } from 'rxjs';
+import { CacheCore } from '../../cache/cache-core';
+import type { ExecutionConfig } from '../../config';
+import type { Tick } from '../../domain/market';
+import type { ExecutionService } from '../../execution/execution.service';
+import { PriceUpdateProcessor } from '../../execution/price-update.processor';
+import { WorkerMetrics } from '../../metrics/worker-metrics';
+import { SubsystemsHealthIndicator } from './subsystems.health';
+
+const CONFIG = { shutdownGraceMs: 0 } as ExecutionConfig;
+
+function setup() {
+  const spot = new Subject<Tick>();
+  const futures = new Subject<Tick>();
+  const execution = { shutdown: () => Promise.resolve(true), stats: () => ({ queue: {} }) };
+  const processor = new PriceUpdateProcessor(
+    new CacheCore(),
+    [{ ticks$: spot }, { ticks$: futures }],
+    execution as unknown as ExecutionService,
+    new WorkerMetrics(),
+    CONFIG,
+  );
+  processor.onApplicationBootstrap();
+  const indicator = new SubsystemsHealthIndicator(new HealthIndicatorService(), processor);
+  return { spot, futures, processor, indicator };
+}
+
+describe('SubsystemsHealthIndicator (liveness of the tick path)', () => {
+  it('is up while both tick streams flow', () => {
+    const t = setup();
+    expect(t.indicator.check()).toEqual({
+      tick_path: { status: 'up', liveStreams: 2, expectedStreams: 2, tickErrors: 0 },
+    });
+  });
+
+  it.each([
+    ['errored', (s: Subject<Tick>) => s.error(new Error('boom'))],
+    ['completed', (s: Subject<Tick>) => s.complete()],
+  ])('turns down for good once a tick stream has %s', (_how, end) => {
+    const t = setup();
+    end(t.futures);
+    expect(t.indicator.check()).toEqual({
+      tick_path: { status: 'down', liveStreams: 1, expectedStreams: 2, tickErrors: 0 },
+    });
+    t.spot.next({
+      marketType: 'spot',
+      symbol: 'BTC-USDT',
+      price: 1,
+      exchangeTime: 1,
+      receivedAt: 1,
+      source: 'stream',
+    });
+    expect(t.indicator.check().tick_path.status).toBe('down');
+  });
+
+  it('is down once the tick path has stopped at shutdown', async () => {
+    const t = setup();
+    await t.processor.beforeApplicationShutdown();
+    expect(t.indicator.check().tick_path).toMatchObject({ status: 'down', liveStreams: 0 });
+  });
+});
