@@ -70,14 +70,6 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     return set;
   }
 
-  /** Builds a whole set in one go. */
-  static build<E extends { readonly path: string }, B extends Book<E>>(
-    items: Iterable<Located<E>>,
-    createBook: (items: Located<E>[]) => B,
-  ): BookSet<E, B> {
-    return runToEnd(BookSet.building(items, createBook));
-  }
-
   get size(): number {
     return this.keyOfPath.size;
   }

@@ -59,7 +59,3 @@ export function isMarketType(value: unknown): value is MarketType {
 export function symbolKey(marketType: MarketType, symbol: string): string {
   return `${marketType}:${symbol}`;
 }
-
-export function isPositivePrice(value: number): boolean {
-  return Number.isFinite(value) && value > 0;
-}

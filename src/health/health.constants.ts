@@ -2,5 +2,3 @@
 export const MAX_EVENT_LOOP_DELAY_MS = 5_000;
 /** Readiness tolerates this many missed collector runs before calling the cache stale. */
 export const COLLECTOR_MISSED_RUNS_TOLERATED = 3;
-/** Every check is bounded: a hung check is a failed check, never a hung probe. */
-export const CHECK_TIMEOUT_MS = 2_000;
