@@ -110,6 +110,11 @@ export class ExchangeSimulator extends SimulatorServer {
     this.book.unknown.set(symbol, mode);
   }
 
+  /** Ends `setUnknownSymbol`: subscribes are answered, pushes flow, REST lists it (once it has a trade). */
+  clearUnknownSymbol(symbol: string): void {
+    this.book.unknown.delete(symbol);
+  }
+
   // ---- market faults: the tape and REST go on, the wire shows a gap ----
 
   /** Stops all data pushes while connections stay open and pings are still answered. */

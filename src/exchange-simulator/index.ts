@@ -11,6 +11,7 @@
  *   await spot.stop();
  */
 export { ExchangeSimulator } from './exchange-simulator';
+export type { AckMatch, WithholdAckOptions } from './ack-faults';
 export type { SilencedChannels } from './push-hub';
 export type { TradeOptions, UnknownSymbolMode } from './simulator-book';
 export type { SimCandle, SimQuote, SimTrade, TradeSide } from './trade-tape';

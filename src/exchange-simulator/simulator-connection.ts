@@ -1,4 +1,5 @@
 import type WebSocket from 'ws';
+import type { AckFaults } from './ack-faults';
 import type { SimulatorBook } from './simulator-book';
 import type { SimulatorFaults, SimulatorLimits, SimulatorStats } from './simulator.types';
 import { type TopicEntry, parseTopic } from './topics';
@@ -9,6 +10,7 @@ export interface SimContext {
   readonly limits: SimulatorLimits;
   readonly faults: SimulatorFaults;
   readonly stats: SimulatorStats;
+  readonly acks: AckFaults;
   subscribed(connection: SimConnection, entries: readonly TopicEntry[]): void;
   unsubscribed(connection: SimConnection, keys: readonly string[]): void;
   closed(connection: SimConnection): void;
@@ -139,6 +141,12 @@ export class SimConnection {
     const entries = parseTopic(book.market, topic);
     if (entries === undefined) return this.send(frames.error(id, 404, `topic ${topic} is not found`));
     if (entries.length === 0) return this.send(frames.error(id, 406, 'topic required'));
+    // A lost subscribe: received (and counted) but never answered; 'apply_silently' loses only the ack.
+    const verdict = this.ctx.acks.judge(entries.flatMap((e) => (e.symbol === undefined ? [] : [e.symbol])));
+    if (verdict === 'drop') {
+      this.ctx.stats.acksWithheld++;
+      return;
+    }
     if (entries.length > limits.maxSymbolsPerSubscribe) {
       return this.send(
         frames.error(
@@ -163,7 +171,8 @@ export class SimConnection {
     }
     for (const entry of added) this.topics.add(entry.key);
     this.ctx.subscribed(this, added);
-    if (response) this.send(frames.ack(id));
+    if (response && verdict === 'apply_silently') this.ctx.stats.acksWithheld++;
+    else if (response) this.send(frames.ack(id));
   }
 
   /** Only client messages reset KuCoin's idle timer; its own pushes do not. */

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { MarketType } from '../domain/market';
+import { type AckMatch, AckFaults, type WithholdAckOptions } from './ack-faults';
 import { PushHub } from './push-hub';
 import { SimulatorBook } from './simulator-book';
 import { type SimContext, SimConnection } from './simulator-connection';
@@ -38,6 +39,7 @@ export class SimulatorServer {
   readonly limits: SimulatorLimits;
   protected readonly book: SimulatorBook;
   protected readonly hub: PushHub;
+  private readonly acks = new AckFaults();
   private readonly connections = new Set<SimConnection>();
   private readonly validTokens = new Set<string>();
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
@@ -135,6 +137,21 @@ export class SimulatorServer {
     this.faults.upgradeRejectionsLeft = count;
   }
 
+  /**
+   * Lost acks: the next `count` subscribe messages naming a matching symbol (a whole message, whatever
+   * else it names) are received and left unanswered, counted in `stats.acksWithheld`. By default they
+   * are not applied either (the client must send them again); `{ apply: true }` applies them and loses
+   * only the ack. Unsubscribes are always answered.
+   */
+  withholdAcks(match: AckMatch, count: number | 'always' = 1, options: WithholdAckOptions = {}): void {
+    this.acks.withhold(match, count, options);
+  }
+
+  /** Ends every `withholdAcks` rule: subscribes are answered again. */
+  clearWithheldAcks(): void {
+    this.acks.clear();
+  }
+
   /** Sends a bad frame before this fraction of data pushes (evenly spread): truncated JSON, binary, or both. */
   setBadFrames(fraction: number, kind: SimulatorFaults['badFrameKind'] = 'both'): void {
     this.faults.badFrameFraction = fraction;
@@ -182,6 +199,7 @@ export class SimulatorServer {
       limits: this.limits,
       faults: this.faults,
       stats: this.stats,
+      acks: this.acks,
       subscribed: (connection, entries) => this.hub.add(connection, entries),
       unsubscribed: (connection, keys) => this.hub.remove(connection, keys),
       closed: (connection) => {

@@ -65,6 +65,8 @@ export interface SimulatorStats {
   clientMessages: number;
   messagesBeforeWelcome: number;
   subscribeMessages: number;
+  /** Subscribe messages left unanswered by `withholdAcks` (dropped, or applied without their ack). */
+  acksWithheld: number;
   unsubscribeMessages: number;
   pingsReceived: number;
   topicLimitErrors: number;
@@ -98,6 +100,7 @@ export function emptyStats(): SimulatorStats {
     clientMessages: 0,
     messagesBeforeWelcome: 0,
     subscribeMessages: 0,
+    acksWithheld: 0,
     unsubscribeMessages: 0,
     pingsReceived: 0,
     topicLimitErrors: 0,

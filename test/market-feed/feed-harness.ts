@@ -109,3 +109,12 @@ export async function expectRecovery(
     Math.max(1, deadline - Date.now()),
   );
 }
+
+/**
+ * Until the simulator has answered `count` more pings: the feed's own heartbeat as a clock, to let several
+ * watchdog and ack-timeout periods go by without a fixed sleep.
+ */
+export async function heartbeats(sim: ExchangeSimulator, count: number, timeoutMs = 10_000): Promise<void> {
+  const target = sim.stats.pingsReceived + count;
+  await waitFor(`${count} more heartbeats`, () => sim.stats.pingsReceived >= target, timeoutMs);
+}
