@@ -5,7 +5,7 @@ import type { WorkerMetrics } from '../metrics/worker-metrics';
 import type { FeedGateway, FeedStatus } from './feed-gateway';
 import { GapRecovery } from './gap-recovery';
 import { TopicAuditor } from './topic-auditor';
-import { UnavailableSymbols } from './unavailable-symbols';
+import { UNLISTED, UnavailableSymbols } from './unavailable-symbols';
 import type { CatchUpResult } from './kucoin/rest-queue';
 import type { RejectReason } from './kucoin/frame-parser';
 import {
@@ -35,6 +35,9 @@ export interface KucoinFeedGatewayOptions {
    */
   readonly silentTopicMs?: number;
 }
+
+/** Unavailable reason of a symbol whose subscribe was never acknowledged. */
+const ACK_TIMEOUT = 'ack_timeout';
 
 /** Live trades held per symbol while its gap is recovered; beyond it the recovery is given up. */
 const MAX_HELD_TRADES = 50_000;
@@ -108,7 +111,7 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
       topics: () => this.recovery.watchedTopics(this.streamingSymbols()),
       onSilent: (silent, repeated) => this.onSilentTopics(silent, repeated),
       onCaughtUp: (symbols, time) => this.recovery.vouch(symbols, time),
-      onListing: (unlisted, listed) => this.unavailable.update(unlisted, listed, 'unlisted'),
+      onListing: (unlisted, listed) => this.unavailable.update(unlisted, listed, UNLISTED),
       onError: (error) => this.logger.warn(`topic audit failed: ${String(error)}`),
     });
   }
@@ -252,9 +255,13 @@ export abstract class KucoinFeedGateway implements FeedGateway, OnModuleDestroy 
           this.subject.next(tick);
         }
       },
-      onSubscribed: (symbols: string[]): string[] => this.recovery.onSubscribed(symbols),
+      onSubscribed: (symbols: string[]): string[] => {
+        this.unavailable.accepted(symbols);
+        return this.recovery.onSubscribed(symbols);
+      },
       onRefused: (symbols: string[], code: number): void =>
         this.unavailable.update(symbols, [], `refused ${code}`),
+      onUnanswered: (symbols: string[]): void => this.unavailable.update(symbols, [], ACK_TIMEOUT),
       onRejected: (reason: RejectReason): void => {
         this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + 1);
       },

@@ -1,6 +1,9 @@
 import type { MarketType } from '../domain/market';
 import type { UnavailableSymbol } from './feed-gateway';
 
+/** Reason given by the topic audit: not in the exchange's list of symbols. */
+export const UNLISTED = 'unlisted';
+
 /**
  * Symbols KuCoin refuses or no longer lists (unknown symbol, 404 topic, delisted pair, expired contract).
  * The users watching them are not protected, so operators must see it: a gauge, readiness details, and a
@@ -28,6 +31,20 @@ export class UnavailableSymbols {
     }
     for (const symbol of available)
       if (this.reasons.get(symbol) === reason) changed = this.clear(symbol) || changed;
+    if (changed) this.onCount(this.reasons.size);
+  }
+
+  /**
+   * KuCoin acknowledged these symbols' subscribes: no longer refused or unanswered. An ack does not show
+   * a symbol is listed (KuCoin acks unknown symbols too), so `unlisted` stays until the audit or a trade.
+   */
+  accepted(symbols: readonly string[]): void {
+    if (this.reasons.size === 0) return;
+    let changed = false;
+    for (const symbol of symbols) {
+      const reason = this.reasons.get(symbol);
+      if (reason !== undefined && reason !== UNLISTED) changed = this.clear(symbol) || changed;
+    }
     if (changed) this.onCount(this.reasons.size);
   }
 

@@ -17,10 +17,12 @@ import { TimerSet } from './timer-set';
  */
 export const TOPIC_PREFIX = { spot: '/market/match:', futures: '/contractMarket/execution:' } as const;
 
-type TimerName = 'welcome' | 'ping' | 'pong' | 'watchdog' | 'drain';
+type TimerName = 'welcome' | 'ping' | 'pong' | 'watchdog' | 'drain' | 'retry';
 
-/** Sends of one unanswered subscribe before the connection is replaced. */
+/** Re-sends of an unanswered subscribe before its symbol is given up on (or, if nothing was ever answered, the connection). */
 const MAX_RESENDS = 3;
+/** How often symbols given up on (refused, or never acknowledged) are asked for again. */
+const EXCLUDED_RETRY_MS = 300_000;
 
 /** What a session needs from the manager that owns the connection's whole life. */
 export interface SessionHost {
@@ -182,6 +184,7 @@ export class FeedSession {
     this.timers.set('ping', this.endpoint.pingInterval, () => this.sendPing(), true);
     const checkEvery = Math.max(50, Math.min(1_000, Math.floor(this.o.staleFeedMs / 4)));
     this.timers.set('watchdog', checkEvery, () => this.watchdog(), true);
+    this.timers.set('retry', EXCLUDED_RETRY_MS, () => this.retryExcluded(), true);
     this.syncSubscriptions();
   }
 
@@ -203,7 +206,7 @@ export class FeedSession {
     } else if (outcome.kind === 'gave_up') {
       this.o.sink.onRefused?.(outcome.symbols, code);
       for (const symbol of outcome.symbols)
-        this.host.reportOnce(symbol, `refused by KuCoin (${code} ${text}); not retried on this connection`);
+        this.host.reportOnce(symbol, `refused by KuCoin (${code} ${text}); asked for again every 5 minutes`);
     }
     this.syncSubscriptions();
   }
@@ -254,14 +257,25 @@ export class FeedSession {
     this.resendUnanswered(health.now);
   }
 
-  /** KuCoin answers a subscribe at once; one left unanswered is sent again, and a connection that never answers is replaced. */
+  /**
+   * KuCoin answers a subscribe at once; one left unanswered is sent again, then symbol by symbol, then its
+   * symbol is given up on (reported unavailable). A connection that has answered nothing at all is replaced.
+   */
   private resendUnanswered(now: number): void {
-    const resends = this.subs.expire(now, this.o.ackTimeoutMs);
-    if (resends === 0) return;
-    if (resends > MAX_RESENDS)
-      return this.fail('ack_timeout', `no answer to a subscribe sent ${resends} times`);
+    const { resent, gaveUp, broken } = this.subs.expire(now, this.o.ackTimeoutMs, MAX_RESENDS);
+    if (broken) return this.fail('ack_timeout', `no answer to a subscribe sent ${MAX_RESENDS + 1} times`);
+    if (gaveUp.length > 0) {
+      this.o.sink.onUnanswered?.(gaveUp);
+      for (const symbol of gaveUp)
+        this.host.reportOnce(symbol, 'subscribe never acknowledged; asked for again every 5 minutes');
+    }
+    if (resent === 0) return;
     this.host.noteError(`subscribe unanswered for ${this.o.ackTimeoutMs} ms; sent again`);
     this.drain();
+  }
+
+  private retryExcluded(): void {
+    if (this.subs.retryExcluded().length > 0) this.drain();
   }
 
   /** Topics that went silent: unsubscribed, then subscribed again by the next sync (whose ack recovers the gap). */

@@ -39,6 +39,8 @@ export interface ManagerSink {
   onSubscribed?(symbols: string[]): string[];
   /** KuCoin refused these symbols for good (e.g. 404: no such topic). */
   onRefused?(symbols: string[], code: number): void;
+  /** Subscribes of these symbols went unanswered after every re-send: given up on, like refused ones. */
+  onUnanswered?(symbols: string[]): void;
   /** The server refused these symbols with 509: the connection holds fewer topics than configured. */
   onCapacityExceeded?(symbols: string[]): void;
 }

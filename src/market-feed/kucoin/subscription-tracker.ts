@@ -41,14 +41,10 @@ export class SubscriptionTracker {
   private readonly inFlight = new Map<string, Sent>();
   private queue: SubscriptionRequest[] = [];
   private seq = 0;
+  /** Whether any request on this connection was answered: a connection that answers nothing is broken. */
+  private answered = false;
 
   constructor(private readonly symbolsPerMessage: number) {}
-
-  reset(): void {
-    this.entries.clear();
-    this.inFlight.clear();
-    this.queue = [];
-  }
 
   /** Queues what moves the connection toward `desired`; unsubscribes first, so topic slots free up. */
   sync(desired: ReadonlySet<string>): void {
@@ -95,6 +91,7 @@ export class SubscriptionTracker {
     const request = this.inFlight.get(id)?.request;
     if (request === undefined) return undefined;
     this.inFlight.delete(id);
+    this.answered = true;
     const subscribed: string[] = [];
     for (const symbol of request.symbols) {
       const entry = this.entries.get(symbol);
@@ -115,6 +112,7 @@ export class SubscriptionTracker {
     const request = id === undefined ? undefined : this.inFlight.get(id)?.request;
     if (request === undefined) return { kind: 'not_a_request' };
     this.inFlight.delete(id!);
+    this.answered = true;
     if (request.action === 'unsubscribe') {
       // The server does not hold the topic; either way it is not subscribed any more.
       for (const symbol of request.symbols) this.entries.delete(symbol);
@@ -139,19 +137,61 @@ export class SubscriptionTracker {
   }
 
   /**
-   * Requests unanswered for `timeoutMs` are queued again (a late answer to the old id is then ignored);
-   * returns the most times any of them has now been sent unanswered.
+   * Requests unanswered for `timeoutMs` are queued again (a late answer to the old id is then ignored), up
+   * to `maxResends` times. Past that, a batch is split so one symbol cannot sink the others, an unsubscribe
+   * is taken as done, and a single symbol is given up on until `retryExcluded`, like a refused one.
+   * `broken`: a request ran out of re-sends on a connection that has answered nothing at all.
    */
-  expire(now: number, timeoutMs: number): number {
-    let most = 0;
+  expire(
+    now: number,
+    timeoutMs: number,
+    maxResends: number,
+  ): { resent: number; gaveUp: string[]; broken: boolean } {
+    let resent = 0;
+    let broken = false;
+    const gaveUp: string[] = [];
     for (const [id, { request, sentAt }] of this.inFlight) {
       if (now - sentAt < timeoutMs) continue;
       this.inFlight.delete(id);
       const resends = (request.resends ?? 0) + 1;
-      this.queue.unshift({ ...request, resends });
-      most = Math.max(most, resends);
+      if (resends > maxResends && !this.answered) broken = true;
+      else if (resends <= maxResends) {
+        this.queue.unshift({ ...request, resends });
+        resent++;
+      } else if (request.action === 'unsubscribe') {
+        for (const symbol of request.symbols) this.entries.delete(symbol);
+      } else if (request.symbols.length > 1) {
+        const alone = request.symbols.map((symbol): SubscriptionRequest => ({
+          action: 'subscribe',
+          symbols: [symbol],
+        }));
+        this.queue.unshift(...alone);
+        resent++;
+      } else {
+        const entry = this.entries.get(request.symbols[0]);
+        if (entry?.state === 'sub_pending') {
+          entry.state = 'excluded';
+          gaveUp.push(request.symbols[0]);
+        }
+      }
     }
-    return most;
+    return { resent, gaveUp, broken };
+  }
+
+  /**
+   * Symbols given up on (refused, or never acknowledged) are asked for again: a pair listed after a
+   * refusal, or a lost ack, must not leave its watchers unprotected for the connection's whole life.
+   */
+  retryExcluded(): string[] {
+    const again: string[] = [];
+    for (const [symbol, entry] of this.entries)
+      if (entry.state === 'excluded') {
+        entry.state = 'sub_pending';
+        again.push(symbol);
+      }
+    for (const batch of batchSymbols(again, this.symbolsPerMessage))
+      this.queue.push({ action: 'subscribe', symbols: batch });
+    return again;
   }
 
   /**
@@ -171,10 +211,5 @@ export class SubscriptionTracker {
     for (const entry of this.entries.values())
       if (entry.state !== 'sub_pending' && entry.state !== 'excluded') count++;
     return count;
-  }
-
-  /** Topics per subscribe message as sent, for tests and status. */
-  inFlightCount(): number {
-    return this.inFlight.size;
   }
 }
