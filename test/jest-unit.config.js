@@ -4,7 +4,7 @@
  */
 module.exports = {
   rootDir: '..',
-  roots: ['<rootDir>/src', '<rootDir>/test/deploy'],
+  roots: ['<rootDir>/src', '<rootDir>/tools', '<rootDir>/test/deploy'],
   testEnvironment: 'node',
   testRegex: '.*\\.spec\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -1,7 +1,7 @@
 import type { Tick } from '../domain/market';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { FuturesFeedGateway } from './futures-feed.gateway';
-import { type FakeKucoin, fakeKucoin } from './kucoin/testing/fake-kucoin';
+import { type FakeKucoin, fakeKucoin } from '../../test/support/doubles/fake-kucoin';
 import { SpotFeedGateway } from './spot-feed.gateway';
 
 const flush = (): Promise<void> => jest.advanceTimersByTimeAsync(0);

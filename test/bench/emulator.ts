@@ -2,7 +2,7 @@ import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
 import { type Firestore, getFirestore } from 'firebase-admin/firestore';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
-import { type FirestoreEmulator, startFirestoreEmulator } from '../../src/devtools/firestore-emulator';
+import { type FirestoreEmulator, startFirestoreEmulator } from '../../tools/firestore-emulator';
 
 let started: Promise<FirestoreEmulator> | undefined;
 

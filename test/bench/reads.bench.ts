@@ -4,7 +4,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { CacheModule } from '../../src/cache/cache.module';
 import { SymbolCache } from '../../src/cache/symbol-cache';
 import { ALL_CONFIGS } from '../../src/config';
-import { freePort } from '../../src/devtools/firestore-emulator';
+import { freePort } from '../../tools/firestore-emulator';
 import { FirestoreModule } from '../../src/firestore/firestore.module';
 import { MetricsModule } from '../../src/metrics/metrics.module';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';

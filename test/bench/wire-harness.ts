@@ -19,7 +19,7 @@ export function startSender(which: SenderData['universe'], universe: Universe): 
   const buffers = createSendStamps(universe.streams.length);
   const clockBase = process.hrtime.bigint();
   const done = new Int32Array(new SharedArrayBuffer(4));
-  const register = join(__dirname, '../support/swc-register.js');
+  const register = join(__dirname, '../../tools/swc-register.js');
   const script = join(__dirname, 'wire-sender.ts');
   const code = `require(${JSON.stringify(register)}); require(${JSON.stringify(script)});`;
   const workerData: SenderData = { universe: which, stamps: buffers, clockBase, done };

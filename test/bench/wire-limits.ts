@@ -1,11 +1,11 @@
 import type { MarketType } from '../../src/domain/market';
-import { ExchangeSimulator } from '../../src/exchange-simulator';
+import { ExchangeSimulator } from '../../tools/exchange-simulator';
 import {
   futuresExecution,
   futuresTickerV1,
   spotMatch,
   spotTicker,
-} from '../../src/exchange-simulator/wire-frames';
+} from '../../tools/exchange-simulator/wire-frames';
 import { isTick, parseFrame } from '../../src/market-feed/kucoin/frame-parser';
 import { scanFrame } from '../../src/market-feed/kucoin/frame-scanner';
 import { startClocks } from './thread-clock';

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MarketType } from '../../src/domain/market';
-import { ExchangeSimulator } from '../../src/exchange-simulator';
+import { ExchangeSimulator } from '../../tools/exchange-simulator';
 import { type SendStampBuffers, SendStamps, sequenceLow } from './send-stamps';
 import { rng, sampler, venueUniverse, wireUniverse } from './workload';
 

@@ -7,7 +7,7 @@ import { CacheModule } from '../../src/cache/cache.module';
 import { SymbolCache } from '../../src/cache/symbol-cache';
 import { SymbolCollectorService } from '../../src/cache/symbol-collector.service';
 import { ALL_CONFIGS } from '../../src/config';
-import { freePort } from '../../src/devtools/firestore-emulator';
+import { freePort } from '../../tools/firestore-emulator';
 import { FirestoreModule } from '../../src/firestore/firestore.module';
 import { FuturesFeedGateway, SpotFeedGateway } from '../../src/market-feed';
 import { MetricsModule } from '../../src/metrics/metrics.module';

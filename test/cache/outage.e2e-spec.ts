@@ -1,4 +1,4 @@
-import { FirestoreEmulator, startFirestoreEmulator } from '../../src/devtools/firestore-emulator';
+import { FirestoreEmulator, startFirestoreEmulator } from '../../tools/firestore-emulator';
 import { makePosition, makeTrigger } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
 import { CacheApp, metricValue, startCacheApp, waitFor } from './cache-harness';

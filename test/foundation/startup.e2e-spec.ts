@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../src/devtools/firestore-emulator';
+import { freePort } from '../../tools/firestore-emulator';
 import { emulatorHost, uniqueProjectId } from '../support/firestore';
 
 const MAIN = join(__dirname, '../../dist/main.js');

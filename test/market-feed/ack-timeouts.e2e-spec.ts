@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import type { Tick } from '../../src/domain/market';
-import type { ExchangeSimulator } from '../../src/exchange-simulator';
+import type { ExchangeSimulator } from '../../tools/exchange-simulator';
 import type { ReconnectCause } from '../../src/market-feed/kucoin/manager-options';
 import { TokenBucket } from '../../src/market-feed/kucoin/rate-limiters';
 import type { WebSocketManager } from '../../src/market-feed/kucoin/websocket-manager';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import type { ExchangeSimulator } from '../../src/exchange-simulator';
+import type { ExchangeSimulator } from '../../tools/exchange-simulator';
 import { startSimulator, waitFor } from './feed-harness';
 
 const fixture = (name: string): any =>

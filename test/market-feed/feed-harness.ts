@@ -1,5 +1,5 @@
 import type { MarketType, Tick } from '../../src/domain/market';
-import { ExchangeSimulator, type ExchangeSimulatorOptions } from '../../src/exchange-simulator';
+import { ExchangeSimulator, type ExchangeSimulatorOptions } from '../../tools/exchange-simulator';
 import type { CatchUpResult } from '../../src/market-feed/kucoin/rest-queue';
 import type { RejectReason } from '../../src/market-feed/kucoin/frame-parser';
 import type { ReconnectCause, WebSocketManagerOptions } from '../../src/market-feed/kucoin/manager-options';

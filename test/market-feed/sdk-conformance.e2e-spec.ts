@@ -14,7 +14,7 @@ import {
   WebSocketClientOptionBuilder,
   logger,
 } from 'kucoin-universal-sdk';
-import { ExchangeSimulator } from '../../src/exchange-simulator';
+import { ExchangeSimulator } from '../../tools/exchange-simulator';
 import { waitFor } from './feed-harness';
 
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0); // a minute boundary

@@ -1,5 +1,5 @@
 import type { Tick } from '../../src/domain/market';
-import type { ExchangeSimulator } from '../../src/exchange-simulator';
+import type { ExchangeSimulator } from '../../tools/exchange-simulator';
 import { FuturesFeedGateway } from '../../src/market-feed/futures-feed.gateway';
 import { TokenBucket } from '../../src/market-feed/kucoin/rate-limiters';
 import { SpotFeedGateway } from '../../src/market-feed/spot-feed.gateway';

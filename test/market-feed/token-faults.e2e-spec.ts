@@ -1,4 +1,4 @@
-import type { ExchangeSimulator } from '../../src/exchange-simulator';
+import type { ExchangeSimulator } from '../../tools/exchange-simulator';
 import type { WebSocketManager } from '../../src/market-feed/kucoin/websocket-manager';
 import { Recorder, expectRecovery, fastManager, startSimulator, waitFor } from './feed-harness';
 

@@ -1,6 +1,6 @@
 import type { Subscription } from 'rxjs';
 import type { Tick } from '../../src/domain/market';
-import type { ExchangeSimulator } from '../../src/exchange-simulator';
+import type { ExchangeSimulator } from '../../tools/exchange-simulator';
 import { FuturesFeedGateway, SpotFeedGateway } from '../../src/market-feed';
 import { makePosition, makeTrigger } from '../support/documents';
 import { TestFirestore, emulatorHost, openTestFirestore } from '../support/firestore';

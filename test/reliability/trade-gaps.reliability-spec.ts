@@ -1,6 +1,6 @@
 import { CacheCore } from '../../src/cache/cache-core';
 import type { MarketType } from '../../src/domain/market';
-import type { SimTrade } from '../../src/exchange-simulator';
+import type { SimTrade } from '../../tools/exchange-simulator';
 import { WATERMARK_DOCUMENT } from '../../src/firestore/watermark.repository';
 import { MINUTE_MS, floorMinute, gapRecoveries, waitDisconnected } from '../support/trade-scenarios';
 import { type Worker, waitFor } from '../support/worker-harness';

@@ -1,7 +1,7 @@
 import { App, deleteApp, initializeApp } from 'firebase-admin/app';
 import { Firestore, getFirestore } from 'firebase-admin/firestore';
 import { randomUUID } from 'node:crypto';
-import { clearEmulatorProject } from '../../src/devtools/firestore-emulator';
+import { clearEmulatorProject } from '../../tools/firestore-emulator';
 
 /** A project id of its own for a spec, so specs never see each other's documents on the shared emulator. */
 export function uniqueProjectId(prefix = 'test'): string {

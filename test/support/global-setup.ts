@@ -1,4 +1,4 @@
-import { startFirestoreEmulator, FirestoreEmulator } from '../../src/devtools/firestore-emulator';
+import { startFirestoreEmulator, FirestoreEmulator } from '../../tools/firestore-emulator';
 
 declare global {
   var __FIRESTORE_EMULATOR__: FirestoreEmulator | undefined;

@@ -4,7 +4,7 @@ import {
   ExchangeSimulator,
   type ExchangeSimulatorOptions,
   type SimTrade,
-} from '../../src/exchange-simulator';
+} from '../../tools/exchange-simulator';
 import { type FeedGateway, FuturesFeedGateway, SpotFeedGateway } from '../../src/market-feed';
 import { type Simulators, type Worker, readAll, waitFor } from './worker-harness';
 

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import type { Firestore, QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { AppModule } from '../../src/app.module';
 import { SymbolCache } from '../../src/cache/symbol-cache';
-import { ExchangeSimulator } from '../../src/exchange-simulator';
+import { ExchangeSimulator } from '../../tools/exchange-simulator';
 import { ExecutionService } from '../../src/execution/execution.service';
 import { PriceUpdateProcessor } from '../../src/execution/price-update.processor';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../src/devtools/firestore-emulator';
+import { freePort } from '../../tools/firestore-emulator';
 import { type Simulators, waitFor } from './worker-harness';
 import { emulatorHost } from './firestore';
 

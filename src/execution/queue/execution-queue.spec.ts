@@ -1,5 +1,5 @@
 import { type AttemptVerdict, ExecutionQueue, type QueueOptions } from './execution-queue';
-import { ManualSeams } from './testing/manual-seams';
+import { ManualSeams } from '../../../test/support/doubles/manual-seams';
 import { retryDelayMs } from './queue-seams';
 
 interface Pending {

@@ -6,7 +6,7 @@ import {
   SPOT_MATCH,
   SPOT_TICKER as SPOT,
   recordedFrame,
-} from './testing/frame-samples';
+} from '../../../test/support/doubles/frame-samples';
 
 describe('parseFrame', () => {
   it('normalizes a spot trade.ticker push', () => {

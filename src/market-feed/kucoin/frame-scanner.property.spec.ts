@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { MarketType } from '../../domain/market';
 import { scanFrame } from './frame-scanner';
-import { anyTradeFrameText, tickerFrameText } from './testing/frame-arbitraries';
+import { anyTradeFrameText, tickerFrameText } from '../../../test/support/doubles/frame-arbitraries';
 import {
   FUTURES_EXECUTION,
   FUTURES_TICKER,
@@ -11,7 +11,7 @@ import {
   mutation,
   recordedFrame,
   scanAgreeing,
-} from './testing/frame-samples';
+} from '../../../test/support/doubles/frame-samples';
 
 /**
  * The scanner's one promise, on many frames: for every frame it accepts, its tick is exactly parseFrame's

@@ -1,5 +1,5 @@
 import type { MarketType } from '../../domain/market';
-import { SimulatorBook, frames } from '../../exchange-simulator/simulator-book';
+import { SimulatorBook, frames } from '../../../tools/exchange-simulator/simulator-book';
 import { scanFrame } from './frame-scanner';
 import {
   FUTURES_EXECUTION,
@@ -8,7 +8,7 @@ import {
   SPOT_TICKER as SPOT,
   recordedFrame,
   scanAgreeing,
-} from './testing/frame-samples';
+} from '../../../test/support/doubles/frame-samples';
 
 const REAL: ReadonlyArray<readonly [MarketType, string]> = [
   ['spot', SPOT],

@@ -1,6 +1,11 @@
 import { parseFrame } from './frame-parser';
 import { scanFrame } from './frame-scanner';
-import { FUTURES_EXECUTION, SPOT_MATCH, recordedFrame, scanAgreeing } from './testing/frame-samples';
+import {
+  FUTURES_EXECUTION,
+  SPOT_MATCH,
+  recordedFrame,
+  scanAgreeing,
+} from '../../../test/support/doubles/frame-samples';
 
 /** Examples of the scanner on trade pushes; frame-scanner.property.spec.ts has the generated ones. */
 

@@ -3,7 +3,7 @@ import { fetchCatchUpTick } from './kucoin-rest';
 import { TokenBucket } from './rate-limiters';
 import { type RestFailure, RestQueue } from './rest-queue';
 import { systemClock } from './seams';
-import { fakeKucoin } from './testing/fake-kucoin';
+import { fakeKucoin } from '../../../test/support/doubles/fake-kucoin';
 
 const flush = (): Promise<void> => jest.advanceTimersByTimeAsync(0);
 

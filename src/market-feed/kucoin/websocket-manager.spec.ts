@@ -2,7 +2,7 @@ import type { Tick } from '../../domain/market';
 import type { CatchUpResult } from './rest-queue';
 import type { ReconnectCause, WebSocketManagerOptions } from './manager-options';
 import { SlidingWindowLimiter } from './rate-limiters';
-import { type FakeKucoin, fakeKucoin } from './testing/fake-kucoin';
+import { type FakeKucoin, fakeKucoin } from '../../../test/support/doubles/fake-kucoin';
 import { WebSocketManager } from './websocket-manager';
 
 const flush = (): Promise<void> => jest.advanceTimersByTimeAsync(0);

@@ -1,6 +1,6 @@
 import { type Http2Server, type ServerHttp2Stream, createServer as createHttp2Server } from 'node:http2';
 import { type AddressInfo, type Server, type Socket, connect, createServer } from 'node:net';
-import type { ExchangeSimulator } from '../../../src/exchange-simulator';
+import type { ExchangeSimulator } from '../../../tools/exchange-simulator';
 
 /**
  * A loopback front for the Firestore emulator whose outage makes every call fail within seconds.

@@ -1,4 +1,4 @@
-import type { ExchangeSimulator } from '../../../src/exchange-simulator';
+import type { ExchangeSimulator } from '../../../tools/exchange-simulator';
 import type { Simulators } from '../../support/worker-harness';
 import type { SymbolPath } from './price-path';
 

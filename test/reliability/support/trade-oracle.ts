@@ -2,7 +2,7 @@ import type { Firestore } from 'firebase-admin/firestore';
 import { isDeepStrictEqual } from 'node:util';
 import type { Subscription } from 'rxjs';
 import { CacheCore } from '../../../src/cache/cache-core';
-import type { ExchangeSimulator, SimTrade } from '../../../src/exchange-simulator';
+import type { ExchangeSimulator, SimTrade } from '../../../tools/exchange-simulator';
 import { versionOf } from '../../../src/firestore/versions';
 import { FuturesFeedGateway, SpotFeedGateway } from '../../../src/market-feed';
 import { makePosition, makeTrigger } from '../../support/documents';
