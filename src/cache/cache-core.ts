@@ -1,49 +1,28 @@
 import {
   type EntryKind,
   type Hit,
-  type Located,
   type PendingCrossing,
-  type PositionEntry,
   type Sighting,
-  type TriggerEntry,
-  type Version,
   crossingOf,
 } from '../domain/crossing';
 import type { MarketType, Tick } from '../domain/market';
 import type { PositionLadders, TriggerLadders } from './book/book.types';
-import { diffing, RepairCounts } from './book-diff';
-import { BookSet, runToEnd } from './book-set';
+import { runToEnd } from './book-set';
 import { BuildJournal, type ReadTimes, readTimeOf } from './build-journal';
+import { type BookSets, emptyBookSets, setOf } from './cache-entries';
 import {
-  type BookSets,
-  emptyBookSets,
-  newPositionBook,
-  newTriggerBook,
-  samePosition,
-  sameTrigger,
-  setOf,
-} from './cache-entries';
+  type CollectionOutcome,
+  type CollectionTicket,
+  type FullRead,
+  buildBooks,
+  handOverPending,
+} from './collection-build';
 import { CrossingFinder } from './crossing-finder';
 import type { CrossingPort } from './crossing-port';
 import { PendingCrossings, type PendingStats } from './pending-crossings';
+import { Removals } from './removals';
 
-export interface CollectionTicket {
-  readonly sequence: number;
-}
-
-/** One full read of both collections, with the time it was taken at. */
-export interface FullRead {
-  readonly positions: Located<PositionEntry>[];
-  readonly triggers: Located<TriggerEntry>[];
-  readonly readTimes: ReadTimes;
-}
-
-export type CollectionOutcome =
-  | { readonly kind: 'swapped'; readonly positions: RepairCounts; readonly triggers: RepairCounts }
-  /** Too many changes arrived during the read to replay them; the live books were kept. */
-  | { readonly kind: 'journal_overflow' }
-  /** Another collection began meanwhile; this one's books were discarded. */
-  | { readonly kind: 'superseded' };
+export type { CollectionOutcome, CollectionTicket, FullRead } from './collection-build';
 
 /**
  * The cache's pure core: the live books, the pending crossings, and the build-then-swap collection.
@@ -60,14 +39,7 @@ export class CacheCore implements CrossingPort {
   private journal: BuildJournal | undefined;
   /** When the books' last full read was taken: a document missing from them was not open then. */
   private readTimes: ReadTimes = { positions: -Infinity, triggers: -Infinity };
-  /**
-   * Documents seen leaving since that read, with the version they left at: the listener may still deliver
-   * an older change of one (it lags behind a transaction's own read), which must not bring it back.
-   */
-  private readonly removedSince: Record<EntryKind, Map<string, Version>> = {
-    position: new Map(),
-    trigger: new Map(),
-  };
+  private readonly removals = new Removals();
   private collections = 0;
   private readonly changeWatchers = new Set<() => void>();
 
@@ -251,73 +223,29 @@ export class CacheCore implements CrossingPort {
       if (seen.item !== null) return;
       this.refused.delete(path);
     }
-    const removed = this.removedSince[kind];
-    if (seen.version < (removed.get(path) ?? -Infinity)) return;
+    if (this.removals.isStale(kind, path, seen)) return;
     // What the live books refuse as older, a collection's new books hold at least as new: not journaled.
     if (!setOf(this.live, kind).observe(path, seen, absentSince)) return;
-    if (seen.item === null) removed.set(path, seen.version);
-    else removed.delete(path);
+    this.removals.note(kind, path, seen);
     this.journal?.record(kind, path, seen);
   }
 
   private *collecting(ticket: CollectionTicket, read: FullRead): Generator<void, CollectionOutcome> {
     const journal = this.journal;
     if (journal === undefined || ticket.sequence !== this.collections) return { kind: 'superseded' };
-    const next: BookSets = {
-      positions: yield* BookSet.building(read.positions, newPositionBook),
-      triggers: yield* BookSet.building(
-        read.triggers.filter((item) => !this.refused.has(item.entry.path)),
-        newTriggerBook,
-      ),
-    };
-    const replay = (): void => journal.replayOnto(next, read.readTimes);
-    replay();
-    // A pending document is out of the live books on purpose: its absence there is no drift.
-    const isPending = (path: string): boolean => this.pending.has(path);
-    const positionRepairs = yield* diffing(
-      this.live.positions,
-      next.positions,
-      samePosition,
-      replay,
-      isPending,
-    );
-    const triggerRepairs = yield* diffing(this.live.triggers, next.triggers, sameTrigger, replay, isPending);
-    replay();
+    const basis = () => ({ live: this.live, pending: this.pending, refused: this.refused });
+    const built = yield* buildBooks(basis, journal, read);
     this.journal = undefined;
     if (ticket.sequence !== this.collections) return { kind: 'superseded' };
     if (journal.overflow) return { kind: 'journal_overflow' };
-    this.handOverPending(next, read.readTimes);
+    const { next } = built;
+    handOverPending(next, read.readTimes, this.pending);
     for (const path of this.refused) next.triggers.remove(path);
     this.live = next;
     this.readTimes = read.readTimes;
-    this.forgetRemovalsBefore(read.readTimes);
+    this.removals.forgetBefore(read.readTimes);
     this.notify();
-    return { kind: 'swapped', positions: positionRepairs, triggers: triggerRepairs };
-  }
-
-  /**
-   * Documents with a crossing pending stay out of the new books; what the read saw of them is a sighting
-   * like any other (it may end the crossing, or put the document back with levels it no longer crosses).
-   */
-  private handOverPending(next: BookSets, readTimes: ReadTimes): void {
-    for (const [path, kind] of this.pending.paths()) {
-      const set = setOf(next, kind);
-      const item = set.get(path);
-      const seen = item
-        ? { version: item.version, item }
-        : { version: readTimeOf(readTimes, kind), item: null };
-      const verdict = this.pending.rejudge(kind, path, seen);
-      if (verdict.kind !== 'uncrossed') set.remove(path);
-    }
-  }
-
-  /** A removal the read already reflects is covered by its read time from now on. */
-  private forgetRemovalsBefore(readTimes: ReadTimes): void {
-    for (const kind of ['position', 'trigger'] as const) {
-      const readAt = readTimeOf(readTimes, kind);
-      for (const [path, version] of this.removedSince[kind])
-        if (version <= readAt) this.removedSince[kind].delete(path);
-    }
+    return { kind: 'swapped', positions: built.positions, triggers: built.triggers };
   }
 
   private notify(): void {
