@@ -6,9 +6,10 @@ import { FeedHealthIndicator } from './indicators/feed.health';
 import { SubsystemsHealthIndicator } from './indicators/subsystems.health';
 
 /**
- * Kubernetes probes. Liveness asks only about this process; readiness asks whether the worker can act:
- * books filled and fresh, and every market with something to watch connected and receiving.
- * A failing check answers 503 with a body naming the failing part.
+ * Kubernetes probes. Liveness (also the startup probe) asks only about this process, and its verdict does
+ * not depend on who else calls it; readiness asks whether the worker can act: books filled and fresh, and
+ * every market with something to watch connected and receiving. A failing check answers 503 with a body
+ * naming the failing part and why by stable codes; error texts go to the logs, not to any caller.
  */
 @Controller('health')
 export class HealthController {

@@ -1,5 +1,5 @@
 import type { CacheStats } from '../../cache/symbol-cache';
-import { cacheProblems, cronIntervalMs } from './cache-readiness';
+import { cacheProblems, collectionErrorKind, cronIntervalMs } from './cache-readiness';
 
 const NOW = 10_000_000;
 const POLICY = { intervalMs: 30_000, missedRunsTolerated: 3 };
@@ -22,10 +22,14 @@ function stats(overrides: Partial<CacheStats> = {}): CacheStats {
 }
 
 describe('cacheProblems', () => {
-  it('is not ready before the first successful collection, naming the last error', () => {
-    expect(cacheProblems(stats({ lastSuccessAt: undefined, lastError: 'UNAVAILABLE' }), NOW, POLICY)).toEqual(
-      ['no collection has succeeded yet (last error: UNAVAILABLE)'],
-    );
+  it('is not ready before the first successful collection, by code and without the error text', () => {
+    expect(
+      cacheProblems(
+        stats({ lastSuccessAt: undefined, lastError: '14 UNAVAILABLE: at 10.0.0.7' }),
+        NOW,
+        POLICY,
+      ),
+    ).toEqual(['no_collection_yet']);
   });
 
   it('is ready while the listeners are live, however old the last collection', () => {
@@ -40,7 +44,7 @@ describe('cacheProblems', () => {
 
   it('is stale after the tolerated number of missed runs', () => {
     expect(cacheProblems(stats({ cacheMode: 'poll', lastSuccessAt: NOW - 90_001 }), NOW, POLICY)).toEqual([
-      'the last successful collection is 90001 ms old (limit 90000 ms)',
+      'collection_stale',
     ]);
   });
 
@@ -50,10 +54,7 @@ describe('cacheProblems', () => {
       NOW,
       POLICY,
     );
-    expect(problems).toEqual([
-      'the last collection failed: 14 UNAVAILABLE',
-      'the Firestore listeners are not live',
-    ]);
+    expect(problems).toEqual(['last_collection_failed', 'listeners_down']);
   });
 
   it('reports a failed collection even while the listeners claim to be live: they retry an outage quietly', () => {
@@ -67,13 +68,32 @@ describe('cacheProblems', () => {
       NOW,
       POLICY,
     );
-    expect(problems).toEqual(['the last collection failed: the read did not answer within 20000 ms']);
+    expect(problems).toEqual(['last_collection_failed']);
   });
 
   it('ignores a failure that a later success has superseded', () => {
     expect(
       cacheProblems(stats({ lastFailureAt: NOW - 5_000, lastSuccessAt: NOW - 1_000 }), NOW, POLICY),
     ).toEqual([]);
+  });
+});
+
+describe('collectionErrorKind', () => {
+  it.each([
+    [
+      '14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 10.1.2.3:443',
+      'unavailable',
+    ],
+    ['Firestore probe failed: 4 DEADLINE_EXCEEDED: Deadline exceeded', 'deadline_exceeded'],
+    ['7 PERMISSION_DENIED: Missing or insufficient permissions.', 'permission_denied'],
+    ['the read did not answer within 20000 ms', 'timeout'],
+    ['too many listener changes during the read', 'other'],
+  ])('%s is %s', (message, kind) => {
+    expect(collectionErrorKind(message)).toBe(kind);
+  });
+
+  it('has nothing to say without an error', () => {
+    expect(collectionErrorKind(undefined)).toBeUndefined();
   });
 });
 

@@ -4,9 +4,18 @@ import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus'
 import { SymbolCache } from '../../cache/symbol-cache';
 import { collectorConfig } from '../../config';
 import { COLLECTOR_MISSED_RUNS_TOLERATED } from '../health.constants';
-import { CacheReadinessPolicy, cacheProblems, cronIntervalMs } from './cache-readiness';
+import {
+  CacheReadinessPolicy,
+  cacheProblems,
+  collectionErrorKind,
+  cronIntervalMs,
+  staleAfterMs,
+} from './cache-readiness';
 
-/** Readiness of the books: filled once, and kept fresh by the listeners or the collector. */
+/**
+ * Readiness of the books: filled once, and kept fresh by the listeners or the collector. The body names
+ * problems and the last error by stable codes only; the collector logs the error's text.
+ */
 @Injectable()
 export class CacheHealthIndicator {
   private readonly policy: CacheReadinessPolicy;
@@ -34,6 +43,15 @@ export class CacheHealthIndicator {
       pendingCrossings: stats.pending.count,
     };
     const session = this.health.check(key);
-    return problems.length > 0 ? session.down({ ...details, problems }) : session.up(details);
+    if (problems.length === 0) return session.up(details);
+    const failedLast =
+      stats.lastFailureAt !== undefined &&
+      (stats.lastSuccessAt === undefined || stats.lastFailureAt > stats.lastSuccessAt);
+    return session.down({
+      ...details,
+      problems,
+      lastErrorKind: failedLast ? (collectionErrorKind(stats.lastError) ?? null) : null,
+      staleAfterMs: staleAfterMs(this.policy),
+    });
   }
 }
