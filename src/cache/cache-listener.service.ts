@@ -15,7 +15,10 @@ import type { ChangeBatch, Unsubscribe, WatchHandlers } from '../firestore/docum
 import { PositionRepository } from '../firestore/position.repository';
 import { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
 import { WorkerMetrics } from '../metrics/worker-metrics';
-import { CACHE_TIMING, CacheTiming, listenerRetryDelay } from './cache.constants';
+import { backoffDelay } from '../timing/backoff';
+import { type Clock, type TimerHandle, systemClock } from '../timing/clock';
+import { CLOCK } from '../timing/timing.module';
+import { CACHE_TIMING, CacheTiming } from './cache.constants';
 import { RejectReporter } from './reject-reporter';
 import { type Version, positionItem, triggerItem } from '../domain/crossing';
 import { CacheCore } from './cache-core';
@@ -28,7 +31,7 @@ interface Listener<T> {
   /** Applies one parsed change to the cache; no result means the document left the query. */
   readonly apply: (path: string, version: Version, result?: ParseResult<T>) => void;
   unsubscribe?: Unsubscribe;
-  retryTimer?: NodeJS.Timeout;
+  retryTimer?: TimerHandle;
   attempt: number;
   /** Set once a subscription failed: its first snapshot afterwards cannot report what was removed meanwhile. */
   recovering: boolean;
@@ -55,6 +58,7 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
     private readonly rejects: RejectReporter,
     private readonly collector: SymbolCollectorService,
     private readonly metrics: WorkerMetrics,
+    @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -85,7 +89,7 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
   beforeApplicationShutdown(): void {
     this.stopped = true;
     for (const listener of this.listeners) {
-      clearTimeout(listener.retryTimer);
+      this.clock.clearTimeout(listener.retryTimer);
       listener.unsubscribe?.();
       listener.unsubscribe = undefined;
       this.setLive(listener, false);
@@ -135,12 +139,13 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
     listener.unsubscribe = undefined;
     this.setLive(listener, false);
     if (this.stopped) return;
-    const delay = listenerRetryDelay(this.timing, listener.attempt++);
+    const { listenerRetryBaseMs: baseMs, listenerRetryMaxMs: maxMs } = this.timing;
+    const delay = backoffDelay({ baseMs, maxMs }, listener.attempt++);
     listener.recovering = true;
     this.logger.error(
       `${listener.collection} listener failed, re-subscribing in ${delay} ms: ${error.message}`,
     );
-    listener.retryTimer = setTimeout(() => this.subscribe(listener), delay);
+    listener.retryTimer = this.clock.setTimeout(() => this.subscribe(listener), delay);
   }
 
   private setLive(listener: Listener<unknown>, live: boolean): void {

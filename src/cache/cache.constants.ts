@@ -14,7 +14,10 @@ export interface CacheTiming {
    * through a cut connection a read does not fail: it hangs until firebase-admin gives up.
    */
   readonly probeTimeoutMs: number;
-  /** A failed listener re-subscribes after a full-jitter delay in [0, base * 2^attempt), capped at max. */
+  /**
+   * A failed listener re-subscribes after a full-jitter delay in [0, base * 2^attempt), capped at max: it
+   * keeps many workers that lost Firestore together from coming back in one burst.
+   */
   readonly listenerRetryBaseMs: number;
   readonly listenerRetryMaxMs: number;
   /** How long shutdown waits for a collection still reading before it lets Firestore close. */
@@ -30,16 +33,3 @@ export const DEFAULT_CACHE_TIMING: CacheTiming = {
   listenerRetryMaxMs: 60_000,
   shutdownWaitMs: 5_000,
 };
-
-/** Full jitter keeps many workers that lost Firestore together from coming back in one burst. */
-export function listenerRetryDelay(
-  timing: CacheTiming,
-  attempt: number,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(
-    timing.listenerRetryMaxMs,
-    timing.listenerRetryBaseMs * 2 ** Math.min(attempt, 30),
-  );
-  return Math.floor(random() * ceiling);
-}

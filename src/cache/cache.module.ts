@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { collectorConfig } from '../config/collector.config';
 import { MarketFeedModule } from '../market-feed/market-feed.module';
+import { TimingModule } from '../timing/timing.module';
 import { CacheCore } from './cache-core';
 import { CacheListenerService } from './cache-listener.service';
 import { CROSSING_PORT } from './crossing-port';
@@ -17,7 +18,7 @@ import { WatchedSymbolsService } from './watched-symbols.service';
  * and ScheduleModule.forRoot() from the root module.
  */
 @Module({
-  imports: [ConfigModule.forFeature(collectorConfig), MarketFeedModule],
+  imports: [ConfigModule.forFeature(collectorConfig), MarketFeedModule, TimingModule],
   providers: [
     { provide: CACHE_TIMING, useValue: DEFAULT_CACHE_TIMING },
     RejectReporter,

@@ -11,9 +11,11 @@ import { CronJob } from 'cron';
 import { collectorConfig } from '../config/collector.config';
 import { OPEN_POSITIONS, TRADE_TRIGGERS } from '../domain/document-paths';
 import { PositionRepository } from '../firestore/position.repository';
-import { withTimeout } from '../firestore/read-timeout';
 import { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import { type Clock, systemClock } from '../timing/clock';
+import { waitAtMost, withTimeout } from '../timing/timeout';
+import { CLOCK } from '../timing/timing.module';
 import type { CollectionRead } from '../firestore/document-change';
 import type { OpenPosition } from '../domain/position';
 import type { TradeTrigger } from '../domain/trade-trigger';
@@ -56,6 +58,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
     private readonly rejects: RejectReporter,
     private readonly watched: WatchedSymbolsService,
     private readonly metrics: WorkerMetrics,
+    @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -73,7 +76,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.scheduler.doesExist('cron', COLLECTOR_JOB)) this.scheduler.deleteCronJob(COLLECTOR_JOB);
-    if (this.running) await waitAtMost(this.running, this.timing.shutdownWaitMs);
+    if (this.running) await waitAtMost(this.running, this.timing.shutdownWaitMs, this.clock);
   }
 
   /** Reads everything and swaps new books in; never throws, never runs twice at once. */
@@ -118,7 +121,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       lastSuccessAt,
       lastFailureAt,
       reconcileIntervalMs: this.config.reconcileIntervalMs,
-      now: Date.now(),
+      now: this.clock.now(),
     });
     if (due) {
       this.collectInBackground();
@@ -138,7 +141,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
     this.probing = true;
     const started = performance.now();
     try {
-      await withTimeout(this.positions.probe(), this.timing.probeTimeoutMs);
+      await withTimeout(this.positions.probe(), this.timing.probeTimeoutMs, this.clock);
       this.metrics.documentsRead.inc({ source: 'probe' });
     } catch (error) {
       const message = `Firestore probe failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -162,7 +165,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
 
   private async collect({ ticket, read, started, countRepairs }: PendingRun): Promise<CollectionRun> {
     try {
-      const [positions, triggers] = await withTimeout(read, this.timing.readTimeoutMs);
+      const [positions, triggers] = await withTimeout(read, this.timing.readTimeoutMs, this.clock);
       const documentsRead = positions.documentsRead + triggers.documentsRead;
       this.metrics.documentsRead.inc({ source: 'collector' }, documentsRead);
       const rejects = [...positions.rejects, ...triggers.rejects];
@@ -188,7 +191,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       const durationMs = performance.now() - started;
       this.cache.recordCollection({ ok: true, durationMs, documentsRead });
       this.metrics.collectorRuns.inc({ result: 'success' });
-      this.metrics.collectorLastSuccess.set(Date.now() / 1000);
+      this.metrics.collectorLastSuccess.set(this.clock.now() / 1000);
       this.metrics.collectorDuration.observe(durationMs / 1000);
       return { kind: 'collected', documentsRead, durationMs };
     } catch (error) {
@@ -227,11 +230,4 @@ interface PendingRun {
 
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  await Promise.race([promise, timeout]);
-  clearTimeout(timer);
 }

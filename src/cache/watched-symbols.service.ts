@@ -1,8 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { MARKET_TYPES } from '../domain/market';
 import type { FeedGateway } from '../market-feed/feed-gateway';
-import { FuturesFeedGateway } from '../market-feed/futures-feed.gateway';
-import { SpotFeedGateway } from '../market-feed/spot-feed.gateway';
+import { FUTURES_FEED, SPOT_FEED } from '../market-feed/market-feed.constants';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { CacheCore } from './cache-core';
 import { SymbolCache } from './symbol-cache';
@@ -21,8 +20,8 @@ export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
     private readonly books: CacheCore,
     private readonly cache: SymbolCache,
     private readonly metrics: WorkerMetrics,
-    @Inject(SpotFeedGateway) private readonly spot: FeedGateway,
-    @Inject(FuturesFeedGateway) private readonly futures: FeedGateway,
+    @Inject(SPOT_FEED) private readonly spot: FeedGateway,
+    @Inject(FUTURES_FEED) private readonly futures: FeedGateway,
   ) {}
 
   onModuleInit(): void {

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CacheModule } from '../cache/cache.module';
-import { FuturesFeedGateway } from '../market-feed/futures-feed.gateway';
+import { FUTURES_FEED, SPOT_FEED } from '../market-feed/market-feed.constants';
 import { MarketFeedModule } from '../market-feed/market-feed.module';
-import { SpotFeedGateway } from '../market-feed/spot-feed.gateway';
+import { TimingModule } from '../timing/timing.module';
 import { TICK_SOURCES, type TickSource } from './execution.constants';
 import { ExecutionService } from './execution.service';
 import { FirestoreTransactionService } from './firestore-transaction.service';
@@ -15,7 +15,7 @@ import { WatermarkService } from './watermark.service';
  * Needs the global FirestoreModule, MetricsModule and ConfigModule from the root module.
  */
 @Module({
-  imports: [CacheModule, MarketFeedModule],
+  imports: [CacheModule, MarketFeedModule, TimingModule],
   providers: [
     FirestoreTransactionService,
     ExecutionService,
@@ -23,8 +23,8 @@ import { WatermarkService } from './watermark.service';
     WatermarkService,
     {
       provide: TICK_SOURCES,
-      inject: [SpotFeedGateway, FuturesFeedGateway],
-      useFactory: (spot: SpotFeedGateway, futures: FuturesFeedGateway): TickSource[] => [spot, futures],
+      inject: [SPOT_FEED, FUTURES_FEED],
+      useFactory: (spot: TickSource, futures: TickSource): TickSource[] => [spot, futures],
     },
   ],
   exports: [ExecutionService, PriceUpdateProcessor, WatermarkService],

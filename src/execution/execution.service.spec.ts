@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { P1, positionAt, positionHit, seenGone, seenOpen, tickAt } from '../../test/support/crossings';
+import { waitFor } from '../../test/support/wait-for';
 import { CacheCore } from '../cache/cache-core';
 import type { ExecutionConfig } from '../config';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -23,14 +24,6 @@ const TICK = tickAt(85, { exchangeTime: 1_000, receivedAt: 1_005 });
 const EXECUTED: ExecutionOutcome = { kind: 'executed', reason: 'stop_loss', level: 90, seen: seenGone(11) };
 const RETRYABLE: ExecutionOutcome = { kind: 'failed_retryable', error: 'unavailable', code: 'UNAVAILABLE' };
 const PERMANENT: ExecutionOutcome = { kind: 'failed_permanent', error: 'denied', code: 'PERMISSION_DENIED' };
-
-async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
 
 /** A store answering with `outcomes` in turn, then EXECUTED. */
 function setup(outcomes: ExecutionOutcome[], config: ExecutionConfig = CONFIG) {
@@ -126,13 +119,18 @@ describe('ExecutionService', () => {
   ])(
     'keeps a crossing pending after the fast attempts fail (%s), and writes it later at its original tick',
     async (_label, failure) => {
-      const { cache, service, calls, inBook, metrics } = setup([failure, failure, failure, failure, failure]);
+      // Long enough between pending retries for a poll to see each step (fast attempts are 1-2 ms apart).
+      const config = { ...CONFIG, pendingRetryBaseMs: 50, pendingRetryMaxMs: 100 };
+      const { cache, service, calls, inBook, metrics } = setup(
+        [failure, failure, failure, failure, failure],
+        config,
+      );
       service.submit(HIT, TICK);
-      await waitFor(() => calls.length === 4);
+      await waitFor('the fast attempts', () => calls.length === 4, 2_000);
       expect(inBook()).toBe(false); // pending: neither dropped nor waiting for a new crossing
       expect(cache.pendingStats()).toMatchObject({ count: 1, retrying: 1 });
       expect(service.stats().deferred).toBe(1);
-      await waitFor(() => service.stats().outcomes.executed === 1);
+      await waitFor('the late write', () => service.stats().outcomes.executed === 1, 2_000);
       expect(calls).toHaveLength(6);
       expect(calls.every((call) => call.price === 85 && call.tickTime === 1_000)).toBe(true);
       expect(cache.pendingStats().count).toBe(0);
@@ -143,9 +141,10 @@ describe('ExecutionService', () => {
   );
 
   it('makes no further attempt once a sighting ended the crossing while it waited', async () => {
-    const { cache, service, calls } = setup([RETRYABLE, RETRYABLE, RETRYABLE]);
+    const config = { ...CONFIG, pendingRetryBaseMs: 200, pendingRetryMaxMs: 200 }; // a window to end it in
+    const { cache, service, calls } = setup([RETRYABLE, RETRYABLE, RETRYABLE], config);
     service.submit(HIT, TICK);
-    await waitFor(() => calls.length === 3);
+    await waitFor('three attempts', () => calls.length === 3, 2_000);
     cache.applyPosition(P1, seenGone(30)); // closed by the user meanwhile
     await service.drain(1_000);
     expect(calls).toHaveLength(3);
@@ -178,7 +177,7 @@ describe('ExecutionService', () => {
     const slow = { ...CONFIG, pendingRetryBaseMs: 60_000, pendingRetryMaxMs: 60_000 };
     const { cache, service, calls, inBook } = setup([RETRYABLE, RETRYABLE, RETRYABLE, RETRYABLE], slow);
     service.submit(HIT, TICK);
-    await waitFor(() => calls.length === 3 && service.stats().queue.delayed === 1);
+    await waitFor('the long backoff', () => calls.length === 3 && service.stats().queue.delayed === 1, 2_000);
     await expect(service.shutdown(1_000)).resolves.toBe(true);
     expect(calls).toHaveLength(4);
     expect(inBook()).toBe(true);
@@ -191,7 +190,7 @@ describe('ExecutionService', () => {
     const store = { execute: () => new Promise<ExecutionOutcome>(() => undefined) };
     const stuck = new ExecutionService(cache, store as never, new WorkerMetrics(), CONFIG);
     stuck.submit(HIT, TICK);
-    await waitFor(() => stuck.stats().queue.running === 1);
+    await waitFor('the stuck attempt', () => stuck.stats().queue.running === 1, 2_000);
     await expect(stuck.shutdown(20)).resolves.toBe(false);
     await expect(service.shutdown(20)).resolves.toBe(true);
   });

@@ -5,6 +5,8 @@ import { executionConfig } from '../config';
 import type { Hit } from '../domain/crossing';
 import type { Tick } from '../domain/market';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import { type Clock, type TimerHandle, systemClock, unrefTimer } from '../timing/clock';
+import { CLOCK } from '../timing/timing.module';
 import { IN_FLIGHT_SETTLE_MS, QUEUE_GAUGE_INTERVAL_MS } from './execution.constants';
 import {
   type ExecutionOutcome,
@@ -43,25 +45,30 @@ export class ExecutionService implements OnModuleInit, OnApplicationShutdown {
   ) as Record<OutcomeKind, number>;
   private deferred = 0;
   private released = 0;
-  private gaugeTimer: NodeJS.Timeout | undefined;
+  private gaugeTimer: TimerHandle | undefined;
 
   constructor(
     @Inject(CROSSING_PORT) private readonly cache: CrossingPort,
     private readonly store: FirestoreTransactionService,
     private readonly metrics: WorkerMetrics,
     @Inject(executionConfig.KEY) private readonly config: ConfigType<typeof executionConfig>,
+    @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {
-    this.queue = new ExecutionQueue<ExecutionRequest>(config, {
-      attempt: (request, attempt) => this.attempt(request, attempt),
-      exhausted: (request, attempts) => this.defer(request, attempts),
-      dropped: (request) => this.release(request),
-      crashed: (request, error) => this.reporter.crashed(request, error),
-    });
+    this.queue = new ExecutionQueue<ExecutionRequest>(
+      config,
+      {
+        attempt: (request, attempt) => this.attempt(request, attempt),
+        exhausted: (request, attempts) => this.defer(request, attempts),
+        dropped: (request) => this.release(request),
+        crashed: (request, error) => this.reporter.crashed(request, error),
+      },
+      { clock },
+    );
   }
 
   onModuleInit(): void {
-    this.gaugeTimer = setInterval(() => this.updateGauges(), QUEUE_GAUGE_INTERVAL_MS);
-    this.gaugeTimer.unref();
+    this.gaugeTimer = this.clock.setInterval(() => this.updateGauges(), QUEUE_GAUGE_INTERVAL_MS);
+    unrefTimer(this.gaugeTimer);
   }
 
   /**
@@ -161,12 +168,12 @@ export class ExecutionService implements OnModuleInit, OnApplicationShutdown {
     this.metrics.pendingCrossings.set(pending.count);
     const oldest = pending.oldestCrossedAt;
     this.metrics.pendingCrossingOldestAge.set(
-      oldest === undefined ? 0 : Math.max(0, Date.now() - oldest) / 1_000,
+      oldest === undefined ? 0 : Math.max(0, this.clock.now() - oldest) / 1_000,
     );
   }
 
   private stopGauges(): void {
-    if (this.gaugeTimer !== undefined) clearInterval(this.gaugeTimer);
+    this.clock.clearInterval(this.gaugeTimer);
     this.gaugeTimer = undefined;
     this.updateGauges();
   }

@@ -1,24 +1,17 @@
 import type { Firestore } from 'firebase-admin/firestore';
-import type { PositionHit, TriggerHit } from '../domain/crossing';
+import type { Hit } from '../domain/crossing';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import type { ExecutionRequest } from './execution.types';
 import { FirestoreTransactionService } from './firestore-transaction.service';
+import { makeHit } from '../../test/support/ticks';
 
-const position: PositionHit = {
-  kind: 'position',
-  marketType: 'spot',
-  symbol: 'BTC-USDT',
-  entry: { path: 'users/u/openPositions/p', side: 'long', size: 1, stopLoss: 90, takeProfit: null },
-  reason: 'stop_loss',
-  level: 90,
-};
-const trigger: TriggerHit = {
+const position = makeHit({ entry: { path: 'users/u/openPositions/p', stopLoss: 90, takeProfit: null } });
+const trigger = makeHit({
   kind: 'trigger',
   marketType: 'spot',
   symbol: 'BTC-USDT',
   entry: { path: 'users/u/tradeTriggers/t', condition: 'below', targetPrice: 90 },
-  level: 90,
-};
+});
 
 /** Only the failure paths: the transactions themselves are exercised on the emulator (test/execution). */
 function serviceFailingWith(error: Error) {
@@ -33,7 +26,7 @@ function serviceFailingWith(error: Error) {
   };
 }
 
-const request = (hit: PositionHit | TriggerHit): ExecutionRequest => ({
+const request = (hit: Hit): ExecutionRequest => ({
   id: 1,
   hit,
   price: 85,

@@ -7,6 +7,7 @@ import type { Tick } from '../domain/market';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import type { ExecutionService } from './execution.service';
 import { PriceUpdateProcessor } from './price-update.processor';
+import { makeTick } from '../../test/support/ticks';
 
 const CONFIG: ExecutionConfig = {
   concurrency: 4,
@@ -18,9 +19,8 @@ const CONFIG: ExecutionConfig = {
   shutdownGraceMs: 50,
 };
 
-function tick(price: number, symbol = 'BTC-USDT'): Tick {
-  return { marketType: 'spot', symbol, price, exchangeTime: 1_000, receivedAt: Date.now(), source: 'stream' };
-}
+const tick = (price: number, symbol = 'BTC-USDT'): Tick =>
+  makeTick({ price, symbol, receivedAt: Date.now() });
 
 const long = (id: string, stopLoss: number, takeProfit: number): PositionEntry => ({
   path: `users/u/openPositions/${id}`,

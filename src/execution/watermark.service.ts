@@ -10,12 +10,13 @@ import type { ConfigType } from '@nestjs/config';
 import { CROSSING_PORT, type CrossingPort } from '../cache/crossing-port';
 import { instanceConfig, kucoinConfig } from '../config';
 import { MARKET_TYPES, type MarketType } from '../domain/market';
-import { withTimeout } from '../firestore/read-timeout';
 import { WatermarkRepository, type Watermarks } from '../firestore/watermark.repository';
 import type { FeedGateway } from '../market-feed/feed-gateway';
-import { FuturesFeedGateway } from '../market-feed/futures-feed.gateway';
-import { SpotFeedGateway } from '../market-feed/spot-feed.gateway';
+import { FUTURES_FEED, SPOT_FEED } from '../market-feed/market-feed.constants';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import { type Clock, type TimerHandle, systemClock, unrefTimer } from '../timing/clock';
+import { withTimeout } from '../timing/timeout';
+import { CLOCK } from '../timing/timing.module';
 import { ExecutionService } from './execution.service';
 
 /** A start does not wait longer than this for the last run's watermark. */
@@ -32,19 +33,20 @@ const LOAD_TIMEOUT_MS = 5_000;
 export class WatermarkService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(WatermarkService.name);
   private readonly gateways: Record<MarketType, FeedGateway>;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private written: Watermarks = {};
   private writing: Promise<void> | undefined;
 
   constructor(
     private readonly repository: WatermarkRepository,
     @Inject(CROSSING_PORT) private readonly crossings: CrossingPort,
-    @Inject(SpotFeedGateway) spot: FeedGateway,
-    @Inject(FuturesFeedGateway) futures: FeedGateway,
+    @Inject(SPOT_FEED) spot: FeedGateway,
+    @Inject(FUTURES_FEED) futures: FeedGateway,
     @Inject(kucoinConfig.KEY) private readonly config: ConfigType<typeof kucoinConfig>,
     @Inject(instanceConfig.KEY) private readonly instance: ConfigType<typeof instanceConfig>,
     private readonly metrics: WorkerMetrics,
     private readonly execution: ExecutionService,
+    @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {
     this.gateways = { spot, futures };
   }
@@ -53,9 +55,9 @@ export class WatermarkService implements OnModuleInit, BeforeApplicationShutdown
   async onModuleInit(): Promise<void> {
     if (this.config.watermarkIntervalMs === 0) return;
     try {
-      this.written = await withTimeout(this.repository.load(), LOAD_TIMEOUT_MS);
+      this.written = await withTimeout(this.repository.load(), LOAD_TIMEOUT_MS, this.clock);
       this.metrics.documentsRead.inc({ source: 'watermark' });
-      const floor = Date.now() - this.config.backfillHorizonMs;
+      const floor = this.clock.now() - this.config.backfillHorizonMs;
       for (const market of MARKET_TYPES) {
         const mark = this.written[market];
         if (mark !== undefined) this.gateways[market].seedWatermark(Math.max(mark, floor));
@@ -68,8 +70,8 @@ export class WatermarkService implements OnModuleInit, BeforeApplicationShutdown
         error: String(error),
       });
     }
-    this.timer = setInterval(() => void this.store(), this.config.watermarkIntervalMs);
-    this.timer.unref();
+    this.timer = this.clock.setInterval(() => void this.store(), this.config.watermarkIntervalMs);
+    unrefTimer(this.timer);
   }
 
   /** No write may be left running when the Firestore client closes: it would fail inside firebase-admin. */
@@ -118,7 +120,7 @@ export class WatermarkService implements OnModuleInit, BeforeApplicationShutdown
   }
 
   private stopTimer(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
+    this.clock.clearInterval(this.timer);
     this.timer = undefined;
   }
 }

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { CacheModule } from '../cache/cache.module';
 import { ExecutionModule } from '../execution/execution.module';
 import { MarketFeedModule } from '../market-feed/market-feed.module';
+import { TimingModule } from '../timing/timing.module';
 import { HealthController } from './health.controller';
 import { CacheHealthIndicator } from './indicators/cache.health';
 import { EventLoopHealthIndicator } from './indicators/event-loop.health';
@@ -15,6 +16,7 @@ import { SubsystemsHealthIndicator } from './indicators/subsystems.health';
     CacheModule,
     MarketFeedModule,
     ExecutionModule,
+    TimingModule,
   ],
   controllers: [HealthController],
   providers: [EventLoopHealthIndicator, SubsystemsHealthIndicator, CacheHealthIndicator, FeedHealthIndicator],

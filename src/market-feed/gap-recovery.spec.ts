@@ -1,7 +1,8 @@
 import type { Tick } from '../domain/market';
 import { GapRecovery, type RecoveryResult } from './gap-recovery';
 import { TokenBucket } from './kucoin/rate-limiters';
-import { type FetchLike, systemClock } from './kucoin/seams';
+import { systemClock } from '../timing/clock';
+import type { FetchLike } from './kucoin/kucoin-rest';
 
 const T0 = 1_700_000_040_000;
 const NS = 1_000_000;

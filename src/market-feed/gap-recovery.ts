@@ -2,15 +2,17 @@ import type { MarketType, Tick } from '../domain/market';
 import { CANDLES_WEIGHT, HISTORY_WEIGHT, recoverGap } from './kucoin/kucoin-history';
 import type { TokenBucket } from './kucoin/rate-limiters';
 import { type RestFailure, RestQueue } from './kucoin/rest-queue';
-import type { Clock, FetchLike } from './kucoin/seams';
+import type { Clock } from '../timing/clock';
+import type { FetchLike } from './kucoin/kucoin-rest';
 import type { WatchedTopic } from './topic-audit';
 import { type SequencerVerdict, TradeSequencer } from './trade-sequencer';
 
 /** A first-subscribe mark sits this far before it: the exchange's and the local clock may differ a little. */
 const FIRST_MARK_MARGIN_MS = 5_000;
 
-/** Metric label of one recovery: what it found, or why it failed. */
-export type RecoveryResult = 'recovered' | 'nothing_missed' | 'rate_limited' | 'error' | 'gave_up';
+/** Metric label of one recovery: what it found, or why it failed; `unchecked`: a pause not looked into. */
+export type RecoveryResult =
+  'recovered' | 'nothing_missed' | 'rate_limited' | 'error' | 'gave_up' | 'unchecked';
 
 export interface GapRecoveryOptions {
   readonly market: MarketType;
@@ -59,6 +61,7 @@ export class GapRecovery {
   onStreamTick(tick: Tick): void {
     const verdict = this.sequencer.onStream(tick);
     if (verdict === 'paused') this.queue.enqueue([tick.symbol]);
+    else if (verdict === 'unchecked') this.options.onRecovery?.('unchecked', 0);
     else if (verdict === 'stale' || verdict === 'overflow') this.options.onSkipped?.(verdict);
   }
 

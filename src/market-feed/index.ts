@@ -1,5 +1,4 @@
 export * from './feed-gateway';
-export { FuturesFeedGateway } from './futures-feed.gateway';
-export { MARKET_FEED_SEAMS, type MarketFeedSeams } from './market-feed.constants';
+export { KucoinFeedGateway, type KucoinFeedGatewayOptions } from './kucoin-feed.gateway';
+export { FEED_TOKENS, FUTURES_FEED, SPOT_FEED } from './market-feed.constants';
 export { MarketFeedModule } from './market-feed.module';
-export { SpotFeedGateway } from './spot-feed.gateway';

@@ -1,24 +1,19 @@
 import type { Tick } from '../domain/market';
 import { WorkerMetrics } from '../metrics/worker-metrics';
-import { FuturesFeedGateway } from './futures-feed.gateway';
 import { type FakeKucoin, fakeKucoin } from '../../test/support/doubles/fake-kucoin';
-import { SpotFeedGateway } from './spot-feed.gateway';
+import { KucoinFeedGateway } from './kucoin-feed.gateway';
 
 const flush = (): Promise<void> => jest.advanceTimersByTimeAsync(0);
 const symbols = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => `C${from + i}-USDT`);
 
-function gateway(kucoin: FakeKucoin, metrics?: WorkerMetrics): SpotFeedGateway {
-  return new SpotFeedGateway({
+function gateway(kucoin: FakeKucoin, metrics?: WorkerMetrics): KucoinFeedGateway {
+  return new KucoinFeedGateway({
+    market: 'spot',
+    apiUrl: 'https://api.test',
     maxTopicsPerConnection: 300,
     metrics,
-    manager: {
-      apiUrl: 'https://api.test',
-      symbolsPerMessage: 100,
-      staleFeedMs: 30_000,
-      socketFactory: kucoin.factory,
-      fetch: kucoin.fetch,
-      random: () => 0.5,
-    },
+    limits: { symbolsPerMessage: 100, staleFeedMs: 30_000 },
+    io: fakeIo(kucoin),
   });
 }
 
@@ -109,14 +104,12 @@ describe('KucoinFeedGateway', () => {
 
   it('futures gateway validates contract symbols and uses the futures trade topic', async () => {
     const kucoin = fakeKucoin();
-    const feed = new FuturesFeedGateway({
+    const feed = new KucoinFeedGateway({
+      market: 'futures',
+      apiUrl: 'https://f.test',
       maxTopicsPerConnection: 300,
-      manager: {
-        apiUrl: 'https://f.test',
-        symbolsPerMessage: 1,
-        staleFeedMs: 30_000,
-        ...kucoinSeams(kucoin),
-      },
+      limits: { symbolsPerMessage: 1, staleFeedMs: 30_000 },
+      io: fakeIo(kucoin),
     });
     feed.updateDesired(['XBTUSDTM', 'ETHUSDTM', 'BTC-USDT']);
     await settle(kucoin);
@@ -130,6 +123,6 @@ describe('KucoinFeedGateway', () => {
   });
 });
 
-function kucoinSeams(kucoin: FakeKucoin) {
-  return { socketFactory: kucoin.factory, fetch: kucoin.fetch, random: () => 0.5 };
+function fakeIo(kucoin: FakeKucoin) {
+  return { openSocket: kucoin.factory, fetch: kucoin.fetch, random: () => 0.5 };
 }

@@ -1,17 +1,12 @@
-import type { Clock, FetchLike, SocketFactory } from './kucoin/seams';
+import type { MarketType } from '../domain/market';
 
-/**
- * Optional edges of the feed that tests and the simulator demo may swap (`overrideProvider`); an empty
- * object means real sockets, global fetch and the system clock.
- */
-export const MARKET_FEED_SEAMS = Symbol('MARKET_FEED_SEAMS');
+/** The spot market's feed gateway (a FeedGateway). */
+export const SPOT_FEED = Symbol('SPOT_FEED');
+/** The futures market's feed gateway (a FeedGateway). */
+export const FUTURES_FEED = Symbol('FUTURES_FEED');
 
-export interface MarketFeedSeams {
-  readonly socketFactory?: SocketFactory;
-  readonly fetch?: FetchLike;
-  readonly clock?: Clock;
-  readonly random?: () => number;
-}
+/** Each market's feed gateway token. */
+export const FEED_TOKENS: Readonly<Record<MarketType, symbol>> = { spot: SPOT_FEED, futures: FUTURES_FEED };
 
 /** Limits shared by both markets: KuCoin counts new connections per user and REST weight per IP. */
 export const KUCOIN_SHARED_LIMITS = Symbol('KUCOIN_SHARED_LIMITS');

@@ -1,12 +1,13 @@
-import { type BeforeApplicationShutdown, Inject, Module, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Module, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { kucoinConfig } from '../config/kucoin.config';
+import type { MarketType } from '../domain/market';
 import { WorkerMetrics } from '../metrics/worker-metrics';
-import { FuturesFeedGateway } from './futures-feed.gateway';
-import type { KucoinFeedGatewayOptions } from './kucoin-feed.gateway';
+import type { Clock } from '../timing/clock';
+import { CLOCK, TimingModule } from '../timing/timing.module';
+import { KucoinFeedGateway } from './kucoin-feed.gateway';
 import { SlidingWindowLimiter, TokenBucket } from './kucoin/rate-limiters';
-import { KUCOIN_SHARED_LIMITS, MARKET_FEED_SEAMS, type MarketFeedSeams } from './market-feed.constants';
-import { SpotFeedGateway } from './spot-feed.gateway';
+import { FUTURES_FEED, KUCOIN_SHARED_LIMITS, SPOT_FEED } from './market-feed.constants';
 
 type KucoinConfig = ConfigType<typeof kucoinConfig>;
 
@@ -15,38 +16,38 @@ interface SharedLimits {
   readonly rest: TokenBucket;
 }
 
-function gatewayOptions(
-  config: KucoinConfig,
-  market: 'spot' | 'futures',
-  metrics: WorkerMetrics,
-  seams: MarketFeedSeams,
-  limits: SharedLimits,
-): KucoinFeedGatewayOptions {
-  const spot = market === 'spot';
+function feedProvider(token: symbol, market: MarketType) {
   return {
-    maxTopicsPerConnection: spot ? config.spotMaxTopicsPerConnection : config.futuresMaxTopicsPerConnection,
-    metrics,
-    backfillHorizonMs: config.backfillHorizonMs,
-    silentTopicMs: config.dataStaleMs,
-    manager: {
-      apiUrl: spot ? config.spotApiUrl : config.futuresApiUrl,
-      symbolsPerMessage: spot ? config.spotSymbolsPerMessage : config.futuresSymbolsPerMessage,
-      staleFeedMs: config.staleFeedMs,
-      // Silence is judged per topic against KuCoin's own view (the gateway's audit): a quiet market is no fault.
-      dataStaleMs: 0,
-      backoff: { baseMs: config.reconnectBaseMs, maxMs: config.reconnectMaxMs },
-      connectionLimiter: limits.connections,
-      restBucket: limits.rest,
-      ...seams,
+    provide: token,
+    inject: [kucoinConfig.KEY, WorkerMetrics, KUCOIN_SHARED_LIMITS, CLOCK],
+    useFactory: (config: KucoinConfig, metrics: WorkerMetrics, shared: SharedLimits, clock: Clock) => {
+      const spot = market === 'spot';
+      return new KucoinFeedGateway({
+        market,
+        apiUrl: spot ? config.spotApiUrl : config.futuresApiUrl,
+        maxTopicsPerConnection: spot
+          ? config.spotMaxTopicsPerConnection
+          : config.futuresMaxTopicsPerConnection,
+        metrics,
+        backfillHorizonMs: config.backfillHorizonMs,
+        silentTopicMs: config.dataStaleMs,
+        limits: {
+          symbolsPerMessage: spot ? config.spotSymbolsPerMessage : config.futuresSymbolsPerMessage,
+          staleFeedMs: config.staleFeedMs,
+          // Silence is judged per topic against KuCoin's own view (the gateway's audit): a quiet market is no fault.
+          dataStaleMs: 0,
+          reconnectBackoff: { baseMs: config.reconnectBaseMs, maxMs: config.reconnectMaxMs },
+        },
+        io: { clock, newConnections: shared.connections, restBucket: shared.rest },
+      });
     },
   };
 }
 
 /** The live KuCoin price feeds, one gateway per market. Idle until someone calls updateDesired(). */
 @Module({
-  imports: [ConfigModule.forFeature(kucoinConfig)],
+  imports: [ConfigModule.forFeature(kucoinConfig), TimingModule],
   providers: [
-    { provide: MARKET_FEED_SEAMS, useValue: {} satisfies MarketFeedSeams },
     {
       provide: KUCOIN_SHARED_LIMITS,
       inject: [kucoinConfig.KEY],
@@ -55,41 +56,21 @@ function gatewayOptions(
         rest: new TokenBucket(config.catchUpRestWeightPer30s, 30_000),
       }),
     },
-    {
-      provide: SpotFeedGateway,
-      inject: [kucoinConfig.KEY, WorkerMetrics, MARKET_FEED_SEAMS, KUCOIN_SHARED_LIMITS],
-      useFactory: (
-        config: KucoinConfig,
-        metrics: WorkerMetrics,
-        seams: MarketFeedSeams,
-        limits: SharedLimits,
-      ) => new SpotFeedGateway(gatewayOptions(config, 'spot', metrics, seams, limits)),
-    },
-    {
-      provide: FuturesFeedGateway,
-      inject: [kucoinConfig.KEY, WorkerMetrics, MARKET_FEED_SEAMS, KUCOIN_SHARED_LIMITS],
-      useFactory: (
-        config: KucoinConfig,
-        metrics: WorkerMetrics,
-        seams: MarketFeedSeams,
-        limits: SharedLimits,
-      ) => new FuturesFeedGateway(gatewayOptions(config, 'futures', metrics, seams, limits)),
-    },
+    feedProvider(SPOT_FEED, 'spot'),
+    feedProvider(FUTURES_FEED, 'futures'),
   ],
-  exports: [SpotFeedGateway, FuturesFeedGateway],
+  exports: [SPOT_FEED, FUTURES_FEED],
 })
-export class MarketFeedModule implements BeforeApplicationShutdown, OnModuleDestroy {
+export class MarketFeedModule implements OnModuleDestroy {
   constructor(
-    @Inject(SpotFeedGateway) private readonly spot: SpotFeedGateway,
-    @Inject(FuturesFeedGateway) private readonly futures: FuturesFeedGateway,
+    @Inject(SPOT_FEED) private readonly spot: KucoinFeedGateway,
+    @Inject(FUTURES_FEED) private readonly futures: KucoinFeedGateway,
   ) {}
 
-  /** Closes sockets before other modules (Firestore, the execution queue) shut down. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([this.spot.stop(), this.futures.stop()]);
-  }
-
-  /** Also on module destroy, for callers of app.close() without shutdown hooks; stop() is idempotent. */
+  /**
+   * Closes sockets and timers before other modules (Firestore, the execution queue) shut down: app.close()
+   * runs every onModuleDestroy before any beforeApplicationShutdown.
+   */
   async onModuleDestroy(): Promise<void> {
     await Promise.all([this.spot.stop(), this.futures.stop()]);
   }

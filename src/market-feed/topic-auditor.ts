@@ -1,8 +1,8 @@
 import type { MarketType } from '../domain/market';
 import { HISTORY_WEIGHT, historyUrl, parseHistory } from './kucoin/kucoin-history';
-import { callJson } from './kucoin/kucoin-rest';
+import { type FetchLike, callJson } from './kucoin/kucoin-rest';
 import type { TokenBucket } from './kucoin/rate-limiters';
-import type { Clock, FetchLike, TimerHandle } from './kucoin/seams';
+import type { Clock, TimerHandle } from '../timing/clock';
 import { isAfter } from '../domain/gap-plan';
 import {
   ALL_TICKERS_WEIGHT,

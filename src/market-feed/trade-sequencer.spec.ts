@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Tick } from '../domain/market';
-import { TradeSequencer } from './trade-sequencer';
+import { MAX_PAUSE_CHECKS, TradeSequencer } from './trade-sequencer';
 
 function trade(sequence: number, price = 100, symbol = 'BTC-USDT'): Tick {
   return {
@@ -131,6 +131,24 @@ describe('TradeSequencer', () => {
       expect(t.sequencer.onStream({ ...trade(21), exchangeTime: 2_900 })).toBe('emitted');
       expect(t.sequencer.onStream({ ...trade(5), exchangeTime: 9_000 })).toBe('stale');
       expect(t.sequencer.isRecovering('BTC-USDT')).toBe(false);
+    });
+
+    it('holds at most MAX_PAUSE_CHECKS symbols for a pause at once: a market-wide pause is evaluated through', () => {
+      const t = setup();
+      const symbols = Array.from({ length: MAX_PAUSE_CHECKS + 2 }, (_, i) => `S${i}-USDT`);
+      for (const symbol of symbols)
+        for (let s = 1; s <= 20; s++)
+          t.sequencer.onStream({ ...trade(s, 100, symbol), exchangeTime: 100 * s });
+      const verdicts = symbols.map((symbol) =>
+        t.sequencer.onStream({ ...trade(30, 100, symbol), exchangeTime: 60_000 }),
+      );
+      expect(verdicts.filter((v) => v === 'paused')).toHaveLength(MAX_PAUSE_CHECKS);
+      expect(verdicts.slice(MAX_PAUSE_CHECKS)).toEqual(['unchecked', 'unchecked']);
+      // One check done: the next market-wide pause may hold one symbol again.
+      t.sequencer.finishRecovery(symbols[0], []);
+      expect(
+        t.sequencer.onStream({ ...trade(40, 100, symbols[MAX_PAUSE_CHECKS]), exchangeTime: 120_000 }),
+      ).toBe('paused');
     });
 
     it('a first trade after a restart watermark is not a pause: nothing is known of the cadence', () => {

@@ -18,13 +18,23 @@ interface SymbolState {
   held: Tick[] | undefined;
   /** Spacing of the trades evaluated in this process, to notice a topic that stalled and resumed. */
   readonly cadence: TradeCadence;
+  /** Its trades are held because of an unusual pause (counted against MAX_PAUSE_CHECKS). */
+  pauseCheck: boolean;
 }
 
 /**
- * What became of a live trade. `paused`: it came after an unusually long pause (see trade-cadence), so it
- * is held and the gap before it must be recovered (the caller starts the recovery).
+ * Symbols held at once for an unusual pause. A pause across the whole market (the exchange itself paused)
+ * would otherwise hold every busy symbol behind a REST budget that recovers a few hundred symbols per 30 s:
+ * beyond this many, a pause is evaluated through without a check (and counted).
  */
-export type SequencerVerdict = 'emitted' | 'held' | 'paused' | 'stale' | 'overflow';
+export const MAX_PAUSE_CHECKS = 16;
+
+/**
+ * What became of a live trade. `paused`: it came after an unusually long pause (see trade-cadence), so it
+ * is held and the gap before it must be recovered (the caller starts the recovery). `unchecked`: the same,
+ * but MAX_PAUSE_CHECKS symbols were held already: it was evaluated without looking into the pause.
+ */
+export type SequencerVerdict = 'emitted' | 'held' | 'paused' | 'unchecked' | 'stale' | 'overflow';
 
 /**
  * One market's trades in order, per symbol. A trade is evaluated only if it comes after the last one
@@ -36,6 +46,7 @@ export class TradeSequencer {
   private readonly symbols = new Map<string, SymbolState>();
   /** The restart watermark: symbols not seen in this process count as evaluated through it. */
   private watermark: number | undefined;
+  private pauseChecks = 0;
 
   constructor(
     private readonly emit: (tick: Tick) => void,
@@ -60,6 +71,9 @@ export class TradeSequencer {
     }
     if (state.sequence !== undefined && isUnusualPause(state.cadence, tick.exchangeTime - state.time)) {
       if (!isAfter({ sequence: tick.sequence, time: tick.exchangeTime }, state)) return 'stale';
+      if (this.pauseChecks >= MAX_PAUSE_CHECKS) return this.pass(state, tick) ? 'unchecked' : 'stale';
+      this.pauseChecks++;
+      state.pauseCheck = true;
       state.held = [tick];
       state.vouched = state.time;
       return 'paused';
@@ -185,6 +199,8 @@ export class TradeSequencer {
   private release(state: SymbolState): void {
     const held = state.held ?? [];
     state.held = undefined;
+    if (state.pauseCheck) this.pauseChecks--;
+    state.pauseCheck = false;
     for (const tick of held) this.pass(state, tick);
   }
 
@@ -200,6 +216,7 @@ export class TradeSequencer {
         known: watermark !== undefined,
         held: undefined,
         cadence: newCadence(),
+        pauseCheck: false,
       };
       this.symbols.set(symbol, state);
     }

@@ -1,12 +1,10 @@
 import { CacheCore } from '../../src/cache/cache-core';
 import type { MarketType, Tick } from '../../src/domain/market';
-import { FuturesFeedGateway } from '../../src/market-feed/futures-feed.gateway';
-import type { KucoinFeedGateway } from '../../src/market-feed/kucoin-feed.gateway';
-import { SpotFeedGateway } from '../../src/market-feed/spot-feed.gateway';
+import { KucoinFeedGateway } from '../../src/market-feed/kucoin-feed.gateway';
 import { type ScenarioResult, formatNumber, percentile } from './table';
 import { startClocks } from './thread-clock';
 import { tickPath } from './tick-path';
-import { isLiveTrade, latencyOf, nextReply, startSender, stopSender, waitFor } from './wire-harness';
+import { isSentTrade, latencyOf, nextReply, startSender, stopSender, waitFor } from './wire-harness';
 import type { SenderCommand } from './wire-sender';
 import { VENUE, makeVenueWorkload } from './workload';
 
@@ -33,7 +31,7 @@ const VENUE_NOTES = [
   `- so 93 spot + 343 futures trades/s, rounded up to ${VENUE.spotTradesPerSecond} + ${VENUE.futuresTradesPerSecond} = ${AVERAGE_RATE}/s on average; "peak" is`,
   `  ${PEAK_FACTOR}x that (${formatNumber(AVERAGE_RATE * PEAK_FACTOR)}/s), an assumed busy minute. Within each market trades are spread by`,
   '  Zipf 1.1 (busiest symbol ~18-20% of its market), at Poisson times, each a random-walk step.',
-  `Receiver: real SpotFeedGateway (${Math.ceil(VENUE.spotSymbols / TOPICS_PER_CONNECTION)} connections) + FuturesFeedGateway (${Math.ceil(VENUE.futuresSymbols / TOPICS_PER_CONNECTION)}), ${TOPICS_PER_CONNECTION} topics per`,
+  `Receiver: real spot KucoinFeedGateway (${Math.ceil(VENUE.spotSymbols / TOPICS_PER_CONNECTION)} connections) + futures KucoinFeedGateway (${Math.ceil(VENUE.futuresSymbols / TOPICS_PER_CONNECTION)}), ${TOPICS_PER_CONNECTION} topics per`,
   'connection (the default), ws sockets over loopback, the frame scanner and TradeSequencer -> one',
   `PriceUpdateProcessor over CacheCore holding ${formatNumber(POSITIONS)} positions + ${formatNumber(POSITIONS / 10)} triggers spread over both`,
   'markets as the trades are (a symbol is held as often as it trades). Futures subscribe 100 symbols per',
@@ -63,14 +61,14 @@ export async function venueScenario(quick: boolean): Promise<ScenarioResult> {
     const { spot: spotUrl, futures: futuresUrl } = ready.kind === 'ready' ? ready.apiUrls : {};
     if (spotUrl === undefined || futuresUrl === undefined)
       throw new Error('venue bench: sender did not start');
-    const manager = { symbolsPerMessage: 100, staleFeedMs: 60_000 };
-    const spot = new SpotFeedGateway({
-      maxTopicsPerConnection: TOPICS_PER_CONNECTION,
-      manager: { ...manager, apiUrl: spotUrl },
-    });
-    const futures = new FuturesFeedGateway({
-      maxTopicsPerConnection: TOPICS_PER_CONNECTION,
-      manager: { ...manager, apiUrl: futuresUrl },
+    const limits = { symbolsPerMessage: 100, staleFeedMs: 60_000 };
+    const maxTopicsPerConnection = TOPICS_PER_CONNECTION;
+    const spot = new KucoinFeedGateway({ market: 'spot', apiUrl: spotUrl, maxTopicsPerConnection, limits });
+    const futures = new KucoinFeedGateway({
+      market: 'futures',
+      apiUrl: futuresUrl,
+      maxTopicsPerConnection,
+      limits,
     });
     gateways.push(spot, futures);
     const cache = new CacheCore();
@@ -88,7 +86,7 @@ export async function venueScenario(quick: boolean): Promise<ScenarioResult> {
     const seen = { count: 0, expected: 0, unmatched: 0, catchUps: 0, allIn: (): void => undefined };
     // Subscribed after the processor: rxjs calls subscribers in order, so this runs once it has decided.
     const onTick = (tick: Tick): void => {
-      if (!isLiveTrade(tick)) {
+      if (!isSentTrade(tick)) {
         if (tick.source === 'catch_up') seen.catchUps++;
         return;
       }

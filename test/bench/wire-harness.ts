@@ -65,5 +65,10 @@ export function latencyOf(sender: SenderHandle, tick: Tick): number {
   return microsSince(sender.clockBase) - sender.stamps.sentAt(stream, tick.sequence);
 }
 
-/** A live trade (not the REST catch-up or a recovered one): what the sender sent. */
-export const isLiveTrade = (tick: Tick): boolean => tick.source === 'stream' && tick.sequence !== undefined;
+/**
+ * A trade the sender made (not a REST ticker catch-up): pushed live, or recovered over REST when it came
+ * after an unusual pause (the pause between two runs is one). Each trade is evaluated once, one way or
+ * the other.
+ */
+export const isSentTrade = (tick: Tick): boolean =>
+  tick.sequence !== undefined && (tick.source === 'stream' || tick.source === 'backfill');

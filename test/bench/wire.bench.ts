@@ -1,7 +1,7 @@
 import { CacheCore } from '../../src/cache/cache-core';
 import type { Tick } from '../../src/domain/market';
-import { type SocketFactory, wsSocketFactory } from '../../src/market-feed/kucoin/seams';
-import { SpotFeedGateway } from '../../src/market-feed/spot-feed.gateway';
+import { type SocketFactory, wsSocketFactory } from '../../src/market-feed/kucoin/ws-socket';
+import { KucoinFeedGateway } from '../../src/market-feed/kucoin-feed.gateway';
 import { type ScenarioResult, formatNumber, median, percentile } from './table';
 import { type Timed, startClocks } from './thread-clock';
 import { tickPath } from './tick-path';
@@ -17,7 +17,7 @@ import {
   sampleOf,
   scanOnlyRate,
 } from './wire-limits';
-import { isLiveTrade, latencyOf, nextReply, startSender, stopSender, waitFor } from './wire-harness';
+import { isSentTrade, latencyOf, nextReply, startSender, stopSender, waitFor } from './wire-harness';
 import type { SenderCommand } from './wire-sender';
 import { makeWorkload, wireUniverse } from './workload';
 
@@ -25,7 +25,7 @@ const PACED_RATE = 20_000;
 const MAX_PACED = 1_000_000;
 
 /** 100k positions + 10k triggers in the cache's books (CacheCore) behind the real processor; executions are counted. */
-function buildReceiver(gateway: SpotFeedGateway) {
+function buildReceiver(gateway: KucoinFeedGateway) {
   const workload = makeWorkload(100_000);
   const cache = new CacheCore();
   cache.finishCollection(cache.beginCollection(), {
@@ -48,7 +48,7 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
   const captured: Buffer[] = [];
   let capturing = false;
   // The real ws factory, with a tap that keeps a sample of data frames for the parse-only comparison.
-  const socketFactory: SocketFactory = (url, handlers) =>
+  const openSocket: SocketFactory = (url, handlers) =>
     wsSocketFactory(url, {
       ...handlers,
       onMessage: (frame, isBinary) => {
@@ -57,14 +57,17 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
         handlers.onMessage(frame, isBinary);
       },
     });
-  let gateway: SpotFeedGateway | undefined;
+  let gateway: KucoinFeedGateway | undefined;
   try {
     const ready = await nextReply(worker);
     if (ready.kind !== 'ready' || ready.apiUrls.spot === undefined)
       throw new Error('wire bench: sender did not start');
-    gateway = new SpotFeedGateway({
+    gateway = new KucoinFeedGateway({
+      market: 'spot',
+      apiUrl: ready.apiUrls.spot,
       maxTopicsPerConnection: 250,
-      manager: { apiUrl: ready.apiUrls.spot, symbolsPerMessage: 100, staleFeedMs: 60_000, socketFactory },
+      limits: { symbolsPerMessage: 100, staleFeedMs: 60_000 },
+      io: { openSocket },
     });
     const receiver = buildReceiver(gateway);
     // Subscribed after the processor: rxjs calls subscribers in order, so this runs once it has decided.
@@ -81,7 +84,7 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
       drain: { wallMs: 0, cpuMs: 0 } as Timed,
     };
     gateway.ticks$.subscribe((tick: Tick) => {
-      if (!isLiveTrade(tick)) return;
+      if (!isSentTrade(tick)) return;
       const count = ++seen.count;
       if (seen.stampEach && count <= MAX_PACED) {
         const latency = latencyOf(sender, tick);
@@ -229,7 +232,7 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
       notes: [
         'Sender: the ExchangeSimulator in a worker thread (own event loop); 500 spot symbols round robin, random walk;',
         'every trade is one /market/match push (the topic the worker subscribes to; no tickers are sent).',
-        'Receiver: real SpotFeedGateway (2 connections, real WebSocketManager and ws sockets, frame scanner, the',
+        'Receiver: real spot KucoinFeedGateway (2 connections, real WebSocketManager and ws sockets, frame scanner, the',
         "TradeSequencer) -> PriceUpdateProcessor over SymbolCache's books (CacheCore) of 100k positions + 10k",
         'triggers and the crossing finder; executions checked out as pending crossings and counted.',
         'Latency: from a monotonic-clock stamp taken just before the simulator sends the trade to the moment the',

@@ -1,8 +1,12 @@
 import { makePosition, makeTrigger } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
-import { CacheApp, metricValue, startCacheApp, waitFor } from './cache-harness';
+import { CacheApp, metricValue, startCacheApp } from '../support/cache-app';
+import { waitFor } from '../support/wait-for';
 
-const SOL = 'users/u1/openPositions/sol';
+/**
+ * Each test sets up the documents it needs under paths and symbols of its own, so any one of them can run
+ * alone (`-t`) or in any order; the start-up documents are only read, never changed for good.
+ */
 
 describe('SymbolCache in listen mode', () => {
   let fs: TestFirestore;
@@ -36,6 +40,13 @@ describe('SymbolCache in listen mode', () => {
     await fs.close();
   });
 
+  /** A position of the test's own, in its book and its symbol watched (the set-up, not the assertion). */
+  async function positionInBook(path: string, symbol: string): Promise<void> {
+    await fs.db.doc(path).set(makePosition({ symbol, stopLoss: 120, takeProfit: 200 }));
+    await waitFor(`${path} in its book`, () => !!app.core.positionBook('spot', symbol)?.get(path));
+    await waitFor(`${symbol} desired`, () => app.spot.desiredSymbols().has(symbol));
+  }
+
   it('loads what is there at start-up and subscribes the feeds to it', () => {
     expect(app.core.positionBook('spot', 'BTC-USDT')?.get('users/u1/openPositions/btc')).toMatchObject({
       side: 'long',
@@ -43,35 +54,43 @@ describe('SymbolCache in listen mode', () => {
       takeProfit: 70_000,
     });
     expect(app.core.triggerBook('futures', 'XBTUSDTM')?.size).toBe(1);
-    expect([...app.spot.desiredSymbols()]).toEqual(['BTC-USDT']);
-    expect([...app.futures.desiredSymbols()]).toEqual(['XBTUSDTM']);
+    expect(app.spot.desiredSymbols().has('BTC-USDT')).toBe(true);
+    expect(app.futures.desiredSymbols().has('XBTUSDTM')).toBe(true);
   });
 
   it('puts a position added while running in its book within a second, and watches its symbol', async () => {
-    await fs.db.doc(SOL).set(makePosition({ symbol: 'SOL-USDT', stopLoss: 120, takeProfit: 200 }));
-    await waitFor('the new position', () => !!app.core.positionBook('spot', 'SOL-USDT')?.get(SOL), 1_000);
+    const sol = 'users/u1/openPositions/sol';
+    await fs.db.doc(sol).set(makePosition({ symbol: 'SOL-USDT', stopLoss: 120, takeProfit: 200 }));
+    await waitFor('the new position', () => !!app.core.positionBook('spot', 'SOL-USDT')?.get(sol), 1_000);
     await waitFor('SOL-USDT desired', () => app.spot.desiredSymbols().has('SOL-USDT'), 1_000);
   });
 
   it('applies a modification within a second', async () => {
-    await fs.db.doc(SOL).update({ stopLoss: 110 });
+    const ada = 'users/u1/openPositions/ada';
+    await positionInBook(ada, 'ADA-USDT');
+    await fs.db.doc(ada).update({ stopLoss: 110 });
     await waitFor(
       'the new stop-loss',
-      () => app.core.positionBook('spot', 'SOL-USDT')?.get(SOL)?.stopLoss === 110,
+      () => app.core.positionBook('spot', 'ADA-USDT')?.get(ada)?.stopLoss === 110,
       1_000,
     );
   });
 
   it('drops a closed position within a second and unsubscribes its symbol', async () => {
-    await fs.db.doc(SOL).update({ status: 'closed' });
-    await waitFor('the position gone', () => !app.core.positionBook('spot', 'SOL-USDT'), 1_000);
-    await waitFor('SOL-USDT no longer desired', () => !app.spot.desiredSymbols().has('SOL-USDT'), 1_000);
+    const dot = 'users/u1/openPositions/dot';
+    await positionInBook(dot, 'DOT-USDT');
+    await fs.db.doc(dot).update({ status: 'closed' });
+    await waitFor('the position gone', () => !app.core.positionBook('spot', 'DOT-USDT'), 1_000);
+    await waitFor('DOT-USDT no longer desired', () => !app.spot.desiredSymbols().has('DOT-USDT'), 1_000);
   });
 
   it('drops a deleted trigger within a second and unsubscribes its symbol', async () => {
-    await fs.db.doc('users/u2/tradeTriggers/xbt').delete();
-    await waitFor('the trigger gone', () => !app.core.triggerBook('futures', 'XBTUSDTM'), 1_000);
-    await waitFor('XBTUSDTM no longer desired', () => app.futures.desiredSymbols().size === 0, 1_000);
+    const eth = 'users/u2/tradeTriggers/eth';
+    await fs.db.doc(eth).set(makeTrigger({ symbol: 'ETHUSDTM' }));
+    await waitFor('the new trigger', () => app.futures.desiredSymbols().has('ETHUSDTM'));
+    await fs.db.doc(eth).delete();
+    await waitFor('the trigger gone', () => !app.core.triggerBook('futures', 'ETHUSDTM'), 1_000);
+    await waitFor('ETHUSDTM no longer desired', () => !app.futures.desiredSymbols().has('ETHUSDTM'), 1_000);
   });
 
   it('never lets an invalid document into a book, and counts it', async () => {
@@ -91,6 +110,8 @@ describe('SymbolCache in listen mode', () => {
 
   it('repairs drift the listener missed at the next collection, and counts the repair', async () => {
     const path = 'users/u1/openPositions/btc';
+    const labels = { collection: 'openPositions', action: 'added' };
+    const repairsBefore = await metricValue(app.metrics.cacheRepairs, labels);
     const version = app.core.positionBook('spot', 'BTC-USDT')?.versionOf(path);
     expect(version).toBeGreaterThan(0);
     // As if the listener had lost this document: a removal no older than the version the books hold.
@@ -101,8 +122,6 @@ describe('SymbolCache in listen mode', () => {
       () => !!app.core.positionBook('spot', 'BTC-USDT')?.get(path),
       8_000,
     );
-    expect(
-      await metricValue(app.metrics.cacheRepairs, { collection: 'openPositions', action: 'added' }),
-    ).toBe(1);
+    expect(await metricValue(app.metrics.cacheRepairs, labels)).toBe(repairsBefore + 1);
   });
 });

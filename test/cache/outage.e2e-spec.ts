@@ -1,7 +1,8 @@
 import { FirestoreEmulator, startFirestoreEmulator } from '../../tools/firestore-emulator';
 import { makePosition, makeTrigger } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
-import { CacheApp, metricValue, startCacheApp, waitFor } from './cache-harness';
+import { CacheApp, metricValue, startCacheApp } from '../support/cache-app';
+import { waitFor } from '../support/wait-for';
 
 /**
  * A Firestore outage, for real: the app runs against an emulator of its own, which the spec stops.
@@ -12,6 +13,7 @@ describe('SymbolCache during a Firestore outage', () => {
   let fs: TestFirestore;
   let app: CacheApp;
   const sharedHost = process.env.FIRESTORE_EMULATOR_HOST;
+  let down = false;
 
   beforeAll(async () => {
     emulator = await startFirestoreEmulator();
@@ -28,10 +30,19 @@ describe('SymbolCache during a Firestore outage', () => {
       },
       { readTimeoutMs: 2_000, probeTimeoutMs: 1_000, listenerRetryBaseMs: 200, listenerRetryMaxMs: 1_000 },
     );
-    await waitFor('the first collection', () => app.cache.stats().collections > 0);
+    await waitFor('the first collection', () => app.cache.stats().collections > 0, 5_000);
   });
 
   afterAll(async () => {
+    // Reads still retrying against a stopped emulator would fail after the clients close: bring it back.
+    if (down && app) {
+      await startFirestore();
+      await waitFor(
+        'a collection after the outage',
+        () => app.cache.stats().consecutiveFailures === 0,
+        30_000,
+      );
+    }
     await app?.close();
     await fs?.close();
     await emulator?.stop();
@@ -42,9 +53,20 @@ describe('SymbolCache during a Firestore outage', () => {
     process.env.FIRESTORE_EMULATOR_HOST = sharedHost;
   });
 
-  it('keeps the last good books and keeps retrying while Firestore is down', async () => {
-    await emulator.stop();
+  async function startFirestore(): Promise<void> {
+    emulator = await startFirestoreEmulator({ port: emulator.port });
+    down = false;
+  }
+
+  /** The outage itself: each test starts it if the one before did not, so either can run alone. */
+  async function stopFirestore(): Promise<void> {
+    if (!down) await emulator.stop();
+    down = true;
     await waitFor('a failed run', () => app.cache.stats().consecutiveFailures > 0, 10_000);
+  }
+
+  it('keeps the last good books and keeps retrying while Firestore is down', async () => {
+    await stopFirestore();
     await waitFor(
       'a failed full collection',
       async () => (await metricValue(app.metrics.collectorRuns, { result: 'failure' })) > 0,
@@ -58,12 +80,13 @@ describe('SymbolCache during a Firestore outage', () => {
   });
 
   it('recovers when Firestore is back: collections succeed and new documents arrive again', async () => {
-    emulator = await startFirestoreEmulator({ port: emulator.port });
+    await stopFirestore();
+    await startFirestore();
     await fs.db.doc('users/u2/openPositions/sol').set(makePosition({ symbol: 'SOL-USDT' }));
     await waitFor('the new position', () => !!app.core.positionBook('spot', 'SOL-USDT'), 30_000);
     await waitFor('a successful collection', () => app.cache.stats().consecutiveFailures === 0, 30_000);
     // The restarted emulator starts empty: the books follow Firestore, not the past.
     expect(app.core.positionBook('spot', 'BTC-USDT')).toBeUndefined();
-    await waitFor('BTC-USDT unsubscribed', () => !app.spot.desiredSymbols().has('BTC-USDT'));
+    await waitFor('BTC-USDT unsubscribed', () => !app.spot.desiredSymbols().has('BTC-USDT'), 5_000);
   });
 });

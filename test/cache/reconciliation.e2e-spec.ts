@@ -1,6 +1,7 @@
 import { makePosition } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
-import { CacheApp, metricValue, startCacheApp, waitFor } from './cache-harness';
+import { CacheApp, metricValue, startCacheApp } from '../support/cache-app';
+import { waitFor } from '../support/wait-for';
 
 /**
  * In listen mode the listeners keep the books current, so the collector's schedule must not re-read every
@@ -34,9 +35,13 @@ describe('reconciliation in listen mode', () => {
   it('skips full reads while the listeners are live and no reconciliation is due, yet stays current', async () => {
     const collectionsBefore = app.cache.stats().collections;
     const readsBefore = await metricValue(app.metrics.documentsRead, { source: 'collector' });
-    await waitFor('three scheduled runs that were not due', async () => {
-      return (await metricValue(app.metrics.collectorRuns, { result: 'not_due' })) >= 3;
-    });
+    await waitFor(
+      'three scheduled runs that were not due',
+      async () => {
+        return (await metricValue(app.metrics.collectorRuns, { result: 'not_due' })) >= 3;
+      },
+      5_000,
+    );
     expect(app.cache.stats().collections).toBe(collectionsBefore);
     expect(await metricValue(app.metrics.documentsRead, { source: 'collector' })).toBe(readsBefore);
     // Each run that was not due still proved Firestore answers, with a one-document probe.

@@ -1,29 +1,23 @@
 import { makePosition } from '../support/documents';
-import { TestFirestore, openTestFirestore } from '../support/firestore';
 import {
-  Simulators,
-  Worker,
+  type Scenario,
+  type Simulators,
+  type Worker,
   readAll,
-  seed,
-  startSimulators,
-  startWorker,
-  subscribed,
-  waitFor,
+  startScenario,
 } from '../support/worker-harness';
+import { waitFor } from '../support/wait-for';
 
 const COUNT = 2_000;
 /** The default EXECUTION_CONCURRENCY. */
 const CONCURRENCY = 64;
 
 describe('a burst: one tick crosses 2,000 stops', () => {
-  let store: TestFirestore;
+  let scenario: Scenario;
   let sims: Simulators;
   let worker: Worker;
 
   beforeAll(async () => {
-    store = openTestFirestore();
-    sims = await startSimulators();
-    sims.spot.setPrice('ETH-USDT', 3_100);
     const docs: Record<string, Record<string, unknown>> = {};
     for (let i = 0; i < COUNT; i++) {
       docs[`users/u${i % 50}/openPositions/p${i}`] = makePosition({
@@ -33,24 +27,19 @@ describe('a burst: one tick crosses 2,000 stops', () => {
       });
     }
     docs['users/safe/openPositions/below-the-crash'] = makePosition({ symbol: 'ETH-USDT', stopLoss: 2_500 });
-    await seed(store.db, docs);
-    worker = await startWorker({
-      projectId: store.projectId,
+    scenario = await startScenario({
       instanceId: 'worker-burst',
-      sims,
+      docs,
+      prices: { spot: { 'ETH-USDT': 3_100 } },
       // Poll mode: the emulator slows every commit down several times over while a collection-group
       // listener watches 2,000 documents (real Firestore does not), and this spec is about the queue.
       env: { EXECUTION_CONCURRENCY: String(CONCURRENCY), CACHE_MODE: 'poll', COLLECTOR_CRON: '0 0 * * * *' },
+      ready: { positions: COUNT + 1, spot: ['ETH-USDT'], timeoutMs: 30_000 },
     });
-    await waitFor('cache loaded', () => worker.cache.stats().positions === COUNT + 1, 30_000);
-    await waitFor('feed subscribed', () => subscribed(sims.spot, ['ETH-USDT']));
+    ({ sims, worker } = scenario);
   }, 60_000);
 
-  afterAll(async () => {
-    await worker.close();
-    await sims.stop();
-    await store.close();
-  });
+  afterAll(() => scenario?.close());
 
   it('closes every crossed position exactly once, never running more than the concurrency bound', async () => {
     let maxRunning = 0;
@@ -76,7 +65,7 @@ describe('a burst: one tick crosses 2,000 stops', () => {
     expect(maxRunning).toBeGreaterThan(1);
     expect(maxLength).toBeGreaterThan(CONCURRENCY);
     expect(maxLength).toBeLessThanOrEqual(COUNT);
-    const positions = await readAll(store.db, 'openPositions');
+    const positions = await readAll(scenario.store.db, 'openPositions');
     const closing = [...positions.values()].filter((doc) => doc.status === 'closing');
     expect(closing).toHaveLength(COUNT);
     expect(closing.every((doc) => doc.closedBy === 'worker-burst' && doc.closeReason === 'stop_loss')).toBe(

@@ -1,43 +1,38 @@
-import { SpotFeedGateway } from '../../src/market-feed';
 import { makePosition } from '../support/documents';
-import { TestFirestore, openTestFirestore } from '../support/firestore';
-import {
-  Simulators,
-  Worker,
-  startSimulators,
-  startWorker,
-  subscribed,
-  waitFor,
-} from '../support/worker-harness';
+import type { TestFirestore } from '../support/firestore';
+import { type Scenario, type Simulators, type Worker, startScenario } from '../support/worker-harness';
+import { gateway as feedOf } from '../support/trade-scenarios';
+import { waitFor } from '../support/wait-for';
 
 const PATH = 'users/eve/openPositions/ada';
 
 describe('a stop crossed while the feed is down', () => {
+  let scenario: Scenario;
   let store: TestFirestore;
   let sims: Simulators;
   let worker: Worker;
 
   beforeAll(async () => {
-    store = openTestFirestore();
-    sims = await startSimulators();
-    sims.spot.setPrice('ADA-USDT', 1);
-    await store.db.doc(PATH).set(makePosition({ symbol: 'ADA-USDT', stopLoss: 0.9, takeProfit: 1.5 }));
-    await store.db
-      .doc('users/eve/openPositions/ada-safe')
-      .set(makePosition({ symbol: 'ADA-USDT', stopLoss: 0.5, takeProfit: 1.5 }));
-    worker = await startWorker({ projectId: store.projectId, instanceId: 'worker-outage', sims });
-    await waitFor('cache loaded', () => worker.cache.stats().positions === 2);
-    await waitFor('feed subscribed', () => subscribed(sims.spot, ['ADA-USDT']));
+    scenario = await startScenario({
+      instanceId: 'worker-outage',
+      docs: {
+        [PATH]: makePosition({ symbol: 'ADA-USDT', stopLoss: 0.9, takeProfit: 1.5 }),
+        'users/eve/openPositions/ada-safe': makePosition({
+          symbol: 'ADA-USDT',
+          stopLoss: 0.5,
+          takeProfit: 1.5,
+        }),
+      },
+      prices: { spot: { 'ADA-USDT': 1 } },
+      ready: { positions: 2, spot: ['ADA-USDT'] },
+    });
+    ({ store, sims, worker } = scenario);
   });
 
-  afterAll(async () => {
-    await worker.close();
-    await sims.stop();
-    await store.close();
-  });
+  afterAll(() => scenario?.close());
 
   it('is closed by the gap recovery after the reconnect, at the price and time of the trade it missed', async () => {
-    const gateway = worker.app.get(SpotFeedGateway);
+    const gateway = feedOf(worker, 'spot');
     sims.spot.failTokenRequests(500);
     sims.spot.dropAllConnections();
     await waitFor('the worker noticed the drop', () =>

@@ -3,7 +3,6 @@ import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { Timestamp } from 'firebase-admin/firestore';
 import { ALL_CONFIGS } from '../../src/config';
-import type { PositionHit, TriggerHit } from '../../src/domain/crossing';
 import type { ExecutionRequest } from '../../src/execution/execution.types';
 import { FirestoreTransactionService } from '../../src/execution/firestore-transaction.service';
 import { FirestoreModule } from '../../src/firestore/firestore.module';
@@ -11,6 +10,7 @@ import { versionOf } from '../../src/firestore/versions';
 import { MetricsModule } from '../../src/metrics/metrics.module';
 import { makePosition, makeTrigger } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
+import { makeHit } from '../support/ticks';
 
 const POSITION = 'users/alice/openPositions/p1';
 const TRIGGER = 'users/bob/tradeTriggers/t1';
@@ -20,25 +20,12 @@ const EXECUTED = 'users/bob/executedTriggers/t1';
 let crossings = 0;
 
 function closeRequest(price: number, path = POSITION): ExecutionRequest {
-  const hit: PositionHit = {
-    kind: 'position',
-    marketType: 'spot',
-    symbol: 'BTC-USDT',
-    entry: { path, side: 'long', size: 0.5, stopLoss: 55_000, takeProfit: 70_000 },
-    reason: 'stop_loss',
-    level: 55_000,
-  };
+  const hit = makeHit({ entry: { path, size: 0.5, stopLoss: 55_000, takeProfit: 70_000 } });
   return { id: ++crossings, hit, price, tickTime: 1_750_000_000_123, crossedAt: Date.now() };
 }
 
 function fireRequest(price: number, path = TRIGGER): ExecutionRequest {
-  const hit: TriggerHit = {
-    kind: 'trigger',
-    marketType: 'futures',
-    symbol: 'XBTUSDTM',
-    entry: { path, condition: 'above', targetPrice: 65_000 },
-    level: 65_000,
-  };
+  const hit = makeHit({ kind: 'trigger', entry: { path, targetPrice: 65_000 } });
   return { id: ++crossings, hit, price, tickTime: 1_750_000_000_456, crossedAt: Date.now() };
 }
 

@@ -1,15 +1,13 @@
 import { makePosition, makeTrigger } from '../support/documents';
-import { TestFirestore, openTestFirestore } from '../support/firestore';
+import type { TestFirestore } from '../support/firestore';
 import {
-  Simulators,
-  Worker,
+  type Scenario,
+  type Simulators,
+  type Worker,
   readAll,
-  seed,
-  startSimulators,
-  startWorker,
-  subscribed,
-  waitFor,
+  startScenario,
 } from '../support/worker-harness';
+import { waitFor } from '../support/wait-for';
 
 const spot = (overrides: Record<string, unknown>) =>
   makePosition({ symbol: 'BTC-USDT', marketType: 'spot', ...overrides });
@@ -43,32 +41,22 @@ const TRIGGERS = {
 };
 
 describe('the worker closes and fires exactly what a price path crosses', () => {
+  let scenario: Scenario;
   let store: TestFirestore;
   let sims: Simulators;
   let worker: Worker;
 
   beforeAll(async () => {
-    store = openTestFirestore();
-    sims = await startSimulators();
-    sims.spot.setPrice('BTC-USDT', 60_000);
-    sims.futures.setPrice('XBTUSDTM', 62_000);
-    await seed(store.db, { ...POSITIONS, ...TRIGGERS });
-    worker = await startWorker({ projectId: store.projectId, instanceId: 'worker-path', sims });
-    await waitFor(
-      'cache loaded',
-      () => worker.cache.stats().positions === 7 && worker.cache.stats().triggers === 3,
-    );
-    await waitFor(
-      'both feeds subscribed',
-      () => subscribed(sims.spot, ['BTC-USDT']) && subscribed(sims.futures, ['XBTUSDTM']),
-    );
+    scenario = await startScenario({
+      instanceId: 'worker-path',
+      docs: { ...POSITIONS, ...TRIGGERS },
+      prices: { spot: { 'BTC-USDT': 60_000 }, futures: { XBTUSDTM: 62_000 } },
+      ready: { positions: 7, triggers: 3, spot: ['BTC-USDT'], futures: ['XBTUSDTM'] },
+    });
+    ({ store, sims, worker } = scenario);
   });
 
-  afterAll(async () => {
-    await worker.close();
-    await sims.stop();
-    await store.close();
-  });
+  afterAll(() => scenario?.close());
 
   async function status(path: string): Promise<unknown> {
     return (await store.db.doc(path).get()).get('status');

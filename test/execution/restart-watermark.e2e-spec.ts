@@ -20,8 +20,8 @@ import {
   startSimulators,
   startWorker,
   subscribed,
-  waitFor,
 } from '../support/worker-harness';
+import { waitFor } from '../support/wait-for';
 
 const SPOT = 'BTC-USDT';
 const FUT = 'XBTUSDTM';

@@ -1,15 +1,8 @@
 import { SymbolCollectorService } from '../../src/cache/symbol-collector.service';
 import { makeTrigger } from '../support/documents';
-import { TestFirestore, openTestFirestore } from '../support/firestore';
-import {
-  Simulators,
-  Worker,
-  seed,
-  startSimulators,
-  startWorker,
-  subscribed,
-  waitFor,
-} from '../support/worker-harness';
+import type { TestFirestore } from '../support/firestore';
+import { type Scenario, type Simulators, type Worker, startScenario } from '../support/worker-harness';
+import { waitFor } from '../support/wait-for';
 
 const REUSED = 'users/ann/tradeTriggers/t1';
 const EARLIER = 'users/ann/executedTriggers/t1';
@@ -27,29 +20,26 @@ const EARLIER_EXECUTION = {
  * cache repair) by later reconciliations.
  */
 describe('a trade trigger whose id was already executed', () => {
+  let scenario: Scenario;
   let store: TestFirestore;
   let sims: Simulators;
   let worker: Worker;
 
   beforeAll(async () => {
-    store = openTestFirestore();
-    sims = await startSimulators();
-    sims.futures.setPrice('XBTUSDTM', 62_000);
-    await seed(store.db, {
-      [EARLIER]: EARLIER_EXECUTION,
-      [REUSED]: makeTrigger({ targetPrice: 65_000 }),
-      [FRESH]: makeTrigger({ targetPrice: 65_000 }),
+    scenario = await startScenario({
+      instanceId: 'worker-reuse',
+      docs: {
+        [EARLIER]: EARLIER_EXECUTION,
+        [REUSED]: makeTrigger({ targetPrice: 65_000 }),
+        [FRESH]: makeTrigger({ targetPrice: 65_000 }),
+      },
+      prices: { futures: { XBTUSDTM: 62_000 } },
+      ready: { triggers: 2, futures: ['XBTUSDTM'] },
     });
-    worker = await startWorker({ projectId: store.projectId, instanceId: 'worker-reuse', sims });
-    await waitFor('cache loaded', () => worker.cache.stats().triggers === 2);
-    await waitFor('feed subscribed', () => subscribed(sims.futures, ['XBTUSDTM']));
+    ({ store, sims, worker } = scenario);
   });
 
-  afterAll(async () => {
-    await worker.close();
-    await sims.stop();
-    await store.close();
-  });
+  afterAll(() => scenario?.close());
 
   async function counter(
     name: 'documentsRejected' | 'cacheRepairs' | 'ticksReceived',

@@ -16,8 +16,8 @@ import {
   startSimulators,
   startWorker,
   subscribed,
-  waitFor,
 } from '../support/worker-harness';
+import { waitFor } from '../support/wait-for';
 
 const BTC = 'BTC-USDT';
 const BY = 'worker-stall';

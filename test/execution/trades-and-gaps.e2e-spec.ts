@@ -10,7 +10,6 @@ import {
   floorMinute,
   gapRecoveries,
   pick,
-  startSimulatorsWith,
   waitActed,
   waitDisconnected,
   waitEvaluated,
@@ -23,8 +22,8 @@ import {
   startSimulators,
   startWorker,
   subscribed,
-  waitFor,
 } from '../support/worker-harness';
+import { waitFor } from '../support/wait-for';
 
 const SPOT = 'BTC-USDT';
 const FUT = 'XBTUSDTM';
@@ -204,7 +203,7 @@ describe('every trade is evaluated, and a gap in the trades is recovered', () =>
     const base = floorMinute(Date.now());
     const [past, early, ahead] = [base - 3 * MINUTE_MS, base - 2 * MINUTE_MS, base + 2 * MINUTE_MS];
     let clock = past + 1_000;
-    sims = await startSimulatorsWith({ clock: () => clock, tickSizes: { [SOL]: 0.01 } });
+    sims = await startSimulators({ clock: () => clock, tickSizes: { [SOL]: 0.01 } });
     sims.spot.trade(SOL, 100);
     await start(docs, [SOL]);
     clock = past + 2_000;

@@ -1,29 +1,26 @@
 import { makePosition, makeTrigger } from '../support/documents';
-import { TestFirestore, openTestFirestore } from '../support/firestore';
+import type { TestFirestore } from '../support/firestore';
 import {
-  Simulators,
-  Worker,
+  type Scenario,
+  type Simulators,
+  type Worker,
   readAll,
-  seed,
-  startSimulators,
+  startScenario,
   startWorker,
-  subscribed,
-  waitFor,
+  waitReady,
 } from '../support/worker-harness';
+import { waitFor } from '../support/wait-for';
 
 const POSITIONS = 400;
 const TRIGGERS = 100;
 
 describe('two replicas see the same 500 crossings', () => {
+  let scenario: Scenario;
   let store: TestFirestore;
   let sims: Simulators;
   let workers: Worker[];
 
   beforeAll(async () => {
-    store = openTestFirestore();
-    sims = await startSimulators();
-    sims.spot.setPrice('SOL-USDT', 150);
-    sims.futures.setPrice('ETHUSDTM', 3_000);
     const docs: Record<string, Record<string, unknown>> = {};
     for (let i = 0; i < POSITIONS; i++) {
       docs[`users/u${i % 40}/openPositions/p${i}`] = makePosition({
@@ -40,29 +37,22 @@ describe('two replicas see the same 500 crossings', () => {
         targetPrice: 3_100 + (i % 10),
       });
     }
-    await seed(store.db, docs);
-    workers = [];
-    for (const instanceId of ['replica-a', 'replica-b']) {
-      workers.push(await startWorker({ projectId: store.projectId, instanceId, sims }));
-    }
-    await waitFor(
-      'both caches loaded',
-      () =>
-        workers.every(
-          (w) => w.cache.stats().positions === POSITIONS && w.cache.stats().triggers === TRIGGERS,
-        ),
-      30_000,
-    );
-    await waitFor(
-      'both replicas subscribed',
-      () => subscribed(sims.spot, ['SOL-USDT'], 2) && subscribed(sims.futures, ['ETHUSDTM'], 2),
-    );
+    scenario = await startScenario({
+      instanceId: 'replica-a',
+      docs,
+      prices: { spot: { 'SOL-USDT': 150 }, futures: { ETHUSDTM: 3_000 } },
+    });
+    ({ store, sims } = scenario);
+    const replicaB = await startWorker({ projectId: store.projectId, instanceId: 'replica-b', sims });
+    workers = [scenario.worker, replicaB];
+    const ready = { positions: POSITIONS, triggers: TRIGGERS, timeoutMs: 30_000 };
+    for (const worker of workers)
+      await waitReady(worker, sims, { ...ready, spot: ['SOL-USDT'], futures: ['ETHUSDTM'] }, 2);
   }, 60_000);
 
   afterAll(async () => {
-    for (const worker of workers) await worker.close();
-    await sims.stop();
-    await store.close();
+    for (const worker of workers ?? []) await worker.close();
+    await scenario?.close();
   });
 
   it('closes or fires each exactly once, each write by exactly one replica', async () => {

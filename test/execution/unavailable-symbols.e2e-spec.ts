@@ -1,17 +1,16 @@
-import type { Server } from 'node:http';
 import { makePosition, makeTrigger } from '../support/documents';
-import { TestFirestore, openTestFirestore } from '../support/firestore';
+import type { TestFirestore } from '../support/firestore';
 import { gateway } from '../support/trade-scenarios';
 import {
-  Simulators,
-  Worker,
+  type Scenario,
+  type Simulators,
+  type Worker,
   readAll,
-  seed,
-  startSimulators,
-  startWorker,
+  serveHttp,
+  startScenario,
   subscribed,
-  waitFor,
 } from '../support/worker-harness';
+import { waitFor } from '../support/wait-for';
 
 const BTC = 'BTC-USDT';
 /** Refused: its subscribe is answered 404, as KuCoin answers a topic that does not exist. */
@@ -54,6 +53,7 @@ interface Readiness {
  * topic audit runs every 500 ms (KUCOIN_DATA_STALE_MS 1500).
  */
 describe('symbols KuCoin refuses or does not list, on a running worker', () => {
+  let scenario: Scenario;
   let store: TestFirestore;
   let sims: Simulators;
   let worker: Worker;
@@ -93,33 +93,26 @@ describe('symbols KuCoin refuses or does not list, on a running worker', () => {
   }
 
   beforeAll(async () => {
-    store = openTestFirestore();
-    sims = await startSimulators();
-    sims.spot.setPrice(BTC, 60_000);
-    for (const symbol of [NOPE, GHOST]) sims.spot.setTickSize(symbol, 0.01);
-    sims.spot.setUnknownSymbol(NOPE, 'not_found');
-    sims.spot.setUnknownSymbol(GHOST, 'silent');
-    await seed(store.db, DOCS);
-    worker = await startWorker({
-      projectId: store.projectId,
+    scenario = await startScenario({
       instanceId: BY,
-      sims,
+      docs: DOCS,
+      prices: { spot: { [BTC]: 60_000 } },
+      prepare: ({ spot }) => {
+        for (const symbol of [NOPE, GHOST]) spot.setTickSize(symbol, 0.01);
+        spot.setUnknownSymbol(NOPE, 'not_found');
+        spot.setUnknownSymbol(GHOST, 'silent');
+      },
       env: { KUCOIN_DATA_STALE_MS: '1500' },
     });
-    await worker.app.listen(0, '127.0.0.1');
-    const address = (worker.app.getHttpServer() as Server).address() as { port: number };
-    base = `http://127.0.0.1:${address.port}`;
+    ({ store, sims, worker } = scenario);
+    base = await serveHttp(worker);
     await waitFor('cache loaded', () => {
       const stats = worker.cache.stats();
       return stats.positions === 4 && stats.triggers === 3;
     });
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await sims?.stop();
-    await store?.close();
-  });
+  afterAll(() => scenario?.close());
 
   it('counts and lists them with what they hold, without failing readiness; each is dropped once KuCoin serves it again', async () => {
     // Both unavailable: the 404 at its subscribe, the unlisted one at the first audit after its ack.

@@ -10,6 +10,7 @@ import { versionOf } from '../../src/firestore/versions';
 import { OpenPosition } from '../../src/domain/position';
 import { makePosition, makeTrigger } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
+import { waitFor } from '../support/wait-for';
 
 describe('repositories on the Firestore emulator', () => {
   let store: TestFirestore;
@@ -110,11 +111,23 @@ describe('repositories on the Firestore emulator', () => {
     const changes = () => batches.flatMap((b) => b.changes).map((c) => `${c.type}:${c.path}`);
     try {
       await ref.set(makePosition());
-      await waitFor(() => changes().includes('added:users/erin/openPositions/live'));
+      await waitFor(
+        'the added change',
+        () => changes().includes('added:users/erin/openPositions/live'),
+        5_000,
+      );
       await ref.update({ stopLoss: 58_000 });
-      await waitFor(() => changes().includes('modified:users/erin/openPositions/live'));
+      await waitFor(
+        'the modified change',
+        () => changes().includes('modified:users/erin/openPositions/live'),
+        5_000,
+      );
       await ref.update({ status: 'closing' });
-      await waitFor(() => changes().includes('removed:users/erin/openPositions/live'));
+      await waitFor(
+        'the removed change',
+        () => changes().includes('removed:users/erin/openPositions/live'),
+        5_000,
+      );
       const modified = batches.flatMap((b) => b.changes).find((c) => c.type === 'modified');
       expect(modified?.type === 'modified' && modified.result.ok && modified.result.value.stopLoss).toBe(
         58_000,
@@ -124,11 +137,3 @@ describe('repositories on the Firestore emulator', () => {
     }
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

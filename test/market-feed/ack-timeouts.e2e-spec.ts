@@ -1,10 +1,10 @@
 import WebSocket from 'ws';
 import type { Tick } from '../../src/domain/market';
 import type { ExchangeSimulator } from '../../tools/exchange-simulator';
-import type { ReconnectCause } from '../../src/market-feed/kucoin/manager-options';
+import type { ReconnectCause } from '../../src/market-feed/kucoin/reconnect-cause';
 import { TokenBucket } from '../../src/market-feed/kucoin/rate-limiters';
 import type { WebSocketManager } from '../../src/market-feed/kucoin/websocket-manager';
-import { SpotFeedGateway } from '../../src/market-feed/spot-feed.gateway';
+import { KucoinFeedGateway } from '../../src/market-feed/kucoin-feed.gateway';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';
 import { Recorder, expectRecovery, fastManager, heartbeats, startSimulator, waitFor } from './feed-harness';
 
@@ -193,9 +193,9 @@ describe('WebSocketManager against the simulator: subscribe ack timeouts', () =>
  * unavailable (ack_timeout), the connection is left alone, and nothing loops (it is asked for again only
  * every 5 minutes).
  */
-describe('SpotFeedGateway against the simulator: a symbol whose acks never come', () => {
+describe('the spot feed gateway against the simulator: a symbol whose acks never come', () => {
   let sim: ExchangeSimulator;
-  let gateway: SpotFeedGateway;
+  let gateway: KucoinFeedGateway;
 
   afterEach(async () => {
     await gateway.stop();
@@ -206,20 +206,21 @@ describe('SpotFeedGateway against the simulator: a symbol whose acks never come'
     sim = await startSimulator();
     sim.withholdAcks('GHOST-USDT', 'always');
     const metrics = new WorkerMetrics();
-    gateway = new SpotFeedGateway({
+    gateway = new KucoinFeedGateway({
+      market: 'spot',
+      apiUrl: sim.apiUrl,
       maxTopicsPerConnection: 300,
       metrics,
       metricsFlushMs: 100,
       silentTopicMs: 0, // no topic audit: only the acks decide
-      manager: {
-        apiUrl: sim.apiUrl,
+      limits: {
         symbolsPerMessage: 1,
         staleFeedMs: 1_000,
         dataStaleMs: 0,
         ackTimeoutMs: ACK_TIMEOUT_MS,
-        backoff: { baseMs: 20, maxMs: 200 },
-        restBucket: new TokenBucket(100_000, 1_000),
+        reconnectBackoff: { baseMs: 20, maxMs: 200 },
       },
+      io: { restBucket: new TokenBucket(100_000, 1_000) },
     });
     const stream: Tick[] = [];
     gateway.ticks$.subscribe((tick) => stream.push(tick));

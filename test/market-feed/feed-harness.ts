@@ -2,7 +2,9 @@ import type { MarketType, Tick } from '../../src/domain/market';
 import { ExchangeSimulator, type ExchangeSimulatorOptions } from '../../tools/exchange-simulator';
 import type { CatchUpResult } from '../../src/market-feed/kucoin/rest-queue';
 import type { RejectReason } from '../../src/market-feed/kucoin/frame-parser';
-import type { ReconnectCause, WebSocketManagerOptions } from '../../src/market-feed/kucoin/manager-options';
+import type { FeedLogger, ManagerSink } from '../../src/market-feed/kucoin/connection-events';
+import type { ConnectionIo, ConnectionLimits } from '../../src/market-feed/kucoin/connection-options';
+import type { ReconnectCause } from '../../src/market-feed/kucoin/reconnect-cause';
 import { WebSocketManager } from '../../src/market-feed/kucoin/websocket-manager';
 
 /** Polls until `predicate` holds; fails with `what` after `timeoutMs`. No fixed sleeps in the specs. */
@@ -48,24 +50,35 @@ export class Recorder {
   }
 }
 
+/** A test's changes to fastManager's connection: limits, and the sink, logger or io to use instead. */
+export type FastOverrides = Partial<ConnectionLimits> & {
+  readonly sink?: ManagerSink;
+  readonly logger?: FeedLogger;
+  readonly io?: Partial<ConnectionIo>;
+};
+
 /** Short timings so every fault recovers in well under a second or two. */
 export function fastManager(
   sim: ExchangeSimulator,
   recorder: Recorder,
-  overrides: Partial<WebSocketManagerOptions> = {},
+  overrides: FastOverrides = {},
 ): WebSocketManager {
   const market: MarketType = sim.market;
+  const { sink = recorder.sink, logger, io, ...limits } = overrides;
   return new WebSocketManager({
     id: `${market}-test`,
     market,
     apiUrl: sim.apiUrl,
-    symbolsPerMessage: 100,
-    staleFeedMs: 1_000,
-    dataStaleMs: 1_500,
-    backoff: { baseMs: 20, maxMs: 200 },
-    welcomeTimeoutMs: 2_000,
-    sink: recorder.sink,
-    ...overrides,
+    limits: {
+      symbolsPerMessage: 100,
+      staleFeedMs: 1_000,
+      dataStaleMs: 1_500,
+      reconnectBackoff: { baseMs: 20, maxMs: 200 },
+      welcomeTimeoutMs: 2_000,
+      ...limits,
+    },
+    io,
+    events: { sink, logger },
   });
 }
 

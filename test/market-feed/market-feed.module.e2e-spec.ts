@@ -1,7 +1,7 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { Tick } from '../../src/domain/market';
 import type { ExchangeSimulator } from '../../tools/exchange-simulator';
-import { FuturesFeedGateway, MarketFeedModule, SpotFeedGateway } from '../../src/market-feed';
+import { type FeedGateway, FUTURES_FEED, MarketFeedModule, SPOT_FEED } from '../../src/market-feed';
 import { MetricsModule } from '../../src/metrics/metrics.module';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';
 import { startSimulator, waitFor } from './feed-harness';
@@ -30,8 +30,8 @@ describe('MarketFeedModule', () => {
   });
 
   it('provides both gateways, streams ticks, and leaves no socket open after close()', async () => {
-    const spot = moduleRef.get(SpotFeedGateway);
-    const futures = moduleRef.get(FuturesFeedGateway);
+    const spot = moduleRef.get<FeedGateway>(SPOT_FEED);
+    const futures = moduleRef.get<FeedGateway>(FUTURES_FEED);
     expect(spot.marketType).toBe('spot');
     expect(futures.marketType).toBe('futures');
     const ticks: Tick[] = [];

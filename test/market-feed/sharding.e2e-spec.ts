@@ -1,19 +1,29 @@
 import type { Tick } from '../../src/domain/market';
 import type { ExchangeSimulator } from '../../tools/exchange-simulator';
-import { FuturesFeedGateway } from '../../src/market-feed/futures-feed.gateway';
+import { KucoinFeedGateway, type KucoinFeedGatewayOptions } from '../../src/market-feed/kucoin-feed.gateway';
 import { TokenBucket } from '../../src/market-feed/kucoin/rate-limiters';
-import { SpotFeedGateway } from '../../src/market-feed/spot-feed.gateway';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';
 import { startSimulator, waitFor } from './feed-harness';
 
-const manager = (sim: ExchangeSimulator, symbolsPerMessage: number) => ({
-  apiUrl: sim.apiUrl,
-  symbolsPerMessage,
-  staleFeedMs: 2_000,
-  backoff: { baseMs: 20, maxMs: 200 },
-  restBucket: new TokenBucket(100_000, 1_000),
-  catchUpConcurrency: 16,
-});
+/** A gateway on the simulator's market, at most 300 topics per connection. */
+const feedOn = (
+  sim: ExchangeSimulator,
+  symbolsPerMessage: number,
+  extra: Partial<KucoinFeedGatewayOptions> = {},
+): KucoinFeedGateway =>
+  new KucoinFeedGateway({
+    market: sim.market,
+    apiUrl: sim.apiUrl,
+    maxTopicsPerConnection: 300,
+    limits: {
+      symbolsPerMessage,
+      staleFeedMs: 2_000,
+      reconnectBackoff: { baseMs: 20, maxMs: 200 },
+      catchUpConcurrency: 16,
+    },
+    io: { restBucket: new TokenBucket(100_000, 1_000) },
+    ...extra,
+  });
 
 describe('feed gateways against the simulator', () => {
   let sim: ExchangeSimulator;
@@ -27,7 +37,7 @@ describe('feed gateways against the simulator', () => {
     const wanted = Array.from({ length: 1_000 }, (_, i) => `C${i}-USDT`);
     wanted.forEach((symbol, i) => sim.setRestPrice(symbol, 10 + i));
     const metrics = new WorkerMetrics();
-    const gateway = new SpotFeedGateway({ maxTopicsPerConnection: 300, manager: manager(sim, 100), metrics });
+    const gateway = feedOn(sim, 100, { metrics });
     const seen = new Set<string>();
     const subscription = gateway.ticks$.subscribe((tick: Tick) => {
       if (tick.source === 'stream') seen.add(tick.symbol);
@@ -65,7 +75,7 @@ describe('feed gateways against the simulator', () => {
   it('moves symbols to other connections when the server is full at fewer topics than configured (509)', async () => {
     sim = await startSimulator({ limits: { maxTopicsPerConnection: 5 } });
     const wanted = Array.from({ length: 12 }, (_, i) => `C${i}-USDT`);
-    const gateway = new SpotFeedGateway({ maxTopicsPerConnection: 300, manager: manager(sim, 100) });
+    const gateway = feedOn(sim, 100);
     gateway.updateDesired(wanted);
     await waitFor('all 12 subscribed somewhere', () => sim.subscriptionCounts().size === 12, 5_000);
     expect([...sim.subscriptionCounts().values()].every((n) => n === 1)).toBe(true);
@@ -79,7 +89,7 @@ describe('feed gateways against the simulator', () => {
 
   it('futures: reads every trade from execution pushes (nanosecond ts, sequence), one symbol per subscribe', async () => {
     sim = await startSimulator({ market: 'futures' });
-    const gateway = new FuturesFeedGateway({ maxTopicsPerConnection: 300, manager: manager(sim, 1) });
+    const gateway = feedOn(sim, 1);
     const ticks: Tick[] = [];
     gateway.ticks$.subscribe((tick) => ticks.push(tick));
     gateway.updateDesired(['XBTUSDTM', 'ETHUSDTM', 'not-a-contract']);

@@ -101,7 +101,7 @@ describe('WebSocketManager against the simulator: subscription faults', () => {
     rec = new Recorder();
     manager = fastManager(sim, rec, {
       symbolsPerMessage: 1,
-      maxMessagesPerWindow: 20,
+      messagesPerWindow: 20,
       messageWindowMs: 1_000,
     });
     const wanted = symbols(40);

@@ -1,6 +1,7 @@
 import { makePosition } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
-import { Simulators, readAll, seed, startSimulators, waitFor } from '../support/worker-harness';
+import { Simulators, readAll, seed, startSimulators } from '../support/worker-harness';
+import { waitFor } from '../support/wait-for';
 import { WorkerProcess, killLeftovers, spawnWorker as spawnProcess } from '../support/worker-process';
 
 const POSITIONS = 2_000;

@@ -1,6 +1,12 @@
 import { makePosition } from '../support/documents';
-import { TestFirestore, openTestFirestore } from '../support/firestore';
-import { Simulators, Worker, seed, startSimulators, startWorker, waitFor } from '../support/worker-harness';
+import {
+  type Scenario,
+  type Simulators,
+  type Worker,
+  serveHttp,
+  startScenario,
+} from '../support/worker-harness';
+import { waitFor } from '../support/wait-for';
 
 interface Probe {
   readonly status: number;
@@ -8,7 +14,7 @@ interface Probe {
 }
 
 describe('health and metrics endpoints on a running worker', () => {
-  let store: TestFirestore;
+  let scenario: Scenario;
   let sims: Simulators;
   let worker: Worker;
   let base: string;
@@ -25,30 +31,20 @@ describe('health and metrics endpoints on a running worker', () => {
   }
 
   beforeAll(async () => {
-    store = openTestFirestore();
-    sims = await startSimulators();
-    sims.spot.setPrice('BTC-USDT', 60_000);
-    await seed(store.db, {
-      'users/alice/openPositions/p1': makePosition({ side: 'long', stopLoss: 55_000, takeProfit: 70_000 }),
-    });
-    worker = await startWorker({
-      projectId: store.projectId,
+    scenario = await startScenario({
       instanceId: 'health-test',
-      sims,
+      docs: {
+        'users/alice/openPositions/p1': makePosition({ side: 'long', stopLoss: 55_000, takeProfit: 70_000 }),
+      },
+      prices: { spot: { 'BTC-USDT': 60_000 } },
       env: { KUCOIN_STALE_FEED_MS: '1000', COLLECTOR_CRON: '*/2 * * * * *' },
     });
-    await worker.app.listen(0, '127.0.0.1');
-    const server = worker.app.getHttpServer() as import('node:http').Server;
-    const address = server.address() as { port: number };
-    base = `http://127.0.0.1:${address.port}`;
+    ({ sims, worker } = scenario);
+    base = await serveHttp(worker);
     sims.spot.startTicking(50);
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await sims?.stop();
-    await store?.close();
-  });
+  afterAll(() => scenario?.close());
 
   it('is live, and becomes ready once the books are filled and the feed is flowing', async () => {
     expect((await probe('/health/live')).status).toBe(200);
@@ -99,7 +95,7 @@ describe('health and metrics endpoints on a running worker', () => {
     expect(text).toContain('worker_transaction_seconds_bucket');
     expect(text).toContain('worker_tick_to_decision_seconds_count{market="spot"} 1');
     expect(text).toMatch(/process_cpu_seconds_total \d/);
-    const closed = (await store.db.doc('users/alice/openPositions/p1').get()).data();
+    const closed = (await scenario.store.db.doc('users/alice/openPositions/p1').get()).data();
     expect(closed).toMatchObject({
       status: 'closing',
       closeReason: 'stop_loss',

@@ -1,4 +1,5 @@
-import { Simulators, Worker, seed, startSimulators, startWorker, waitFor } from '../support/worker-harness';
+import { Simulators, Worker, seed, startSimulators, startWorker } from '../support/worker-harness';
+import { waitFor } from '../support/wait-for';
 import { makePosition, makeTrigger } from '../support/documents';
 import { TestFirestore, emulatorHost, openTestFirestore } from '../support/firestore';
 import { allSubscribed, drivePlateaus } from './support/plateau-driver';

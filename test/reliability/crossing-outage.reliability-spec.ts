@@ -1,11 +1,13 @@
 import type { Subscription } from 'rxjs';
 import type { Tick } from '../../src/domain/market';
 import type { ExchangeSimulator } from '../../tools/exchange-simulator';
-import { FuturesFeedGateway, SpotFeedGateway } from '../../src/market-feed';
 import { makePosition, makeTrigger } from '../support/documents';
 import { TestFirestore, emulatorHost, openTestFirestore } from '../support/firestore';
-import { Simulators, Worker, seed, startSimulators, startWorker, waitFor } from '../support/worker-harness';
-import { FailingFirestore, pushWickTick, quoteTime } from './support/crossing-outage-harness';
+import { Simulators, Worker, seed, startSimulators, startWorker } from '../support/worker-harness';
+import { waitFor } from '../support/wait-for';
+import { FailingFirestore } from '../support/failing-firestore';
+import { gateway } from '../support/trade-scenarios';
+import { pushWickTick, quoteTime } from './support/wick-ticks';
 import { allSubscribed } from './support/plateau-driver';
 import {
   type Expectation,
@@ -136,8 +138,8 @@ describe('Firestore unreachable past the retry budget while a wick crosses and r
       workers.push(worker);
       const ticks: Tick[] = [];
       seen.push(ticks);
-      for (const gateway of [worker.app.get(SpotFeedGateway), worker.app.get(FuturesFeedGateway)])
-        taps.push(gateway.ticks$.subscribe((tick) => ticks.push(tick)));
+      for (const feed of [gateway(worker, 'spot'), gateway(worker, 'futures')])
+        taps.push(feed.ticks$.subscribe((tick) => ticks.push(tick)));
     }
     await waitFor(
       'every cache loaded',

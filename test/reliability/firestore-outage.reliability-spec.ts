@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { Simulators, Worker, seed, startSimulators, startWorker, waitFor } from '../support/worker-harness';
+import { Simulators, Worker, seed, startSimulators, startWorker } from '../support/worker-harness';
+import { waitFor } from '../support/wait-for';
 import { TestFirestore, emulatorHost, openTestFirestore } from '../support/firestore';
 import { HealthProbe } from './support/health-probe';
 import { allSubscribed, drivePlateaus } from './support/plateau-driver';

@@ -1,4 +1,5 @@
-import { Simulators, seed, startSimulators, waitFor } from '../support/worker-harness';
+import { Simulators, seed, startSimulators } from '../support/worker-harness';
+import { waitFor } from '../support/wait-for';
 import { makePosition } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
 import { type SymbolPath, expectPosition } from './support/price-path';

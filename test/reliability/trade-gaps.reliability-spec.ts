@@ -3,10 +3,11 @@ import type { MarketType } from '../../src/domain/market';
 import type { SimTrade } from '../../tools/exchange-simulator';
 import { WATERMARK_DOCUMENT } from '../../src/firestore/watermark.repository';
 import { MINUTE_MS, floorMinute, gapRecoveries, waitDisconnected } from '../support/trade-scenarios';
-import { type Worker, waitFor } from '../support/worker-harness';
+import { type Worker } from '../support/worker-harness';
+import { waitFor } from '../support/wait-for';
+import { TapeRun } from './support/tape-run';
 import {
   type Sym,
-  TapeRun,
   asEvents,
   buildDocs,
   firstFill,

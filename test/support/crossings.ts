@@ -7,11 +7,11 @@ import type {
   TriggerHit,
 } from '../../src/domain/crossing';
 import type { MarketType, Tick } from '../../src/domain/market';
+import { P1, T1, makeHit, makeTick } from './ticks';
 
 /** Factories for the crossing vocabulary, shared by the unit specs of the cache and execution. */
 
-export const P1 = 'users/u1/openPositions/p1';
-export const T1 = 'users/u1/tradeTriggers/t1';
+export { P1, T1 };
 
 interface Where {
   readonly symbol?: string;
@@ -46,26 +46,20 @@ export function triggerAt(
 /** The stop-loss hit of a position (its take-profit if it has no stop-loss). */
 export function positionHit(item: Located<PositionEntry> = positionAt()): PositionHit {
   const { marketType, symbol, entry } = item;
-  const reason = entry.stopLoss !== null ? 'stop_loss' : 'take_profit';
-  const level = (reason === 'stop_loss' ? entry.stopLoss : entry.takeProfit) ?? 0;
-  return { kind: 'position', marketType, symbol, entry, reason, level };
+  return makeHit({ marketType, symbol, entry });
 }
 
 export function triggerHit(item: Located<TriggerEntry> = triggerAt()): TriggerHit {
   const { marketType, symbol, entry } = item;
-  return { kind: 'trigger', marketType, symbol, entry, level: entry.targetPrice };
+  return makeHit({ kind: 'trigger', marketType, symbol, entry });
 }
 
+/** A live trade at `price` (see makeTick for the defaults). */
 export function tickAt(
   price: number,
-  {
-    symbol = 'BTC-USDT',
-    marketType = 'spot',
-    exchangeTime = 1_000,
-    receivedAt = 1_005,
-  }: Partial<Pick<Tick, 'symbol' | 'marketType' | 'exchangeTime' | 'receivedAt'>> = {},
+  where: Partial<Pick<Tick, 'symbol' | 'marketType' | 'exchangeTime' | 'receivedAt'>> = {},
 ): Tick {
-  return { marketType, symbol, price, exchangeTime, receivedAt, source: 'stream' };
+  return makeTick({ price, ...where });
 }
 
 export function seenOpen(item: Located<PositionEntry> | Located<TriggerEntry>): Sighting {

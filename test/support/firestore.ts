@@ -30,9 +30,28 @@ export function openTestFirestore(projectId = uniqueProjectId()): TestFirestore 
   return {
     db,
     projectId,
-    clear: () => clearEmulatorProject(host, projectId),
+    clear: () => clearWithRetry(host, projectId),
     async close(): Promise<void> {
       await deleteApp(app);
     },
   };
+}
+
+/** Attempts and first pause of `clearWithRetry`; the pause doubles after each failed attempt. */
+const CLEAR_ATTEMPTS = 5;
+const CLEAR_BACKOFF_MS = 100;
+
+/**
+ * The emulator's bulk delete can answer HTTP 500 (or drop the connection) on a loaded machine, while the
+ * same request succeeds moments later: retried a few times with a short backoff before the spec fails.
+ */
+async function clearWithRetry(host: string, projectId: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await clearEmulatorProject(host, projectId);
+    } catch (error) {
+      if (attempt >= CLEAR_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, CLEAR_BACKOFF_MS * 2 ** (attempt - 1)));
+    }
+  }
 }

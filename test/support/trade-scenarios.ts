@@ -1,45 +1,21 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import type { MarketType } from '../../src/domain/market';
-import {
-  ExchangeSimulator,
-  type ExchangeSimulatorOptions,
-  type SimTrade,
-} from '../../tools/exchange-simulator';
-import { type FeedGateway, FuturesFeedGateway, SpotFeedGateway } from '../../src/market-feed';
-import { type Simulators, type Worker, readAll, waitFor } from './worker-harness';
+import type { ExchangeSimulator, SimTrade } from '../../tools/exchange-simulator';
+import { FEED_TOKENS, type FeedGateway } from '../../src/market-feed';
+import { type Worker, readAll } from './worker-harness';
+import { waitFor } from './wait-for';
 
 /**
- * Helpers for the trade-by-trade and gap-recovery specs: simulators with options of the spec's own (an
- * injected clock), waits on what the feed has evaluated, and the exact fields an execution writes.
+ * Helpers for the trade-by-trade and gap-recovery specs: waits on what the feed has evaluated, and the
+ * exact fields an execution writes. (Simulators with an injected clock: startSimulators(options).)
  */
 
 export const MINUTE_MS = 60_000;
 
 export const floorMinute = (ms: number): number => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 
-/** Like the harness's startSimulators (short heartbeats), with extra options for both markets. */
-export async function startSimulatorsWith(options: ExchangeSimulatorOptions): Promise<Simulators> {
-  const spot = new ExchangeSimulator({ pingInterval: 200, pingTimeout: 300, ...options, market: 'spot' });
-  const futures = new ExchangeSimulator({
-    pingInterval: 200,
-    pingTimeout: 300,
-    ...options,
-    market: 'futures',
-  });
-  await spot.start();
-  await futures.start();
-  return {
-    spot,
-    futures,
-    async stop(): Promise<void> {
-      await spot.stop();
-      await futures.stop();
-    },
-  };
-}
-
 export function gateway(worker: Worker, market: MarketType): FeedGateway {
-  return market === 'spot' ? worker.app.get(SpotFeedGateway) : worker.app.get(FuturesFeedGateway);
+  return worker.app.get<FeedGateway>(FEED_TOKENS[market]);
 }
 
 /** Until the market's feed has evaluated every trade up to this live one (it is its newest). */

@@ -1,25 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Test } from '@nestjs/testing';
 import type { Firestore, QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { AppModule } from '../../src/app.module';
 import { SymbolCache } from '../../src/cache/symbol-cache';
-import { ExchangeSimulator } from '../../tools/exchange-simulator';
+import type { MarketType } from '../../src/domain/market';
+import { ExchangeSimulator, type ExchangeSimulatorOptions } from '../../tools/exchange-simulator';
 import { ExecutionService } from '../../src/execution/execution.service';
 import { PriceUpdateProcessor } from '../../src/execution/price-update.processor';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';
-
-/** Polls until the predicate holds, failing with `what` after the timeout. No fixed sleeps in the specs. */
-export async function waitFor(
-  what: string,
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { overrideEnv } from './env';
+import { type TestFirestore, openTestFirestore } from './firestore';
+import { waitFor } from './wait-for';
 
 export interface Simulators {
   readonly spot: ExchangeSimulator;
@@ -27,10 +20,15 @@ export interface Simulators {
   stop(): Promise<void>;
 }
 
-/** A KuCoin-compatible spot and futures exchange on loopback, with short heartbeats so drops show quickly. */
-export async function startSimulators(): Promise<Simulators> {
-  const spot = new ExchangeSimulator({ market: 'spot', pingInterval: 200, pingTimeout: 300 });
-  const futures = new ExchangeSimulator({ market: 'futures', pingInterval: 200, pingTimeout: 300 });
+/**
+ * A KuCoin-compatible spot and futures exchange on loopback, with short heartbeats so drops show quickly;
+ * `options` (an injected clock, tick sizes, other heartbeats) apply to both markets.
+ */
+export async function startSimulators(options: ExchangeSimulatorOptions = {}): Promise<Simulators> {
+  const make = (market: MarketType): ExchangeSimulator =>
+    new ExchangeSimulator({ pingInterval: 200, pingTimeout: 300, ...options, market });
+  const spot = make('spot');
+  const futures = make('futures');
   await spot.start();
   await futures.start();
   return {
@@ -51,6 +49,7 @@ export interface Worker {
   readonly metrics: WorkerMetrics;
   /** Attempts this worker counted with the given outcome, from its own metrics registry. */
   executions(outcome: string): Promise<number>;
+  /** Shuts the application down; a second call waits for the first. */
   close(): Promise<void>;
 }
 
@@ -64,8 +63,7 @@ export async function startWorker(options: {
   readonly sims: Simulators;
   readonly env?: Record<string, string>;
 }): Promise<Worker> {
-  const saved = { ...process.env };
-  Object.assign(process.env, {
+  const restoreEnv = overrideEnv({
     FIREBASE_PROJECT_ID: options.projectId,
     INSTANCE_ID: options.instanceId,
     KUCOIN_SPOT_API_URL: options.sims.spot.apiUrl,
@@ -81,6 +79,7 @@ export async function startWorker(options: {
     app.useLogger(['error', 'warn']);
     await app.init();
     const metrics = app.get(WorkerMetrics);
+    let closed: Promise<void> | undefined;
     return {
       app,
       cache: app.get(SymbolCache),
@@ -93,11 +92,18 @@ export async function startWorker(options: {
           .filter((value) => value.labels.outcome === outcome)
           .reduce((sum, value) => sum + value.value, 0);
       },
-      close: () => app.close(),
+      close: () => (closed ??= app.close()),
     };
   } finally {
-    process.env = saved;
+    restoreEnv();
   }
+}
+
+/** Serves the worker's HTTP endpoints (health, metrics) on a free loopback port; returns its base URL. */
+export async function serveHttp(worker: Worker): Promise<string> {
+  await worker.app.listen(0, '127.0.0.1');
+  const address = (worker.app.getHttpServer() as Server).address() as AddressInfo;
+  return `http://127.0.0.1:${address.port}`;
 }
 
 /** Writes documents in batches of 500 (Firestore's limit per batch). */
@@ -123,4 +129,71 @@ export async function readAll(
 export function subscribed(sim: ExchangeSimulator, symbols: string[], workers = 1): boolean {
   const counts = sim.subscriptionCounts();
   return symbols.every((symbol) => (counts.get(symbol) ?? 0) >= workers);
+}
+
+/** What a started worker must show before a spec acts: its books loaded and its feeds subscribed. */
+export interface Ready {
+  readonly positions?: number;
+  readonly triggers?: number;
+  readonly spot?: readonly string[];
+  readonly futures?: readonly string[];
+  /** For the books to load (a few thousand documents take longer); default 10 s. */
+  readonly timeoutMs?: number;
+}
+
+export async function waitReady(worker: Worker, sims: Simulators, ready: Ready, workers = 1): Promise<void> {
+  const { positions, triggers, spot = [], futures = [], timeoutMs } = ready;
+  if (positions !== undefined)
+    await waitFor('positions loaded', () => worker.cache.stats().positions === positions, timeoutMs);
+  if (triggers !== undefined)
+    await waitFor('triggers loaded', () => worker.cache.stats().triggers === triggers, timeoutMs);
+  await waitFor('spot feed subscribed', () => subscribed(sims.spot, [...spot], workers));
+  await waitFor('futures feed subscribed', () => subscribed(sims.futures, [...futures], workers));
+}
+
+export interface ScenarioOptions {
+  readonly instanceId: string;
+  /** Documents by path, written before the worker starts. */
+  readonly docs?: Record<string, Record<string, unknown>>;
+  /** Opening prices by symbol, set on the simulators before the worker starts. */
+  readonly prices?: { readonly spot?: Record<string, number>; readonly futures?: Record<string, number> };
+  readonly env?: Record<string, string>;
+  readonly simulators?: ExchangeSimulatorOptions;
+  /** Anything else the exchange must be doing before the worker connects (tick sizes, faults). */
+  readonly prepare?: (sims: Simulators) => void;
+  readonly ready?: Ready;
+}
+
+/** A worker on a fresh emulator project of its own, with its simulators, seeded and ready. */
+export interface Scenario {
+  readonly store: TestFirestore;
+  readonly sims: Simulators;
+  readonly worker: Worker;
+  /** Closes the worker, then the simulators and the spec's Firestore client. */
+  close(): Promise<void>;
+}
+
+export async function startScenario(options: ScenarioOptions): Promise<Scenario> {
+  const store = openTestFirestore();
+  const sims = await startSimulators(options.simulators);
+  for (const [symbol, price] of Object.entries(options.prices?.spot ?? {})) sims.spot.setPrice(symbol, price);
+  for (const [symbol, price] of Object.entries(options.prices?.futures ?? {}))
+    sims.futures.setPrice(symbol, price);
+  let worker: Worker | undefined;
+  const close = async (): Promise<void> => {
+    await worker?.close();
+    await sims.stop();
+    await store.close();
+  };
+  try {
+    options.prepare?.(sims);
+    if (options.docs) await seed(store.db, options.docs);
+    const { instanceId, env } = options;
+    worker = await startWorker({ projectId: store.projectId, instanceId, sims, env });
+    if (options.ready) await waitReady(worker, sims, options.ready);
+    return { store, sims, worker, close };
+  } catch (error) {
+    await close(); // a failed start leaves no socket or client open for the rest of the run
+    throw error;
+  }
 }

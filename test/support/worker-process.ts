@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../tools/firestore-emulator';
-import { type Simulators, waitFor } from './worker-harness';
+import { type Simulators } from './worker-harness';
+import { waitFor } from './wait-for';
 import { emulatorHost } from './firestore';
 
 const MAIN = join(__dirname, '../../dist/main.js');

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FirestoreEmulator, startFirestoreEmulator } from '../firestore-emulator';
-import { globalFetch } from '../../src/market-feed/kucoin/seams';
+import { globalFetch } from '../../src/market-feed/kucoin/kucoin-rest';
 import type { DemoArgs } from './demo-args';
 import {
   DEMO_PROJECT_ID,

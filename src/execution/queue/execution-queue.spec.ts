@@ -1,6 +1,5 @@
 import { type AttemptVerdict, ExecutionQueue, type QueueOptions } from './execution-queue';
-import { ManualSeams } from '../../../test/support/doubles/manual-seams';
-import { retryDelayMs } from './queue-seams';
+import { ManualClock } from '../../../test/support/doubles/manual-clock';
 
 interface Pending {
   readonly item: string;
@@ -22,7 +21,7 @@ const OPTIONS: QueueOptions = {
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function setup(options: QueueOptions = OPTIONS) {
-  const seams = new ManualSeams();
+  const clock = new ManualClock();
   const running: Pending[] = [];
   const exhausted: [string, number][] = [];
   const dropped: string[] = [];
@@ -40,7 +39,7 @@ function setup(options: QueueOptions = OPTIONS) {
       dropped: (item) => dropped.push(item),
       crashed: (item) => crashed.push(item),
     },
-    seams,
+    { clock, random: () => 1 },
   );
   /** Resolves the oldest running attempt. */
   const finish = async (verdict: AttemptVerdict): Promise<Pending> => {
@@ -49,22 +48,22 @@ function setup(options: QueueOptions = OPTIONS) {
     await settle();
     return next;
   };
-  return { seams, queue, running, exhausted, dropped, crashed, finish, maxConcurrent: () => maxConcurrent };
+  return { clock, queue, running, exhausted, dropped, crashed, finish, maxConcurrent: () => maxConcurrent };
 }
 
 describe('ExecutionQueue', () => {
   it('enqueue returns at once; attempts start on the deferred pump', () => {
-    const { queue, seams, running } = setup();
+    const { queue, clock, running } = setup();
     expect(queue.enqueue('a')).toBe(true);
     expect(running).toHaveLength(0);
-    seams.runDeferred();
+    clock.runDeferred();
     expect(running.map((p) => p.item)).toEqual(['a']);
   });
 
   it('never runs more than `concurrency` attempts at once, and starts them in FIFO order', async () => {
     const t = setup();
     for (let i = 0; i < 10; i++) t.queue.enqueue(`h${i}`);
-    t.seams.runDeferred();
+    t.clock.runDeferred();
     expect(t.running.map((p) => p.item)).toEqual(['h0', 'h1', 'h2']);
     expect(t.queue.stats()).toMatchObject({ length: 10, waiting: 7, running: 3, delayed: 0 });
     const started: string[] = [];
@@ -78,16 +77,16 @@ describe('ExecutionQueue', () => {
     const t = setup({ ...OPTIONS, concurrency: 1 });
     t.queue.enqueue('flaky');
     t.queue.enqueue('other');
-    t.seams.runDeferred();
+    t.clock.runDeferred();
     await t.finish('retry');
-    expect(t.seams.pendingTimers).toEqual([100]);
+    expect(t.clock.pendingTimers).toEqual([100]);
     expect(t.running.map((p) => p.item)).toEqual(['other']);
     await t.finish('done');
     const delays: number[] = [];
     for (let attempt = 2; attempt <= 4; attempt++) {
-      const delay = t.seams.pendingTimers[0];
+      const delay = t.clock.pendingTimers[0];
       delays.push(delay);
-      t.seams.advance(delay);
+      t.clock.advance(delay);
       expect(t.running).toEqual([expect.objectContaining({ item: 'flaky', attempt })]);
       await t.finish('retry');
     }
@@ -96,26 +95,26 @@ describe('ExecutionQueue', () => {
     // Never given up: the long backoff takes over, reported once, until an attempt is done.
     const slow: number[] = [];
     for (let attempt = 5; attempt <= 7; attempt++) {
-      const delay = t.seams.pendingTimers[0];
+      const delay = t.clock.pendingTimers[0];
       slow.push(delay);
-      t.seams.advance(delay);
+      t.clock.advance(delay);
       expect(t.running).toEqual([expect.objectContaining({ item: 'flaky', attempt })]);
       await t.finish(attempt < 7 ? 'retry' : 'done');
     }
     expect(slow).toEqual([1_000, 2_000, 3_000]);
     expect(t.exhausted).toEqual([['flaky', 4]]);
-    expect(t.seams.pendingTimers).toEqual([]);
+    expect(t.clock.pendingTimers).toEqual([]);
     expect(t.queue.length).toBe(0);
   });
 
   it('drain gives an item on the long backoff one immediate last attempt, then drops it', async () => {
     const t = setup({ ...OPTIONS, maxAttempts: 1 });
     t.queue.enqueue('stuck');
-    t.seams.runDeferred();
+    t.clock.runDeferred();
     await t.finish('retry');
-    expect(t.seams.pendingTimers).toEqual([1_000]);
+    expect(t.clock.pendingTimers).toEqual([1_000]);
     const drained = t.queue.drain(10_000);
-    expect(t.seams.pendingTimers).toEqual([10_000]); // only the drain's own timeout
+    expect(t.clock.pendingTimers).toEqual([10_000]); // only the drain's own timeout
     expect(t.running).toEqual([expect.objectContaining({ item: 'stuck', attempt: 2 })]);
     await t.finish('retry');
     await expect(drained).resolves.toBe(true);
@@ -125,22 +124,22 @@ describe('ExecutionQueue', () => {
   it('counts a rejected attempt as a crash and retries it', async () => {
     const t = setup();
     t.queue.enqueue('boom');
-    t.seams.runDeferred();
+    t.clock.runDeferred();
     (t.running.shift() as Pending).reject(new Error('bug'));
     await settle();
     expect(t.crashed).toEqual(['boom']);
-    t.seams.advance(100);
+    t.clock.advance(100);
     expect(t.running.map((p) => [p.item, p.attempt])).toEqual([['boom', 2]]);
   });
 
   it('reports the age of the oldest unfinished item, retries included', async () => {
     const t = setup({ ...OPTIONS, concurrency: 1 });
     t.queue.enqueue('first');
-    t.seams.advance(40);
+    t.clock.advance(40);
     t.queue.enqueue('second');
-    t.seams.runDeferred();
+    t.clock.runDeferred();
     await t.finish('retry');
-    t.seams.advance(50);
+    t.clock.advance(50);
     expect(t.queue.oldestAgeMs()).toBe(90);
     await t.finish('done');
     expect(t.queue.oldestAgeMs()).toBe(90);
@@ -149,14 +148,14 @@ describe('ExecutionQueue', () => {
   it('drain stops accepting and resolves true once accepted work (and its retries) finished', async () => {
     const t = setup();
     t.queue.enqueue('a');
-    t.seams.runDeferred();
+    t.clock.runDeferred();
     const drained = t.queue.drain(1_000);
     expect(t.queue.enqueue('late')).toBe(false);
     await t.finish('retry');
-    t.seams.advance(100);
+    t.clock.advance(100);
     await t.finish('done');
     await expect(drained).resolves.toBe(true);
-    expect(t.seams.pendingTimers).toEqual([]);
+    expect(t.clock.pendingTimers).toEqual([]);
   });
 
   it('drain resolves true at once when idle and false when time runs out', async () => {
@@ -164,48 +163,34 @@ describe('ExecutionQueue', () => {
     await expect(t.queue.drain(10)).resolves.toBe(true);
     const busy = setup();
     busy.queue.enqueue('stuck');
-    busy.seams.runDeferred();
+    busy.clock.runDeferred();
     const drained = busy.queue.drain(500);
-    busy.seams.advance(500);
+    busy.clock.advance(500);
     await expect(drained).resolves.toBe(false);
   });
 
   it('abandon drops waiting and delayed items, and stops retrying running ones', async () => {
     const t = setup({ ...OPTIONS, concurrency: 2 });
     for (const item of ['retrying', 'running', 'waiting']) t.queue.enqueue(item);
-    t.seams.runDeferred();
+    t.clock.runDeferred();
     await t.finish('retry');
     // 'waiting' took the slot 'retrying' gave back; 'queued' has none.
     t.queue.enqueue('queued');
     expect(t.queue.abandon()).toBe(2);
     expect(t.dropped).toEqual(['retrying', 'queued']);
-    expect(t.seams.pendingTimers).toEqual([]);
+    expect(t.clock.pendingTimers).toEqual([]);
     await t.finish('retry');
     await t.finish('done');
     expect(t.dropped).toEqual(['retrying', 'queued', 'running']);
     expect(t.exhausted).toEqual([]);
     expect(t.queue.length).toBe(0);
-    expect(t.seams.pendingTimers).toEqual([]);
-  });
-});
-
-describe('retryDelayMs', () => {
-  const options = { retryBaseMs: 100, retryMaxMs: 1_000 };
-
-  it.each([
-    [1, 0, 50],
-    [1, 0.999, 100],
-    [3, 0, 200],
-    [3, 0.999, 400],
-    [10, 0.999, 1_000],
-  ])('attempt %p with random %p waits %p ms', (attempts, random, expected) => {
-    expect(retryDelayMs(options, attempts, { random: () => random })).toBe(expected);
+    expect(t.clock.pendingTimers).toEqual([]);
   });
 });
 
 describe('ExecutionQueue with a throwing handler', () => {
   it('reports it as a crash and keeps pumping, with the item still retried', async () => {
-    const seams = new ManualSeams();
+    const clock = new ManualClock();
     const crashed: string[] = [];
     const started: string[] = [];
     const queue = new ExecutionQueue<string>(
@@ -221,11 +206,11 @@ describe('ExecutionQueue with a throwing handler', () => {
         dropped: () => undefined,
         crashed: (item) => crashed.push(item),
       },
-      seams,
+      { clock },
     );
     queue.enqueue('a');
     queue.enqueue('b');
-    seams.runDeferred();
+    clock.runDeferred();
     await settle();
     await settle();
     expect(started).toEqual(['a', 'b']);

@@ -1,4 +1,5 @@
-import { type QueueSeams, realSeams, retryDelayMs } from './queue-seams';
+import { type BackoffPolicy, backoffDelay } from '../../timing/backoff';
+import { type Clock, type TimerHandle, systemClock } from '../../timing/clock';
 import type { AttemptVerdict, QueueHandlers, QueueOptions, QueueStats } from './queue.types';
 
 export type { AttemptVerdict, QueueHandlers, QueueOptions, QueueStats } from './queue.types';
@@ -8,7 +9,14 @@ interface Job<T> {
   readonly enqueuedAt: number;
   attempts: number;
   state: 'waiting' | 'running' | 'delayed';
-  timer: unknown;
+  timer: TimerHandle | undefined;
+}
+
+/** Time and randomness for the queue; its unit tests pass a manual clock and a fixed random. */
+export interface QueueTiming {
+  readonly clock?: Clock;
+  /** In [0, 1): the retry backoffs' jitter. */
+  readonly random?: () => number;
 }
 
 /**
@@ -17,7 +25,7 @@ interface Job<T> {
  * while it waits out its backoff. An item is never given up: after `maxAttempts` fast attempts it is
  * retried on a long capped backoff until an attempt says it is done. Only a drain ends that: each such
  * item gets one more attempt at once, and is handed to `dropped` if that fails too. Pure TypeScript: time
- * and timers come in through `seams`.
+ * and timers come from the clock in `timing`.
  */
 export class ExecutionQueue<T> {
   private waiting: (Job<T> | undefined)[] = [];
@@ -30,19 +38,33 @@ export class ExecutionQueue<T> {
   private closed = false;
   private pumpScheduled = false;
   private idleWaiters: (() => void)[] = [];
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  /** Half jitter, so two replicas contending for the same documents do not retry in lockstep. */
+  private readonly fastBackoff: BackoffPolicy;
+  private readonly longBackoff: BackoffPolicy;
 
   constructor(
     private readonly options: QueueOptions,
     private readonly handlers: QueueHandlers<T>,
-    private readonly seams: QueueSeams = realSeams,
-  ) {}
+    timing: QueueTiming = {},
+  ) {
+    this.clock = timing.clock ?? systemClock;
+    this.random = timing.random ?? Math.random;
+    this.fastBackoff = { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs, jitter: 'half' };
+    this.longBackoff = {
+      baseMs: options.pendingRetryBaseMs,
+      maxMs: options.pendingRetryMaxMs,
+      jitter: 'half',
+    };
+  }
 
   /** False once the queue stopped accepting (shutdown): the caller keeps the item. */
   enqueue(item: T): boolean {
     if (!this.acceptsItems) return false;
     const job: Job<T> = {
       item,
-      enqueuedAt: this.seams.now(),
+      enqueuedAt: this.clock.now(),
       attempts: 0,
       state: 'waiting',
       timer: undefined,
@@ -51,7 +73,7 @@ export class ExecutionQueue<T> {
     this.waiting.push(job);
     if (!this.pumpScheduled) {
       this.pumpScheduled = true;
-      this.seams.defer(this.deferredPump);
+      this.clock.defer(this.deferredPump);
     }
     return true;
   }
@@ -76,7 +98,7 @@ export class ExecutionQueue<T> {
   }
 
   oldestAgeMs(): number {
-    for (const job of this.unfinished) return this.seams.now() - job.enqueuedAt;
+    for (const job of this.unfinished) return this.clock.now() - job.enqueuedAt;
     return 0;
   }
 
@@ -91,10 +113,10 @@ export class ExecutionQueue<T> {
     if (this.unfinished.size === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const waiter = (): void => {
-        this.seams.clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         resolve(true);
       };
-      const timer = this.seams.setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         this.idleWaiters = this.idleWaiters.filter((w) => w !== waiter);
         resolve(false);
       }, timeoutMs);
@@ -113,7 +135,7 @@ export class ExecutionQueue<T> {
     for (const job of [...this.unfinished]) {
       if (job.state === 'running') continue;
       if (job.state === 'delayed') {
-        this.seams.clearTimeout(job.timer);
+        this.clock.clearTimeout(job.timer);
         job.timer = undefined;
         this.delayed--;
       }
@@ -130,7 +152,7 @@ export class ExecutionQueue<T> {
   private retryLongWaitsNow(): void {
     for (const job of this.unfinished) {
       if (job.state !== 'delayed' || job.attempts < this.options.maxAttempts) continue;
-      this.seams.clearTimeout(job.timer);
+      this.clock.clearTimeout(job.timer);
       this.retry(job);
     }
   }
@@ -194,17 +216,17 @@ export class ExecutionQueue<T> {
     } else {
       this.delayed++;
       job.state = 'delayed';
-      job.timer = this.seams.setTimeout(() => this.retry(job), this.delayAfter(job.attempts));
+      job.timer = this.clock.setTimeout(() => this.retry(job), this.delayAfter(job.attempts));
       // Last, so a throwing handler cannot leave the item unscheduled.
       if (job.attempts === this.options.maxAttempts) this.handlers.exhausted(job.item, job.attempts);
     }
   }
 
+  /** After the n-th fast attempt: base * 2^(n-1); from the last fast one on, the long backoff from its base. */
   private delayAfter(attempts: number): number {
-    const { maxAttempts, pendingRetryBaseMs, pendingRetryMaxMs } = this.options;
-    if (attempts < maxAttempts) return retryDelayMs(this.options, attempts, this.seams);
-    const long = { retryBaseMs: pendingRetryBaseMs, retryMaxMs: pendingRetryMaxMs };
-    return retryDelayMs(long, attempts - maxAttempts + 1, this.seams);
+    const { maxAttempts } = this.options;
+    if (attempts < maxAttempts) return backoffDelay(this.fastBackoff, attempts - 1, this.random);
+    return backoffDelay(this.longBackoff, attempts - maxAttempts, this.random);
   }
 
   private retry(job: Job<T>): void {

@@ -1,22 +1,12 @@
-import type { PositionHit, TriggerHit } from '../../domain/crossing';
+import { makeHit } from '../../../test/support/ticks';
 import { type ReadDocument, type Tape, decideClose, decideFire } from './transaction-decisions';
 
-const positionHit: PositionHit = {
-  kind: 'position',
-  marketType: 'spot',
-  symbol: 'BTC-USDT',
-  entry: { path: 'users/u1/openPositions/p1', side: 'long', size: 1, stopLoss: 55_000, takeProfit: 70_000 },
-  reason: 'stop_loss',
-  level: 55_000,
-};
+const positionHit = makeHit({ entry: { stopLoss: 55_000, takeProfit: 70_000 } });
 
-const triggerHit: TriggerHit = {
+const triggerHit = makeHit({
   kind: 'trigger',
-  marketType: 'futures',
-  symbol: 'XBTUSDTM',
-  entry: { path: 'users/u9/tradeTriggers/t1', condition: 'above', targetPrice: 65_000 },
-  level: 65_000,
-};
+  entry: { path: 'users/u9/tradeTriggers/t1', targetPrice: 65_000 },
+});
 
 const tape = (price: number): Tape => ({ price, tickTime: 1_700_000_000_500, instanceId: 'worker-a' });
 

@@ -4,8 +4,9 @@ import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus'
 import { CacheCore } from '../../cache/cache-core';
 import { kucoinConfig } from '../../config';
 import { FeedGateway, FeedStatus } from '../../market-feed/feed-gateway';
-import { FuturesFeedGateway } from '../../market-feed/futures-feed.gateway';
-import { SpotFeedGateway } from '../../market-feed/spot-feed.gateway';
+import { FUTURES_FEED, SPOT_FEED } from '../../market-feed/market-feed.constants';
+import type { Clock } from '../../timing/clock';
+import { CLOCK } from '../../timing/timing.module';
 import { feedProblems } from './feed-readiness';
 
 /**
@@ -18,10 +19,11 @@ import { feedProblems } from './feed-readiness';
 export class FeedHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
-    @Inject(SpotFeedGateway) private readonly spot: FeedGateway,
-    @Inject(FuturesFeedGateway) private readonly futures: FeedGateway,
+    @Inject(SPOT_FEED) private readonly spot: FeedGateway,
+    @Inject(FUTURES_FEED) private readonly futures: FeedGateway,
     @Inject(kucoinConfig.KEY) private readonly config: ConfigType<typeof kucoinConfig>,
     private readonly books: CacheCore,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   check(): HealthIndicatorResult[] {
@@ -30,14 +32,15 @@ export class FeedHealthIndicator {
 
   private checkOne(status: FeedStatus): HealthIndicatorResult {
     const session = this.health.check(`feed_${status.marketType}`);
-    const problems = feedProblems(status, Date.now(), this.config.staleFeedMs);
+    const now = this.clock.now();
+    const problems = feedProblems(status, now, this.config.staleFeedMs);
     const details = {
       desiredSymbols: status.desiredSymbols,
       connections: status.connections.map(({ id, state, subscribedTopics, lastMessageAt }) => ({
         id,
         state,
         subscribedTopics,
-        lastMessageAgeMs: lastMessageAt === undefined ? null : Date.now() - lastMessageAt,
+        lastMessageAgeMs: lastMessageAt === undefined ? null : now - lastMessageAt,
       })),
       recoveringSymbols: status.recoveringSymbols,
       unavailable: status.unavailable.map(({ symbol, reason }) => ({

@@ -7,6 +7,7 @@ import type { ExecutionService } from '../../execution/execution.service';
 import { PriceUpdateProcessor } from '../../execution/price-update.processor';
 import { WorkerMetrics } from '../../metrics/worker-metrics';
 import { SubsystemsHealthIndicator } from './subsystems.health';
+import { makeTick } from '../../../test/support/ticks';
 
 const CONFIG = { shutdownGraceMs: 0 } as ExecutionConfig;
 
@@ -43,14 +44,7 @@ describe('SubsystemsHealthIndicator (liveness of the tick path)', () => {
     expect(t.indicator.check()).toEqual({
       tick_path: { status: 'down', liveStreams: 1, expectedStreams: 2, tickErrors: 0 },
     });
-    t.spot.next({
-      marketType: 'spot',
-      symbol: 'BTC-USDT',
-      price: 1,
-      exchangeTime: 1,
-      receivedAt: 1,
-      source: 'stream',
-    });
+    t.spot.next(makeTick({ price: 1, exchangeTime: 1, receivedAt: 1 }));
     expect(t.indicator.check().tick_path.status).toBe('down');
   });
 

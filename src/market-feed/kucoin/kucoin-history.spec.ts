@@ -1,6 +1,6 @@
 import type { MarketType } from '../../domain/market';
 import { candlesUrl, historyUrl, parseCandles, parseHistory, recoverGap } from './kucoin-history';
-import type { FetchLike } from './seams';
+import type { FetchLike } from './kucoin-rest';
 
 const T0 = 1_700_000_040_000; // a minute boundary
 const NS = 1_000_000;

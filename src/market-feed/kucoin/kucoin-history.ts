@@ -8,8 +8,7 @@ import {
 } from '../../domain/gap-plan';
 import type { MarketType, Tick } from '../../domain/market';
 import { nanosToMillis, parsePrice, tradeSequence } from './frame-values';
-import { callJson } from './kucoin-rest';
-import type { FetchLike } from './seams';
+import { type FetchLike, callJson } from './kucoin-rest';
 
 /**
  * KuCoin's REST trade history and 1-minute candles, and the recovery of a gap from them (see gap-plan).

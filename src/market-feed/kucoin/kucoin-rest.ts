@@ -1,6 +1,10 @@
 import type { MarketType, Tick } from '../../domain/market';
 import { parsePrice } from './frame-parser';
-import type { FetchLike } from './seams';
+
+/** The subset of fetch the REST calls use; tests pass a fake returning `new Response(...)`. */
+export type FetchLike = (url: string, init: { method: string; signal?: AbortSignal }) => Promise<Response>;
+
+export const globalFetch: FetchLike = (url, init) => fetch(url, init);
 
 export interface WsEndpoint {
   readonly endpoint: string;
@@ -86,12 +90,12 @@ export async function fetchPublicToken(fetchFn: FetchLike, apiUrl: string): Prom
   };
 }
 
-export function tickerUrl(market: MarketType, apiUrl: string, symbol: string): string {
+function tickerUrl(market: MarketType, apiUrl: string, symbol: string): string {
   const path = market === 'spot' ? '/api/v1/market/orderbook/level1' : '/api/v1/ticker';
   return `${apiUrl}${path}?symbol=${encodeURIComponent(symbol)}`;
 }
 
-/** A REST ticker as a catch-up Tick; undefined when KuCoin has no data for the symbol (unknown symbol). */
+/** A REST ticker as a catch-up Tick; `empty` when KuCoin has no data for the symbol (unknown symbol). */
 export function restTickerToTick(
   market: MarketType,
   symbol: string,

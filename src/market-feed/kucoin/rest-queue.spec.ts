@@ -2,7 +2,7 @@ import type { Tick } from '../../domain/market';
 import { fetchCatchUpTick } from './kucoin-rest';
 import { TokenBucket } from './rate-limiters';
 import { type RestFailure, RestQueue } from './rest-queue';
-import { systemClock } from './seams';
+import { systemClock } from '../../timing/clock';
 import { fakeKucoin } from '../../../test/support/doubles/fake-kucoin';
 
 const flush = (): Promise<void> => jest.advanceTimersByTimeAsync(0);

@@ -1,6 +1,7 @@
+import { type BackoffPolicy, backoffDelay } from '../../timing/backoff';
 import { KucoinRestError } from './kucoin-rest';
 import type { TokenBucket } from './rate-limiters';
-import type { Clock, TimerHandle } from './seams';
+import type { Clock, TimerHandle } from '../../timing/clock';
 
 /** Outcomes of a catch-up or a gap recovery, for the `worker_rest_catch_up_total` metric. */
 export type CatchUpResult = 'ok' | 'empty' | 'invalid_price' | 'rate_limited' | 'error' | 'superseded';
@@ -34,7 +35,7 @@ export interface RestQueueOptions<T> {
  * reconnect may be far away.
  */
 const MAX_RETRIES = 5;
-const RETRY_BASE_MS = 1_000;
+const RETRY_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 16_000, jitter: 'none' };
 
 /**
  * Per-symbol REST work after a (re)subscribe: the ticker catch-up, or a gap's recovery. Deduplicated,
@@ -100,7 +101,7 @@ export class RestQueue<T> {
         this.retryTimers.delete(handle);
         this.enqueue([symbol]);
       },
-      RETRY_BASE_MS * 2 ** (failures - 1),
+      backoffDelay(RETRY_BACKOFF, failures - 1),
     );
     this.retryTimers.add(handle);
     return true;

@@ -42,7 +42,7 @@ export function batchSymbols(symbols: readonly string[], size: number): string[]
   return batches;
 }
 
-export function topicFor(prefix: string, symbols: readonly string[]): string {
+function topicFor(prefix: string, symbols: readonly string[]): string {
   return prefix + symbols.join(',');
 }
 

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from './seams';
+import type { Clock, TimerHandle } from '../../timing/clock';
 
 /** Named one-shot and repeating timers that can all be cleared at once, so a teardown leaves none behind. */
 export class TimerSet<Name extends string> {

@@ -1,6 +1,7 @@
 import type { Tick } from '../../domain/market';
 import type { CatchUpResult } from './rest-queue';
-import type { ReconnectCause, WebSocketManagerOptions } from './manager-options';
+import type { ConnectionIo, ConnectionLimits } from './connection-options';
+import type { ReconnectCause } from './reconnect-cause';
 import { SlidingWindowLimiter } from './rate-limiters';
 import { type FakeKucoin, fakeKucoin } from '../../../test/support/doubles/fake-kucoin';
 import { WebSocketManager } from './websocket-manager';
@@ -8,7 +9,12 @@ import { WebSocketManager } from './websocket-manager';
 const flush = (): Promise<void> => jest.advanceTimersByTimeAsync(0);
 const symbols = (n: number): string[] => Array.from({ length: n }, (_, i) => `C${i}-USDT`);
 
-function setup(options: Partial<WebSocketManagerOptions> = {}, ping: [number, number] = [18_000, 10_000]) {
+interface Overrides {
+  readonly limits?: Partial<ConnectionLimits>;
+  readonly io?: Partial<ConnectionIo>;
+}
+
+function setup(overrides: Overrides = {}, ping: [number, number] = [18_000, 10_000]) {
   const kucoin: FakeKucoin = fakeKucoin(...ping);
   const ticks: Tick[] = [];
   const reconnects: ReconnectCause[] = [];
@@ -18,21 +24,23 @@ function setup(options: Partial<WebSocketManagerOptions> = {}, ping: [number, nu
     id: 'spot-0',
     market: 'spot',
     apiUrl: 'https://api.test',
-    symbolsPerMessage: 100,
-    staleFeedMs: 30_000,
-    dataStaleMs: 60_000,
-    backoff: { baseMs: 1_000, maxMs: 60_000 },
-    socketFactory: kucoin.factory,
-    fetch: kucoin.fetch,
-    random: () => 0.5,
-    logger,
-    sink: {
-      onTick: (tick) => ticks.push(tick),
-      onRejected: () => undefined,
-      onReconnect: (cause) => reconnects.push(cause),
-      onCatchUp: (result) => catchUps.push(result),
+    limits: {
+      symbolsPerMessage: 100,
+      staleFeedMs: 30_000,
+      dataStaleMs: 60_000,
+      reconnectBackoff: { baseMs: 1_000, maxMs: 60_000 },
+      ...overrides.limits,
     },
-    ...options,
+    io: { openSocket: kucoin.factory, fetch: kucoin.fetch, random: () => 0.5, ...overrides.io },
+    events: {
+      logger,
+      sink: {
+        onTick: (tick) => ticks.push(tick),
+        onRejected: () => undefined,
+        onReconnect: (cause) => reconnects.push(cause),
+        onCatchUp: (result) => catchUps.push(result),
+      },
+    },
   });
   /** Desire `wanted`, let the token call resolve, and welcome the socket. */
   const connect = async (wanted: string[]): Promise<void> => {
@@ -138,7 +146,7 @@ describe('WebSocketManager', () => {
   });
 
   it('reconnects when no message at all arrives within staleFeedMs', async () => {
-    const { connect, reconnects } = setup({ staleFeedMs: 5_000 }, [600_000, 10_000]);
+    const { connect, reconnects } = setup({ limits: { staleFeedMs: 5_000 } }, [600_000, 10_000]);
     await connect(['BTC-USDT']);
     await jest.advanceTimersByTimeAsync(5_000);
     expect(reconnects).toEqual([]);
@@ -148,7 +156,7 @@ describe('WebSocketManager', () => {
 
   it('reconnects when proven symbols stop streaming although pongs continue', async () => {
     const { kucoin, connect, reconnects } = setup(
-      { staleFeedMs: 5_000, dataStaleMs: 10_000 },
+      { limits: { staleFeedMs: 5_000, dataStaleMs: 10_000 } },
       [1_000, 5_000],
     );
     await connect(['BTC-USDT']);
@@ -165,7 +173,7 @@ describe('WebSocketManager', () => {
   });
 
   it('logs once a symbol that is acknowledged but never sends data, and does not reconnect for it', async () => {
-    const { kucoin, connect, reconnects, logger } = setup({ staleFeedMs: 5_000 }, [1_000, 5_000]);
+    const { kucoin, connect, reconnects, logger } = setup({ limits: { staleFeedMs: 5_000 } }, [1_000, 5_000]);
     kucoin.ticker = () => ({ status: 500 });
     await connect(['GHOST-USDT']);
     const socket = kucoin.latest();
@@ -180,7 +188,7 @@ describe('WebSocketManager', () => {
   });
 
   it('backs off exponentially with full jitter up to the cap, and resets after a healthy period', async () => {
-    const { kucoin, manager, reconnects } = setup({ random: () => 0.999 });
+    const { kucoin, manager, reconnects } = setup({ io: { random: () => 0.999 } });
     kucoin.failTokens(8, 503);
     manager.updateDesired(['BTC-USDT']);
     await jest.advanceTimersByTimeAsync(190_000);
@@ -241,7 +249,7 @@ describe('WebSocketManager', () => {
       [0, 0],
       [0.25, 250],
     ] as const) {
-      const { kucoin, connect } = setup({ random: () => r });
+      const { kucoin, connect } = setup({ io: { random: () => r } });
       await connect(['BTC-USDT']);
       const start = Date.now();
       kucoin.latest().handlers.onClose(1006, '');
@@ -252,7 +260,7 @@ describe('WebSocketManager', () => {
   });
 
   it('keeps within 100 client messages per 10 s, pings included', async () => {
-    const { kucoin, connect, manager } = setup({ symbolsPerMessage: 1 }, [1_000, 5_000]);
+    const { kucoin, connect, manager } = setup({ limits: { symbolsPerMessage: 1 } }, [1_000, 5_000]);
     await connect(symbols(300));
     const socket = kucoin.latest();
     let seen = 0;
@@ -272,7 +280,10 @@ describe('WebSocketManager', () => {
 
   it('opens at most 30 new connections per minute, even when each one dies at once', async () => {
     const limiter = new SlidingWindowLimiter(30, 60_000);
-    const { kucoin, manager } = setup({ connectionLimiter: limiter, backoff: { baseMs: 10, maxMs: 10 } });
+    const { kucoin, manager } = setup({
+      io: { newConnections: limiter },
+      limits: { reconnectBackoff: { baseMs: 10, maxMs: 10 } },
+    });
     manager.updateDesired(['BTC-USDT']);
     for (let t = 0; t < 1_200; t++) {
       await jest.advanceTimersByTimeAsync(100);

@@ -1,25 +1,26 @@
+import { backoffDelay } from '../../timing/backoff';
 import type { ConnectionStatus } from '../feed-gateway';
-import { fullJitterDelay } from './backoff';
+import {
+  type ResolvedConnectionOptions,
+  type WebSocketManagerOptions,
+  resolveConnectionOptions,
+} from './connection-options';
 import { FeedSession, type SessionHost } from './feed-session';
 import { KucoinRestError, fetchPublicToken } from './kucoin-rest';
-import {
-  type ConnectionState,
-  type ReconnectCause,
-  type ResolvedManagerOptions,
-  type WebSocketManagerOptions,
-  resolveManagerOptions,
-} from './manager-options';
+import type { ReconnectCause } from './reconnect-cause';
 import { TimerSet } from './timer-set';
+
+type ConnectionState = ConnectionStatus['state'];
 
 /**
  * Owns one KuCoin WebSocket connection's whole life: token, connect, reconnect with backoff within
  * KuCoin's connection limit, and the desired symbols. Each connection itself is a FeedSession (welcome,
  * subscriptions, heartbeat, watchdog, frames, catch-up). Plain TypeScript; time, sockets and HTTP come in
- * through the options so the state machine runs under Jest fake timers.
+ * through `io` so the state machine runs under Jest fake timers.
  */
 export class WebSocketManager {
   readonly id: string;
-  private readonly o: ResolvedManagerOptions;
+  private readonly options: ResolvedConnectionOptions;
   private desired: ReadonlySet<string> = new Set();
   private readonly reported = new Set<string>();
   private readonly timers: TimerSet<'reconnect'>;
@@ -34,8 +35,8 @@ export class WebSocketManager {
   private lastError: string | undefined;
 
   constructor(options: WebSocketManagerOptions) {
-    this.o = resolveManagerOptions(options);
-    this.timers = new TimerSet(this.o.clock);
+    this.options = resolveConnectionOptions(options);
+    this.timers = new TimerSet(this.options.io.clock);
     this.id = options.id;
   }
 
@@ -99,17 +100,17 @@ export class WebSocketManager {
   }
 
   private connect(): void {
-    const { clock, connectionLimiter } = this.o;
+    const { clock, newConnections } = this.options.io;
     const epoch = ++this.epoch;
     const now = clock.now();
-    const wait = connectionLimiter.waitMs(now);
+    const wait = newConnections.waitMs(now);
     if (wait > 0) {
       // KuCoin allows 30 new connections per minute; wait for a slot rather than be refused.
       this.current = 'backoff';
       this.timers.set('reconnect', wait, () => this.connect());
       return;
     }
-    connectionLimiter.record(now);
+    newConnections.record(now);
     this.current = 'connecting';
     this.open(epoch).catch((error: Error) => this.fail('socket_error', error.message, epoch));
   }
@@ -117,18 +118,20 @@ export class WebSocketManager {
   private async open(epoch: number): Promise<void> {
     let endpoint;
     try {
-      endpoint = await fetchPublicToken(this.o.fetch, this.o.apiUrl);
+      endpoint = await fetchPublicToken(this.options.io.fetch, this.options.apiUrl);
     } catch (error) {
       // Network errors, 5xx and 429 are expected to pass; anything else (404, 403) is likely a wrong API
       // URL. Both are retried with capped backoff — there is nothing better to do — but the latter loudly.
       if (error instanceof KucoinRestError && !error.retryable) {
-        this.o.logger?.error(`${this.id} bullet-public refused: ${error.message}; check the KuCoin API URL`);
+        this.options.events.logger?.error(
+          `${this.id} bullet-public refused: ${error.message}; check the KuCoin API URL`,
+        );
       }
       this.fail('token_error', (error as Error).message, epoch);
       return;
     }
     if (epoch !== this.epoch) return;
-    this.session = new FeedSession(this.o, this.hostFor(epoch), endpoint);
+    this.session = new FeedSession(this.options, this.hostFor(epoch), endpoint);
     this.session.start();
   }
 
@@ -150,19 +153,21 @@ export class WebSocketManager {
   /** Tears the connection down and schedules the next attempt with full-jitter backoff. */
   private fail(cause: ReconnectCause, message: string, epoch: number): void {
     if (epoch !== this.epoch || this.current === 'closed') return;
-    const { clock, backoff, random, connectionLimiter, healthyResetMs } = this.o;
-    const now = clock.now();
-    if (this.connectedSince !== undefined && now - this.connectedSince >= healthyResetMs) this.attempt = 0;
+    const { limits, io, events } = this.options;
+    const now = io.clock.now();
+    if (this.connectedSince !== undefined && now - this.connectedSince >= limits.healthyAfterMs)
+      this.attempt = 0;
     this.lastError = `${cause}: ${message}`;
-    this.o.logger?.warn(`${this.id} reconnecting after ${cause}: ${message}`);
+    events.logger?.warn(`${this.id} reconnecting after ${cause}: ${message}`);
     this.teardown();
     this.reconnects++;
-    this.o.sink.onReconnect(cause);
+    events.sink.onReconnect(cause);
     if (this.desired.size === 0) {
       this.current = 'idle';
       return;
     }
-    const delay = Math.max(fullJitterDelay(backoff, this.attempt++, random), connectionLimiter.waitMs(now));
+    const backoff = backoffDelay(limits.reconnectBackoff, this.attempt++, io.random);
+    const delay = Math.max(backoff, io.newConnections.waitMs(now));
     this.current = 'backoff';
     this.timers.set('reconnect', delay, () => this.connect());
   }
@@ -182,6 +187,6 @@ export class WebSocketManager {
   private reportOnce(symbol: string, what: string): void {
     if (this.reported.has(symbol)) return;
     this.reported.add(symbol);
-    this.o.logger?.warn(`${this.o.market} symbol ${symbol} ${what}`);
+    this.options.events.logger?.warn(`${this.options.market} symbol ${symbol} ${what}`);
   }
 }

@@ -1,11 +1,5 @@
-import {
-  Simulators,
-  Worker,
-  seed,
-  startSimulators,
-  startWorker,
-  waitFor,
-} from '../../support/worker-harness';
+import { Simulators, Worker, seed, startSimulators, startWorker } from '../../support/worker-harness';
+import { waitFor } from '../../support/wait-for';
 import { TestFirestore, emulatorHost, openTestFirestore } from '../../support/firestore';
 import { type DriveReport, allSubscribed, drivePlateaus } from './plateau-driver';
 import { type Scenario, buildPaths, buildScenario, expectPosition, expectTrigger, prng } from './price-path';

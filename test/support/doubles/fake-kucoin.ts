@@ -1,9 +1,5 @@
-import type {
-  FeedSocket,
-  FetchLike,
-  SocketFactory,
-  SocketHandlers,
-} from '../../../src/market-feed/kucoin/seams';
+import type { FetchLike } from '../../../src/market-feed/kucoin/kucoin-rest';
+import type { FeedSocket, SocketFactory, SocketHandlers } from '../../../src/market-feed/kucoin/ws-socket';
 
 /** A socket double: records what the manager sends and lets a test play the server. Test-only. */
 export class FakeSocket implements FeedSocket {

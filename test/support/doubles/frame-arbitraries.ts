@@ -26,7 +26,7 @@ const priceText = fc
   )
   .map(json);
 
-export const anyValue = fc.oneof(
+const anyValue = fc.oneof(
   priceText,
   fc.string({ unit: 'binary' }).map(json),
   fc
@@ -225,7 +225,7 @@ const orderId = fc
  * unknown ones. Noisy: any field may be missing or anything; clean: all there and of the right JSON kind,
  * their values still ranging over big and bad sequences, times near and past 2^53 ns, long decimals.
  */
-export function tradeFrameText(market: MarketType, noisy = true): fc.Arbitrary<string> {
+function tradeFrameText(market: MarketType, noisy = true): fc.Arbitrary<string> {
   const common = {
     symbol: orAny(symbol.map(json), noisy),
     price: orAny(priceText, noisy),

@@ -1,4 +1,4 @@
-import type { FetchLike } from '../../../src/market-feed/kucoin/seams';
+import type { FetchLike } from '../../../src/market-feed/kucoin/kucoin-rest';
 import { DEMO_SYMBOLS } from '../demo.constants';
 import { chooseFeed } from './feed-choice';
 

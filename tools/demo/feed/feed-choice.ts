@@ -4,7 +4,7 @@ import {
   fetchTickerBody,
   restTickerToTick,
 } from '../../../src/market-feed/kucoin/kucoin-rest';
-import type { FetchLike } from '../../../src/market-feed/kucoin/seams';
+import type { FetchLike } from '../../../src/market-feed/kucoin/kucoin-rest';
 import type { DemoArgs } from '../demo-args';
 import { type DemoSymbol, KUCOIN_FUTURES_API, KUCOIN_SPOT_API, PROBE_TIMEOUT_MS } from '../demo.constants';
 

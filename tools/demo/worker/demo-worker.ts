@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { Subscription } from 'rxjs';
 import { validateEnvironment } from '../../../src/config';
 import type { MarketType } from '../../../src/domain/market';
-import { type FeedGateway, FuturesFeedGateway, SpotFeedGateway } from '../../../src/market-feed';
+import { FEED_TOKENS, type FeedGateway } from '../../../src/market-feed';
 import type { FeedView } from '../display/display.types';
 import { RateMeter } from '../display/rate-meter';
 import { WorkerMetrics } from '../../../src/metrics/worker-metrics';
@@ -106,7 +106,7 @@ export class DemoWorker {
 function findGateway(app: INestApplication, market: MarketType): FeedGateway | undefined {
   // Tolerated missing, so the demo still runs (and says so) in a build where the feed is not wired in.
   try {
-    return app.get<FeedGateway>(market === 'spot' ? SpotFeedGateway : FuturesFeedGateway);
+    return app.get<FeedGateway>(FEED_TOKENS[market]);
   } catch {
     return undefined;
   }

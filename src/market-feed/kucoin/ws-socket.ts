@@ -1,28 +1,5 @@
 import WebSocket from 'ws';
 
-/** Opaque: Node returns a Timeout object, browsers and some fakes a number. */
-export type TimerHandle = object | number;
-
-/**
- * Time behind a seam so the state machine runs under Jest fake timers. The default resolves the global
- * functions at call time (not import time), so fake timers installed later are honoured.
- */
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-  setInterval(fn: () => void, ms: number): TimerHandle;
-  clearInterval(handle: TimerHandle): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-  setInterval: (fn, ms) => setInterval(fn, ms),
-  clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
-};
-
 export interface SocketHandlers {
   onOpen(): void;
   /** A text frame's bytes, not yet decoded (the frame scanner reads them directly); undefined if binary. */
@@ -33,7 +10,7 @@ export interface SocketHandlers {
   onUpgradeRejected(status: number): void;
 }
 
-/** The few socket operations the manager needs; the `ws` package is one implementation. */
+/** The few socket operations a connection needs; the `ws` package is one implementation. */
 export interface FeedSocket {
   send(text: string): void;
   close(code?: number, reason?: string): void;
@@ -43,6 +20,7 @@ export interface FeedSocket {
 
 export type SocketFactory = (url: string, handlers: SocketHandlers) => FeedSocket;
 
+/** Opens a real WebSocket with the `ws` package. */
 export const wsSocketFactory: SocketFactory = (url, handlers) => {
   const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 10_000 });
   ws.on('open', () => handlers.onOpen());
@@ -64,8 +42,3 @@ export const wsSocketFactory: SocketFactory = (url, handlers) => {
     terminate: () => ws.terminate(),
   };
 };
-
-/** The subset of fetch the REST calls use; tests pass a fake returning `new Response(...)`. */
-export type FetchLike = (url: string, init: { method: string; signal?: AbortSignal }) => Promise<Response>;
-
-export const globalFetch: FetchLike = (url, init) => fetch(url, init);

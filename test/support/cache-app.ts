@@ -9,9 +9,10 @@ import { SymbolCollectorService } from '../../src/cache/symbol-collector.service
 import { ALL_CONFIGS } from '../../src/config';
 import { freePort } from '../../tools/firestore-emulator';
 import { FirestoreModule } from '../../src/firestore/firestore.module';
-import { FuturesFeedGateway, SpotFeedGateway } from '../../src/market-feed';
+import { type FeedGateway, FUTURES_FEED, SPOT_FEED } from '../../src/market-feed';
 import { MetricsModule } from '../../src/metrics/metrics.module';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';
+import { overrideEnv } from './env';
 
 export interface CacheApp {
   readonly moduleRef: TestingModule;
@@ -19,8 +20,8 @@ export interface CacheApp {
   /** The books SymbolCache reports on: what the tick path reads and the collector and listeners keep current. */
   readonly core: CacheCore;
   readonly collector: SymbolCollectorService;
-  readonly spot: SpotFeedGateway;
-  readonly futures: FuturesFeedGateway;
+  readonly spot: FeedGateway;
+  readonly futures: FeedGateway;
   readonly metrics: WorkerMetrics;
   close(): Promise<void>;
 }
@@ -34,9 +35,8 @@ export async function startCacheApp(
   env: Record<string, string>,
   timing: Partial<CacheTiming> = {},
 ): Promise<CacheApp> {
-  const saved = { ...process.env };
   const deadKucoin = `http://127.0.0.1:${await freePort()}`;
-  Object.assign(process.env, {
+  const restoreEnv = overrideEnv({
     KUCOIN_SPOT_API_URL: deadKucoin,
     KUCOIN_FUTURES_API_URL: deadKucoin,
     KUCOIN_RECONNECT_BASE_MS: '1000',
@@ -61,29 +61,14 @@ export async function startCacheApp(
     cache: moduleRef.get(SymbolCache),
     core: moduleRef.get(CacheCore),
     collector: moduleRef.get(SymbolCollectorService),
-    spot: moduleRef.get(SpotFeedGateway),
-    futures: moduleRef.get(FuturesFeedGateway),
+    spot: moduleRef.get<FeedGateway>(SPOT_FEED),
+    futures: moduleRef.get<FeedGateway>(FUTURES_FEED),
     metrics: moduleRef.get(WorkerMetrics),
     async close(): Promise<void> {
       await moduleRef.close();
-      process.env = saved;
+      restoreEnv();
     },
   };
-}
-
-/** Polls until the predicate holds, failing with `what` after the timeout. */
-export async function waitFor(
-  what: string,
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 5_000,
-): Promise<number> {
-  const started = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return Date.now() - started;
 }
 
 /** The value of a counter or gauge for one label set (0 when never touched). */

@@ -1,0 +1,18 @@
+/** How often `waitFor` re-checks its predicate. */
+const POLL_INTERVAL_MS = 10;
+
+/**
+ * Polls until `predicate` holds, failing with `what` after `timeoutMs`. The one wait used by every spec
+ * and harness, so specs wait on events rather than fixed sleeps.
+ */
+export async function waitFor(
+  what: string,
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+}
