@@ -69,7 +69,7 @@ export class CacheCore implements CrossingPort {
     const removed = setOf(this.live, hit.kind).remove(path);
     const item = removed ?? { marketType: hit.marketType, symbol: hit.symbol, entry: hit.entry, version: 0 };
     const crossing = this.pending.open(hit, { version: item.version, item }, (id) =>
-      crossingOf(hit, tick, id),
+      crossingOf(hit, tick, id, item.version),
     );
     this.notify();
     return crossing;

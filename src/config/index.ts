@@ -1,5 +1,6 @@
 import { collectorConfig } from './collector.config';
 import { executionConfig } from './execution.config';
+import { executionStoreConfig } from './execution-store.config';
 import { firestoreConfig } from './firestore.config';
 import { httpConfig } from './http.config';
 import { instanceConfig } from './instance.config';
@@ -7,6 +8,7 @@ import { kucoinConfig } from './kucoin.config';
 
 export * from './collector.config';
 export * from './execution.config';
+export * from './execution-store.config';
 export * from './firestore.config';
 export * from './http.config';
 export * from './instance.config';
@@ -21,6 +23,7 @@ export const ALL_CONFIGS = [
   kucoinConfig,
   collectorConfig,
   executionConfig,
+  executionStoreConfig,
 ];
 
 /** Runs every namespace's validation once, before Nest starts, so a bad value is one line and nothing else. */

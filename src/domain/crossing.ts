@@ -89,6 +89,11 @@ export interface PendingCrossing {
   readonly tickTime: number;
   /** Local time (ms) the crossing tick was received: the pending age counts from it. */
   readonly crossedAt: number;
+  /**
+   * The document's version (update time, µs) whose levels the hit was found on, if known. A write
+   * conditioned on it needs no read: if the document is still at that version, the decision stands.
+   */
+  readonly version?: Version;
 }
 
 export interface Crossing {
@@ -137,9 +142,9 @@ export function crossesItem(crossing: PendingCrossing, item: AnyLocated): boolea
   return triggerCrossed(entry.condition, entry.targetPrice, price);
 }
 
-export function crossingOf(hit: Hit, tick: Tick, id: number): PendingCrossing {
+export function crossingOf(hit: Hit, tick: Tick, id: number, version: Version): PendingCrossing {
   const price = hit.fillPrice ?? tick.price;
-  return { id, hit, price, tickTime: tick.exchangeTime, crossedAt: tick.receivedAt };
+  return { id, hit, price, tickTime: tick.exchangeTime, crossedAt: tick.receivedAt, version };
 }
 
 /**

@@ -1,8 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { type DocumentSnapshot, FieldValue, type Firestore } from 'firebase-admin/firestore';
-import { instanceConfig } from '../config';
-import type { PositionHit, Sighting, TriggerHit } from '../domain/crossing';
+import {
+  type DocumentReference,
+  type DocumentSnapshot,
+  FieldValue,
+  type Firestore,
+  Timestamp,
+} from 'firebase-admin/firestore';
+import { type ExecutionStoreConfig, executionStoreConfig, instanceConfig } from '../config';
+import type { PositionHit, Sighting, TriggerHit, Version } from '../domain/crossing';
 import {
   OPEN_POSITIONS,
   TRADE_TRIGGERS,
@@ -18,25 +24,33 @@ import {
   type ReadDocument,
   type Skip,
   type Tape,
+  closeOfKnownVersion,
   decideClose,
   decideFire,
 } from './store/transaction-decisions';
 
 /**
- * The execution store: one Firestore transaction per execution, with domain-shaped methods. Every method
- * returns an outcome value and never throws. A transaction only reads and writes; logging, metrics and
- * cache bookkeeping happen after it, because Firestore may run the body more than once.
+ * The execution store: one Firestore write per execution, with domain-shaped methods. Every method returns
+ * an outcome value and never throws. A close whose document version the cache knows is one write
+ * conditioned on that version (no read: in a flash crash a read round trip per stop is the bottleneck);
+ * if the document changed since, and otherwise, it is a transaction that reads and decides. A transaction
+ * only reads and writes; logging, metrics and cache bookkeeping happen after it, because Firestore may run
+ * the body more than once.
  */
 @Injectable()
 export class FirestoreTransactionService {
   private readonly instanceId: string;
+  /** Whether closes go first as writes conditioned on the cached version (see closeIfUnchanged). */
+  private readonly conditional: boolean;
 
   constructor(
     @Inject(FIRESTORE) private readonly db: Firestore,
     @Inject(instanceConfig.KEY) instance: ConfigType<typeof instanceConfig>,
     private readonly metrics: WorkerMetrics,
+    @Inject(executionStoreConfig.KEY) store: ExecutionStoreConfig = { writePath: 'transaction' },
   ) {
     this.instanceId = instance.instanceId;
+    this.conditional = store.writePath === 'conditional';
   }
 
   execute(request: ExecutionRequest): Promise<ExecutionOutcome> {
@@ -50,6 +64,10 @@ export class FirestoreTransactionService {
       if (!parseUserDocumentPath(hit.entry.path, OPEN_POSITIONS)) return invalidPath();
       const ref = this.db.doc(hit.entry.path);
       const tape = this.tape(request);
+      if (this.conditional && request.version !== undefined && request.version > 0) {
+        const written = await this.closeIfUnchanged(ref, hit, request.version, tape);
+        if (written !== undefined) return written;
+      }
       const { decision, read } = await this.db.runTransaction(async (tx) => {
         const document = readDocument(await tx.get(ref));
         const decided = decideClose(hit, document, tape);
@@ -94,6 +112,35 @@ export class FirestoreTransactionService {
         ? { kind: 'executed', reason: decision.condition, level: decision.level, seen: writtenOver(read) }
         : handled(decision);
     });
+  }
+
+  /**
+   * The close written only if the document is still at `version` (Firestore's `lastUpdateTime`
+   * precondition): then it is exactly the open position the cache parsed, and the decision needs no read.
+   * Undefined if it changed or is gone (the transaction then reads and decides); other errors throw.
+   */
+  private async closeIfUnchanged(
+    ref: DocumentReference,
+    hit: PositionHit,
+    version: Version,
+    tape: Tape,
+  ): Promise<ExecutionOutcome | undefined> {
+    const fields = closeOfKnownVersion(hit, tape);
+    if (fields === undefined) return undefined;
+    const kind = 'close_position';
+    try {
+      const result = await ref.update(
+        { ...fields, closeRequestedAt: FieldValue.serverTimestamp() },
+        { lastUpdateTime: timestampOf(version) },
+      );
+      this.metrics.conditionalWrites.inc({ kind, result: 'written' });
+      const seen = { version: versionOf(result.writeTime), item: null };
+      return { kind: 'executed', reason: fields.closeReason, level: fields.closeTriggerPrice, seen };
+    } catch (error) {
+      if (!isChangedOrGone(error)) throw error;
+      this.metrics.conditionalWrites.inc({ kind, result: 'changed' });
+      return undefined;
+    }
   }
 
   private tape(request: ExecutionRequest): Tape {
@@ -141,6 +188,18 @@ function readDocument(snapshot: DocumentSnapshot): ReadDocument {
  */
 function writtenOver(read: ReadDocument): Sighting {
   return { version: read.version + 1, item: null };
+}
+
+/** A version (µs) as the update time it was taken from. */
+function timestampOf(version: Version): Timestamp {
+  const seconds = Math.floor(version / 1_000_000);
+  return new Timestamp(seconds, (version - seconds * 1_000_000) * 1_000);
+}
+
+/** gRPC FAILED_PRECONDITION (the update time differs) or NOT_FOUND (the document is gone). */
+function isChangedOrGone(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 9 || code === 5;
 }
 
 /** Paths come from the parsers, so this is a bug upstream; retrying cannot fix it. */

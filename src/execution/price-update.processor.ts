@@ -8,12 +8,13 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import type { Subscription } from 'rxjs';
 import { CROSSING_PORT, type CrossingPort } from '../cache/crossing-port';
-import { executionConfig } from '../config';
+import { executionConfig, instanceConfig } from '../config';
 import type { Hit } from '../domain/crossing';
 import type { Tick } from '../domain/market';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { TICK_SOURCES, type TickSource } from './execution.constants';
 import { ExecutionService } from './execution.service';
+import { orderForReplica, replicaSeed } from './replica-order';
 
 /**
  * The tick path. It makes zero database reads: the books in memory say which levels and triggers a price
@@ -30,6 +31,8 @@ export class PriceUpdateProcessor implements OnApplicationBootstrap, BeforeAppli
   private tickErrors = 0;
   /** Tick streams that errored or completed while subscribed: they have ended for good. */
   private endedStreams = 0;
+  /** This replica's order for a tick's hits (see replica-order). */
+  private readonly seed: number;
 
   constructor(
     @Inject(CROSSING_PORT) private readonly cache: CrossingPort,
@@ -37,7 +40,13 @@ export class PriceUpdateProcessor implements OnApplicationBootstrap, BeforeAppli
     private readonly execution: ExecutionService,
     private readonly metrics: WorkerMetrics,
     @Inject(executionConfig.KEY) private readonly config: ConfigType<typeof executionConfig>,
-  ) {}
+    @Inject(instanceConfig.KEY)
+    instance: Pick<ConfigType<typeof instanceConfig>, 'instanceId'> = {
+      instanceId: '',
+    },
+  ) {
+    this.seed = replicaSeed(instance.instanceId);
+  }
 
   onApplicationBootstrap(): void {
     this.subscriptions = this.sources.map((source) =>
@@ -67,6 +76,7 @@ export class PriceUpdateProcessor implements OnApplicationBootstrap, BeforeAppli
     try {
       const count = this.cache.crossedBy(tick, hits);
       if (count === 0) return 0;
+      orderForReplica(hits, before, this.seed);
       for (let i = before; i < hits.length; i++) this.execution.submit(hits[i], tick);
       this.metrics.tickToDecision.observe(
         { market: tick.marketType },

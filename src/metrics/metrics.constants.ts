@@ -8,6 +8,7 @@ export const METRIC = {
   cachedSymbols: 'worker_cached_symbols',
   executions: 'worker_executions_total',
   transactionSeconds: 'worker_transaction_seconds',
+  conditionalWrites: 'worker_conditional_writes_total',
   executionQueueLength: 'worker_execution_queue_length',
   executionQueueOldestAgeSeconds: 'worker_execution_queue_oldest_age_seconds',
   pendingCrossings: 'worker_pending_crossings',

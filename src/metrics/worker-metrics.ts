@@ -60,6 +60,12 @@ export class WorkerMetrics {
     buckets: LATENCY_BUCKETS_SECONDS,
     registers: [this.registry],
   });
+  readonly conditionalWrites = new Counter({
+    name: METRIC.conditionalWrites,
+    help: 'Closes written without a read, on the version the cache knew: written, or the document had changed (then the transaction ran)',
+    labelNames: ['kind', 'result'] as const,
+    registers: [this.registry],
+  });
   readonly executionQueueLength = new Gauge({
     name: METRIC.executionQueueLength,
     help: 'Hits waiting for or inside a transaction',

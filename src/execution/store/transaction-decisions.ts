@@ -1,4 +1,5 @@
 import {
+  type Crossing,
   type PositionHit,
   type Sighting,
   type TriggerHit,
@@ -57,6 +58,17 @@ const gone = (reason: HandledReason, doc: ReadDocument): Skip => ({
   seen: { version: doc.version, item: null },
 });
 
+/**
+ * The close of a position whose document is still at the version the cache parsed (so it is open, on the
+ * hit's market and symbol, with the entry's levels): what `decideClose` would decide on a read of it.
+ * Undefined if those levels are not crossed by the tape's price (then only a read can decide).
+ */
+export function closeOfKnownVersion(hit: PositionHit, tape: Tape): PositionCloseRequest | undefined {
+  const { side, stopLoss, takeProfit } = hit.entry;
+  const crossing = positionCrossing(side, stopLoss, takeProfit, tape.price);
+  return crossing === null ? undefined : closeFields(crossing, tape);
+}
+
 export function decideClose(hit: PositionHit, doc: ReadDocument, tape: Tape): CloseDecision {
   const { data } = doc;
   if (data === undefined || data === null) return gone('missing', doc);
@@ -72,16 +84,17 @@ export function decideClose(hit: PositionHit, doc: ReadDocument, tape: Tape): Cl
     const item = positionItem(position, doc.version);
     return { kind: 'skip', reason: 'not_crossed', seen: { version: doc.version, item } };
   }
+  return { kind: 'write', fields: closeFields(crossing, tape) };
+}
+
+function closeFields(crossing: Crossing, tape: Tape): PositionCloseRequest {
   return {
-    kind: 'write',
-    fields: {
-      status: 'closing',
-      closeReason: crossing.reason,
-      closeTriggerPrice: crossing.level,
-      closePrice: tape.price,
-      closeTickTime: tape.tickTime,
-      closedBy: tape.instanceId,
-    },
+    status: 'closing',
+    closeReason: crossing.reason,
+    closeTriggerPrice: crossing.level,
+    closePrice: tape.price,
+    closeTickTime: tape.tickTime,
+    closedBy: tape.instanceId,
   };
 }
 

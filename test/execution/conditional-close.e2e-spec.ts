@@ -1,0 +1,144 @@
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { Test } from '@nestjs/testing';
+import { ALL_CONFIGS } from '../../src/config';
+import type { ExecutionRequest } from '../../src/execution/execution.types';
+import { FirestoreTransactionService } from '../../src/execution/firestore-transaction.service';
+import { FirestoreModule } from '../../src/firestore/firestore.module';
+import { versionOf } from '../../src/firestore/versions';
+import { MetricsModule } from '../../src/metrics/metrics.module';
+import { WorkerMetrics } from '../../src/metrics/worker-metrics';
+import { makePosition } from '../support/documents';
+import { TestFirestore, openTestFirestore } from '../support/firestore';
+import { makeHit } from '../support/ticks';
+
+const POSITION = 'users/alice/openPositions/p1';
+const TICK_TIME = 1_750_000_000_123;
+let crossings = 0;
+
+/** A stop-loss crossing as the cache checks it out: with the version of the document it was found on. */
+function closeRequest(price: number, version: number): ExecutionRequest {
+  const hit = makeHit({ entry: { path: POSITION, size: 0.5, stopLoss: 55_000, takeProfit: 70_000 } });
+  return { id: ++crossings, hit, price, tickTime: TICK_TIME, crossedAt: Date.now(), version };
+}
+
+async function startWorker(projectId: string, instanceId: string): Promise<INestApplicationContext> {
+  process.env.FIREBASE_PROJECT_ID = projectId;
+  process.env.INSTANCE_ID = instanceId;
+  process.env.EXECUTION_WRITE_PATH = 'conditional';
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: ALL_CONFIGS }),
+      MetricsModule,
+      FirestoreModule,
+    ],
+    providers: [FirestoreTransactionService],
+  }).compile();
+  moduleRef.enableShutdownHooks();
+  return moduleRef.init();
+}
+
+async function conditionalWrites(worker: INestApplicationContext, result: string): Promise<number> {
+  const metric = await worker.get(WorkerMetrics).conditionalWrites.get();
+  return metric.values.find((v) => v.labels.result === result)?.value ?? 0;
+}
+
+/**
+ * A close whose document version the cache knows is one write conditioned on that version, with no read;
+ * when the document changed (or is gone) the transaction reads and decides. Exactly once either way.
+ */
+describe('closes written on the version the cache knew (lastUpdateTime precondition)', () => {
+  let store: TestFirestore;
+  let workerA: INestApplicationContext;
+  let workerB: INestApplicationContext;
+  let a: FirestoreTransactionService;
+  let b: FirestoreTransactionService;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    store = openTestFirestore();
+    workerA = await startWorker(store.projectId, 'worker-a');
+    workerB = await startWorker(store.projectId, 'worker-b');
+    a = workerA.get(FirestoreTransactionService);
+    b = workerB.get(FirestoreTransactionService);
+  });
+
+  afterEach(() => store.clear());
+
+  afterAll(async () => {
+    await workerA.close();
+    await workerB.close();
+    await store.close();
+    delete process.env.INSTANCE_ID;
+    delete process.env.EXECUTION_WRITE_PATH;
+  });
+
+  const open = async (fields: Record<string, unknown> = {}): Promise<number> =>
+    versionOf((await store.db.doc(POSITION).set(makePosition(fields))).writeTime);
+
+  it('writes the close without a read when the document is at that version, and reports the version it wrote', async () => {
+    const version = await open();
+    const written = await a.execute(closeRequest(54_321.5, version));
+    const doc = await store.db.doc(POSITION).get();
+    expect(written).toEqual({
+      kind: 'executed',
+      reason: 'stop_loss',
+      level: 55_000,
+      seen: { version: versionOf(doc.updateTime!), item: null },
+    });
+    expect(doc.data()).toMatchObject({
+      status: 'closing',
+      closeReason: 'stop_loss',
+      closeTriggerPrice: 55_000,
+      closePrice: 54_321.5,
+      closeTickTime: TICK_TIME,
+      closedBy: 'worker-a',
+    });
+    expect(doc.get('closeRequestedAt')).toBeDefined();
+    await expect(conditionalWrites(workerA, 'written')).resolves.toBe(1);
+  });
+
+  it('honours a level moved since: the precondition fails and the transaction finds it not crossed', async () => {
+    const version = await open();
+    const moved = await store.db.doc(POSITION).update({ stopLoss: 50_000 });
+    const before = await conditionalWrites(workerA, 'changed');
+    await expect(a.execute(closeRequest(54_321.5, version))).resolves.toMatchObject({
+      kind: 'already_handled',
+      reason: 'not_crossed',
+      seen: { version: versionOf(moved.writeTime) },
+    });
+    expect((await store.db.doc(POSITION).get()).get('status')).toBe('open');
+    await expect(conditionalWrites(workerA, 'changed')).resolves.toBe(before + 1);
+  });
+
+  it('a document gone since is handled as missing; one closed by someone else as not open', async () => {
+    const version = await open();
+    await store.db.doc(POSITION).delete();
+    await expect(a.execute(closeRequest(54_000, version))).resolves.toMatchObject({
+      kind: 'already_handled',
+      reason: 'missing',
+    });
+    const again = await open();
+    await store.db.doc(POSITION).update({ status: 'closing', closedBy: 'someone-else' });
+    await expect(a.execute(closeRequest(54_000, again))).resolves.toMatchObject({
+      kind: 'already_handled',
+      reason: 'not_open',
+    });
+    expect((await store.db.doc(POSITION).get()).get('closedBy')).toBe('someone-else');
+  });
+
+  it('two replicas writing the same crossing at once: exactly one close, the other finds it not open', async () => {
+    for (let round = 0; round < 10; round++) {
+      const version = await open();
+      const outcomes = await Promise.all([
+        a.execute(closeRequest(54_000 + round, version)),
+        b.execute(closeRequest(54_000 + round, version)),
+      ]);
+      expect(outcomes.map((o) => o.kind).sort()).toEqual(['already_handled', 'executed']);
+      const winner = outcomes[0].kind === 'executed' ? 'worker-a' : 'worker-b';
+      const doc = (await store.db.doc(POSITION).get()).data()!;
+      expect(doc).toMatchObject({ status: 'closing', closedBy: winner, closePrice: 54_000 + round });
+      await store.db.doc(POSITION).delete();
+    }
+  });
+});
