@@ -65,8 +65,8 @@ export class FirestoreTransactionService {
       const ref = this.db.doc(hit.entry.path);
       const tape = this.tape(request);
       if (this.conditional && request.version !== undefined && request.version > 0) {
-        const written = await this.closeIfUnchanged(ref, hit, request.version, tape);
-        if (written !== undefined) return written;
+        const settled = await this.closeIfUnchanged(ref, hit, request.version, tape);
+        if (settled !== undefined) return settled;
       }
       const { decision, read } = await this.db.runTransaction(async (tx) => {
         const document = readDocument(await tx.get(ref));
@@ -117,7 +117,9 @@ export class FirestoreTransactionService {
   /**
    * The close written only if the document is still at `version` (Firestore's `lastUpdateTime`
    * precondition): then it is exactly the open position the cache parsed, and the decision needs no read.
-   * Undefined if it changed or is gone (the transaction then reads and decides); other errors throw.
+   * If it changed or is gone, one plain read decides what needs no write (closed by someone else, gone,
+   * levels no longer crossed: deciding not to write needs no transaction); undefined if the document is
+   * still open and crossed at a newer version (the transaction then reads and writes). Other errors throw.
    */
   private async closeIfUnchanged(
     ref: DocumentReference,
@@ -139,7 +141,8 @@ export class FirestoreTransactionService {
     } catch (error) {
       if (!isChangedOrGone(error)) throw error;
       this.metrics.conditionalWrites.inc({ kind, result: 'changed' });
-      return undefined;
+      const decided = decideClose(hit, readDocument(await ref.get()), tape);
+      return decided.kind === 'skip' ? handled(decided) : undefined;
     }
   }
 

@@ -98,7 +98,10 @@ export class PriceUpdateProcessor implements OnApplicationBootstrap, BeforeAppli
   /** Only a restart brings an ended stream back: liveness turns red on it (SubsystemsHealthIndicator). */
   private onStreamEnded(how: 'failed' | 'completed', error?: string): void {
     this.endedStreams++;
-    this.logger.error({ msg: `tick stream ${how}`, ...(error === undefined ? {} : { error }) });
+    // A gateway completes its stream when it stops, which shutdown does before this unsubscribes: that is
+    // no error. A failed stream always is.
+    if (how === 'failed') this.logger.error({ msg: 'tick stream failed', error });
+    else this.logger.log({ msg: 'tick stream completed' });
   }
 
   /** The stream boundary: a bad tick is logged and counted, and the stream carries on. */

@@ -13,6 +13,7 @@ import { Logger } from '@nestjs/common';
 import { burstScenario } from './burst.bench';
 import { stopBenchEmulator } from './emulator';
 import { evaluationScenario } from './evaluation.bench';
+import { flashCrashScenario } from './flash-crash.bench';
 import { memoryScenario } from './memory.bench';
 import { readsScenario } from './reads.bench';
 import { type ScenarioResult, printScenario } from './table';
@@ -28,6 +29,7 @@ const SCENARIOS: Record<string, Scenario> = {
   memory: memoryScenario,
   reads: readsScenario,
   burst: burstScenario,
+  'flash-crash': flashCrashScenario,
 };
 
 function machine(): Record<string, string | number> {

@@ -45,7 +45,8 @@ async function conditionalWrites(worker: INestApplicationContext, result: string
 
 /**
  * A close whose document version the cache knows is one write conditioned on that version, with no read;
- * when the document changed (or is gone) the transaction reads and decides. Exactly once either way.
+ * when the document changed (or is gone) one read decides what needs no write, and the transaction writes
+ * what still does. Exactly once either way.
  */
 describe('closes written on the version the cache knew (lastUpdateTime precondition)', () => {
   let store: TestFirestore;
@@ -98,7 +99,7 @@ describe('closes written on the version the cache knew (lastUpdateTime precondit
     await expect(conditionalWrites(workerA, 'written')).resolves.toBe(1);
   });
 
-  it('honours a level moved since: the precondition fails and the transaction finds it not crossed', async () => {
+  it('honours a level moved since: the precondition fails and one read finds it not crossed', async () => {
     const version = await open();
     const moved = await store.db.doc(POSITION).update({ stopLoss: 50_000 });
     const before = await conditionalWrites(workerA, 'changed');
@@ -109,6 +110,22 @@ describe('closes written on the version the cache knew (lastUpdateTime precondit
     });
     expect((await store.db.doc(POSITION).get()).get('status')).toBe('open');
     await expect(conditionalWrites(workerA, 'changed')).resolves.toBe(before + 1);
+  });
+
+  it('a level moved since that is still crossed: the transaction writes it with the current level', async () => {
+    const version = await open();
+    await store.db.doc(POSITION).update({ stopLoss: 54_500 });
+    await expect(a.execute(closeRequest(54_321.5, version))).resolves.toMatchObject({
+      kind: 'executed',
+      reason: 'stop_loss',
+      level: 54_500,
+    });
+    expect((await store.db.doc(POSITION).get()).data()).toMatchObject({
+      status: 'closing',
+      closeTriggerPrice: 54_500,
+      closePrice: 54_321.5,
+      closedBy: 'worker-a',
+    });
   });
 
   it('a document gone since is handled as missing; one closed by someone else as not open', async () => {
