@@ -179,9 +179,3 @@ function splitKey(key: string): { marketType: MarketType; symbol: string } {
   const colon = key.indexOf(':');
   return { marketType: key.slice(0, colon) as MarketType, symbol: key.slice(colon + 1) };
 }
-
-export function runToEnd<T>(steps: Generator<void, T>): T {
-  let step = steps.next();
-  while (!step.done) step = steps.next();
-  return step.value;
-}

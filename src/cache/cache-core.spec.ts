@@ -22,7 +22,9 @@ function collect(
   triggers: Located<TriggerEntry>[] = [],
   readAt = 50,
 ) {
-  return cache.finishCollection(cache.beginCollection(), read(positions, triggers, readAt));
+  return cache.finishCollectionInSteps(cache.beginCollection(), read(positions, triggers, readAt), () =>
+    Promise.resolve(),
+  );
 }
 
 /** A collection in steps, running `during` at its second pause (the new books are built, not yet swapped). */
@@ -43,9 +45,9 @@ const CRASH = tickAt(85);
 
 describe('CacheCore', () => {
   let cache: CacheCore;
-  beforeEach(() => {
+  beforeEach(async () => {
     cache = new CacheCore();
-    collect(cache, [positionAt()], [triggerAt()]);
+    await collect(cache, [positionAt()], [triggerAt()]);
   });
 
   it('serves books by market and symbol, and watches symbols with anything in them', () => {
@@ -72,9 +74,9 @@ describe('CacheCore', () => {
     });
   });
 
-  it('keeps a pending document out of the books, even when a collection reads it again', () => {
+  it('keeps a pending document out of the books, even when a collection reads it again', async () => {
     cache.checkOut(positionHit(), CRASH);
-    collect(cache, [positionAt()], [triggerAt()]);
+    await collect(cache, [positionAt()], [triggerAt()]);
     expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
     expect(cache.watchedSymbols('spot')).toEqual(['BTC-USDT']);
   });
@@ -123,13 +125,13 @@ describe('CacheCore', () => {
     expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
   });
 
-  it('takes a full read as proof a pending document is gone only if read after its version', () => {
+  it('takes a full read as proof a pending document is gone only if read after its version', async () => {
     const late = positionAt({}, { version: 60 }); // created after the read below
     cache.applyPosition(P1, seenOpen(late));
     const crossing = cache.checkOut(positionHit(late), CRASH)!;
-    collect(cache, [], [triggerAt()], 50);
+    await collect(cache, [], [triggerAt()], 50);
     expect(cache.isPending(crossing)).toBe(true);
-    collect(cache, [], [triggerAt()], 70);
+    await collect(cache, [], [triggerAt()], 70);
     expect(cache.isPending(crossing)).toBe(false);
     cache.release(crossing);
     expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
@@ -142,8 +144,8 @@ describe('CacheCore', () => {
     expect(cache.pendingStats().count).toBe(0);
   });
 
-  it('does not let a late sighting older than the last full read bring back a document it did not find', () => {
-    collect(cache, [], [], 70);
+  it('does not let a late sighting older than the last full read bring back a document it did not find', async () => {
+    await collect(cache, [], [], 70);
     cache.applyPosition(P1, seenOpen(positionAt({}, { version: 60 })));
     expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
     cache.applyPosition(P1, seenOpen(positionAt({}, { version: 80 })));
@@ -166,14 +168,17 @@ describe('CacheCore', () => {
     expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)?.stopLoss).toBe(80);
   });
 
-  it('replays changes that arrive during a read onto the books it swaps in, newest first', () => {
+  it('replays changes that arrive during a read onto the books it swaps in, newest first', async () => {
     const ticket = cache.beginCollection();
     cache.applyTrigger(T1, seenGone(65));
     const added = positionAt({ path: 'users/u2/openPositions/p2' }, { symbol: 'SOL-USDT', version: 62 });
     cache.applyPosition(added.entry.path, seenOpen(added));
     const stale = positionAt({ path: 'users/u3/openPositions/p3' }, { symbol: 'ADA-USDT', version: 56 });
     cache.applyPosition(stale.entry.path, seenOpen(stale));
-    const outcome = cache.finishCollection(ticket, read([positionAt()], [triggerAt()], 60)); // did not find p3
+    // The read did not find p3.
+    const outcome = await cache.finishCollectionInSteps(ticket, read([positionAt()], [triggerAt()], 60), () =>
+      Promise.resolve(),
+    );
     expect(cache.triggerBook('futures', 'XBTUSDTM')).toBeUndefined();
     expect(cache.positionBook('spot', 'SOL-USDT')?.size).toBe(1);
     expect(cache.positionBook('spot', 'ADA-USDT')).toBeUndefined();
@@ -274,22 +279,22 @@ describe('CacheCore', () => {
     });
   });
 
-  it('counts what a collection changes as repairs, and nothing for an unchanged read', () => {
+  it('counts what a collection changes as repairs, and nothing for an unchanged read', async () => {
     const other = positionAt({ path: 'users/u3/openPositions/p3' });
-    expect(collect(cache, [positionAt({ takeProfit: 120 }), other], [])).toEqual({
+    expect(await collect(cache, [positionAt({ takeProfit: 120 }), other], [])).toEqual({
       kind: 'swapped',
       positions: { added: 1, removed: 0, updated: 1 },
       triggers: { added: 0, removed: 1, updated: 0 },
     });
-    expect(collect(cache, [positionAt({ takeProfit: 120 }), other], [])).toMatchObject({
+    expect(await collect(cache, [positionAt({ takeProfit: 120 }), other], [])).toMatchObject({
       positions: { added: 0, removed: 0, updated: 0 },
     });
   });
 
-  it('refuses a trigger whose id was reused until its document goes, without counting repairs', () => {
+  it('refuses a trigger whose id was reused until its document goes, without counting repairs', async () => {
     const refused: string[] = [];
     cache = new CacheCore((path) => refused.push(path));
-    collect(cache, [], [triggerAt()]);
+    await collect(cache, [], [triggerAt()]);
     const crossing = cache.checkOut(
       triggerHit(),
       tickAt(101, { symbol: 'XBTUSDTM', marketType: 'futures' }),
@@ -298,7 +303,7 @@ describe('CacheCore', () => {
     expect(refused).toEqual([T1]);
     cache.applyTrigger(T1, seenOpen(triggerAt({ targetPrice: 120 }, { version: 60 })));
     expect(cache.triggerBook('futures', 'XBTUSDTM')).toBeUndefined();
-    expect(collect(cache, [], [triggerAt()], 70)).toMatchObject({
+    expect(await collect(cache, [], [triggerAt()], 70)).toMatchObject({
       triggers: { added: 0, removed: 0, updated: 0 },
     });
     expect(cache.triggerBook('futures', 'XBTUSDTM')).toBeUndefined();

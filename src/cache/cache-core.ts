@@ -7,7 +7,6 @@ import {
 } from '../domain/crossing';
 import type { MarketType, Tick } from '../domain/market';
 import type { PositionLadders, TriggerLadders } from './book/book.types';
-import { runToEnd } from './book-set';
 import { BuildJournal, type ReadTimes, readTimeOf } from './build-journal';
 import { type BookSets, emptyBookSets, setOf } from './cache-entries';
 import {
@@ -137,14 +136,10 @@ export class CacheCore implements CrossingPort {
     if (ticket.sequence === this.collections) this.journal = undefined;
   }
 
-  /** Builds new books from a full read, replays the journal onto them and swaps them in, all at once. */
-  finishCollection(ticket: CollectionTicket, read: FullRead): CollectionOutcome {
-    return runToEnd(this.collecting(ticket, read));
-  }
-
   /**
-   * The same, pausing between books: ticks keep being served from the live books while the new ones are
-   * built, and changes made meanwhile are replayed onto them before the one-assignment swap.
+   * Builds new books from a full read, pausing between books (ticks keep being served from the live books
+   * while the new ones are built), replays the changes made meanwhile onto them, and swaps them in with
+   * one assignment.
    */
   async finishCollectionInSteps(
     ticket: CollectionTicket,

@@ -5,14 +5,18 @@ import { SymbolCache } from './symbol-cache';
 describe('SymbolCache', () => {
   let core: CacheCore;
   let cache: SymbolCache;
-  beforeEach(() => {
+  beforeEach(async () => {
     core = new CacheCore();
     cache = new SymbolCache(core);
-    core.finishCollection(core.beginCollection(), {
-      positions: [positionAt()],
-      triggers: [triggerAt()],
-      readTimes: { positions: 50, triggers: 50 },
-    });
+    await core.finishCollectionInSteps(
+      core.beginCollection(),
+      {
+        positions: [positionAt()],
+        triggers: [triggerAt()],
+        readTimes: { positions: 50, triggers: 50 },
+      },
+      () => Promise.resolve(),
+    );
   });
 
   it('counts the books and the pending crossings', () => {

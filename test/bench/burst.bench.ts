@@ -55,11 +55,15 @@ async function drainOnce(
     },
     version: 0,
   }));
-  cache.finishCollection(cache.beginCollection(), {
-    positions,
-    triggers: [],
-    readTimes: { positions: 0, triggers: 0 },
-  });
+  await cache.finishCollectionInSteps(
+    cache.beginCollection(),
+    {
+      positions,
+      triggers: [],
+      readTimes: { positions: 0, triggers: 0 },
+    },
+    () => Promise.resolve(),
+  );
   const config = {
     concurrency,
     maxAttempts: 5,

@@ -29,13 +29,17 @@ class Decisions {
  * The project's tick path: the cache's books (CacheCore, behind SymbolCache) -> PriceUpdateProcessor -> the
  * crossing finder; hits are checked out as pending crossings.
  */
-function projectPath(c: Case, ticks: Tick[], workload: ReturnType<typeof makeWorkload>) {
+async function projectPath(c: Case, ticks: Tick[], workload: ReturnType<typeof makeWorkload>) {
   const cache = new CacheCore();
-  cache.finishCollection(cache.beginCollection(), {
-    positions: workload.positions,
-    triggers: workload.triggers,
-    readTimes: { positions: 0, triggers: 0 },
-  });
+  await cache.finishCollectionInSteps(
+    cache.beginCollection(),
+    {
+      positions: workload.positions,
+      triggers: workload.triggers,
+      readTimes: { positions: 0, triggers: 0 },
+    },
+    () => Promise.resolve(),
+  );
   const decisions = new Decisions();
   const crossings: PendingCrossing[] = [];
   let tickIndex = 0;
@@ -82,11 +86,11 @@ function assertSame(a: Float64Array, b: Float64Array, label: string): void {
   if (!same) throw new Error(`${label}: the indexed books and the seed scan decided differently`);
 }
 
-function runCase(c: Case, rounds: number): (string | number)[] {
+async function runCase(c: Case, rounds: number): Promise<(string | number)[]> {
   const workload = makeWorkload(c.positions);
   const shockEvery = c.shocks ? Math.ceil(c.ticks / 10) : Number.POSITIVE_INFINITY;
   const ticks = makeTicks(workload, { ticks: c.ticks, skew: c.skew, shockEvery });
-  const project = projectPath(c, ticks, workload);
+  const project = await projectPath(c, ticks, workload);
   const seed = seedPath(ticks, workload);
   const label = `P=${c.positions} ${c.skew}`;
   // Round 0 warms both up and checks the decisions; later rounds alternate which goes first.
@@ -133,7 +137,7 @@ function runCase(c: Case, rounds: number): (string | number)[] {
   ];
 }
 
-export function evaluationScenario(quick: boolean): ScenarioResult {
+export async function evaluationScenario(quick: boolean): Promise<ScenarioResult> {
   const cases: Case[] = quick
     ? [
         { positions: 10_000, ticks: 50_000, skew: 'zipf' },
@@ -147,7 +151,8 @@ export function evaluationScenario(quick: boolean): ScenarioResult {
         { positions: 1_000_000, ticks: 20_000, skew: 'uniform' },
         { positions: 1_000_000, ticks: 2_000, skew: 'zipf', shocks: true },
       ];
-  const rows = cases.map((c) => runCase(c, quick ? 3 : 5));
+  const rows: (string | number)[][] = [];
+  for (const c of cases) rows.push(await runCase(c, quick ? 3 : 5));
   const last =
     rows[
       cases.findIndex((c) => c.skew === 'zipf' && c.positions === Math.max(...cases.map((x) => x.positions)))

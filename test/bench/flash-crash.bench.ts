@@ -94,19 +94,23 @@ async function seed(db: Firestore, count: number): Promise<Located<PositionEntry
  * A replica as the service composes it (books, tick path, queue, store), with the listener's one effect
  * that matters here: a position that stops being open ends its pending crossing, so the queue skips it.
  */
-function startReplica(
+async function startReplica(
   db: Firestore,
   id: string,
   positions: Located<PositionEntry>[],
   writePath: WritePath,
-): Replica {
+): Promise<Replica> {
   const metrics = new WorkerMetrics();
   const cache = new CacheCore();
-  cache.finishCollection(cache.beginCollection(), {
-    positions,
-    triggers: [],
-    readTimes: { positions: 0, triggers: 0 },
-  });
+  await cache.finishCollectionInSteps(
+    cache.beginCollection(),
+    {
+      positions,
+      triggers: [],
+      readTimes: { positions: 0, triggers: 0 },
+    },
+    () => Promise.resolve(),
+  );
   const store = new FirestoreTransactionService(db, { instanceId: id, logLevel: 'warn' }, metrics, {
     writePath,
   });
@@ -158,7 +162,9 @@ interface Crash {
 /** One crash: every position open again, two fresh replicas, one tick through both, until both drain. */
 async function crashOnce(dbs: Firestore[], count: number, writePath: WritePath): Promise<Crash> {
   const positions = await seed(dbs[0], count);
-  const replicas = dbs.map((db, i) => startReplica(db, `replica-${i}`, positions, writePath));
+  const replicas = await Promise.all(
+    dbs.map((db, i) => startReplica(db, `replica-${i}`, positions, writePath)),
+  );
   await new Promise((resolve) => setTimeout(resolve, 500)); // the listeners' first snapshots
   const now = Date.now();
   const tick: Tick = {

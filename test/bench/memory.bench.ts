@@ -26,10 +26,10 @@ function settledUsage(): Usage {
  * What the cache retains per position once the input documents are gone: the books' typed-array columns
  * and ladders (ArrayBuffer memory), the path strings, and the path -> slot and path -> symbol maps.
  */
-function measure(positions: number, what: 'cache' | 'books'): (string | number)[] {
+async function measure(positions: number, what: 'cache' | 'books'): Promise<(string | number)[]> {
   const before = settledUsage();
   let held = 0;
-  let kept: unknown = fill(positions, what);
+  let kept: unknown = await fill(positions, what);
   const after = settledUsage();
   held = what === 'cache' ? (kept as SymbolCache).stats().positions : positions;
   const heap = after.heap - before.heap;
@@ -52,15 +52,19 @@ function measure(positions: number, what: 'cache' | 'books'): (string | number)[
  * The whole cache (a SymbolCache over its CacheCore: books + path -> symbol index), or the per-symbol
  * PositionBooks alone.
  */
-function fill(positions: number, what: 'cache' | 'books'): SymbolCache | PositionBook[] {
+async function fill(positions: number, what: 'cache' | 'books'): Promise<SymbolCache | PositionBook[]> {
   const workload = makeWorkload(positions);
   if (what === 'cache') {
     const core = new CacheCore();
-    core.finishCollection(core.beginCollection(), {
-      positions: workload.positions,
-      triggers: [],
-      readTimes: { positions: 0, triggers: 0 },
-    });
+    await core.finishCollectionInSteps(
+      core.beginCollection(),
+      {
+        positions: workload.positions,
+        triggers: [],
+        readTimes: { positions: 0, triggers: 0 },
+      },
+      () => Promise.resolve(),
+    );
     return new SymbolCache(core);
   }
   const groups = new Map<string, Located<PositionEntry>[]>();
@@ -72,9 +76,10 @@ function fill(positions: number, what: 'cache' | 'books'): SymbolCache | Positio
   return [...groups.values()].map((items) => PositionBook.from(items));
 }
 
-export function memoryScenario(quick: boolean): ScenarioResult {
+export async function memoryScenario(quick: boolean): Promise<ScenarioResult> {
   const sizes = quick ? [100_000] : [100_000, 1_000_000];
-  const rows = sizes.flatMap((size) => [measure(size, 'cache'), measure(size, 'books')]);
+  const rows: (string | number)[][] = [];
+  for (const size of sizes) rows.push(await measure(size, 'cache'), await measure(size, 'books'));
   return {
     scenario: 'memory',
     title: '3. Memory per cached position',

@@ -72,11 +72,15 @@ export async function venueScenario(quick: boolean): Promise<ScenarioResult> {
     });
     gateways.push(spot, futures);
     const cache = new CacheCore();
-    cache.finishCollection(cache.beginCollection(), {
-      positions: workload.positions,
-      triggers: workload.triggers,
-      readTimes: { positions: 0, triggers: 0 },
-    });
+    await cache.finishCollectionInSteps(
+      cache.beginCollection(),
+      {
+        positions: workload.positions,
+        triggers: workload.triggers,
+        readTimes: { positions: 0, triggers: 0 },
+      },
+      () => Promise.resolve(),
+    );
     let executions = 0;
     const processor = tickPath(cache, gateways, () => executions++);
     processor.onApplicationBootstrap();

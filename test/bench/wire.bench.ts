@@ -25,14 +25,18 @@ const PACED_RATE = 20_000;
 const MAX_PACED = 1_000_000;
 
 /** 100k positions + 10k triggers in the cache's books (CacheCore) behind the real processor; executions are counted. */
-function buildReceiver(gateway: KucoinFeedGateway) {
+async function buildReceiver(gateway: KucoinFeedGateway) {
   const workload = makeWorkload(100_000);
   const cache = new CacheCore();
-  cache.finishCollection(cache.beginCollection(), {
-    positions: workload.positions,
-    triggers: workload.triggers,
-    readTimes: { positions: 0, triggers: 0 },
-  });
+  await cache.finishCollectionInSteps(
+    cache.beginCollection(),
+    {
+      positions: workload.positions,
+      triggers: workload.triggers,
+      readTimes: { positions: 0, triggers: 0 },
+    },
+    () => Promise.resolve(),
+  );
   const counters = { executions: 0 };
   const processor = tickPath(cache, [gateway], () => counters.executions++);
   processor.onApplicationBootstrap();
@@ -69,7 +73,7 @@ export async function wireScenario(quick: boolean): Promise<ScenarioResult> {
       limits: { symbolsPerMessage: 100, staleFeedMs: 60_000 },
       io: { openSocket },
     });
-    const receiver = buildReceiver(gateway);
+    const receiver = await buildReceiver(gateway);
     // Subscribed after the processor: rxjs calls subscribers in order, so this runs once it has decided.
     const latencies = new Float64Array(MAX_PACED);
     // Latency is stamped per trade only in paced runs; blasts stamp the first and last trade, so the clock
