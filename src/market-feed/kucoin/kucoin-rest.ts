@@ -82,12 +82,32 @@ export async function fetchPublicToken(fetchFn: FetchLike, apiUrl: string): Prom
   if (typeof token !== 'string' || !server || typeof server.endpoint !== 'string') {
     throw new KucoinRestError(`${url} returned no token or instance server`, 200, true);
   }
+  if (!isSecureEndpoint(server.endpoint)) {
+    // A token response that sends the feed in clear text is refused; the next token may name another server.
+    throw new KucoinRestError(`${url} named an endpoint that is not wss:// (${server.endpoint})`, 200, true);
+  }
   return {
     endpoint: server.endpoint,
     token,
     pingInterval: typeof server.pingInterval === 'number' ? server.pingInterval : 18_000,
     pingTimeout: typeof server.pingTimeout === 'number' ? server.pingTimeout : 10_000,
   };
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+
+/** `wss://`, or plain `ws://` on loopback only (a local exchange simulator, a test). */
+export function isSecureEndpoint(endpoint: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'wss:') return true;
+  return (
+    url.protocol === 'ws:' && (LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname))
+  );
 }
 
 function tickerUrl(market: MarketType, apiUrl: string, symbol: string): string {
