@@ -1,4 +1,5 @@
 import { INestApplication, Logger } from '@nestjs/common';
+import { systemClock, unrefTimer } from './timing/clock';
 
 /** Kubernetes sends SIGKILL 30 s after SIGTERM; give up a little before that so the exit is ours. */
 const HARD_DEADLINE_MS = 28_000;
@@ -15,11 +16,11 @@ export function exitCleanlyOnSignals(app: INestApplication, logger = new Logger(
     if (closing) return;
     closing = true;
     logger.log(`Received ${signal}: shutting down`);
-    const deadline = setTimeout(() => {
+    const deadline = systemClock.setTimeout(() => {
       logger.error(`Shutdown took longer than ${HARD_DEADLINE_MS} ms: exiting anyway`);
       process.exit(1);
     }, HARD_DEADLINE_MS);
-    deadline.unref();
+    unrefTimer(deadline);
     app.close().then(
       () => {
         logger.log('Shutdown complete');

@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { CacheMode } from '../config/collector.config';
 import { CacheCore } from './cache-core';
 import type { PendingStats } from './pending-crossings';
+import { type Clock, systemClock } from '../timing/clock';
+import { CLOCK } from '../timing/timing.module';
 
 export type ListenedCollection = 'openPositions' | 'tradeTriggers';
 
-/** Collector and listener state, for health checks and the status page. Times are Date.now() milliseconds. */
+/** Collector and listener state, for health checks and the status page. Times are the clock's milliseconds. */
 export interface CacheHealth {
   readonly cacheMode: CacheMode;
   readonly collections: number;
@@ -40,7 +42,10 @@ export type CollectionResult =
  */
 @Injectable()
 export class SymbolCache {
-  constructor(private readonly core: CacheCore) {}
+  constructor(
+    private readonly core: CacheCore,
+    @Inject(CLOCK) private readonly clock: Clock = systemClock,
+  ) {}
 
   private health: Omit<CacheHealth, 'listenersLive'> = {
     cacheMode: 'listen',
@@ -70,7 +75,7 @@ export class SymbolCache {
   }
 
   recordCollection(result: CollectionResult): void {
-    const now = Date.now();
+    const now = this.clock.now();
     this.health = result.ok
       ? {
           ...this.health,

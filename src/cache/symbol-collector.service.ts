@@ -179,7 +179,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
           triggers: triggers.values.map(({ value, version }) => triggerItem(value, version)),
           readTimes: { positions: positions.readVersion, triggers: triggers.readVersion },
         },
-        nextTurn,
+        () => new Promise<void>((resolve) => this.clock.defer(resolve)),
       );
       if (outcome.kind === 'journal_overflow') throw new Error('too many listener changes during the read');
       if (outcome.kind === 'superseded') throw new Error('another collection began during this one');
@@ -226,8 +226,4 @@ interface PendingRun {
   readonly started: number;
   /** Only once listeners are live is a difference drift; before that the collector is the first fill. */
   readonly countRepairs: boolean;
-}
-
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

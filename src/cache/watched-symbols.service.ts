@@ -3,6 +3,8 @@ import { MARKET_TYPES } from '../domain/market';
 import type { FeedGateway } from '../market-feed/feed-gateway';
 import { FUTURES_FEED, SPOT_FEED } from '../market-feed/market-feed.constants';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import { type Clock, systemClock } from '../timing/clock';
+import { CLOCK } from '../timing/timing.module';
 import { CacheCore } from './cache-core';
 import { SymbolCache } from './symbol-cache';
 
@@ -13,7 +15,9 @@ import { SymbolCache } from './symbol-cache';
  */
 @Injectable()
 export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
-  private pending: NodeJS.Immediate | undefined;
+  /** A sync is due on the next turn (many book changes in one turn make one sync). */
+  private scheduled = false;
+  private stopped = false;
   private stopWatching: (() => void) | undefined;
 
   constructor(
@@ -22,6 +26,7 @@ export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
     private readonly metrics: WorkerMetrics,
     @Inject(SPOT_FEED) private readonly spot: FeedGateway,
     @Inject(FUTURES_FEED) private readonly futures: FeedGateway,
+    @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
   onModuleInit(): void {
@@ -30,14 +35,12 @@ export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.stopWatching?.();
-    if (this.pending) clearImmediate(this.pending);
-    this.pending = undefined;
+    this.stopped = true;
   }
 
   /** Pushes the full desired sets now; updateDesired() is idempotent, so calling it often is cheap. */
   sync(): void {
-    if (this.pending) clearImmediate(this.pending);
-    this.pending = undefined;
+    this.scheduled = false;
     for (const market of MARKET_TYPES) {
       const gateway = market === 'spot' ? this.spot : this.futures;
       gateway.updateDesired(this.books.watchedSymbols(market));
@@ -49,6 +52,10 @@ export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private schedule(): void {
-    this.pending ??= setImmediate(() => this.sync());
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    this.clock.defer(() => {
+      if (this.scheduled && !this.stopped) this.sync();
+    });
   }
 }

@@ -15,6 +15,8 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 import { TICK_SOURCES, type TickSource } from './execution.constants';
 import { ExecutionService } from './execution.service';
 import { orderForReplica, replicaSeed } from './replica-order';
+import { type Clock, systemClock } from '../timing/clock';
+import { CLOCK } from '../timing/timing.module';
 
 /**
  * The tick path. It makes zero database reads: the books in memory say which levels and triggers a price
@@ -44,6 +46,7 @@ export class PriceUpdateProcessor implements OnApplicationBootstrap, BeforeAppli
     instance: Pick<ConfigType<typeof instanceConfig>, 'instanceId'> = {
       instanceId: '',
     },
+    @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {
     this.seed = replicaSeed(instance.instanceId);
   }
@@ -80,7 +83,7 @@ export class PriceUpdateProcessor implements OnApplicationBootstrap, BeforeAppli
       for (let i = before; i < hits.length; i++) this.execution.submit(hits[i], tick);
       this.metrics.tickToDecision.observe(
         { market: tick.marketType },
-        (Date.now() - tick.receivedAt) / 1_000,
+        (this.clock.now() - tick.receivedAt) / 1_000,
       );
       return count;
     } finally {

@@ -4,6 +4,8 @@ import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus'
 import { SymbolCache } from '../../cache/symbol-cache';
 import { collectorConfig } from '../../config';
 import { COLLECTOR_MISSED_RUNS_TOLERATED } from '../health.constants';
+import { type Clock, systemClock } from '../../timing/clock';
+import { CLOCK } from '../../timing/timing.module';
 import {
   CacheReadinessPolicy,
   cacheProblems,
@@ -24,6 +26,7 @@ export class CacheHealthIndicator {
     private readonly health: HealthIndicatorService,
     private readonly cache: SymbolCache,
     @Inject(collectorConfig.KEY) config: ConfigType<typeof collectorConfig>,
+    @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {
     this.policy = {
       intervalMs: cronIntervalMs(config.cron),
@@ -33,11 +36,11 @@ export class CacheHealthIndicator {
 
   check(key = 'cache'): HealthIndicatorResult {
     const stats = this.cache.stats();
-    const problems = cacheProblems(stats, Date.now(), this.policy);
+    const problems = cacheProblems(stats, this.clock.now(), this.policy);
     const details = {
       mode: stats.cacheMode,
       listenersLive: stats.listenersLive,
-      lastSuccessAgeMs: stats.lastSuccessAt === undefined ? null : Date.now() - stats.lastSuccessAt,
+      lastSuccessAgeMs: stats.lastSuccessAt === undefined ? null : this.clock.now() - stats.lastSuccessAt,
       positions: stats.positions,
       triggers: stats.triggers,
       pendingCrossings: stats.pending.count,

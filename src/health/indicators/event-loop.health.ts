@@ -1,6 +1,8 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { type Clock, type TimerHandle, systemClock, unrefTimer } from '../../timing/clock';
+import { CLOCK } from '../../timing/timing.module';
 import { MAX_EVENT_LOOP_DELAY_MS } from '../health.constants';
 
 /** How often the event-loop delay is moved from the histogram into the rolling window. */
@@ -67,12 +69,15 @@ export class EventLoopDelayWindow {
 export class EventLoopHealthIndicator implements OnModuleDestroy {
   private readonly histogram = monitorEventLoopDelay({ resolution: 20 });
   private readonly window = new EventLoopDelayWindow(this.histogram);
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer: TimerHandle;
 
-  constructor(private readonly health: HealthIndicatorService) {
+  constructor(
+    private readonly health: HealthIndicatorService,
+    @Inject(CLOCK) private readonly clock: Clock = systemClock,
+  ) {
     this.histogram.enable();
-    this.timer = setInterval(() => this.window.sample(), EVENT_LOOP_SAMPLE_INTERVAL_MS);
-    this.timer.unref();
+    this.timer = clock.setInterval(() => this.window.sample(), EVENT_LOOP_SAMPLE_INTERVAL_MS);
+    unrefTimer(this.timer);
   }
 
   check(key = 'event_loop'): HealthIndicatorResult {
@@ -88,7 +93,7 @@ export class EventLoopHealthIndicator implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.clock.clearInterval(this.timer);
     this.histogram.disable();
   }
 }

@@ -36,11 +36,11 @@ describe('parseFrame', () => {
   });
 
   it('takes the symbol from the subject on /market/ticker:all', () => {
-    const frame = SPOT.replace('/market/ticker:BTC-USDT', '/market/ticker:all').replace(
-      'trade.ticker',
-      'ETH-USDT',
-    );
-    expect(parseFrame('spot', frame, 1)).toMatchObject({ symbol: 'ETH-USDT', price: 67220 });
+    expect(parseFrame('spot', recordedFrame('spot-ticker-all.json'), 1)).toMatchObject({
+      symbol: 'BTC-USDT',
+      price: 67220,
+      exchangeTime: 1729757723612,
+    });
   });
 
   it.each([
@@ -70,10 +70,7 @@ describe('parseFrame', () => {
     ['{"type":"message"', 'malformed_json'],
     ['null', 'malformed_json'],
     ['{"type":"notice"}', 'unknown_type'],
-    [
-      '{"type":"message","topic":"/market/ticker:BTC-USDT","subject":"trade.snapshot","data":{}}',
-      'unknown_subject',
-    ],
+    [recordedFrame('spot-snapshot.json'), 'unknown_subject'],
     ['{"type":"message","topic":"/market/ticker:BTC-USDT","subject":"trade.ticker"}', 'invalid_price'],
   ])('rejects %s as %s', (text, reason) => {
     expect(parseFrame('spot', text, 1)).toBe(reason);

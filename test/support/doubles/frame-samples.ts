@@ -34,8 +34,7 @@ export function recordedFrame(name: string): string {
   return out;
 }
 
-export const SPOT_TICKER =
-  '{"type":"message","topic":"/market/ticker:BTC-USDT","subject":"trade.ticker","data":{"sequence":"1545896668986","price":"67220","size":"0.0043","bestAsk":"67218.7","bestAskSize":"1.92","bestBid":"67218.6","bestBidSize":"0.01","time":1729757723612}}';
+export const SPOT_TICKER = recordedFrame('spot-ticker.json');
 export const FUTURES_TICKER =
   '{"topic":"/contractMarket/ticker:XBTUSDTM","type":"message","subject":"ticker","sn":1709284589209,"data":{"symbol":"XBTUSDTM","sequence":1709284589209,"side":"buy","size":1,"price":"88987.5","bestBidSize":713,"bestBidPrice":"88987.4","bestAskPrice":"88987.6","tradeId":"1","bestAskSize":1037,"ts":1731665526461000000}}';
 export const SPOT_MATCH = recordedFrame('spot-match.json');
