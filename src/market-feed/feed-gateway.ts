@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { MarketType, Tick } from '../domain/market';
+import type { ReconnectCause } from './kucoin/reconnect-cause';
 
 export interface ConnectionStatus {
   id: string;
@@ -8,7 +9,10 @@ export interface ConnectionStatus {
   lastMessageAt?: number;
   reconnects: number;
   subscribedTopics: number;
+  /** The last problem as logged, raw (server text, addresses): for logs, never for probe bodies. */
   lastError?: string;
+  /** Why the connection was last torn down: a fixed set, safe to show anywhere. */
+  lastCause?: ReconnectCause;
 }
 
 export interface FeedStatus {

@@ -27,13 +27,16 @@ describe('feedProblems', () => {
     expect(feedProblems(status(3, [connection(), connection({ id: 'spot-1' })]), NOW, 30_000)).toEqual([]);
   });
 
-  it('names a connection that is not connected, with its last error', () => {
-    const problems = feedProblems(
-      status(3, [connection(), connection({ id: 'spot-1', state: 'backoff', lastError: 'HTTP 503' })]),
-      NOW,
-      30_000,
-    );
-    expect(problems).toEqual(['spot-1 is backoff: HTTP 503']);
+  it('names a connection that is not connected with its last failure cause, never the raw error text', () => {
+    const failing = connection({
+      id: 'spot-1',
+      state: 'backoff',
+      lastError: 'socket_error: connect ECONNREFUSED 10.1.2.3:443',
+      lastCause: 'socket_error',
+    });
+    const problems = feedProblems(status(3, [connection(), failing]), NOW, 30_000);
+    expect(problems).toEqual(['spot-1 is backoff (last failure: socket_error)']);
+    expect(problems.join(' ')).not.toContain('10.1.2.3');
   });
 
   it('names a connection that went silent, and one that never heard anything', () => {

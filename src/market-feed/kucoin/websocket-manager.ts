@@ -33,6 +33,7 @@ export class WebSocketManager {
   private connectedSince: number | undefined;
   private lastMessageAt: number | undefined;
   private lastError: string | undefined;
+  private lastCause: ReconnectCause | undefined;
 
   constructor(options: WebSocketManagerOptions) {
     this.options = resolveConnectionOptions(options);
@@ -81,6 +82,7 @@ export class WebSocketManager {
       reconnects: this.reconnects,
       subscribedTopics: this.session?.subscribedCount() ?? 0,
       lastError: this.lastError,
+      lastCause: this.lastCause,
     };
   }
 
@@ -158,6 +160,7 @@ export class WebSocketManager {
     if (this.connectedSince !== undefined && now - this.connectedSince >= limits.healthyAfterMs)
       this.attempt = 0;
     this.lastError = `${cause}: ${message}`;
+    this.lastCause = cause;
     events.logger?.warn(`${this.id} reconnecting after ${cause}: ${message}`);
     this.teardown();
     this.reconnects++;
