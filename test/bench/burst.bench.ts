@@ -9,6 +9,7 @@ import { makePosition } from '../support/documents';
 import { TcpProxy } from '../support/tcp-proxy';
 import { benchEmulator, emulatorCpuSeconds, openBenchDb, writeAll } from './emulator';
 import { type ScenarioResult, formatNumber, median } from './table';
+import { BENCH_EXECUTION, loadBooks } from './bench-config';
 
 const SYMBOL = 'ETH-USDT';
 const DEFAULT_CONCURRENCY = 64;
@@ -55,24 +56,8 @@ async function drainOnce(
     },
     version: 0,
   }));
-  await cache.finishCollectionInSteps(
-    cache.beginCollection(),
-    {
-      positions,
-      triggers: [],
-      readTimes: { positions: 0, triggers: 0 },
-    },
-    () => Promise.resolve(),
-  );
-  const config = {
-    concurrency,
-    maxAttempts: 5,
-    retryBaseMs: 100,
-    retryMaxMs: 5_000,
-    pendingRetryBaseMs: 5_000,
-    pendingRetryMaxMs: 60_000,
-    shutdownGraceMs: 0,
-  };
+  await loadBooks(cache, positions);
+  const config = { ...BENCH_EXECUTION, concurrency };
   const store = new FirestoreTransactionService(db, { instanceId: 'bench', logLevel: 'warn' }, metrics);
   const execution = new ExecutionService(cache, store, metrics, config);
   const processor = new PriceUpdateProcessor(cache, [], execution, metrics, config);

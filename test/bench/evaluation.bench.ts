@@ -5,6 +5,7 @@ import { SeedScan } from './seed-scan';
 import { type ScenarioResult, formatNumber, median } from './table';
 import { tickPath } from './tick-path';
 import { idOf, makeTicks, makeWorkload } from './workload';
+import { loadBooks } from './bench-config';
 
 interface Case {
   readonly positions: number;
@@ -31,15 +32,7 @@ class Decisions {
  */
 async function projectPath(c: Case, ticks: Tick[], workload: ReturnType<typeof makeWorkload>) {
   const cache = new CacheCore();
-  await cache.finishCollectionInSteps(
-    cache.beginCollection(),
-    {
-      positions: workload.positions,
-      triggers: workload.triggers,
-      readTimes: { positions: 0, triggers: 0 },
-    },
-    () => Promise.resolve(),
-  );
+  await loadBooks(cache, workload.positions, workload.triggers);
   const decisions = new Decisions();
   const crossings: PendingCrossing[] = [];
   let tickIndex = 0;

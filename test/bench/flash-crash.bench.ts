@@ -15,20 +15,13 @@ import { makePosition } from '../support/documents';
 import { TcpProxy } from '../support/tcp-proxy';
 import { benchEmulator } from './emulator';
 import { type ScenarioResult, formatNumber, percentile } from './table';
+import { BENCH_EXECUTION, loadBooks } from './bench-config';
 
 const SYMBOL = 'ETH-USDT';
 /** One way: a request and its answer wait twice this, a modest round trip to a regional database. */
 const NETWORK_DELAY_MS = 5;
 const CRASH_PRICE = 2_850;
-const CONFIG = {
-  concurrency: 64,
-  maxAttempts: 5,
-  retryBaseMs: 100,
-  retryMaxMs: 5_000,
-  pendingRetryBaseMs: 5_000,
-  pendingRetryMaxMs: 60_000,
-  shutdownGraceMs: 0,
-};
+const CONFIG = BENCH_EXECUTION;
 
 type WritePath = ExecutionStoreConfig['writePath'];
 
@@ -102,15 +95,7 @@ async function startReplica(
 ): Promise<Replica> {
   const metrics = new WorkerMetrics();
   const cache = new CacheCore();
-  await cache.finishCollectionInSteps(
-    cache.beginCollection(),
-    {
-      positions,
-      triggers: [],
-      readTimes: { positions: 0, triggers: 0 },
-    },
-    () => Promise.resolve(),
-  );
+  await loadBooks(cache, positions);
   const store = new FirestoreTransactionService(db, { instanceId: id, logLevel: 'warn' }, metrics, {
     writePath,
   });

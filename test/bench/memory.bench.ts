@@ -4,6 +4,7 @@ import { SymbolCache } from '../../src/cache/symbol-cache';
 import type { Located, PositionEntry } from '../../src/domain/crossing';
 import { type ScenarioResult, formatNumber } from './table';
 import { makeWorkload } from './workload';
+import { loadBooks } from './bench-config';
 
 const TARGET_BYTES = 250;
 
@@ -56,15 +57,7 @@ async function fill(positions: number, what: 'cache' | 'books'): Promise<SymbolC
   const workload = makeWorkload(positions);
   if (what === 'cache') {
     const core = new CacheCore();
-    await core.finishCollectionInSteps(
-      core.beginCollection(),
-      {
-        positions: workload.positions,
-        triggers: [],
-        readTimes: { positions: 0, triggers: 0 },
-      },
-      () => Promise.resolve(),
-    );
+    await loadBooks(core, workload.positions);
     return new SymbolCache(core);
   }
   const groups = new Map<string, Located<PositionEntry>[]>();

@@ -5,16 +5,9 @@ import type { TickSource } from '../../src/execution/execution.constants';
 import type { ExecutionService } from '../../src/execution/execution.service';
 import { PriceUpdateProcessor } from '../../src/execution/price-update.processor';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';
+import { BENCH_EXECUTION } from './bench-config';
 
-const CONFIG = {
-  concurrency: 64,
-  maxAttempts: 5,
-  retryBaseMs: 100,
-  retryMaxMs: 5_000,
-  pendingRetryBaseMs: 5_000,
-  pendingRetryMaxMs: 60_000,
-  shutdownGraceMs: 0,
-};
+const CONFIG = BENCH_EXECUTION;
 
 /**
  * The worker's real tick path (PriceUpdateProcessor over the cache's books through its CrossingPort, the

@@ -7,6 +7,7 @@ import { tickPath } from './tick-path';
 import { isSentTrade, latencyOf, nextReply, startSender, stopSender, waitFor } from './wire-harness';
 import type { SenderCommand } from './wire-sender';
 import { VENUE, makeVenueWorkload } from './workload';
+import { loadBooks } from './bench-config';
 
 const POSITIONS = 100_000;
 /** Trades per second over the whole venue, on average: VENUE's two markets (see VENUE_NOTES). */
@@ -72,15 +73,7 @@ export async function venueScenario(quick: boolean): Promise<ScenarioResult> {
     });
     gateways.push(spot, futures);
     const cache = new CacheCore();
-    await cache.finishCollectionInSteps(
-      cache.beginCollection(),
-      {
-        positions: workload.positions,
-        triggers: workload.triggers,
-        readTimes: { positions: 0, triggers: 0 },
-      },
-      () => Promise.resolve(),
-    );
+    await loadBooks(cache, workload.positions, workload.triggers);
     let executions = 0;
     const processor = tickPath(cache, gateways, () => executions++);
     processor.onApplicationBootstrap();

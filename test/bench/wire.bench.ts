@@ -20,6 +20,7 @@ import {
 import { isSentTrade, latencyOf, nextReply, startSender, stopSender, waitFor } from './wire-harness';
 import type { SenderCommand } from './wire-sender';
 import { makeWorkload, wireUniverse } from './workload';
+import { loadBooks } from './bench-config';
 
 const PACED_RATE = 20_000;
 const MAX_PACED = 1_000_000;
@@ -28,15 +29,7 @@ const MAX_PACED = 1_000_000;
 async function buildReceiver(gateway: KucoinFeedGateway) {
   const workload = makeWorkload(100_000);
   const cache = new CacheCore();
-  await cache.finishCollectionInSteps(
-    cache.beginCollection(),
-    {
-      positions: workload.positions,
-      triggers: workload.triggers,
-      readTimes: { positions: 0, triggers: 0 },
-    },
-    () => Promise.resolve(),
-  );
+  await loadBooks(cache, workload.positions, workload.triggers);
   const counters = { executions: 0 };
   const processor = tickPath(cache, [gateway], () => counters.executions++);
   processor.onApplicationBootstrap();

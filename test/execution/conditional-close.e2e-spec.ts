@@ -1,41 +1,22 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { Test } from '@nestjs/testing';
-import { ALL_CONFIGS } from '../../src/config';
 import type { ExecutionRequest } from '../../src/execution/execution.types';
 import { FirestoreTransactionService } from '../../src/execution/firestore-transaction.service';
-import { FirestoreModule } from '../../src/firestore/firestore.module';
 import { versionOf } from '../../src/firestore/versions';
-import { MetricsModule } from '../../src/metrics/metrics.module';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';
 import { makePosition } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
+import { startStoreWorker } from '../support/store-worker';
 import { makeHit } from '../support/ticks';
 
 const POSITION = 'users/alice/openPositions/p1';
 const TICK_TIME = 1_750_000_000_123;
+const CONDITIONAL = { EXECUTION_WRITE_PATH: 'conditional' };
 let crossings = 0;
 
 /** A stop-loss crossing as the cache checks it out: with the version of the document it was found on. */
 function closeRequest(price: number, version: number): ExecutionRequest {
   const hit = makeHit({ entry: { path: POSITION, size: 0.5, stopLoss: 55_000, takeProfit: 70_000 } });
   return { id: ++crossings, hit, price, tickTime: TICK_TIME, crossedAt: Date.now(), version };
-}
-
-async function startWorker(projectId: string, instanceId: string): Promise<INestApplicationContext> {
-  process.env.FIREBASE_PROJECT_ID = projectId;
-  process.env.INSTANCE_ID = instanceId;
-  process.env.EXECUTION_WRITE_PATH = 'conditional';
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: ALL_CONFIGS }),
-      MetricsModule,
-      FirestoreModule,
-    ],
-    providers: [FirestoreTransactionService],
-  }).compile();
-  moduleRef.enableShutdownHooks();
-  return moduleRef.init();
 }
 
 async function conditionalWrites(worker: INestApplicationContext, result: string): Promise<number> {
@@ -58,8 +39,8 @@ describe('closes written on the version the cache knew (lastUpdateTime precondit
   beforeAll(async () => {
     Logger.overrideLogger(false);
     store = openTestFirestore();
-    workerA = await startWorker(store.projectId, 'worker-a');
-    workerB = await startWorker(store.projectId, 'worker-b');
+    workerA = await startStoreWorker(store.projectId, 'worker-a', CONDITIONAL);
+    workerB = await startStoreWorker(store.projectId, 'worker-b', CONDITIONAL);
     a = workerA.get(FirestoreTransactionService);
     b = workerB.get(FirestoreTransactionService);
   });
@@ -70,8 +51,6 @@ describe('closes written on the version the cache knew (lastUpdateTime precondit
     await workerA.close();
     await workerB.close();
     await store.close();
-    delete process.env.INSTANCE_ID;
-    delete process.env.EXECUTION_WRITE_PATH;
   });
 
   const open = async (fields: Record<string, unknown> = {}): Promise<number> =>

@@ -1,15 +1,11 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { Test } from '@nestjs/testing';
 import { Timestamp } from 'firebase-admin/firestore';
-import { ALL_CONFIGS } from '../../src/config';
 import type { ExecutionRequest } from '../../src/execution/execution.types';
 import { FirestoreTransactionService } from '../../src/execution/firestore-transaction.service';
-import { FirestoreModule } from '../../src/firestore/firestore.module';
 import { versionOf } from '../../src/firestore/versions';
-import { MetricsModule } from '../../src/metrics/metrics.module';
 import { makePosition, makeTrigger } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
+import { startStoreWorker } from '../support/store-worker';
 import { makeHit } from '../support/ticks';
 
 const POSITION = 'users/alice/openPositions/p1';
@@ -29,22 +25,6 @@ function fireRequest(price: number, path = TRIGGER): ExecutionRequest {
   return { id: ++crossings, hit, price, tickTime: 1_750_000_000_456, crossedAt: Date.now() };
 }
 
-/** One worker's transaction service on its own Firestore client, as a replica would have. */
-async function startWorker(projectId: string, instanceId: string): Promise<INestApplicationContext> {
-  process.env.FIREBASE_PROJECT_ID = projectId;
-  process.env.INSTANCE_ID = instanceId;
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: ALL_CONFIGS }),
-      MetricsModule,
-      FirestoreModule,
-    ],
-    providers: [FirestoreTransactionService],
-  }).compile();
-  moduleRef.enableShutdownHooks();
-  return moduleRef.init();
-}
-
 describe('FirestoreTransactionService on the emulator', () => {
   let store: TestFirestore;
   let workerA: INestApplicationContext;
@@ -55,8 +35,8 @@ describe('FirestoreTransactionService on the emulator', () => {
   beforeAll(async () => {
     Logger.overrideLogger(false);
     store = openTestFirestore();
-    workerA = await startWorker(store.projectId, 'worker-a');
-    workerB = await startWorker(store.projectId, 'worker-b');
+    workerA = await startStoreWorker(store.projectId, 'worker-a');
+    workerB = await startStoreWorker(store.projectId, 'worker-b');
     a = workerA.get(FirestoreTransactionService);
     b = workerB.get(FirestoreTransactionService);
   });
@@ -67,7 +47,6 @@ describe('FirestoreTransactionService on the emulator', () => {
     await workerA.close();
     await workerB.close();
     await store.close();
-    delete process.env.INSTANCE_ID;
   });
 
   describe('closing a position', () => {
