@@ -3,14 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigType } from '@nestjs/config';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { ConfigError, httpConfig, validateEnvironment } from './config';
+import { ConfigError, executionConfig, httpConfig, validateEnvironment } from './config';
 import { exitCleanlyOnSignals } from './shutdown';
 
 async function bootstrap(): Promise<void> {
   validateEnvironment();
   const app = await NestFactory.create(AppModule, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
-  exitCleanlyOnSignals(app);
+  const { terminationGraceMs } = app.get<ConfigType<typeof executionConfig>>(executionConfig.KEY);
+  exitCleanlyOnSignals(app, terminationGraceMs);
   const { port } = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
   await app.listen(port);
 }

@@ -1,25 +1,29 @@
 import { INestApplication, Logger } from '@nestjs/common';
+import { hardDeadlineMs } from './config/execution.config';
 import { systemClock, unrefTimer } from './timing/clock';
-
-/** Kubernetes sends SIGKILL 30 s after SIGTERM; give up a little before that so the exit is ours. */
-const HARD_DEADLINE_MS = 28_000;
 
 /**
  * On SIGTERM or SIGINT, closes the app (every provider's shutdown hooks run: ticks stop, in-flight
  * transactions drain within their grace period, sockets, listeners and the Firestore client close) and
  * exits 0. Nest's own enableShutdownHooks re-raises the signal after closing, which ends the process by
- * signal instead of with a clean exit code.
+ * signal instead of with a clean exit code. Kubernetes sends SIGKILL `terminationGraceMs` after SIGTERM
+ * (TERMINATION_GRACE_MS); the process gives up a little before that, so the exit is ours.
  */
-export function exitCleanlyOnSignals(app: INestApplication, logger = new Logger('Shutdown')): void {
+export function exitCleanlyOnSignals(
+  app: INestApplication,
+  terminationGraceMs: number,
+  logger = new Logger('Shutdown'),
+): void {
+  const deadlineMs = hardDeadlineMs(terminationGraceMs);
   let closing = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (closing) return;
     closing = true;
     logger.log(`Received ${signal}: shutting down`);
     const deadline = systemClock.setTimeout(() => {
-      logger.error(`Shutdown took longer than ${HARD_DEADLINE_MS} ms: exiting anyway`);
+      logger.error(`Shutdown took longer than ${deadlineMs} ms: exiting anyway`);
       process.exit(1);
-    }, HARD_DEADLINE_MS);
+    }, deadlineMs);
     unrefTimer(deadline);
     app.close().then(
       () => {

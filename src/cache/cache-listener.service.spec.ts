@@ -12,6 +12,11 @@ import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
 import type { SymbolCollectorService } from './symbol-collector.service';
 
+const READ_TIMEOUTS = {
+  readTimeoutMs: DEFAULT_CACHE_TIMING.readTimeoutMs,
+  probeTimeoutMs: DEFAULT_CACHE_TIMING.probeTimeoutMs,
+};
+
 const PATH = 'users/u1/openPositions/p1';
 const POSITION: OpenPosition = {
   path: PATH,
@@ -51,7 +56,7 @@ function setUp(cacheMode: 'listen' | 'poll' = 'listen') {
   const metrics = new WorkerMetrics();
   const collector = { collectInBackground: jest.fn() };
   const service = new CacheListenerService(
-    { cron: '* * * * * *', cacheMode, reconcileIntervalMs: 3_600_000 },
+    { cron: '* * * * * *', cacheMode, reconcileIntervalMs: 3_600_000, ...READ_TIMEOUTS },
     DEFAULT_CACHE_TIMING,
     { watchOpen: positions.watch } as unknown as PositionRepository,
     { watchAll: triggers.watch } as unknown as TradeTriggerRepository,

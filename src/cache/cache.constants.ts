@@ -1,7 +1,11 @@
 /** The collector's entry in the SchedulerRegistry. */
 export const COLLECTOR_JOB = 'symbol-collector';
 
-/** Timing of the collector and the listeners; a provider (CACHE_TIMING) so specs can shorten it. */
+/**
+ * Timing of the collector and the listeners; a provider (CACHE_TIMING) so specs can shorten it. The read
+ * and probe timeouts come from COLLECTOR_READ_TIMEOUT_MS and COLLECTOR_PROBE_TIMEOUT_MS (these defaults
+ * are theirs).
+ */
 export interface CacheTiming {
   /**
    * A collection whose read has not answered by then counts as failed (firebase-admin retries an

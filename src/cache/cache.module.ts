@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { collectorConfig } from '../config/collector.config';
 import { MarketFeedModule } from '../market-feed/market-feed.module';
 import { TimingModule } from '../timing/timing.module';
 import { CacheCore } from './cache-core';
 import { CacheListenerService } from './cache-listener.service';
 import { CROSSING_PORT } from './crossing-port';
-import { CACHE_TIMING, DEFAULT_CACHE_TIMING } from './cache.constants';
+import { CACHE_TIMING, type CacheTiming, DEFAULT_CACHE_TIMING } from './cache.constants';
 import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
 import { SymbolCollectorService } from './symbol-collector.service';
@@ -20,7 +20,15 @@ import { WatchedSymbolsService } from './watched-symbols.service';
 @Module({
   imports: [ConfigModule.forFeature(collectorConfig), MarketFeedModule, TimingModule],
   providers: [
-    { provide: CACHE_TIMING, useValue: DEFAULT_CACHE_TIMING },
+    {
+      provide: CACHE_TIMING,
+      inject: [collectorConfig.KEY],
+      useFactory: (config: ConfigType<typeof collectorConfig>): CacheTiming => ({
+        ...DEFAULT_CACHE_TIMING,
+        readTimeoutMs: config.readTimeoutMs,
+        probeTimeoutMs: config.probeTimeoutMs,
+      }),
+    },
     RejectReporter,
     {
       provide: CacheCore,

@@ -14,6 +14,11 @@ import { SymbolCache } from './symbol-cache';
 import { SymbolCollectorService } from './symbol-collector.service';
 import { WatchedSymbolsService } from './watched-symbols.service';
 
+const READ_TIMEOUTS = {
+  readTimeoutMs: DEFAULT_CACHE_TIMING.readTimeoutMs,
+  probeTimeoutMs: DEFAULT_CACHE_TIMING.probeTimeoutMs,
+};
+
 const POSITION: OpenPosition = {
   path: 'users/u1/openPositions/p1',
   uid: 'u1',
@@ -55,7 +60,7 @@ function setUp() {
   const scheduler = new SchedulerRegistry();
   const watched = new WatchedSymbolsService(books, cache, metrics, spot, gateway());
   const collector = new SymbolCollectorService(
-    { cron: '*/30 * * * * *', cacheMode: 'poll', reconcileIntervalMs: 3_600_000 },
+    { cron: '*/30 * * * * *', cacheMode: 'poll', reconcileIntervalMs: 3_600_000, ...READ_TIMEOUTS },
     DEFAULT_CACHE_TIMING,
     scheduler,
     positions as unknown as PositionRepository,

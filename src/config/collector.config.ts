@@ -6,12 +6,29 @@ import { enumVar, intVar, parseEnv } from './parse-env';
 export const CACHE_MODES = ['listen', 'poll'] as const;
 export type CacheMode = (typeof CACHE_MODES)[number];
 
-function isCronExpression(expression: string): boolean {
+const YEAR_MS = 366 * 86_400_000;
+const EXAMPLE = 'such as "*/30 * * * * *"';
+
+/**
+ * Why `expression` cannot schedule the collector, or undefined if it can. Parsing alone is not enough:
+ * `0 0 31 2 *` (31 February) parses, and the cron library only finds out at start that it never fires.
+ * The next two fire times must each be within a year (of now, then of each other), so a schedule that
+ * fires rarely (29 February) fails the same way whatever the date of the start.
+ */
+export function cronProblem(expression: string, now: number = Date.now()): string | undefined {
+  let time: CronTime;
   try {
-    new CronTime(expression);
-    return true;
+    time = new CronTime(expression);
   } catch {
-    return false;
+    return `must be a cron expression ${EXAMPLE}`;
+  }
+  const yearly = `must be a cron expression that fires at least once a year, ${EXAMPLE}`;
+  try {
+    const [first, second] = time.sendAt(2).map((at) => at.toMillis());
+    return first - now <= YEAR_MS && second - first <= YEAR_MS ? undefined : yearly;
+  } catch {
+    // The library searches eight years ahead and throws a multi-line message when nothing matches.
+    return yearly;
   }
 }
 
@@ -20,17 +37,27 @@ export const collectorConfig = registerAs('collector', () => {
   const env = parseEnv({
     COLLECTOR_CRON: z
       .string()
-      .refine(isCronExpression, { error: 'must be a cron expression such as "*/30 * * * * *"' })
+      .superRefine((expression, context) => {
+        const problem = cronProblem(expression);
+        if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+      })
       .default('*/30 * * * * *'),
     CACHE_MODE: enumVar(CACHE_MODES, 'listen'),
     // In listen mode a full read only reconciles; at 1 % of documents changing a minute, once an hour
     // reads about 75 times less than a read every 30 s. 0 reconciles on every collector run.
     RECONCILE_INTERVAL_MS: intVar(3_600_000, 0, 86_400_000),
+    // A full read (both collections) not answered by then counts as failed; the read itself goes on.
+    COLLECTOR_READ_TIMEOUT_MS: intVar(20_000, 1_000, 600_000),
+    // The one-document probe of a listen-mode run that does not reconcile: short, since through a cut
+    // connection a read hangs instead of failing.
+    COLLECTOR_PROBE_TIMEOUT_MS: intVar(5_000, 100, 60_000),
   });
   return {
     cron: env.COLLECTOR_CRON,
     cacheMode: env.CACHE_MODE,
     reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+    readTimeoutMs: env.COLLECTOR_READ_TIMEOUT_MS,
+    probeTimeoutMs: env.COLLECTOR_PROBE_TIMEOUT_MS,
   };
 });
 export type CollectorConfig = ReturnType<typeof collectorConfig>;

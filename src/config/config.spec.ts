@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectorConfig } from './collector.config';
-import { executionConfig } from './execution.config';
+import { collectorConfig, cronProblem } from './collector.config';
+import { executionConfig, hardDeadlineMs, SHUTDOWN_OVERHEAD_MS } from './execution.config';
 import { firestoreConfig } from './firestore.config';
 import { httpConfig } from './http.config';
 import { instanceConfig } from './instance.config';
@@ -14,7 +14,7 @@ const saved = { ...process.env };
 function withEnv(env: Record<string, string | undefined>): void {
   for (const key of Object.keys(process.env)) {
     if (
-      /^(PORT|FIREBASE_|FIRESTORE_|GOOGLE_|KUCOIN_|COLLECTOR_|CACHE_|EXECUTION_|SHUTDOWN_|LOG_|INSTANCE_)/.test(
+      /^(PORT|FIREBASE_|FIRESTORE_|GOOGLE_|KUCOIN_|COLLECTOR_|CACHE_|EXECUTION_|SHUTDOWN_|TERMINATION_|WATERMARK_|RECONCILE_|LOG_|INSTANCE_)/.test(
         key,
       )
     )
@@ -50,8 +50,25 @@ describe('configuration', () => {
       cron: '*/30 * * * * *',
       cacheMode: 'listen',
       reconcileIntervalMs: 3_600_000,
+      readTimeoutMs: 20_000,
+      probeTimeoutMs: 5_000,
     });
-    expect(executionConfig()).toMatchObject({ concurrency: 64 });
+    expect(kucoinConfig()).toMatchObject({
+      futuresMaxTopicsPerConnection: 300,
+      reconnectBaseMs: 1_000,
+      reconnectMaxMs: 60_000,
+      watermarkLoadTimeoutMs: 5_000,
+    });
+    expect(executionConfig()).toEqual({
+      concurrency: 64,
+      maxAttempts: 5,
+      retryBaseMs: 100,
+      retryMaxMs: 5_000,
+      pendingRetryBaseMs: 5_000,
+      pendingRetryMaxMs: 60_000,
+      shutdownGraceMs: 10_000,
+      terminationGraceMs: 30_000,
+    });
     expect(instanceConfig().logLevel).toBe('info');
     expect(instanceConfig().instanceId.length).toBeGreaterThan(0);
     expect(firestoreConfig()).toEqual({
@@ -68,6 +85,8 @@ describe('configuration', () => {
       COLLECTOR_CRON: '*/5 * * * * *',
       CACHE_MODE: 'poll',
       RECONCILE_INTERVAL_MS: '600000',
+      COLLECTOR_READ_TIMEOUT_MS: '120000',
+      COLLECTOR_PROBE_TIMEOUT_MS: '2000',
       INSTANCE_ID: 'worker-a',
       LOG_LEVEL: 'debug',
     });
@@ -77,6 +96,8 @@ describe('configuration', () => {
       cron: '*/5 * * * * *',
       cacheMode: 'poll',
       reconcileIntervalMs: 600_000,
+      readTimeoutMs: 120_000,
+      probeTimeoutMs: 2_000,
     });
     expect(instanceConfig()).toEqual({ instanceId: 'worker-a', logLevel: 'debug' });
   });
@@ -138,5 +159,217 @@ describe('configuration', () => {
     expect(errorOf(firestoreConfig)).toMatch(
       /GOOGLE_APPLICATION_CREDENTIALS must name a readable JSON key file/,
     );
+  });
+  describe('integers: plain decimal digits only', () => {
+    it.each(['0x10', '1e3', '010', ' 5 ', '5 ', '5.0', '+5', '-5', '1_000', 'Infinity', '٣'])(
+      'rejects PORT=%p with the range line',
+      (raw) => {
+        withEnv({ PORT: raw });
+        expect(errorOf(httpConfig)).toBe(
+          `Invalid configuration: PORT must be an integer between 0 and 65535 (got "${raw}")`,
+        );
+      },
+    );
+
+    it.each([
+      ['0', 0],
+      ['8081', 8081],
+      ['65535', 65_535],
+    ])('accepts PORT=%p', (raw, port) => {
+      withEnv({ PORT: raw });
+      expect(httpConfig().port).toBe(port);
+    });
+
+    it('still treats a blank value as unset', () => {
+      withEnv({ PORT: '  ' });
+      expect(httpConfig().port).toBe(3000);
+    });
+  });
+
+  describe('COLLECTOR_CRON must fire', () => {
+    const NEVER =
+      'Invalid configuration: COLLECTOR_CRON must be a cron expression that fires at least once a year, ' +
+      'such as "*/30 * * * * *"';
+
+    it.each(['0 0 31 2 *', '0 0 30 2 *', '0 0 31 4 *', '0 0 29 2 *'])(
+      'rejects %p, which never fires (or not every year), in one line',
+      (cron) => {
+        withEnv({ COLLECTOR_CRON: cron });
+        expect(errorOf(collectorConfig)).toBe(`${NEVER} (got "${cron}")`);
+      },
+    );
+
+    it('rejects what does not parse with its own line', () => {
+      withEnv({ COLLECTOR_CRON: 'every minute' });
+      expect(errorOf(collectorConfig)).toBe(
+        'Invalid configuration: COLLECTOR_CRON must be a cron expression such as "*/30 * * * * *" ' +
+          '(got "every minute")',
+      );
+    });
+
+    it.each(['*/30 * * * * *', '0 * * * * *', '0 0 * * *', '0 0 31 * *', '0 0 1 1 *'])(
+      'accepts %p',
+      (cron) => {
+        withEnv({ COLLECTOR_CRON: cron });
+        expect(collectorConfig().cron).toBe(cron);
+      },
+    );
+
+    it('judges 29 February the same whatever the date of the start', () => {
+      for (const date of ['2027-03-01', '2028-01-15', '2028-03-01']) {
+        expect(cronProblem('0 0 29 2 *', Date.parse(date))).toMatch(/fires at least once a year/);
+      }
+    });
+  });
+
+  describe('backoff bases at most their caps', () => {
+    it.each([
+      [
+        { EXECUTION_RETRY_BASE_MS: '6000' },
+        executionConfig,
+        'EXECUTION_RETRY_BASE_MS must be at most EXECUTION_RETRY_MAX_MS ' +
+          '(got EXECUTION_RETRY_BASE_MS=6000, EXECUTION_RETRY_MAX_MS=5000)',
+      ],
+      [
+        { EXECUTION_RETRY_MAX_MS: '50' },
+        executionConfig,
+        'EXECUTION_RETRY_BASE_MS must be at most EXECUTION_RETRY_MAX_MS ' +
+          '(got EXECUTION_RETRY_BASE_MS=100, EXECUTION_RETRY_MAX_MS=50)',
+      ],
+      [
+        { EXECUTION_PENDING_RETRY_BASE_MS: '120000' },
+        executionConfig,
+        'EXECUTION_PENDING_RETRY_BASE_MS must be at most EXECUTION_PENDING_RETRY_MAX_MS ' +
+          '(got EXECUTION_PENDING_RETRY_BASE_MS=120000, EXECUTION_PENDING_RETRY_MAX_MS=60000)',
+      ],
+      [
+        { KUCOIN_RECONNECT_BASE_MS: '5000', KUCOIN_RECONNECT_MAX_MS: '1000' },
+        kucoinConfig,
+        'KUCOIN_RECONNECT_BASE_MS must be at most KUCOIN_RECONNECT_MAX_MS ' +
+          '(got KUCOIN_RECONNECT_BASE_MS=5000, KUCOIN_RECONNECT_MAX_MS=1000)',
+      ],
+    ])('rejects %p', (env, load, message) => {
+      withEnv(env);
+      expect(errorOf(load)).toBe(`Invalid configuration: ${message}`);
+    });
+
+    it('accepts a base equal to its cap', () => {
+      withEnv({
+        EXECUTION_RETRY_BASE_MS: '5000',
+        EXECUTION_PENDING_RETRY_BASE_MS: '60000',
+        KUCOIN_RECONNECT_BASE_MS: '60000',
+      });
+      expect(executionConfig()).toMatchObject({ retryBaseMs: 5_000, pendingRetryBaseMs: 60_000 });
+      expect(kucoinConfig()).toMatchObject({ reconnectBaseMs: 60_000, reconnectMaxMs: 60_000 });
+    });
+  });
+
+  describe("topics per connection within KuCoin's 300", () => {
+    it.each(['KUCOIN_SPOT_MAX_TOPICS_PER_CONNECTION', 'KUCOIN_FUTURES_MAX_TOPICS_PER_CONNECTION'])(
+      'rejects 301 for %s and accepts 300',
+      (variable) => {
+        withEnv({ [variable]: '301' });
+        expect(errorOf(kucoinConfig)).toBe(
+          `Invalid configuration: ${variable} must be an integer between 1 and 300 (got "301")`,
+        );
+        withEnv({ [variable]: '300' });
+        expect(() => kucoinConfig()).not.toThrow();
+      },
+    );
+  });
+
+  describe('the shutdown fits in the termination grace', () => {
+    it('leaves 10 s of the termination grace to the rest of the shutdown', () => {
+      expect(SHUTDOWN_OVERHEAD_MS).toBe(10_000);
+      expect(hardDeadlineMs(30_000)).toBe(28_000);
+    });
+
+    it('rejects a grace that leaves less, in one line', () => {
+      withEnv({ SHUTDOWN_GRACE_MS: '25000' });
+      expect(errorOf(executionConfig)).toBe(
+        'Invalid configuration: SHUTDOWN_GRACE_MS must be at most TERMINATION_GRACE_MS - 10000, the time the ' +
+          'rest of the shutdown needs before SIGKILL (got SHUTDOWN_GRACE_MS=25000, TERMINATION_GRACE_MS=30000)',
+      );
+    });
+
+    it('rejects a termination grace shorter than the grace plus the rest', () => {
+      withEnv({ TERMINATION_GRACE_MS: '15000' });
+      expect(errorOf(executionConfig)).toBe(
+        'Invalid configuration: SHUTDOWN_GRACE_MS must be at most TERMINATION_GRACE_MS - 10000, the time the ' +
+          'rest of the shutdown needs before SIGKILL (got SHUTDOWN_GRACE_MS=10000, TERMINATION_GRACE_MS=15000)',
+      );
+    });
+
+    it('rejects a termination grace with no room for any shutdown', () => {
+      withEnv({ TERMINATION_GRACE_MS: '5000', SHUTDOWN_GRACE_MS: '0' });
+      expect(errorOf(executionConfig)).toBe(
+        'Invalid configuration: TERMINATION_GRACE_MS must be an integer between 10000 and 3600000 (got "5000")',
+      );
+    });
+
+    it.each([
+      [{ SHUTDOWN_GRACE_MS: '20000' }, 20_000, 30_000],
+      [{ SHUTDOWN_GRACE_MS: '50000', TERMINATION_GRACE_MS: '60000' }, 50_000, 60_000],
+      [{ SHUTDOWN_GRACE_MS: '0', TERMINATION_GRACE_MS: '10000' }, 0, 10_000],
+    ])('accepts %p', (env, shutdownGraceMs, terminationGraceMs) => {
+      withEnv(env);
+      expect(executionConfig()).toMatchObject({ shutdownGraceMs, terminationGraceMs });
+    });
+  });
+
+  describe('read and probe timeouts', () => {
+    it.each([
+      [
+        { COLLECTOR_READ_TIMEOUT_MS: '0' },
+        collectorConfig,
+        'COLLECTOR_READ_TIMEOUT_MS',
+        '1000 and 600000',
+        '0',
+      ],
+      [
+        { COLLECTOR_READ_TIMEOUT_MS: '600001' },
+        collectorConfig,
+        'COLLECTOR_READ_TIMEOUT_MS',
+        '1000 and 600000',
+        '600001',
+      ],
+      [
+        { COLLECTOR_PROBE_TIMEOUT_MS: '99' },
+        collectorConfig,
+        'COLLECTOR_PROBE_TIMEOUT_MS',
+        '100 and 60000',
+        '99',
+      ],
+      [
+        { COLLECTOR_PROBE_TIMEOUT_MS: '60001' },
+        collectorConfig,
+        'COLLECTOR_PROBE_TIMEOUT_MS',
+        '100 and 60000',
+        '60001',
+      ],
+      [{ WATERMARK_LOAD_TIMEOUT_MS: '0' }, kucoinConfig, 'WATERMARK_LOAD_TIMEOUT_MS', '100 and 60000', '0'],
+      [
+        { WATERMARK_LOAD_TIMEOUT_MS: '60001' },
+        kucoinConfig,
+        'WATERMARK_LOAD_TIMEOUT_MS',
+        '100 and 60000',
+        '60001',
+      ],
+    ])('rejects %p', (env, load, variable, range, raw) => {
+      withEnv(env);
+      expect(errorOf(load)).toBe(
+        `Invalid configuration: ${variable} must be an integer between ${range} (got "${raw}")`,
+      );
+    });
+
+    it('reads them', () => {
+      withEnv({
+        COLLECTOR_READ_TIMEOUT_MS: '600000',
+        COLLECTOR_PROBE_TIMEOUT_MS: '100',
+        WATERMARK_LOAD_TIMEOUT_MS: '60000',
+      });
+      expect(collectorConfig()).toMatchObject({ readTimeoutMs: 600_000, probeTimeoutMs: 100 });
+      expect(kucoinConfig().watermarkLoadTimeoutMs).toBe(60_000);
+    });
   });
 });

@@ -1,5 +1,8 @@
 import { registerAs } from '@nestjs/config';
-import { intVar, parseEnv, urlVar } from './parse-env';
+import { intVar, parseEnv, requireAtMost, urlVar } from './parse-env';
+
+/** KuCoin's limit on topics per WebSocket connection (spot and futures). */
+export const KUCOIN_MAX_TOPICS_PER_CONNECTION = 300;
 
 /**
  * KuCoin endpoints and feed limits. Only the REST base URLs are configured: the WebSocket endpoint
@@ -9,8 +12,8 @@ export const kucoinConfig = registerAs('kucoin', () => {
   const env = parseEnv({
     KUCOIN_SPOT_API_URL: urlVar('https://api.kucoin.com'),
     KUCOIN_FUTURES_API_URL: urlVar('https://api-futures.kucoin.com'),
-    KUCOIN_SPOT_MAX_TOPICS_PER_CONNECTION: intVar(300, 1, 400),
-    KUCOIN_FUTURES_MAX_TOPICS_PER_CONNECTION: intVar(300, 1, 10_000),
+    KUCOIN_SPOT_MAX_TOPICS_PER_CONNECTION: intVar(300, 1, KUCOIN_MAX_TOPICS_PER_CONNECTION),
+    KUCOIN_FUTURES_MAX_TOPICS_PER_CONNECTION: intVar(300, 1, KUCOIN_MAX_TOPICS_PER_CONNECTION),
     KUCOIN_STALE_FEED_MS: intVar(30_000, 1_000, 600_000),
     KUCOIN_DATA_STALE_MS: intVar(60_000, 1_000, 3_600_000),
     KUCOIN_SPOT_SYMBOLS_PER_MESSAGE: intVar(100, 1, 100),
@@ -25,7 +28,10 @@ export const kucoinConfig = registerAs('kucoin', () => {
     KUCOIN_BACKFILL_HORIZON_MS: intVar(86_400_000, 60_000, 7 * 86_400_000),
     // How often the watermark (the exchange time through which everything was evaluated) is stored; 0: never.
     WATERMARK_INTERVAL_MS: intVar(5_000, 0, 3_600_000),
+    // A start does not wait longer than this for the last run's watermark (then recovers nothing before it).
+    WATERMARK_LOAD_TIMEOUT_MS: intVar(5_000, 100, 60_000),
   });
+  requireAtMost(env, 'KUCOIN_RECONNECT_BASE_MS', 'KUCOIN_RECONNECT_MAX_MS');
   return {
     spotApiUrl: env.KUCOIN_SPOT_API_URL,
     futuresApiUrl: env.KUCOIN_FUTURES_API_URL,
@@ -41,6 +47,7 @@ export const kucoinConfig = registerAs('kucoin', () => {
     catchUpRestWeightPer30s: env.KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S,
     backfillHorizonMs: env.KUCOIN_BACKFILL_HORIZON_MS,
     watermarkIntervalMs: env.WATERMARK_INTERVAL_MS,
+    watermarkLoadTimeoutMs: env.WATERMARK_LOAD_TIMEOUT_MS,
   };
 });
 export type KucoinConfig = ReturnType<typeof kucoinConfig>;

@@ -16,6 +16,7 @@ const CONFIG: ExecutionConfig = {
   pendingRetryBaseMs: 5,
   pendingRetryMaxMs: 10,
   shutdownGraceMs: 1_000,
+  terminationGraceMs: 30_000,
 };
 
 const HIT = positionHit();

@@ -17,6 +17,7 @@ const CONFIG: ExecutionConfig = {
   pendingRetryBaseMs: 5,
   pendingRetryMaxMs: 10,
   shutdownGraceMs: 50,
+  terminationGraceMs: 30_000,
 };
 
 const tick = (price: number, symbol = 'BTC-USDT'): Tick =>

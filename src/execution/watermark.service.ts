@@ -19,9 +19,6 @@ import { withTimeout } from '../timing/timeout';
 import { CLOCK } from '../timing/timing.module';
 import { ExecutionService } from './execution.service';
 
-/** A start does not wait longer than this for the last run's watermark. */
-const LOAD_TIMEOUT_MS = 5_000;
-
 /**
  * Restart without amnesia. While running, stores per market the exchange time through which every
  * watched symbol was evaluated and every crossing written (never past the earliest pending crossing's
@@ -55,7 +52,11 @@ export class WatermarkService implements OnModuleInit, BeforeApplicationShutdown
   async onModuleInit(): Promise<void> {
     if (this.config.watermarkIntervalMs === 0) return;
     try {
-      this.written = await withTimeout(this.repository.load(), LOAD_TIMEOUT_MS, this.clock);
+      this.written = await withTimeout(
+        this.repository.load(),
+        this.config.watermarkLoadTimeoutMs,
+        this.clock,
+      );
       this.metrics.documentsRead.inc({ source: 'watermark' });
       const floor = this.clock.now() - this.config.backfillHorizonMs;
       for (const market of MARKET_TYPES) {

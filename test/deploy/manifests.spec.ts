@@ -5,6 +5,7 @@ import { ConfigMap, ServiceAccount } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { executionConfig } from '../../src/config';
 
 const DIR = join(__dirname, '../../deploy/k8s');
 const PORT = 3000;
@@ -70,6 +71,21 @@ describe('Kubernetes manifests', () => {
     expect(container.resources?.requests).toBeDefined();
     expect(container.resources?.limits).toBeDefined();
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(30);
+  });
+
+  it("tells the worker the pod's termination grace, and the ConfigMap's shutdown settings pass validation", () => {
+    const data = one('ConfigMap', ConfigMap).data ?? {};
+    expect(Number(data.TERMINATION_GRACE_MS)).toBe(pod.terminationGracePeriodSeconds! * 1_000);
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, data);
+      expect(executionConfig()).toMatchObject({
+        shutdownGraceMs: Number(data.SHUTDOWN_GRACE_MS),
+        terminationGraceMs: Number(data.TERMINATION_GRACE_MS),
+      });
+    } finally {
+      process.env = saved;
+    }
   });
 
   it('runs its image by digest only: no tag in the Deployment, a sha256 digest from the kustomization', () => {

@@ -59,8 +59,8 @@ describe('graceful shutdown with executions in flight', () => {
   it(
     'stops taking ticks and finishes everything it accepted before the Firestore client closes',
     async () => {
-      // The longest grace the config allows; a bound, not a wait: close() returns once the queue has drained.
-      const crossed = await startCrossed('DOT-USDT', { SHUTDOWN_GRACE_MS: '25000' });
+      // The longest grace the default TERMINATION_GRACE_MS allows; a bound, not a wait: close() returns once the queue has drained.
+      const crossed = await startCrossed('DOT-USDT', { SHUTDOWN_GRACE_MS: '20000' });
       const { worker } = crossed;
       await worker.close();
 
