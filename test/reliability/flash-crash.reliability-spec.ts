@@ -1,5 +1,6 @@
 import { makePosition, makeTrigger } from '../support/documents';
-import { TestFirestore, openTestFirestore } from '../support/firestore';
+import { TestFirestore, emulatorHost, openTestFirestore } from '../support/firestore';
+import { TcpProxy, settleClosedStreams } from '../support/tcp-proxy';
 import { waitFor } from '../support/wait-for';
 import { Simulators, Worker, seed, startSimulators, startWorker, waitReady } from '../support/worker-harness';
 import type { Expectation } from './support/price-path';
@@ -62,10 +63,13 @@ function documents(): Documents {
 describe('a flash crash with two replicas', () => {
   let store: TestFirestore;
   let sims: Simulators;
+  /** The workers reach the emulator through it: stopping it ends their streams before the run tears down. */
+  let proxy: TcpProxy | undefined;
   const workers: Worker[] = [];
 
   afterAll(async () => {
     for (const worker of workers) await worker.close();
+    await settleClosedStreams(proxy);
     await sims?.stop();
     await store?.close();
   });
@@ -76,8 +80,10 @@ describe('a flash crash with two replicas', () => {
     sims = await startSimulators();
     sims.spot.setPrice(SYMBOL, BASE);
     await seed(store.db, docs);
+    proxy = await TcpProxy.start(emulatorHost());
+    const env = { FIRESTORE_EMULATOR_HOST: proxy.hostPort };
     for (const id of REPLICAS) {
-      const worker = await startWorker({ projectId: store.projectId, instanceId: id, sims });
+      const worker = await startWorker({ projectId: store.projectId, instanceId: id, sims, env });
       workers.push(worker);
     }
     for (const worker of workers)
