@@ -5,7 +5,6 @@ import {
   type DocumentSnapshot,
   FieldValue,
   type Firestore,
-  Timestamp,
 } from 'firebase-admin/firestore';
 import { type ExecutionStoreConfig, executionStoreConfig, instanceConfig } from '../config';
 import type { PositionHit, Sighting, TriggerHit, Version } from '../domain/crossing';
@@ -16,10 +15,10 @@ import {
   parseUserDocumentPath,
 } from '../domain/document-paths';
 import { FIRESTORE } from '../firestore/firestore.constants';
-import { versionOf } from '../firestore/versions';
+import { timestampOfVersion, versionOf } from '../firestore/versions';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { type ExecutionOutcome, type ExecutionRequest, executionKind } from './execution.types';
-import { classifyError } from './store/error-classification';
+import { classifyError, grpcCodeName } from './store/error-classification';
 import {
   type ReadDocument,
   type Skip,
@@ -33,9 +32,9 @@ import {
  * The execution store: one Firestore write per execution, with domain-shaped methods. Every method returns
  * an outcome value and never throws. A close whose document version the cache knows is one write
  * conditioned on that version (no read: in a flash crash a read round trip per stop is the bottleneck);
- * if the document changed since, and otherwise, it is a transaction that reads and decides. A transaction
- * only reads and writes; logging, metrics and cache bookkeeping happen after it, because Firestore may run
- * the body more than once.
+ * if the document changed since, one read settles what needs no write. Everything else is a transaction
+ * that reads and decides. A transaction only reads and writes; logging, metrics and cache bookkeeping
+ * happen after it, because Firestore may run the body more than once.
  */
 @Injectable()
 export class FirestoreTransactionService {
@@ -133,7 +132,7 @@ export class FirestoreTransactionService {
     try {
       const result = await ref.update(
         { ...fields, closeRequestedAt: FieldValue.serverTimestamp() },
-        { lastUpdateTime: timestampOf(version) },
+        { lastUpdateTime: timestampOfVersion(version) },
       );
       this.metrics.conditionalWrites.inc({ kind, result: 'written' });
       const seen = { version: versionOf(result.writeTime), item: null };
@@ -193,16 +192,10 @@ function writtenOver(read: ReadDocument): Sighting {
   return { version: read.version + 1, item: null };
 }
 
-/** A version (µs) as the update time it was taken from. */
-function timestampOf(version: Version): Timestamp {
-  const seconds = Math.floor(version / 1_000_000);
-  return new Timestamp(seconds, (version - seconds * 1_000_000) * 1_000);
-}
-
-/** gRPC FAILED_PRECONDITION (the update time differs) or NOT_FOUND (the document is gone). */
+/** FAILED_PRECONDITION (the update time differs) or NOT_FOUND (the document is gone). */
 function isChangedOrGone(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 9 || code === 5;
+  const code = grpcCodeName(error);
+  return code === 'FAILED_PRECONDITION' || code === 'NOT_FOUND';
 }
 
 /** Paths come from the parsers, so this is a bug upstream; retrying cannot fix it. */

@@ -4,8 +4,8 @@ import { FirestoreTransactionService } from '../../src/execution/firestore-trans
 import { versionOf } from '../../src/firestore/versions';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';
 import { makePosition } from '../support/documents';
-import { TestFirestore, openTestFirestore } from '../support/firestore';
-import { startStoreWorker } from '../support/store-worker';
+import type { TestFirestore } from '../support/firestore';
+import { type StorePair, startStorePair } from '../support/store-worker';
 import { makeHit } from '../support/ticks';
 
 const POSITION = 'users/alice/openPositions/p1';
@@ -30,28 +30,20 @@ async function conditionalWrites(worker: INestApplicationContext, result: string
  * what still does. Exactly once either way.
  */
 describe('closes written on the version the cache knew (lastUpdateTime precondition)', () => {
+  let pair: StorePair;
   let store: TestFirestore;
-  let workerA: INestApplicationContext;
-  let workerB: INestApplicationContext;
   let a: FirestoreTransactionService;
   let b: FirestoreTransactionService;
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    store = openTestFirestore();
-    workerA = await startStoreWorker(store.projectId, 'worker-a', CONDITIONAL);
-    workerB = await startStoreWorker(store.projectId, 'worker-b', CONDITIONAL);
-    a = workerA.get(FirestoreTransactionService);
-    b = workerB.get(FirestoreTransactionService);
+    pair = await startStorePair(CONDITIONAL);
+    ({ store, a, b } = pair);
   });
 
   afterEach(() => store.clear());
 
-  afterAll(async () => {
-    await workerA.close();
-    await workerB.close();
-    await store.close();
-  });
+  afterAll(() => pair.close());
 
   const open = async (fields: Record<string, unknown> = {}): Promise<number> =>
     versionOf((await store.db.doc(POSITION).set(makePosition(fields))).writeTime);
@@ -75,20 +67,20 @@ describe('closes written on the version the cache knew (lastUpdateTime precondit
       closedBy: 'worker-a',
     });
     expect(doc.get('closeRequestedAt')).toBeDefined();
-    await expect(conditionalWrites(workerA, 'written')).resolves.toBe(1);
+    await expect(conditionalWrites(pair.workers[0], 'written')).resolves.toBe(1);
   });
 
   it('honours a level moved since: the precondition fails and one read finds it not crossed', async () => {
     const version = await open();
     const moved = await store.db.doc(POSITION).update({ stopLoss: 50_000 });
-    const before = await conditionalWrites(workerA, 'changed');
+    const before = await conditionalWrites(pair.workers[0], 'changed');
     await expect(a.execute(closeRequest(54_321.5, version))).resolves.toMatchObject({
       kind: 'already_handled',
       reason: 'not_crossed',
       seen: { version: versionOf(moved.writeTime) },
     });
     expect((await store.db.doc(POSITION).get()).get('status')).toBe('open');
-    await expect(conditionalWrites(workerA, 'changed')).resolves.toBe(before + 1);
+    await expect(conditionalWrites(pair.workers[0], 'changed')).resolves.toBe(before + 1);
   });
 
   it('a level moved since that is still crossed: the transaction writes it with the current level', async () => {

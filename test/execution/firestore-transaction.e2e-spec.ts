@@ -1,11 +1,11 @@
-import { INestApplicationContext, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { Timestamp } from 'firebase-admin/firestore';
 import type { ExecutionRequest } from '../../src/execution/execution.types';
 import { FirestoreTransactionService } from '../../src/execution/firestore-transaction.service';
 import { versionOf } from '../../src/firestore/versions';
 import { makePosition, makeTrigger } from '../support/documents';
-import { TestFirestore, openTestFirestore } from '../support/firestore';
-import { startStoreWorker } from '../support/store-worker';
+import type { TestFirestore } from '../support/firestore';
+import { type StorePair, startStorePair } from '../support/store-worker';
 import { makeHit } from '../support/ticks';
 
 const POSITION = 'users/alice/openPositions/p1';
@@ -26,28 +26,20 @@ function fireRequest(price: number, path = TRIGGER): ExecutionRequest {
 }
 
 describe('FirestoreTransactionService on the emulator', () => {
+  let pair: StorePair;
   let store: TestFirestore;
-  let workerA: INestApplicationContext;
-  let workerB: INestApplicationContext;
   let a: FirestoreTransactionService;
   let b: FirestoreTransactionService;
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    store = openTestFirestore();
-    workerA = await startStoreWorker(store.projectId, 'worker-a');
-    workerB = await startStoreWorker(store.projectId, 'worker-b');
-    a = workerA.get(FirestoreTransactionService);
-    b = workerB.get(FirestoreTransactionService);
+    pair = await startStorePair();
+    ({ store, a, b } = pair);
   });
 
   afterEach(() => store.clear());
 
-  afterAll(async () => {
-    await workerA.close();
-    await workerB.close();
-    await store.close();
-  });
+  afterAll(() => pair.close());
 
   describe('closing a position', () => {
     it('writes closing with the tick price, the level, the tick time and who closed it; a second attempt does nothing', async () => {

@@ -6,6 +6,7 @@ import { FirestoreTransactionService } from '../../src/execution/firestore-trans
 import { FirestoreModule } from '../../src/firestore/firestore.module';
 import { MetricsModule } from '../../src/metrics/metrics.module';
 import { overrideEnv } from './env';
+import { type TestFirestore, openTestFirestore } from './firestore';
 
 /**
  * One replica's execution store (FirestoreTransactionService) on a Firestore client of its own, wired as
@@ -31,4 +32,30 @@ export async function startStoreWorker(
   } finally {
     restore();
   }
+}
+
+/** Two replicas' execution stores on one fresh emulator project, as the two-replica specs need. */
+export interface StorePair {
+  readonly store: TestFirestore;
+  readonly workers: readonly [INestApplicationContext, INestApplicationContext];
+  readonly a: FirestoreTransactionService;
+  readonly b: FirestoreTransactionService;
+  close(): Promise<void>;
+}
+
+export async function startStorePair(env: Record<string, string> = {}): Promise<StorePair> {
+  const store = openTestFirestore();
+  const workerA = await startStoreWorker(store.projectId, 'worker-a', env);
+  const workerB = await startStoreWorker(store.projectId, 'worker-b', env);
+  return {
+    store,
+    workers: [workerA, workerB],
+    a: workerA.get(FirestoreTransactionService),
+    b: workerB.get(FirestoreTransactionService),
+    close: async () => {
+      await workerA.close();
+      await workerB.close();
+      await store.close();
+    },
+  };
 }

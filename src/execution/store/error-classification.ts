@@ -57,13 +57,14 @@ export interface ErrorClass {
  */
 export function classifyError(error: unknown): ErrorClass {
   const message = error instanceof Error ? error.message : String(error);
-  const code = codeName(error);
+  const code = grpcCodeName(error);
   if (code === undefined) return { retryable: true, code: 'UNCLASSIFIED', message };
   const retryable = RETRYABLE.has(code) || (code === 'INVALID_ARGUMENT' && EXPIRED_TRANSACTION.test(message));
   return { retryable, code, message };
 }
 
-function codeName(error: unknown): string | undefined {
+/** The gRPC status name of a Firestore error (numeric or firebase-admin's string form), if it has one. */
+export function grpcCodeName(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
   const name =
