@@ -1,7 +1,7 @@
 import type { ParseResult } from '../domain/parse-result';
 import type { OpenPosition } from '../domain/position';
 import type { TradeTrigger } from '../domain/trade-trigger';
-import type { ChangeBatch, WatchHandlers } from '../firestore/document-change';
+import type { DocumentChange, WatchHandlers } from '../firestore/document-change';
 import type { PositionRepository } from '../firestore/position.repository';
 import type { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -12,8 +12,9 @@ import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
 import type { SymbolCollectorService } from './symbol-collector.service';
 
-const READ_TIMEOUTS = {
-  readTimeoutMs: DEFAULT_CACHE_TIMING.readTimeoutMs,
+const READ_OPTIONS = {
+  pageSize: 5_000,
+  pageTimeoutMs: DEFAULT_CACHE_TIMING.pageTimeoutMs,
   probeTimeoutMs: DEFAULT_CACHE_TIMING.probeTimeoutMs,
 };
 
@@ -43,8 +44,12 @@ class FakeWatch<T> {
     this.subscriptions++;
     return () => this.unsubscriptions++;
   };
-  emit(changes: ChangeBatch<T>['changes']): void {
-    this.handlers?.onChanges({ changes, documentsRead: changes.length });
+  emit(changes: DocumentChange<T>[]): void {
+    this.handlers?.onChanges({
+      size: changes.length,
+      documentsRead: changes.length,
+      slice: (from, to) => changes.slice(from, to),
+    });
   }
 }
 
@@ -56,7 +61,7 @@ function setUp(cacheMode: 'listen' | 'poll' = 'listen') {
   const metrics = new WorkerMetrics();
   const collector = { collectInBackground: jest.fn() };
   const service = new CacheListenerService(
-    { cron: '* * * * * *', cacheMode, reconcileIntervalMs: 3_600_000, ...READ_TIMEOUTS },
+    { cron: '* * * * * *', cacheMode, reconcileIntervalMs: 3_600_000, ...READ_OPTIONS },
     DEFAULT_CACHE_TIMING,
     { watchOpen: positions.watch } as unknown as PositionRepository,
     { watchAll: triggers.watch } as unknown as TradeTriggerRepository,
@@ -128,9 +133,50 @@ describe('CacheListenerService', () => {
     expect(positions.subscriptions).toBe(1);
   });
 
+  /** A first snapshot larger than one slice: 5,000 positions, each its own document. */
+  function bigSnapshot(): DocumentChange<OpenPosition>[] {
+    return Array.from({ length: 5_000 }, (_, i) => {
+      const path = `users/u${i}/openPositions/p`;
+      return { type: 'added', path, version: 10, result: ok({ ...POSITION, path, uid: `u${i}` }) };
+    });
+  }
+
+  it('applies a large first snapshot in slices, and is live only once all of it is in the books', async () => {
+    const { positions, triggers, books, cache, service } = setUp();
+    service.onApplicationBootstrap();
+    triggers.emit([]);
+    positions.emit(bigSnapshot());
+    await Promise.resolve();
+    await Promise.resolve();
+    const firstTurn = books.count('position');
+    expect(firstTurn).toBeGreaterThan(0);
+    expect(firstTurn).toBeLessThan(5_000);
+    expect(cache.stats().listeners.openPositions).toBe(false);
+    await waitUntil(() => cache.stats().listeners.openPositions);
+    expect(books.count('position')).toBe(5_000);
+    service.beforeApplicationShutdown();
+  });
+
+  it('does not mark a listener live when its subscription failed while its snapshot was being applied', async () => {
+    const { positions, books, cache, service } = setUp();
+    service.onApplicationBootstrap();
+    positions.emit(bigSnapshot());
+    positions.handlers?.onError(new Error('UNAVAILABLE'));
+    await waitUntil(() => books.count('position') === 5_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(cache.stats().listeners.openPositions).toBe(false);
+    service.beforeApplicationShutdown();
+  });
+
   it('does not listen in poll mode', () => {
     const { positions, service } = setUp('poll');
     service.onApplicationBootstrap();
     expect(positions.subscriptions).toBe(0);
   });
 });
+
+/** Gives the loop turns until `done` holds (the listener yields between slices with setImmediate). */
+async function waitUntil(done: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 1_000 && !done(); turn++) await new Promise((resolve) => setImmediate(resolve));
+  expect(done()).toBe(true);
+}

@@ -11,7 +11,7 @@ import { OPEN_POSITIONS, TRADE_TRIGGERS } from '../domain/document-paths';
 import type { ParseResult } from '../domain/parse-result';
 import type { OpenPosition } from '../domain/position';
 import type { TradeTrigger } from '../domain/trade-trigger';
-import type { ChangeBatch, Unsubscribe, WatchHandlers } from '../firestore/document-change';
+import type { ChangeBatch, DocumentChange, Unsubscribe, WatchHandlers } from '../firestore/document-change';
 import { PositionRepository } from '../firestore/position.repository';
 import { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -20,18 +20,29 @@ import { type Clock, type TimerHandle, systemClock } from '../timing/clock';
 import { CLOCK } from '../timing/timing.module';
 import { CACHE_TIMING, CacheTiming } from './cache.constants';
 import { RejectReporter } from './reject-reporter';
+import { SlicedApply } from './sliced-apply';
 import { type Version, positionItem, triggerItem } from '../domain/crossing';
 import { CacheCore } from './cache-core';
 import { ListenedCollection, SymbolCache } from './symbol-cache';
 import { SymbolCollectorService } from './symbol-collector.service';
+
+/**
+ * Changes applied per turn of the event loop: a few milliseconds of parsing and book updates, so a first
+ * snapshot of a million documents takes many short turns instead of one long stall.
+ */
+const LISTENER_SLICE = 2_000;
 
 interface Listener<T> {
   readonly collection: ListenedCollection;
   readonly subscribe: (handlers: WatchHandlers<T>) => Unsubscribe;
   /** Applies one parsed change to the cache; no result means the document left the query. */
   readonly apply: (path: string, version: Version, result?: ParseResult<T>) => void;
+  /** Applies this listener's batches in order, in slices. */
+  readonly slices: SlicedApply;
   unsubscribe?: Unsubscribe;
   retryTimer?: TimerHandle;
+  /** Counts subscriptions: a batch finishing after its subscription failed must not mark the listener live. */
+  generation: number;
   attempt: number;
   /** Set once a subscription failed: its first snapshot afterwards cannot report what was removed meanwhile. */
   recovering: boolean;
@@ -90,6 +101,7 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
     this.stopped = true;
     for (const listener of this.listeners) {
       this.clock.clearTimeout(listener.retryTimer);
+      listener.slices.cancel();
       listener.unsubscribe?.();
       listener.unsubscribe = undefined;
       this.setLive(listener, false);
@@ -101,21 +113,36 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
     subscribe: (handlers: WatchHandlers<T>) => Unsubscribe,
     apply: (path: string, version: Version, result?: ParseResult<T>) => void,
   ): Listener<unknown> {
-    return { collection, subscribe, apply, attempt: 0, recovering: false } as Listener<unknown>;
+    const slices = new SlicedApply({
+      sliceSize: LISTENER_SLICE,
+      yieldToOthers: () => new Promise<void>((resolve) => this.clock.defer(resolve)),
+      onFailure: (error) => this.logger.error(`Applying ${collection} changes failed: ${String(error)}`),
+    });
+    const fresh = { collection, subscribe, apply, slices, attempt: 0, generation: 0, recovering: false };
+    return fresh as Listener<unknown>;
   }
 
   private subscribe(listener: Listener<unknown>): void {
     if (this.stopped) return;
+    const generation = ++listener.generation;
     listener.unsubscribe = listener.subscribe({
-      onChanges: (batch) => this.onChanges(listener, batch),
+      onChanges: (batch) => this.onChanges(listener, batch, generation),
       onError: (error) => this.onError(listener, error),
     });
   }
 
-  private onChanges(listener: Listener<unknown>, batch: ChangeBatch<unknown>): void {
+  private onChanges(listener: Listener<unknown>, batch: ChangeBatch<unknown>, generation: number): void {
     if (this.stopped) return;
     this.metrics.documentsRead.inc({ source: 'listener' }, batch.documentsRead);
-    for (const change of batch.changes) {
+    listener.slices.push({
+      size: batch.size,
+      apply: (from, to) => this.applyChanges(listener, batch.slice(from, to)),
+      done: () => this.caughtUp(listener, generation),
+    });
+  }
+
+  private applyChanges(listener: Listener<unknown>, changes: DocumentChange<unknown>[]): void {
+    for (const change of changes) {
       if (change.type === 'removed') listener.apply(change.path, change.version);
       else {
         if (!change.result.ok)
@@ -125,6 +152,11 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
         listener.apply(change.path, change.version, change.result);
       }
     }
+  }
+
+  /** A whole snapshot is in the books: only now is the listener live (its first snapshot included). */
+  private caughtUp(listener: Listener<unknown>, generation: number): void {
+    if (generation !== listener.generation) return;
     listener.attempt = 0;
     this.setLive(listener, true);
     if (listener.recovering) {
@@ -135,6 +167,7 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
   }
 
   private onError(listener: Listener<unknown>, error: Error): void {
+    listener.generation++;
     listener.unsubscribe?.();
     listener.unsubscribe = undefined;
     this.setLive(listener, false);

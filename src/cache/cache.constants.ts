@@ -2,17 +2,18 @@
 export const COLLECTOR_JOB = 'symbol-collector';
 
 /**
- * Timing of the collector and the listeners; a provider (CACHE_TIMING) so specs can shorten it. The read
- * and probe timeouts come from COLLECTOR_READ_TIMEOUT_MS and COLLECTOR_PROBE_TIMEOUT_MS (these defaults
+ * Timing of the collector and the listeners; a provider (CACHE_TIMING) so specs can shorten it. The page
+ * and probe timeouts come from COLLECTOR_PAGE_TIMEOUT_MS and COLLECTOR_PROBE_TIMEOUT_MS (these defaults
  * are theirs).
  */
 export interface CacheTiming {
   /**
-   * A collection whose read has not answered by then counts as failed (firebase-admin retries an
-   * unreachable Firestore for about a minute). The read itself cannot be cancelled, so the next run
-   * still waits for it to settle: runs never overlap.
+   * A page of a full read not answered by then fails the collection (firebase-admin retries an
+   * unreachable Firestore for about a minute). The page itself cannot be cancelled, so the next run
+   * still waits for it to settle: runs never overlap. Per page, so a large read may take as long as
+   * it needs while it makes progress.
    */
-  readonly readTimeoutMs: number;
+  readonly pageTimeoutMs: number;
   /**
    * A one-document probe that has not answered by then means Firestore is unreachable. Short, because
    * through a cut connection a read does not fail: it hangs until firebase-admin gives up.
@@ -31,7 +32,7 @@ export interface CacheTiming {
 export const CACHE_TIMING = Symbol('CACHE_TIMING');
 
 export const DEFAULT_CACHE_TIMING: CacheTiming = {
-  readTimeoutMs: 20_000,
+  pageTimeoutMs: 20_000,
   probeTimeoutMs: 5_000,
   listenerRetryBaseMs: 1_000,
   listenerRetryMaxMs: 60_000,

@@ -25,7 +25,7 @@ import { WatchedSymbolsService } from './watched-symbols.service';
       inject: [collectorConfig.KEY],
       useFactory: (config: ConfigType<typeof collectorConfig>): CacheTiming => ({
         ...DEFAULT_CACHE_TIMING,
-        readTimeoutMs: config.readTimeoutMs,
+        pageTimeoutMs: config.pageTimeoutMs,
         probeTimeoutMs: config.probeTimeoutMs,
       }),
     },

@@ -14,8 +14,9 @@ import { SymbolCache } from './symbol-cache';
 import { SymbolCollectorService } from './symbol-collector.service';
 import { WatchedSymbolsService } from './watched-symbols.service';
 
-const READ_TIMEOUTS = {
-  readTimeoutMs: DEFAULT_CACHE_TIMING.readTimeoutMs,
+const READ_OPTIONS = {
+  pageSize: 5_000,
+  pageTimeoutMs: DEFAULT_CACHE_TIMING.pageTimeoutMs,
   probeTimeoutMs: DEFAULT_CACHE_TIMING.probeTimeoutMs,
 };
 
@@ -60,7 +61,7 @@ function setUp() {
   const scheduler = new SchedulerRegistry();
   const watched = new WatchedSymbolsService(books, cache, metrics, spot, gateway());
   const collector = new SymbolCollectorService(
-    { cron: '*/30 * * * * *', cacheMode: 'poll', reconcileIntervalMs: 3_600_000, ...READ_TIMEOUTS },
+    { cron: '*/30 * * * * *', cacheMode: 'poll', reconcileIntervalMs: 3_600_000, ...READ_OPTIONS },
     DEFAULT_CACHE_TIMING,
     scheduler,
     positions as unknown as PositionRepository,

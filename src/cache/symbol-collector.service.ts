@@ -25,9 +25,14 @@ import { positionItem, triggerItem } from '../domain/crossing';
 import { CacheCore } from './cache-core';
 import { CACHE_TIMING, CacheTiming, COLLECTOR_JOB } from './cache.constants';
 import { needsFullRead } from './full-read-policy';
+import { PageGate } from './page-gate';
+import { mapInSlices } from './sliced-apply';
 import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
 import { WatchedSymbolsService } from './watched-symbols.service';
+
+/** Documents converted to book items per turn of the event loop (a few milliseconds' worth). */
+const CONVERT_SLICE = 20_000;
 
 export type CollectionRun =
   | { readonly kind: 'collected'; readonly documentsRead: number; readonly durationMs: number }
@@ -89,17 +94,21 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
     const started = performance.now();
     const countRepairs = this.cache.stats().listenersLive;
     const ticket = this.books.beginCollection();
-    const read = this.readBoth();
+    const gate = new PageGate({
+      pageSize: this.config.pageSize,
+      pageTimeoutMs: this.timing.pageTimeoutMs,
+      clock: this.clock,
+      stopping: () => this.stopped,
+    });
+    const read = this.readBoth(gate);
     let readSettled = false;
-    const readDone = read.then(
-      () => void (readSettled = true),
-      () => void (readSettled = true),
-    );
+    const settle = (): Promise<void> => gate.settled().then(() => void (readSettled = true));
+    const readDone = read.then(settle, settle);
     const release = (): void => {
       this.running = undefined;
     };
-    // The guard holds until the read itself settles, even when the run gave up on it (timeout), and is
-    // released before the caller sees the result, so "await run; run again" never finds it still set.
+    // The guard holds until every page asked for has answered, even when the run gave up on one (timeout),
+    // and is released before the caller sees the result, so "await run; run again" never finds it still set.
     const run = this.collect({ ticket, read, started, countRepairs }).finally(() => {
       if (readSettled) release();
       else void readDone.then(release);
@@ -165,22 +174,22 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
 
   private async collect({ ticket, read, started, countRepairs }: PendingRun): Promise<CollectionRun> {
     try {
-      const [positions, triggers] = await withTimeout(read, this.timing.readTimeoutMs, this.clock);
+      const [positions, triggers] = await read;
       const documentsRead = positions.documentsRead + triggers.documentsRead;
       this.metrics.documentsRead.inc({ source: 'collector' }, documentsRead);
       const rejects = [...positions.rejects, ...triggers.rejects];
       this.rejects.report(rejects);
       this.rejects.retainOnly(rejects);
-      // Built in steps: at a million positions a build takes seconds, and ticks must keep flowing meanwhile.
-      const outcome = await this.books.finishCollectionInSteps(
-        ticket,
-        {
-          positions: positions.values.map(({ value, version }) => positionItem(value, version)),
-          triggers: triggers.values.map(({ value, version }) => triggerItem(value, version)),
-          readTimes: { positions: positions.readVersion, triggers: triggers.readVersion },
-        },
-        () => new Promise<void>((resolve) => this.clock.defer(resolve)),
-      );
+      // Converted and built in steps: at a million positions each takes seconds, and ticks must keep
+      // flowing meanwhile.
+      const yieldToOthers = (): Promise<void> => new Promise<void>((resolve) => this.clock.defer(resolve));
+      const slices = { sliceSize: CONVERT_SLICE, yieldToOthers };
+      const items = {
+        positions: await mapInSlices(positions.values, (p) => positionItem(p.value, p.version), slices),
+        triggers: await mapInSlices(triggers.values, (t) => triggerItem(t.value, t.version), slices),
+        readTimes: { positions: positions.readVersion, triggers: triggers.readVersion },
+      };
+      const outcome = await this.books.finishCollectionInSteps(ticket, items, yieldToOthers);
       if (outcome.kind === 'journal_overflow') throw new Error('too many listener changes during the read');
       if (outcome.kind === 'superseded') throw new Error('another collection began during this one');
       if (countRepairs) {
@@ -207,8 +216,10 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
   }
 
   /** Async so that even a synchronous throw (a terminated client) becomes a failed run, not a crash. */
-  private async readBoth(): Promise<[CollectionRead<OpenPosition>, CollectionRead<TradeTrigger>]> {
-    return Promise.all([this.positions.loadOpen(), this.triggers.loadAll()]);
+  private async readBoth(
+    gate: PageGate,
+  ): Promise<[CollectionRead<OpenPosition>, CollectionRead<TradeTrigger>]> {
+    return Promise.all([this.positions.loadOpen(gate), this.triggers.loadAll(gate)]);
   }
 
   private countRepairs(collection: string, counts: RepairCounts): void {

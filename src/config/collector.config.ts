@@ -46,8 +46,11 @@ export const collectorConfig = registerAs('collector', () => {
     // In listen mode a full read only reconciles; at 1 % of documents changing a minute, once an hour
     // reads about 75 times less than a read every 30 s. 0 reconciles on every collector run.
     RECONCILE_INTERVAL_MS: intVar(3_600_000, 0, 86_400_000),
-    // A full read (both collections) not answered by then counts as failed; the read itself goes on.
-    COLLECTOR_READ_TIMEOUT_MS: intVar(20_000, 1_000, 600_000),
+    // A full read goes in pages of this many documents per collection, each parsed as it arrives: at a
+    // million documents no single step holds the event loop, and a slow read fails one page at a time.
+    COLLECTOR_PAGE_SIZE: intVar(5_000, 100, 50_000),
+    // A page not answered by then fails the run (the page itself goes on; the next run waits for it).
+    COLLECTOR_PAGE_TIMEOUT_MS: intVar(20_000, 1_000, 600_000),
     // The one-document probe of a listen-mode run that does not reconcile: short, since through a cut
     // connection a read hangs instead of failing.
     COLLECTOR_PROBE_TIMEOUT_MS: intVar(5_000, 100, 60_000),
@@ -56,7 +59,8 @@ export const collectorConfig = registerAs('collector', () => {
     cron: env.COLLECTOR_CRON,
     cacheMode: env.CACHE_MODE,
     reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
-    readTimeoutMs: env.COLLECTOR_READ_TIMEOUT_MS,
+    pageSize: env.COLLECTOR_PAGE_SIZE,
+    pageTimeoutMs: env.COLLECTOR_PAGE_TIMEOUT_MS,
     probeTimeoutMs: env.COLLECTOR_PROBE_TIMEOUT_MS,
   };
 });

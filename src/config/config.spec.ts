@@ -50,7 +50,8 @@ describe('configuration', () => {
       cron: '*/30 * * * * *',
       cacheMode: 'listen',
       reconcileIntervalMs: 3_600_000,
-      readTimeoutMs: 20_000,
+      pageSize: 5_000,
+      pageTimeoutMs: 20_000,
       probeTimeoutMs: 5_000,
     });
     expect(kucoinConfig()).toMatchObject({
@@ -85,7 +86,8 @@ describe('configuration', () => {
       COLLECTOR_CRON: '*/5 * * * * *',
       CACHE_MODE: 'poll',
       RECONCILE_INTERVAL_MS: '600000',
-      COLLECTOR_READ_TIMEOUT_MS: '120000',
+      COLLECTOR_PAGE_SIZE: '1000',
+      COLLECTOR_PAGE_TIMEOUT_MS: '120000',
       COLLECTOR_PROBE_TIMEOUT_MS: '2000',
       INSTANCE_ID: 'worker-a',
       LOG_LEVEL: 'debug',
@@ -96,7 +98,8 @@ describe('configuration', () => {
       cron: '*/5 * * * * *',
       cacheMode: 'poll',
       reconcileIntervalMs: 600_000,
-      readTimeoutMs: 120_000,
+      pageSize: 1_000,
+      pageTimeoutMs: 120_000,
       probeTimeoutMs: 2_000,
     });
     expect(instanceConfig()).toEqual({ instanceId: 'worker-a', logLevel: 'debug' });
@@ -320,19 +323,20 @@ describe('configuration', () => {
   describe('read and probe timeouts', () => {
     it.each([
       [
-        { COLLECTOR_READ_TIMEOUT_MS: '0' },
+        { COLLECTOR_PAGE_TIMEOUT_MS: '0' },
         collectorConfig,
-        'COLLECTOR_READ_TIMEOUT_MS',
+        'COLLECTOR_PAGE_TIMEOUT_MS',
         '1000 and 600000',
         '0',
       ],
       [
-        { COLLECTOR_READ_TIMEOUT_MS: '600001' },
+        { COLLECTOR_PAGE_TIMEOUT_MS: '600001' },
         collectorConfig,
-        'COLLECTOR_READ_TIMEOUT_MS',
+        'COLLECTOR_PAGE_TIMEOUT_MS',
         '1000 and 600000',
         '600001',
       ],
+      [{ COLLECTOR_PAGE_SIZE: '99' }, collectorConfig, 'COLLECTOR_PAGE_SIZE', '100 and 50000', '99'],
       [
         { COLLECTOR_PROBE_TIMEOUT_MS: '99' },
         collectorConfig,
@@ -364,11 +368,11 @@ describe('configuration', () => {
 
     it('reads them', () => {
       withEnv({
-        COLLECTOR_READ_TIMEOUT_MS: '600000',
+        COLLECTOR_PAGE_TIMEOUT_MS: '600000',
         COLLECTOR_PROBE_TIMEOUT_MS: '100',
         WATERMARK_LOAD_TIMEOUT_MS: '60000',
       });
-      expect(collectorConfig()).toMatchObject({ readTimeoutMs: 600_000, probeTimeoutMs: 100 });
+      expect(collectorConfig()).toMatchObject({ pageTimeoutMs: 600_000, probeTimeoutMs: 100 });
       expect(kucoinConfig().watermarkLoadTimeoutMs).toBe(60_000);
     });
   });

@@ -13,21 +13,48 @@ import { versionOf } from './versions';
 
 type Parser<T> = (path: string, data: unknown) => ParseResult<T>;
 
-/** Reads every document of a collection-group query and parses each one; a bad document becomes a reject. */
+/**
+ * How a full read is split into pages: how many documents per query, and how each page's fetch is
+ * awaited (the caller bounds it by a timeout, tracks it, and refuses new pages once it is stopping).
+ */
+export interface PageReading {
+  readonly pageSize: number;
+  fetch<R>(page: () => Promise<R>): Promise<R>;
+}
+
+/**
+ * Reads every document of a collection-group query in pages ordered by path, each after the previous
+ * page's last document, and parses each page as it arrives, so no single step holds the event loop for
+ * long and a slow read fails one page at a time instead of as a whole. A bad document becomes a reject.
+ *
+ * The pages are not one snapshot: each is read at its own time. The read time reported is the first
+ * page's, the earliest: a document missing from the read was not open at its page's time, which is no
+ * earlier, so changes newer than the first page's time are never mistaken for older than the read.
+ */
 export async function readAll<T>(
   query: Query,
   collection: string,
   parse: Parser<T>,
+  pages: PageReading,
 ): Promise<CollectionRead<T>> {
-  const snapshot = await query.get();
   const values: Versioned<T>[] = [];
   const rejects: DocumentReject[] = [];
-  for (const doc of snapshot.docs) {
-    const result = parse(doc.ref.path, doc.data());
-    if (result.ok) values.push({ value: result.value, version: versionOf(doc.updateTime) });
-    else rejects.push({ path: doc.ref.path, collection, rejection: result.rejection });
+  const { pageSize } = pages;
+  let snapshot = await pages.fetch(() => query.limit(pageSize).get());
+  const readVersion = versionOf(snapshot.readTime);
+  let documentsRead = 0;
+  for (;;) {
+    documentsRead += snapshot.size;
+    for (const doc of snapshot.docs) {
+      const result = parse(doc.ref.path, doc.data());
+      if (result.ok) values.push({ value: result.value, version: versionOf(doc.updateTime) });
+      else rejects.push({ path: doc.ref.path, collection, rejection: result.rejection });
+    }
+    if (snapshot.size < pageSize) break;
+    const last = snapshot.docs[pageSize - 1];
+    snapshot = await pages.fetch(() => query.startAfter(last).limit(pageSize).get());
   }
-  return { values, rejects, documentsRead: snapshot.size, readVersion: versionOf(snapshot.readTime) };
+  return { values, rejects, documentsRead, readVersion };
 }
 
 /** Listens to a collection-group query and hands over each snapshot's changes, parsed. */
@@ -40,12 +67,18 @@ export function watch<T>(query: Query, parse: Parser<T>, handlers: WatchHandlers
 
 function toBatch<T>(snapshot: QuerySnapshot, parse: Parser<T>): ChangeBatch<T> {
   const readVersion = versionOf(snapshot.readTime);
-  const changes: DocumentChange<T>[] = snapshot.docChanges().map((change) => {
+  const changes = snapshot.docChanges();
+  const toChange = (change: (typeof changes)[number]): DocumentChange<T> => {
     const path = change.doc.ref.path;
     if (change.type === 'removed') return { type: 'removed', path, version: readVersion };
     const version = versionOf(change.doc.updateTime);
     return { type: change.type, path, version, result: parse(path, change.doc.data()) };
-  });
-  const documentsRead = changes.filter((change) => change.type !== 'removed').length;
-  return { changes, documentsRead };
+  };
+  let documentsRead = 0;
+  for (const change of changes) if (change.type !== 'removed') documentsRead++;
+  return {
+    size: changes.length,
+    documentsRead,
+    slice: (from, to) => changes.slice(from, to).map(toChange),
+  };
 }

@@ -37,10 +37,16 @@ export type DocumentChange<T> =
     }
   | { readonly type: 'removed'; readonly path: string; readonly version: Version };
 
+/**
+ * One listener snapshot's changes. They are parsed slice by slice as the cache applies them: a first
+ * snapshot of a million documents parsed at once would hold the event loop for seconds.
+ */
 export interface ChangeBatch<T> {
-  readonly changes: DocumentChange<T>[];
+  readonly size: number;
   /** Documents billed for this snapshot: the changed ones (the first snapshot reads them all). */
   readonly documentsRead: number;
+  /** The changes [from, to), parsed now. */
+  slice(from: number, to: number): DocumentChange<T>[];
 }
 
 export interface WatchHandlers<T> {

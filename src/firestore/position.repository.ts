@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Firestore, Query } from 'firebase-admin/firestore';
 import { OPEN_POSITIONS } from '../domain/document-paths';
 import { OpenPosition, parsePosition } from '../domain/position';
-import { readAll, watch } from './collection-group';
+import { PageReading, readAll, watch } from './collection-group';
 import { CollectionRead, Unsubscribe, WatchHandlers } from './document-change';
 import { FIRESTORE } from './firestore.constants';
 
@@ -14,8 +14,8 @@ import { FIRESTORE } from './firestore.constants';
 export class PositionRepository {
   constructor(@Inject(FIRESTORE) private readonly db: Firestore) {}
 
-  loadOpen(): Promise<CollectionRead<OpenPosition>> {
-    return readAll(this.openQuery(), OPEN_POSITIONS, parsePosition);
+  loadOpen(pages: PageReading): Promise<CollectionRead<OpenPosition>> {
+    return readAll(this.openQuery(), OPEN_POSITIONS, parsePosition, pages);
   }
 
   /** A position leaving `open` arrives as `removed`: it no longer matches the query. */

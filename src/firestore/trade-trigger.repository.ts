@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Firestore, Query } from 'firebase-admin/firestore';
 import { TRADE_TRIGGERS } from '../domain/document-paths';
 import { TradeTrigger, parseTrigger } from '../domain/trade-trigger';
-import { readAll, watch } from './collection-group';
+import { PageReading, readAll, watch } from './collection-group';
 import { CollectionRead, Unsubscribe, WatchHandlers } from './document-change';
 import { FIRESTORE } from './firestore.constants';
 
@@ -11,8 +11,8 @@ import { FIRESTORE } from './firestore.constants';
 export class TradeTriggerRepository {
   constructor(@Inject(FIRESTORE) private readonly db: Firestore) {}
 
-  loadAll(): Promise<CollectionRead<TradeTrigger>> {
-    return readAll(this.allQuery(), TRADE_TRIGGERS, parseTrigger);
+  loadAll(pages: PageReading): Promise<CollectionRead<TradeTrigger>> {
+    return readAll(this.allQuery(), TRADE_TRIGGERS, parseTrigger, pages);
   }
 
   watchAll(handlers: WatchHandlers<TradeTrigger>): Unsubscribe {

@@ -28,7 +28,7 @@ describe('SymbolCache during a Firestore outage', () => {
         CACHE_MODE: 'listen',
         COLLECTOR_CRON: '* * * * * *',
       },
-      { readTimeoutMs: 2_000, probeTimeoutMs: 1_000, listenerRetryBaseMs: 200, listenerRetryMaxMs: 1_000 },
+      { pageTimeoutMs: 2_000, probeTimeoutMs: 1_000, listenerRetryBaseMs: 200, listenerRetryMaxMs: 1_000 },
     );
     await waitFor('the first collection', () => app.cache.stats().collections > 0, 5_000);
   });

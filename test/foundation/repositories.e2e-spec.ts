@@ -5,12 +5,26 @@ import { ALL_CONFIGS } from '../../src/config';
 import { FirestoreModule } from '../../src/firestore/firestore.module';
 import { PositionRepository } from '../../src/firestore/position.repository';
 import { TradeTriggerRepository } from '../../src/firestore/trade-trigger.repository';
+import type { PageReading } from '../../src/firestore/collection-group';
 import { ChangeBatch } from '../../src/firestore/document-change';
 import { versionOf } from '../../src/firestore/versions';
 import { OpenPosition } from '../../src/domain/position';
 import { makePosition, makeTrigger } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
 import { waitFor } from '../support/wait-for';
+
+/** Pages of two, each fetch counted: small enough that every read below takes several pages. */
+function pagesOf(pageSize: number): PageReading & { fetched: number } {
+  const pages = {
+    pageSize,
+    fetched: 0,
+    fetch: <R>(page: () => Promise<R>): Promise<R> => {
+      pages.fetched++;
+      return page();
+    },
+  };
+  return pages;
+}
 
 describe('repositories on the Firestore emulator', () => {
   let store: TestFirestore;
@@ -54,9 +68,12 @@ describe('repositories on the Firestore emulator', () => {
     await db.doc('users/carol/openPositions/side').set(makePosition({ side: 'sideways' }));
     await db.doc('archive/2024/openPositions/stray').set(makePosition());
 
-    const read = await positions.loadOpen();
+    const pages = pagesOf(2);
+    const read = await positions.loadOpen(pages);
 
     expect(read.documentsRead).toBe(6);
+    // Six open documents in pages of two: three full pages, then an empty one that ends the read.
+    expect(pages.fetched).toBe(4);
     expect(read.values.map((p) => p.value.path).sort()).toEqual([
       'users/alice/openPositions/p1',
       'users/bob/openPositions/p2',
@@ -86,7 +103,7 @@ describe('repositories on the Firestore emulator', () => {
     await store.db.doc('users/alice/tradeTriggers/t2').set(makeTrigger({ condition: 'sideways' }));
     await store.db.doc('users/dave/tradeTriggers/t3').set(makeTrigger({ targetPrice: -1 }));
 
-    const read = await triggers.loadAll();
+    const read = await triggers.loadAll(pagesOf(2));
 
     expect(read.values).toHaveLength(1);
     expect(read.values[0].value).toMatchObject({
@@ -100,6 +117,30 @@ describe('repositories on the Firestore emulator', () => {
     ]);
   });
 
+  it('pages by path: each document once, and the read time of the first page, the earliest', async () => {
+    const ids = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7'];
+    for (const uid of ids) await store.db.doc(`users/${uid}/openPositions/p`).set(makePosition());
+    const pages = pagesOf(3);
+    let openedAt = -Infinity;
+    const fetch = pages.fetch;
+    // Between the first and the second page, a position opens on a page already read, and one on the
+    // last page closes: the first is not in this read (its version is after the read time), the second is
+    // read as it is by then.
+    pages.fetch = async <R>(page: () => Promise<R>): Promise<R> => {
+      if (pages.fetched === 1) {
+        openedAt = versionOf((await store.db.doc('users/u0/openPositions/p').set(makePosition())).writeTime);
+        await store.db.doc('users/u7/openPositions/p').update({ status: 'closed' });
+      }
+      return fetch(page);
+    };
+
+    const read = await positions.loadOpen(pages);
+
+    expect(read.values.map((p) => p.value.uid)).toEqual(['u1', 'u2', 'u3', 'u4', 'u5', 'u6']);
+    expect(pages.fetched).toBe(3);
+    expect(read.readVersion).toBeLessThan(openedAt);
+  });
+
   it('streams added, modified and removed positions to a listener; leaving `open` is a removal', async () => {
     const batches: ChangeBatch<OpenPosition>[] = [];
     const errors: Error[] = [];
@@ -108,7 +149,7 @@ describe('repositories on the Firestore emulator', () => {
       onError: (error) => errors.push(error),
     });
     const ref = store.db.doc('users/erin/openPositions/live');
-    const changes = () => batches.flatMap((b) => b.changes).map((c) => `${c.type}:${c.path}`);
+    const changes = () => batches.flatMap((b) => b.slice(0, b.size)).map((c) => `${c.type}:${c.path}`);
     try {
       await ref.set(makePosition());
       await waitFor(
@@ -128,7 +169,7 @@ describe('repositories on the Firestore emulator', () => {
         () => changes().includes('removed:users/erin/openPositions/live'),
         5_000,
       );
-      const modified = batches.flatMap((b) => b.changes).find((c) => c.type === 'modified');
+      const modified = batches.flatMap((b) => b.slice(0, b.size)).find((c) => c.type === 'modified');
       expect(modified?.type === 'modified' && modified.result.ok && modified.result.value.stopLoss).toBe(
         58_000,
       );
