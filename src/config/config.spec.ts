@@ -377,3 +377,52 @@ describe('configuration', () => {
     });
   });
 });
+
+describe("KUCOIN_REPLICAS_PER_IP: each replica's share of KuCoin's per-IP budgets", () => {
+  it('defaults to one replica per IP, which gets the whole of each budget', () => {
+    withEnv({});
+    expect(kucoinConfig()).toMatchObject({
+      maxNewConnectionsPerMinute: 30,
+      catchUpRestWeightPer30s: 1_000,
+      replicasPerIp: 1,
+      replicaShare: { newConnectionsPerMinute: 30, restWeightPer30s: 1_000 },
+    });
+  });
+
+  it('divides the per-IP budgets among the replicas, rounding down', () => {
+    withEnv({ KUCOIN_REPLICAS_PER_IP: '3', KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S: '1000' });
+    expect(kucoinConfig()).toMatchObject({
+      catchUpRestWeightPer30s: 1_000,
+      replicasPerIp: 3,
+      replicaShare: { newConnectionsPerMinute: 10, restWeightPer30s: 333 },
+    });
+  });
+
+  it.each([
+    [
+      { KUCOIN_REPLICAS_PER_IP: '4', KUCOIN_MAX_NEW_CONNECTIONS_PER_MINUTE: '3' },
+      'KUCOIN_REPLICAS_PER_IP must be at most KUCOIN_MAX_NEW_CONNECTIONS_PER_MINUTE, so that each replica ' +
+        'may open a connection (got KUCOIN_REPLICAS_PER_IP=4, KUCOIN_MAX_NEW_CONNECTIONS_PER_MINUTE=3)',
+    ],
+    [
+      { KUCOIN_REPLICAS_PER_IP: '3', KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S: '44' },
+      'KUCOIN_REPLICAS_PER_IP must leave each replica at least 15 of KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S, ' +
+        'the weight of its largest REST call (got KUCOIN_REPLICAS_PER_IP=3, KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S=44)',
+    ],
+    [{ KUCOIN_REPLICAS_PER_IP: '0' }, 'KUCOIN_REPLICAS_PER_IP must be an integer between 1 and 30 (got "0")'],
+    [
+      { KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S: '14' },
+      'KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S must be an integer between 15 and 2000 (got "14")',
+    ],
+  ])('rejects a share a replica cannot work with: %p', (env, message) => {
+    withEnv(env);
+    expect(errorOf(kucoinConfig)).toBe(`Invalid configuration: ${message}`);
+  });
+
+  it('accepts the smallest shares that still work', () => {
+    withEnv({ KUCOIN_REPLICAS_PER_IP: '3', KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S: '45' });
+    expect(kucoinConfig().replicaShare).toEqual({ newConnectionsPerMinute: 10, restWeightPer30s: 15 });
+    withEnv({ KUCOIN_REPLICAS_PER_IP: '30' });
+    expect(kucoinConfig().replicaShare.newConnectionsPerMinute).toBe(1);
+  });
+});

@@ -1,5 +1,11 @@
 import { registerAs } from '@nestjs/config';
-import { intVar, parseEnv, requireAtMost, urlVar } from './parse-env';
+import {
+  type KucoinBudgets,
+  LARGEST_REST_TAKE,
+  replicaShare,
+  shareShortfall,
+} from '../market-feed/kucoin/per-ip-share';
+import { crossFieldError, intVar, parseEnv, requireAtMost, urlVar } from './parse-env';
 
 /** KuCoin's limit on topics per WebSocket connection (spot and futures). */
 export const KUCOIN_MAX_TOPICS_PER_CONNECTION = 300;
@@ -21,9 +27,14 @@ export const kucoinConfig = registerAs('kucoin', () => {
     KUCOIN_FUTURES_SYMBOLS_PER_MESSAGE: intVar(1, 1, 100),
     KUCOIN_RECONNECT_BASE_MS: intVar(1_000, 10, 60_000),
     KUCOIN_RECONNECT_MAX_MS: intVar(60_000, 100, 600_000),
+    // Per IP: KuCoin's 30 new connections per minute, shared by every replica behind the same egress IP.
     KUCOIN_MAX_NEW_CONNECTIONS_PER_MINUTE: intVar(30, 1, 30),
-    // Share of the 2000-per-30 s public REST pool the catch-up may use; the rest is left to other callers.
-    KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S: intVar(1_000, 2, 2_000),
+    // Per IP: the part of the 2000-per-30 s public REST pool the catch-ups, gap recoveries and audits of
+    // all replicas behind the IP may use; the rest is left to the connections' tokens and other callers.
+    // At least the largest single call (spot all-tickers, 15), or that call could never go.
+    KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S: intVar(1_000, LARGEST_REST_TAKE, 2_000),
+    // How many replicas share one egress IP: each gets the two budgets above divided by it (rounded down).
+    KUCOIN_REPLICAS_PER_IP: intVar(1, 1, 30),
     // How far back a gap (a reconnect, or the time since the last run's watermark) is recovered.
     KUCOIN_BACKFILL_HORIZON_MS: intVar(86_400_000, 60_000, 7 * 86_400_000),
     // How often the watermark (the exchange time through which everything was evaluated) is stored; 0: never.
@@ -32,6 +43,11 @@ export const kucoinConfig = registerAs('kucoin', () => {
     WATERMARK_LOAD_TIMEOUT_MS: intVar(5_000, 100, 60_000),
   });
   requireAtMost(env, 'KUCOIN_RECONNECT_BASE_MS', 'KUCOIN_RECONNECT_MAX_MS');
+  const perIp: KucoinBudgets = {
+    newConnectionsPerMinute: env.KUCOIN_MAX_NEW_CONNECTIONS_PER_MINUTE,
+    restWeightPer30s: env.KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S,
+  };
+  const share = requireUsableShare(perIp, env.KUCOIN_REPLICAS_PER_IP);
   return {
     spotApiUrl: env.KUCOIN_SPOT_API_URL,
     futuresApiUrl: env.KUCOIN_FUTURES_API_URL,
@@ -45,9 +61,35 @@ export const kucoinConfig = registerAs('kucoin', () => {
     reconnectMaxMs: env.KUCOIN_RECONNECT_MAX_MS,
     maxNewConnectionsPerMinute: env.KUCOIN_MAX_NEW_CONNECTIONS_PER_MINUTE,
     catchUpRestWeightPer30s: env.KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S,
+    replicasPerIp: env.KUCOIN_REPLICAS_PER_IP,
+    /** This replica's budgets: the per-IP ones divided by the replicas sharing the IP. */
+    replicaShare: share,
     backfillHorizonMs: env.KUCOIN_BACKFILL_HORIZON_MS,
     watermarkIntervalMs: env.WATERMARK_INTERVAL_MS,
     watermarkLoadTimeoutMs: env.WATERMARK_LOAD_TIMEOUT_MS,
   };
 });
 export type KucoinConfig = ReturnType<typeof kucoinConfig>;
+
+/** One replica's share of the per-IP budgets; a share that leaves a replica unable to work stops the boot. */
+function requireUsableShare(perIp: KucoinBudgets, replicas: number): KucoinBudgets {
+  const share = replicaShare(perIp, replicas);
+  const shortfall = shareShortfall(share);
+  if (shortfall === 'connections')
+    throw crossFieldError(
+      'KUCOIN_REPLICAS_PER_IP',
+      'must be at most KUCOIN_MAX_NEW_CONNECTIONS_PER_MINUTE, so that each replica may open a connection',
+      {
+        KUCOIN_REPLICAS_PER_IP: replicas,
+        KUCOIN_MAX_NEW_CONNECTIONS_PER_MINUTE: perIp.newConnectionsPerMinute,
+      },
+    );
+  if (shortfall === 'rest')
+    throw crossFieldError(
+      'KUCOIN_REPLICAS_PER_IP',
+      `must leave each replica at least ${LARGEST_REST_TAKE} of KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S, ` +
+        'the weight of its largest REST call',
+      { KUCOIN_REPLICAS_PER_IP: replicas, KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S: perIp.restWeightPer30s },
+    );
+  return share;
+}

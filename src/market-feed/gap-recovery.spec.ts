@@ -1,5 +1,6 @@
 import type { Tick } from '../domain/market';
 import { GapRecovery, type RecoveryResult } from './gap-recovery';
+import { RateLimitPenalty } from './kucoin/rate-limit-penalty';
 import { TokenBucket } from './kucoin/rate-limiters';
 import { systemClock } from '../timing/clock';
 import type { FetchLike } from './kucoin/kucoin-rest';
@@ -29,6 +30,7 @@ function setup(history: () => Response) {
     fetch,
     clock: systemClock,
     bucket: new TokenBucket(1_000, 30_000),
+    penalty: new RateLimitPenalty(),
     concurrency: 2,
     horizonMs: 86_400_000,
     maxHeld: 100,

@@ -1,6 +1,7 @@
 import type { MarketType, Tick } from '../domain/market';
 import { CANDLES_WEIGHT, HISTORY_WEIGHT, recoverGap } from './kucoin/kucoin-history';
-import type { TokenBucket } from './kucoin/rate-limiters';
+import type { RateLimitPenalty } from './kucoin/rate-limit-penalty';
+import type { RestBudget } from './kucoin/rate-limiters';
 import { type RestFailure, RestQueue } from './kucoin/rest-queue';
 import type { Clock } from '../timing/clock';
 import type { FetchLike } from './kucoin/kucoin-rest';
@@ -20,7 +21,9 @@ export interface GapRecoveryOptions {
   readonly fetch: FetchLike;
   readonly clock: Clock;
   /** The per-IP REST pool, shared with the ticker catch-up. */
-  readonly bucket: TokenBucket;
+  readonly bucket: RestBudget;
+  /** The process's penalty box after a 429 (see RateLimitPenalty). */
+  readonly penalty: RateLimitPenalty;
   readonly concurrency: number;
   /** How far back a gap is recovered from candles. */
   readonly horizonMs: number;
@@ -51,6 +54,9 @@ export class GapRecovery {
     this.queue = new RestQueue<Tick[]>({
       clock: options.clock,
       bucket: options.bucket,
+      penalty: options.penalty,
+      market: options.market,
+      source: 'gap_recovery',
       weight: HISTORY_WEIGHT[options.market] + CANDLES_WEIGHT,
       concurrency: options.concurrency,
       fetchOne: (symbol) => this.fetch(symbol),
@@ -133,7 +139,20 @@ export class GapRecovery {
     const mark = this.sequencer.mark(symbol);
     if (mark === undefined) return Promise.resolve([]);
     const { fetch, market, apiUrl, clock, horizonMs } = this.options;
-    return recoverGap({ fetch, market, apiUrl, now: () => clock.now(), horizonMs }, symbol, mark);
+    const spendMore = (weight: number): Promise<void> => this.spend(weight);
+    return recoverGap({ fetch, market, apiUrl, now: () => clock.now(), horizonMs, spendMore }, symbol, mark);
+  }
+
+  /** Takes `weight` from the shared REST budget, waiting out a rate-limit pause and the budget's window. */
+  private async spend(weight: number): Promise<void> {
+    const { clock, bucket, penalty } = this.options;
+    for (;;) {
+      const now = clock.now();
+      const paused = penalty.restWaitMs(now);
+      if (paused === 0 && bucket.tryTake(now, weight)) return;
+      const wait = paused > 0 ? paused : bucket.waitMs(now, weight);
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, wait));
+    }
   }
 
   private onResult(symbol: string, result: Tick[] | RestFailure, willRetry: boolean): void {

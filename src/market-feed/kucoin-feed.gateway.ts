@@ -11,7 +11,8 @@ import type { ManagerSink } from './kucoin/connection-events';
 import type { ConnectionIo, ConnectionLimits } from './kucoin/connection-options';
 import { globalFetch } from './kucoin/kucoin-rest';
 import { KUCOIN_REST_WEIGHT_PER_30S } from './kucoin/kucoin.constants';
-import { TokenBucket } from './kucoin/rate-limiters';
+import { RateLimitPenalty } from './kucoin/rate-limit-penalty';
+import { WeightWindow } from './kucoin/rate-limiters';
 import { WebSocketManager } from './kucoin/websocket-manager';
 import { TopicAuditor } from './topic-auditor';
 import { UNLISTED, UnavailableSymbols } from './unavailable-symbols';
@@ -24,7 +25,10 @@ export interface KucoinFeedGatewayOptions {
   readonly maxTopicsPerConnection: number;
   /** Every connection's limits. */
   readonly limits: ConnectionLimits;
-  /** Sockets, HTTP, time and the shared budgets; unset ones are the real ones (see ConnectionIo). */
+  /**
+   * Sockets, HTTP, time, the shared budgets and the rate-limit penalty box; unset ones are the real ones,
+   * and unset budgets and box are this gateway's own, shared by its connections (see ConnectionIo).
+   */
   readonly io?: Partial<ConnectionIo>;
   readonly metrics?: WorkerMetrics;
   /** How often batched counters and connection gauges are pushed to the metrics registry. */
@@ -60,18 +64,24 @@ export class KucoinFeedGateway implements FeedGateway {
   private readonly auditor: TopicAuditor;
   private readonly unavailable: UnavailableSymbols;
   private readonly invalidReported = new Set<string>();
+  /** The options' io with the shared budget and penalty box filled in, for every connection. */
+  private readonly io: Partial<ConnectionIo>;
   private desired: ReadonlySet<string> = new Set();
   private nextConnectionId = 0;
   private stopped = false;
 
   constructor(private readonly options: KucoinFeedGatewayOptions) {
-    const { market, apiUrl, io = {}, metrics } = options;
+    const { market, apiUrl, metrics } = options;
     this.marketType = market;
     this.logger = new Logger(`${market === 'spot' ? 'Spot' : 'Futures'}FeedGateway`);
     this.ticks$ = this.subject.asObservable();
+    const io = options.io ?? {};
     const clock = io.clock ?? systemClock;
-    // One REST pool for the recoveries and the audits alike: KuCoin counts them against one per-IP limit.
-    const bucket = io.restBucket ?? new TokenBucket(KUCOIN_REST_WEIGHT_PER_30S / 2, 30_000);
+    // One REST pool and one penalty box for the connections, recoveries and audits alike: KuCoin counts
+    // them against one per-IP limit.
+    const bucket = io.restBucket ?? new WeightWindow(KUCOIN_REST_WEIGHT_PER_30S / 2, 30_000);
+    const penalty = io.ratePenalty ?? new RateLimitPenalty();
+    this.io = { ...io, restBucket: bucket, ratePenalty: penalty };
     const fetch = io.fetch ?? globalFetch;
     this.slots = new ConnectionSlots(
       options.maxTopicsPerConnection,
@@ -88,6 +98,7 @@ export class KucoinFeedGateway implements FeedGateway {
       fetch,
       clock,
       bucket,
+      penalty,
       concurrency: options.limits.catchUpConcurrency ?? 4,
       horizonMs: options.backfillHorizonMs ?? 86_400_000,
       maxHeld: MAX_HELD_TRADES,
@@ -108,6 +119,7 @@ export class KucoinFeedGateway implements FeedGateway {
       fetch,
       clock,
       bucket,
+      penalty,
       intervalMs: Math.ceil(silentTopicMs / 3),
       graceMs: Math.ceil(silentTopicMs / 3),
       topics: () => this.recovery.watchedTopics(this.slots.streamingSymbols()),
@@ -176,7 +188,7 @@ export class KucoinFeedGateway implements FeedGateway {
       market: this.marketType,
       apiUrl: this.options.apiUrl,
       limits: this.options.limits,
-      io: this.options.io,
+      io: this.io,
       events: { sink: this.sinkFor(id), logger: this.logger },
     });
   }

@@ -8,5 +8,9 @@ export const FUTURES_FEED = Symbol('FUTURES_FEED');
 /** Each market's feed gateway token. */
 export const FEED_TOKENS: Readonly<Record<MarketType, symbol>> = { spot: SPOT_FEED, futures: FUTURES_FEED };
 
-/** Limits shared by both markets: KuCoin counts new connections per user and REST weight per IP. */
+/**
+ * Limits shared by both markets: KuCoin counts new connections and REST weight per IP, so both markets
+ * draw on one share of each (the per-IP budgets divided by KUCOIN_REPLICAS_PER_IP), and wait in one
+ * penalty box after a 429.
+ */
 export const KUCOIN_SHARED_LIMITS = Symbol('KUCOIN_SHARED_LIMITS');

@@ -1,4 +1,4 @@
-import { Inject, Module, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { kucoinConfig } from '../config/kucoin.config';
 import type { MarketType } from '../domain/market';
@@ -6,14 +6,38 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 import type { Clock } from '../timing/clock';
 import { CLOCK, TimingModule } from '../timing/timing.module';
 import { KucoinFeedGateway } from './kucoin-feed.gateway';
-import { SlidingWindowLimiter, TokenBucket } from './kucoin/rate-limiters';
+import { type RateLimitNotice, RateLimitPenalty } from './kucoin/rate-limit-penalty';
+import { type RestBudget, SlidingWindowLimiter, WeightWindow } from './kucoin/rate-limiters';
 import { FUTURES_FEED, KUCOIN_SHARED_LIMITS, SPOT_FEED } from './market-feed.constants';
 
 type KucoinConfig = ConfigType<typeof kucoinConfig>;
 
 interface SharedLimits {
   readonly connections: SlidingWindowLimiter;
-  readonly rest: TokenBucket;
+  readonly rest: RestBudget;
+  readonly penalty: RateLimitPenalty;
+}
+
+/**
+ * Both markets' budgets, each this replica's share of what KuCoin allows the IP, and the penalty box
+ * every KuCoin caller of the process waits in after a refusal for rate.
+ */
+function sharedLimits(config: KucoinConfig, metrics: WorkerMetrics): SharedLimits {
+  const logger = new Logger('KucoinRateLimits');
+  const { newConnectionsPerMinute, restWeightPer30s } = config.replicaShare;
+  return {
+    connections: new SlidingWindowLimiter(newConnectionsPerMinute, 60_000),
+    rest: new WeightWindow(restWeightPer30s, 30_000),
+    penalty: new RateLimitPenalty((notice: RateLimitNotice) => {
+      const { market, source, pauseMs, started } = notice;
+      metrics.kucoinRateLimited.inc({ market, source });
+      if (!started) return; // the other calls refused at once are counted, not logged
+      const paused = source === 'websocket' ? 'no new connection' : 'no KuCoin REST call or new connection';
+      logger.warn(
+        `KuCoin refused ${market} ${source} for rate: ${paused} for ${Math.ceil(pauseMs / 1_000)} s`,
+      );
+    }),
+  };
 }
 
 function feedProvider(token: symbol, market: MarketType) {
@@ -38,7 +62,12 @@ function feedProvider(token: symbol, market: MarketType) {
           dataStaleMs: 0,
           reconnectBackoff: { baseMs: config.reconnectBaseMs, maxMs: config.reconnectMaxMs },
         },
-        io: { clock, newConnections: shared.connections, restBucket: shared.rest },
+        io: {
+          clock,
+          newConnections: shared.connections,
+          restBucket: shared.rest,
+          ratePenalty: shared.penalty,
+        },
       });
     },
   };
@@ -50,11 +79,8 @@ function feedProvider(token: symbol, market: MarketType) {
   providers: [
     {
       provide: KUCOIN_SHARED_LIMITS,
-      inject: [kucoinConfig.KEY],
-      useFactory: (config: KucoinConfig): SharedLimits => ({
-        connections: new SlidingWindowLimiter(config.maxNewConnectionsPerMinute, 60_000),
-        rest: new TokenBucket(config.catchUpRestWeightPer30s, 30_000),
-      }),
+      inject: [kucoinConfig.KEY, WorkerMetrics],
+      useFactory: sharedLimits,
     },
     feedProvider(SPOT_FEED, 'spot'),
     feedProvider(FUTURES_FEED, 'futures'),

@@ -1,7 +1,8 @@
 import type { MarketType } from '../domain/market';
 import { HISTORY_WEIGHT, historyUrl, parseHistory } from './kucoin/kucoin-history';
-import { type FetchLike, callJson } from './kucoin/kucoin-rest';
-import type { TokenBucket } from './kucoin/rate-limiters';
+import { type FetchLike, callJson, rateLimitPauseMs } from './kucoin/kucoin-rest';
+import type { RateLimitPenalty } from './kucoin/rate-limit-penalty';
+import type { RestBudget } from './kucoin/rate-limiters';
 import type { Clock, TimerHandle } from '../timing/clock';
 import { isAfter } from '../domain/gap-plan';
 import {
@@ -24,7 +25,9 @@ export interface TopicAuditorOptions {
   readonly apiUrl: string;
   readonly fetch: FetchLike;
   readonly clock: Clock;
-  readonly bucket: TokenBucket;
+  readonly bucket: RestBudget;
+  /** The process's penalty box: no audit call while it runs, and a 429 here starts one. */
+  readonly penalty: RateLimitPenalty;
   /** How often the exchange's view is compared with the stream's; 0 turns the audit off. */
   readonly intervalMs: number;
   /** A trade the stream has not brought after this long counts as missed. */
@@ -65,10 +68,10 @@ export class TopicAuditor {
   }
 
   async audit(): Promise<void> {
-    const { market, clock, bucket } = this.o;
+    const { market, clock, bucket, penalty } = this.o;
     const topics = this.o.topics();
-    if (this.running || topics.length === 0 || !bucket.tryTake(clock.now(), ALL_TICKERS_WEIGHT[market]))
-      return;
+    if (this.running || topics.length === 0 || penalty.restWaitMs(clock.now()) > 0) return;
+    if (!bucket.tryTake(clock.now(), ALL_TICKERS_WEIGHT[market])) return;
     this.running = true;
     const askedAt = clock.now();
     try {
@@ -96,6 +99,8 @@ export class TopicAuditor {
       this.lastSilent = new Set(silent);
       if (silent.length > 0) this.o.onSilent(silent, repeated);
     } catch (error) {
+      const pauseMs = rateLimitPauseMs(error);
+      if (pauseMs !== undefined) penalty.restRefused(clock.now(), market, 'audit', pauseMs);
       this.o.onError?.(error);
     } finally {
       this.running = false;
@@ -116,10 +121,10 @@ export class TopicAuditor {
     topics: readonly WatchedTopic[],
     symbols: readonly string[],
   ): Promise<{ silent: string[]; clear: string[] }> {
-    const { market, clock, bucket, fetch } = this.o;
+    const { market, clock, bucket, fetch, penalty } = this.o;
     const result = { silent: [] as string[], clear: [] as string[] };
     for (const symbol of symbols) {
-      if (!bucket.tryTake(clock.now(), HISTORY_WEIGHT[market])) break;
+      if (penalty.restWaitMs(clock.now()) > 0 || !bucket.tryTake(clock.now(), HISTORY_WEIGHT[market])) break;
       const history = parseHistory(market, await callJson(fetch, 'GET', historyUrl(this.o, symbol)));
       const newest = history.reduce<(typeof history)[number] | undefined>(
         (a, b) => (a === undefined || b.time > a.time ? b : a),

@@ -146,6 +146,12 @@ export class WorkerMetrics {
     labelNames: ['market', 'result'] as const,
     registers: [this.registry],
   });
+  readonly kucoinRateLimited = new Counter({
+    name: METRIC.kucoinRateLimited,
+    help: 'KuCoin refusals for rate (REST 429, refused connections), by market and source; each pauses every KuCoin call of the process',
+    labelNames: ['market', 'source'] as const,
+    registers: [this.registry],
+  });
   readonly collectorDuration = new Histogram({
     name: METRIC.collectorDurationSeconds,
     help: 'Duration of one full collection (collectAllSymbols)',

@@ -103,6 +103,14 @@ describe('Kubernetes manifests', () => {
     expect(one('ServiceAccount', ServiceAccount).automountServiceAccountToken).toBe(false);
   });
 
+  it("shares KuCoin's per-IP budgets among every pod a rollout can run at once", () => {
+    const env = deployment.spec!.template.spec!.containers[0].env ?? [];
+    const share = env.find(({ name }) => name === 'KUCOIN_REPLICAS_PER_IP')?.value;
+    const surge = deployment.spec!.strategy?.rollingUpdate?.maxSurge;
+    expect(typeof surge).toBe('number');
+    expect(Number(share)).toBe(deployment.spec!.replicas! + (surge as number));
+  });
+
   it('spreads the replicas over nodes and zones', () => {
     const spread = pod.topologySpreadConstraints ?? [];
     const byKey = new Map(spread.map((constraint) => [constraint.topologyKey, constraint]));

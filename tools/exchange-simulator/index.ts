@@ -11,6 +11,8 @@
  *   await spot.stop();
  */
 export { ExchangeSimulator } from './exchange-simulator';
+export { PerIpLimiter } from './per-ip-limits';
+export type { PerIpLimitOptions, PerIpRecord, PerIpVerdict } from './per-ip-limits';
 export type { AckMatch, WithholdAckOptions } from './ack-faults';
 export type { SilencedChannels } from './push-hub';
 export type { TradeOptions, UnknownSymbolMode } from './simulator-book';

@@ -12,6 +12,7 @@ import {
   spotHistories,
   spotLevel1,
 } from './rest-payloads';
+import { type PerIpLimiter, RATE_LIMITED_BODY } from './per-ip-limits';
 import type { SimulatorBook } from './simulator-book';
 import type { SimulatorFaults, SimulatorStats } from './simulator.types';
 
@@ -24,6 +25,7 @@ export interface SimulatorHttpDeps {
   readonly wsUrl: () => string;
   readonly pingInterval: number;
   readonly pingTimeout: number;
+  readonly perIp?: PerIpLimiter;
 }
 
 /**
@@ -46,6 +48,9 @@ export class SimulatorHttp {
   handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     req.resume();
+    const verdict = this.deps.perIp?.admitRest(req.socket.remoteAddress ?? '', url.pathname);
+    if (verdict?.ok === false)
+      return json(res, 429, RATE_LIMITED_BODY, { 'gw-ratelimit-reset': String(verdict.resetMs) });
     if (req.method === 'POST' && url.pathname === '/api/v1/bullet-public') return this.token(res);
     const body = req.method === 'GET' ? this.marketData(url) : undefined;
     if (body === undefined) return json(res, 404, '{"code":"404000","msg":"Url Not Found"}');
@@ -104,7 +109,9 @@ export class SimulatorHttp {
       faults.tokenFailuresLeft--;
       stats.tokenFailuresServed++;
       const status = faults.tokenFailureStatus;
-      return json(res, status, `{"code":"${status}000","msg":"simulated failure"}`);
+      const headers: Record<string, string> =
+        status === 429 ? { 'gw-ratelimit-reset': String(faults.tokenFailureResetMs) } : {};
+      return json(res, status, `{"code":"${status}000","msg":"simulated failure"}`, headers);
     }
     const token = `sim-token-${++this.tokenSeq}-${Date.now().toString(36)}`;
     this.deps.validTokens.add(token);
@@ -124,7 +131,11 @@ function integer(text: string | null): number {
   return Number.isFinite(value) ? Math.floor(value) : 0;
 }
 
-function json(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+function json(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(body);
 }

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { MarketType } from '../../src/domain/market';
 import { type AckMatch, AckFaults, type WithholdAckOptions } from './ack-faults';
+import type { PerIpLimiter } from './per-ip-limits';
 import { PushHub } from './push-hub';
 import { SimulatorBook } from './simulator-book';
 import { type SimContext, SimConnection } from './simulator-connection';
@@ -31,12 +32,15 @@ export class SimulatorServer {
     outage: 'none',
     welcomeDelayMs: 0,
     tokenFailureStatus: 0,
+    tokenFailureResetMs: 100,
     tokenFailuresLeft: 0,
     upgradeRejectionsLeft: 0,
     badFrameFraction: 0,
     badFrameKind: 'malformed',
   };
   readonly limits: SimulatorLimits;
+  /** KuCoin's per-IP limits, when the options set them (possibly shared with the other market's simulator). */
+  readonly perIp: PerIpLimiter | undefined;
   protected readonly book: SimulatorBook;
   protected readonly hub: PushHub;
   private readonly acks = new AckFaults();
@@ -58,6 +62,7 @@ export class SimulatorServer {
       clientIdleTimeoutMs: 60_000,
       ...options.limits,
     };
+    this.perIp = options.perIp;
     const http = new SimulatorHttp({
       book: this.book,
       stats: this.stats,
@@ -66,6 +71,7 @@ export class SimulatorServer {
       wsUrl: () => this.wsUrl,
       pingInterval: options.pingInterval ?? 18_000,
       pingTimeout: options.pingTimeout ?? 10_000,
+      perIp: options.perIp,
     });
     this.server = createServer((req, res) => http.handle(req, res));
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -122,9 +128,10 @@ export class SimulatorServer {
     this.faults.welcomeDelayMs = ms;
   }
 
-  /** Answers the next `count` bullet-public calls with `status` (500 or 429). */
-  failTokenRequests(status: number, count = Number.POSITIVE_INFINITY): void {
+  /** Answers the next `count` bullet-public calls with `status` (500, or 429 with a `gw-ratelimit-reset` of `resetMs`). */
+  failTokenRequests(status: number, count = Number.POSITIVE_INFINITY, resetMs = 100): void {
     this.faults.tokenFailureStatus = status;
+    this.faults.tokenFailureResetMs = resetMs;
     this.faults.tokenFailuresLeft = count;
   }
 
@@ -217,6 +224,15 @@ export class SimulatorServer {
     if (this.faults.outage === 'drop') {
       this.stats.upgradesRejected++;
       socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const verdict = this.perIp?.admitConnection(req.socket.remoteAddress ?? '');
+    if (verdict?.ok === false) {
+      this.stats.upgradesRejected++;
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\ngw-ratelimit-reset: ${verdict.resetMs}\r\n` +
+          'Content-Length: 0\r\nConnection: close\r\n\r\n',
+      );
       return;
     }
     if (this.faults.upgradeRejectionsLeft > 0 || !this.validTokens.has(token)) {

@@ -1,4 +1,5 @@
 import type { MarketType } from '../../src/domain/market';
+import type { PerIpLimiter } from './per-ip-limits';
 
 export interface ExchangeSimulatorOptions {
   /** Which KuCoin API this instance imitates; run two instances for both markets. Default spot. */
@@ -7,6 +8,11 @@ export interface ExchangeSimulatorOptions {
   readonly pingInterval?: number;
   readonly pingTimeout?: number;
   readonly limits?: Partial<SimulatorLimits>;
+  /**
+   * KuCoin's per-IP limits (REST weight, new connections), answering 429 with `gw-ratelimit-reset` beyond
+   * them. Pass the same instance to both markets' simulators to share one pool, as KuCoin does. Default none.
+   */
+  readonly perIp?: PerIpLimiter;
   /** The exchange clock (ms) stamping every trade; inject one to build hours of tape in a test. Default Date.now. */
   readonly clock?: () => number;
   /** Tick size per symbol; others get `autoTickSize` of their first price (0.1 near 67 000). */
@@ -43,6 +49,8 @@ export interface SimulatorFaults {
   outage: 'none' | 'withhold' | 'drop';
   welcomeDelayMs: number;
   tokenFailureStatus: number;
+  /** The `gw-ratelimit-reset` a token failure with 429 carries (KuCoin sends one with every 429). */
+  tokenFailureResetMs: number;
   tokenFailuresLeft: number;
   upgradeRejectionsLeft: number;
   badFrameFraction: number;

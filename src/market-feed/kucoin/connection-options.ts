@@ -4,7 +4,8 @@ import { type Clock, systemClock } from '../../timing/clock';
 import type { ConnectionEvents } from './connection-events';
 import { type FetchLike, globalFetch } from './kucoin-rest';
 import { KUCOIN_CONNECTIONS_PER_MINUTE, KUCOIN_REST_WEIGHT_PER_30S } from './kucoin.constants';
-import { SlidingWindowLimiter, TokenBucket } from './rate-limiters';
+import { RateLimitPenalty } from './rate-limit-penalty';
+import { type RestBudget, SlidingWindowLimiter, WeightWindow } from './rate-limiters';
 import { type SocketFactory, wsSocketFactory } from './ws-socket';
 
 /** What KuCoin allows one connection, and how long it is given to answer; unset ones take KuCoin's values. */
@@ -40,10 +41,12 @@ export interface ConnectionIo {
   readonly clock: Clock;
   /** In [0, 1): the reconnect backoff's jitter. */
   readonly random: () => number;
-  /** Shared across connections: KuCoin allows 30 new connections per minute. */
+  /** Shared across connections: KuCoin allows 30 new connections per minute (this replica's share of them). */
   readonly newConnections: SlidingWindowLimiter;
-  /** Shared across connections: the REST public pool is per IP. */
-  readonly restBucket: TokenBucket;
+  /** Shared across connections: the REST public pool is per IP (this replica's share of it). */
+  readonly restBucket: RestBudget;
+  /** Shared across connections and markets: after a 429 every KuCoin caller of the process waits. */
+  readonly ratePenalty: RateLimitPenalty;
 }
 
 export interface WebSocketManagerOptions {
@@ -87,7 +90,8 @@ export function resolveConnectionOptions(options: WebSocketManagerOptions): Reso
     clock: systemClock,
     random: Math.random,
     newConnections: new SlidingWindowLimiter(KUCOIN_CONNECTIONS_PER_MINUTE, 60_000),
-    restBucket: new TokenBucket(KUCOIN_REST_WEIGHT_PER_30S / 2, 30_000),
+    restBucket: new WeightWindow(KUCOIN_REST_WEIGHT_PER_30S / 2, 30_000),
+    ratePenalty: new RateLimitPenalty(),
     ...definedOnly(options.io ?? {}),
   };
   return { id, market, apiUrl, limits, io, events };

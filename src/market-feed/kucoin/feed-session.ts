@@ -20,6 +20,8 @@ export interface SessionHost {
   noteError(message: string): void;
   /** Logs a symbol's problem once per manager, not once per connection. */
   reportOnce(symbol: string, what: string): void;
+  /** KuCoin refused the connection for rate: no connection of the process opens for a while. */
+  rateRefused(retryAfterMs?: number): void;
 }
 
 type CatchUpAnswer = Tick | 'empty' | 'invalid_price';
@@ -63,6 +65,9 @@ export class FeedSession {
     this.catchUp = new RestQueue({
       clock: io.clock,
       bucket: io.restBucket,
+      penalty: io.ratePenalty,
+      market,
+      source: 'catch_up',
       weight: limits.catchUpWeight,
       concurrency: limits.catchUpConcurrency,
       fetchOne: (symbol) => fetchCatchUpTick(io.fetch, market, apiUrl, symbol, () => io.clock.now()),
@@ -83,7 +88,10 @@ export class FeedSession {
       },
       onClose: (code, reason) => this.fail('close', `closed ${code}${reason ? ` ${reason}` : ''}`),
       onError: (error) => this.fail('socket_error', error.message),
-      onUpgradeRejected: (status) => this.fail('upgrade_rejected', `HTTP ${status} on upgrade`),
+      onUpgradeRejected: (status, retryAfterMs) => {
+        if (status === 429) this.host.rateRefused(retryAfterMs);
+        this.fail('upgrade_rejected', `HTTP ${status} on upgrade`);
+      },
     });
   }
 
@@ -191,6 +199,8 @@ export class FeedSession {
   private onConnectionError(frame: ControlFrame): void {
     const code = Number(frame.code);
     const text = typeof frame.data === 'string' ? frame.data : '';
+    // KuCoin refuses a connection with 509 before the welcome ("max session count", "service busy").
+    if (code === 509 && !this.welcomed) this.host.rateRefused();
     this.fail(code === 401 ? 'token_expired' : 'server_error', `server error ${code}: ${text}`);
   }
 

@@ -5,7 +5,12 @@ import type { FetchLike } from './kucoin-rest';
 const T0 = 1_700_000_040_000; // a minute boundary
 const NS = 1_000_000;
 
-function deps(market: MarketType, routes: Record<string, unknown>, asked: string[] = []) {
+function deps(
+  market: MarketType,
+  routes: Record<string, unknown>,
+  asked: string[] = [],
+  spent: number[] = [],
+) {
   const fetch: FetchLike = (url: string) => {
     asked.push(url);
     const path = new URL(url).pathname;
@@ -16,7 +21,12 @@ function deps(market: MarketType, routes: Record<string, unknown>, asked: string
         : new Response(JSON.stringify({ code: '200000', data: body }), { status: 200 }),
     );
   };
-  return { fetch, market, apiUrl: 'https://k.test', now: () => T0 + 10 * 60_000, horizonMs: 86_400_000 };
+  const spendMore = (weight: number): Promise<void> => {
+    spent.push(weight);
+    return Promise.resolve();
+  };
+  const now = (): number => T0 + 10 * 60_000;
+  return { fetch, market, apiUrl: 'https://k.test', now, horizonMs: 86_400_000, spendMore };
 }
 
 describe('parseHistory', () => {
@@ -94,6 +104,27 @@ describe('recoverGap', () => {
       [T0 + 3 * 60_000 + 5, undefined, '500', 95],
     ]);
     expect(asked[1]).toBe(candlesUrl(d, 'XBTUSDTM', T0, T0 + 3 * 60_000));
+  });
+
+  it('charges every candles call after the first: a day-long futures gap takes three', async () => {
+    const asked: string[] = [];
+    const spent: number[] = [];
+    const d = {
+      ...deps(
+        'futures',
+        {
+          '/api/v1/trade/history': [{ sequence: 500, price: '95', ts: (T0 + 5) * NS }],
+          '/api/v1/kline/query': [],
+        },
+        asked,
+        spent,
+      ),
+      now: () => T0 + 60_000,
+    };
+    await recoverGap(d, 'XBTUSDTM', { sequence: '10', time: T0 - 1_400 * 60_000 });
+    // 1,401 minutes of candles at 500 per call: three calls, the job paid for the first.
+    expect(asked.filter((url) => url.includes('/kline/query'))).toHaveLength(3);
+    expect(spent).toEqual([3, 3]);
   });
 
   it('asks for nothing more when no trade came after the mark', async () => {

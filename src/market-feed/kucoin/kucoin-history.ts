@@ -26,6 +26,11 @@ export interface GapRecoveryDeps {
   readonly now: () => number;
   /** How far back candles are asked for. */
   readonly horizonMs: number;
+  /**
+   * Waits until `weight` more may be spent: the job was charged for its history and one candles call, and
+   * a long gap takes more candles calls than that.
+   */
+  readonly spendMore: (weight: number) => Promise<void>;
 }
 
 /** The ticks that recover the gap after `mark`, oldest first: candles (if needed), then trades. */
@@ -40,6 +45,7 @@ export async function recoverGap(deps: GapRecoveryDeps, symbol: string, mark: Tr
   const candles: MinuteCandle[] = [];
   const step = CANDLES_PER_CALL[market] * MINUTE_MS;
   for (let from = plan.from; from <= plan.to; from += step) {
+    if (from > plan.from) await deps.spendMore(CANDLES_WEIGHT);
     const to = Math.min(plan.to, from + step - MINUTE_MS);
     candles.push(
       ...parseCandles(market, await callJson(deps.fetch, 'GET', candlesUrl(deps, symbol, from, to))),

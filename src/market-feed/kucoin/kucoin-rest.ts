@@ -29,6 +29,12 @@ export class KucoinRestError extends Error {
 
 const DEFAULT_RATE_LIMIT_RESET_MS = 30_000;
 
+/** KuCoin's wait after a 429 (ms), or undefined when `error` is no 429. */
+export function rateLimitPauseMs(error: unknown): number | undefined {
+  if (!(error instanceof KucoinRestError) || error.status !== 429) return undefined;
+  return error.retryAfterMs ?? DEFAULT_RATE_LIMIT_RESET_MS;
+}
+
 function rateLimitResetMs(response: Response): number {
   const reset = Number(response.headers?.get('gw-ratelimit-reset'));
   return reset > 0 ? reset : DEFAULT_RATE_LIMIT_RESET_MS;

@@ -1,4 +1,4 @@
-import { SlidingWindowLimiter, TokenBucket } from './rate-limiters';
+import { SlidingWindowLimiter, TokenBucket, WeightWindow } from './rate-limiters';
 
 describe('SlidingWindowLimiter', () => {
   it('allows `limit` events per window and says when the next one fits', () => {
@@ -17,6 +17,40 @@ describe('SlidingWindowLimiter', () => {
     limiter.record(0);
     expect(limiter.used(0)).toBe(3);
     expect(limiter.waitMs(500, 1)).toBe(500);
+  });
+});
+
+describe('WeightWindow', () => {
+  it('lets at most `limit` weight through in any window, and says when a call of a given weight fits', () => {
+    const window = new WeightWindow(20, 30_000);
+    expect(window.tryTake(0, 15)).toBe(true);
+    expect(window.tryTake(1_000, 3)).toBe(true);
+    expect(window.tryTake(2_000, 3)).toBe(false);
+    expect(window.used(2_000)).toBe(18);
+    // 2 fits now; 3 needs the first call (15) to leave the window at 30 s.
+    expect(window.waitMs(2_000, 2)).toBe(0);
+    expect(window.waitMs(2_000, 3)).toBe(28_000);
+    expect(window.tryTake(29_999, 3)).toBe(false);
+    expect(window.tryTake(30_000, 3)).toBe(true);
+    expect(window.used(30_000)).toBe(6);
+  });
+
+  it('never lets twice its limit through within one window, as a full token bucket and its refill would', () => {
+    const window = new WeightWindow(100, 30_000);
+    const bucket = new TokenBucket(100, 30_000);
+    const spent = (budget: WeightWindow | TokenBucket): number => {
+      let total = 0;
+      for (let t = 0; t < 30_000; t += 100) if (budget.tryTake(t, 2)) total += 2;
+      return total;
+    };
+    expect(spent(window)).toBe(100);
+    expect(spent(bucket)).toBeGreaterThan(190);
+  });
+
+  it('tells a call heavier than the whole limit to wait a window rather than spin', () => {
+    const window = new WeightWindow(10, 30_000);
+    expect(window.tryTake(0, 15)).toBe(false);
+    expect(window.waitMs(0, 15)).toBe(30_000);
   });
 });
 

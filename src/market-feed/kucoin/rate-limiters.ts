@@ -49,11 +49,69 @@ export class SlidingWindowLimiter {
   }
 }
 
+/** A budget of REST weight: whether a call of `cost` may go now, and how long until it may. */
+export interface RestBudget {
+  tryTake(now: number, cost: number): boolean;
+  waitMs(now: number, cost: number): number;
+}
+
 /**
- * Classic token bucket: `capacity` tokens, refilled continuously at capacity / refillMs. Bounds the REST
- * catch-up calls (KuCoin public pool: 2000 weight per 30 s per IP, 2 per ticker call).
+ * At most `limit` weight in any window of `windowMs` (a sliding log of weighted calls). The process's
+ * REST budget: KuCoin counts weight per fixed 30 s window, and a replica that never spends more than its
+ * share in any 30 s can never spend more in one of KuCoin's windows either (a token bucket of the same
+ * size could spend twice its capacity within one window: the full bucket, then the refill).
  */
-export class TokenBucket {
+export class WeightWindow implements RestBudget {
+  private readonly calls: Array<{ readonly at: number; readonly cost: number }> = [];
+  private spent = 0;
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+
+  /** Weight counted in the window ending at `now`. */
+  used(now: number): number {
+    this.evict(now);
+    return this.spent;
+  }
+
+  tryTake(now: number, cost = 1): boolean {
+    if (this.waitMs(now, cost) > 0) return false;
+    this.calls.push({ at: now, cost });
+    this.spent += cost;
+    return true;
+  }
+
+  /**
+   * ms from `now` until `cost` more fits; 0 when it fits already. A cost above the limit never fits (the
+   * configuration rules that out): it is told to wait a whole window, so a caller retries rather than spins.
+   */
+  waitMs(now: number, cost = 1): number {
+    this.evict(now);
+    let excess = this.spent + cost - this.limit;
+    if (excess <= 0) return 0;
+    if (cost > this.limit) return this.windowMs;
+    for (const call of this.calls) {
+      excess -= call.cost;
+      if (excess <= 0) return Math.max(1, call.at + this.windowMs - now);
+    }
+    return this.windowMs;
+  }
+
+  private evict(now: number): void {
+    while (this.calls.length > 0 && this.calls[0].at <= now - this.windowMs) {
+      this.spent -= this.calls[0].cost;
+      this.calls.shift();
+    }
+  }
+}
+
+/**
+ * Classic token bucket: `capacity` tokens, refilled continuously at capacity / refillMs. Kept for tests
+ * that want a budget that never gets in the way; within one 30 s it may spend twice its capacity.
+ */
+export class TokenBucket implements RestBudget {
   private tokens: number;
   private updatedAt: number | undefined;
 

@@ -1,5 +1,6 @@
 import type { Tick } from '../../domain/market';
 import { fetchCatchUpTick } from './kucoin-rest';
+import { RateLimitPenalty } from './rate-limit-penalty';
 import { TokenBucket } from './rate-limiters';
 import { type RestFailure, RestQueue } from './rest-queue';
 import { systemClock } from '../../timing/clock';
@@ -7,7 +8,7 @@ import { fakeKucoin } from '../../../test/support/doubles/fake-kucoin';
 
 const flush = (): Promise<void> => jest.advanceTimersByTimeAsync(0);
 
-function setup(bucket = new TokenBucket(4, 1_000)) {
+function setup(bucket = new TokenBucket(4, 1_000), penalty = new RateLimitPenalty()) {
   const kucoin = fakeKucoin();
   type Result = Tick | 'empty' | 'invalid_price' | RestFailure;
   const results: Array<[string, Result]> = [];
@@ -15,6 +16,9 @@ function setup(bucket = new TokenBucket(4, 1_000)) {
   const queue = new RestQueue({
     clock: systemClock,
     bucket,
+    penalty,
+    market: 'futures',
+    source: 'catch_up',
     weight: 2,
     concurrency: 8,
     fetchOne: (symbol) =>
@@ -80,6 +84,23 @@ describe('RestQueue (the ticker catch-up)', () => {
     await jest.advanceTimersByTimeAsync(1);
     expect(kucoin.fetchedUrls).toHaveLength(2);
     expect(results[1][1]).toMatchObject({ symbol: 'A', price: 7, source: 'catch_up' });
+  });
+
+  it("waits out a pause another caller's 429 started, and its own 429 pauses the others", async () => {
+    const penalty = new RateLimitPenalty();
+    const { kucoin, queue } = setup(new TokenBucket(100, 1_000), penalty);
+    penalty.restRefused(Date.now(), 'spot', 'token', 3_000);
+    queue.enqueue(['A']);
+    await jest.advanceTimersByTimeAsync(2_999);
+    expect(kucoin.fetchedUrls).toHaveLength(0);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(kucoin.fetchedUrls).toHaveLength(1);
+
+    kucoin.ticker = () => ({ status: 429 });
+    queue.enqueue(['B']);
+    await flush();
+    expect(penalty.restWaitMs(Date.now())).toBe(5_000);
+    expect(penalty.connectionWaitMs(Date.now())).toBe(5_000);
   });
 
   it('tries a failed fetch again after 1 s, 2 s, ... until it answers', async () => {

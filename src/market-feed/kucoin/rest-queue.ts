@@ -1,6 +1,8 @@
+import type { MarketType } from '../../domain/market';
 import { type BackoffPolicy, backoffDelay } from '../../timing/backoff';
-import { KucoinRestError } from './kucoin-rest';
-import type { TokenBucket } from './rate-limiters';
+import { KucoinRestError, rateLimitPauseMs } from './kucoin-rest';
+import type { RateLimitPenalty, RateLimitSource } from './rate-limit-penalty';
+import type { RestBudget } from './rate-limiters';
 import type { Clock, TimerHandle } from '../../timing/clock';
 
 /** Outcomes of a catch-up or a gap recovery, for the `worker_rest_catch_up_total` metric. */
@@ -11,7 +13,12 @@ export type RestFailure = 'rate_limited' | 'error';
 export interface RestQueueOptions<T> {
   readonly clock: Clock;
   /** Shared by every connection of the process: the REST limit is per IP. */
-  readonly bucket: TokenBucket;
+  readonly bucket: RestBudget;
+  /** The process's penalty box, shared by every KuCoin caller: a 429 here pauses them all, theirs this queue. */
+  readonly penalty: RateLimitPenalty;
+  /** Who is calling, for the rate-limited metric. */
+  readonly market: MarketType;
+  readonly source: RateLimitSource;
   /** KuCoin weight of one job's calls. */
   readonly weight: number;
   readonly concurrency: number;
@@ -39,7 +46,8 @@ const RETRY_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 16_000, jitter: 'no
 
 /**
  * Per-symbol REST work after a (re)subscribe: the ticker catch-up, or a gap's recovery. Deduplicated,
- * bounded in concurrency and by the shared token bucket, paused on 429, retried on network errors and 5xx;
+ * bounded in concurrency and by the shared REST budget, paused with every other KuCoin caller of the
+ * process after a 429 (the shared penalty box), retried on network errors and 5xx;
  * `clear()` drops queued work and late answers.
  */
 export class RestQueue<T> {
@@ -50,8 +58,6 @@ export class RestQueue<T> {
   private inFlight = 0;
   private generation = 0;
   private timer: TimerHandle | undefined;
-  /** After a 429 nothing is sent until the pool has refilled. */
-  private pausedUntil = 0;
 
   constructor(private readonly options: RestQueueOptions<T>) {}
 
@@ -76,10 +82,11 @@ export class RestQueue<T> {
   }
 
   private pump(): void {
-    const { clock, bucket, weight, concurrency } = this.options;
+    const { clock, bucket, penalty, weight, concurrency } = this.options;
     while (this.queued.size > 0 && this.inFlight < concurrency) {
       const now = clock.now();
-      if (now < this.pausedUntil) return this.wake(this.pausedUntil - now);
+      const paused = penalty.restWaitMs(now);
+      if (paused > 0) return this.wake(paused);
       if (!bucket.tryTake(now, weight)) return this.wake(bucket.waitMs(now, weight));
       const symbol = this.queued.values().next().value as string;
       this.queued.delete(symbol);
@@ -116,16 +123,17 @@ export class RestQueue<T> {
   }
 
   private async fetchOne(symbol: string, requestedAt: number, generation: number): Promise<void> {
-    const { clock, onResult } = this.options;
+    const { clock, onResult, penalty, market, source } = this.options;
     let result: T | RestFailure;
     let willRetry = false;
     try {
       result = await this.options.fetchOne(symbol);
     } catch (error) {
-      result = error instanceof KucoinRestError && error.status === 429 ? 'rate_limited' : 'error';
+      const pauseMs = rateLimitPauseMs(error);
+      result = pauseMs !== undefined ? 'rate_limited' : 'error';
+      // KuCoin refused the IP, whoever asked: every caller of the process waits as long as it says.
+      if (pauseMs !== undefined) penalty.restRefused(clock.now(), market, source, pauseMs);
       if (result === 'rate_limited' && generation === this.generation) {
-        // Other callers share the per-IP pool: back off for as long as KuCoin says, then try again.
-        this.pausedUntil = clock.now() + ((error as KucoinRestError).retryAfterMs ?? 30_000);
         this.queued.add(symbol);
         willRetry = true;
       }

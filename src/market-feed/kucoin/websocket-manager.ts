@@ -6,7 +6,7 @@ import {
   resolveConnectionOptions,
 } from './connection-options';
 import { FeedSession, type SessionHost } from './feed-session';
-import { KucoinRestError, fetchPublicToken } from './kucoin-rest';
+import { KucoinRestError, fetchPublicToken, rateLimitPauseMs } from './kucoin-rest';
 import type { ReconnectCause } from './reconnect-cause';
 import { TimerSet } from './timer-set';
 
@@ -105,9 +105,10 @@ export class WebSocketManager {
     const { clock, newConnections } = this.options.io;
     const epoch = ++this.epoch;
     const now = clock.now();
-    const wait = newConnections.waitMs(now);
+    const wait = this.connectWaitMs(now);
     if (wait > 0) {
-      // KuCoin allows 30 new connections per minute; wait for a slot rather than be refused.
+      // Within this replica's share of KuCoin's new connections per minute, and never while KuCoin
+      // has refused the process for rate (the penalty box): wait rather than be refused.
       this.current = 'backoff';
       this.timers.set('reconnect', wait, () => this.connect());
       return;
@@ -122,6 +123,10 @@ export class WebSocketManager {
     try {
       endpoint = await fetchPublicToken(this.options.io.fetch, this.options.apiUrl);
     } catch (error) {
+      // A 429 is the IP's whole pool: every KuCoin caller of the process waits, this reconnect included.
+      const pauseMs = rateLimitPauseMs(error);
+      const { ratePenalty, clock } = this.options.io;
+      if (pauseMs !== undefined) ratePenalty.restRefused(clock.now(), this.options.market, 'token', pauseMs);
       // Network errors, 5xx and 429 are expected to pass; anything else (404, 403) is likely a wrong API
       // URL. Both are retried with capped backoff — there is nothing better to do — but the latter loudly.
       if (error instanceof KucoinRestError && !error.retryable) {
@@ -149,6 +154,10 @@ export class WebSocketManager {
       },
       noteError: (message) => (this.lastError = message),
       reportOnce: (symbol, what) => this.reportOnce(symbol, what),
+      rateRefused: (retryAfterMs) => {
+        const { ratePenalty, clock } = this.options.io;
+        ratePenalty.connectionRefused(clock.now(), this.options.market, retryAfterMs);
+      },
     };
   }
 
@@ -170,9 +179,15 @@ export class WebSocketManager {
       return;
     }
     const backoff = backoffDelay(limits.reconnectBackoff, this.attempt++, io.random);
-    const delay = Math.max(backoff, io.newConnections.waitMs(now));
+    const delay = Math.max(backoff, this.connectWaitMs(now));
     this.current = 'backoff';
     this.timers.set('reconnect', delay, () => this.connect());
+  }
+
+  /** ms until this replica may open a connection: a slot in its share, and no rate-limit pause running. */
+  private connectWaitMs(now: number): number {
+    const { newConnections, ratePenalty } = this.options.io;
+    return Math.max(newConnections.waitMs(now), ratePenalty.connectionWaitMs(now));
   }
 
   private teardown(): void {

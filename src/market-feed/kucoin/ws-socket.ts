@@ -6,8 +6,11 @@ export interface SocketHandlers {
   onMessage(frame: Buffer | undefined, isBinary: boolean): void;
   onClose(code: number, reason: string): void;
   onError(error: Error): void;
-  /** The HTTP upgrade was refused (KuCoin answers 401 to an expired token). */
-  onUpgradeRejected(status: number): void;
+  /**
+   * The HTTP upgrade was refused (KuCoin answers 401 to an expired token); on a 429, `retryAfterMs` is its
+   * `gw-ratelimit-reset` header when there is one.
+   */
+  onUpgradeRejected(status: number, retryAfterMs?: number): void;
 }
 
 /** The few socket operations a connection needs; the `ws` package is one implementation. */
@@ -31,7 +34,8 @@ export const wsSocketFactory: SocketFactory = (url, handlers) => {
   ws.on('close', (code: number, reason: Buffer) => handlers.onClose(code, reason.toString('utf8')));
   ws.on('error', (error: Error) => handlers.onError(error));
   ws.on('unexpected-response', (request, response) => {
-    handlers.onUpgradeRejected(response.statusCode ?? 0);
+    const reset = Number(response.headers['gw-ratelimit-reset']);
+    handlers.onUpgradeRejected(response.statusCode ?? 0, reset > 0 ? reset : undefined);
     request.destroy();
   });
   return {
