@@ -337,6 +337,15 @@ describe('configuration', () => {
         '600001',
       ],
       [{ COLLECTOR_PAGE_SIZE: '99' }, collectorConfig, 'COLLECTOR_PAGE_SIZE', '100 and 50000', '99'],
+      [{ KUCOIN_REST_TIMEOUT_MS: '999' }, kucoinConfig, 'KUCOIN_REST_TIMEOUT_MS', '1000 and 60000', '999'],
+      [
+        { KUCOIN_CONNECT_TIMEOUT_MS: '60001' },
+        kucoinConfig,
+        'KUCOIN_CONNECT_TIMEOUT_MS',
+        '1000 and 60000',
+        '60001',
+      ],
+      [{ KUCOIN_ACK_TIMEOUT_MS: '0' }, kucoinConfig, 'KUCOIN_ACK_TIMEOUT_MS', '1000 and 60000', '0'],
       [
         { COLLECTOR_PROBE_TIMEOUT_MS: '99' },
         collectorConfig,
@@ -371,8 +380,16 @@ describe('configuration', () => {
         COLLECTOR_PAGE_TIMEOUT_MS: '600000',
         COLLECTOR_PROBE_TIMEOUT_MS: '100',
         WATERMARK_LOAD_TIMEOUT_MS: '60000',
+        KUCOIN_REST_TIMEOUT_MS: '5000',
+        KUCOIN_CONNECT_TIMEOUT_MS: '20000',
+        KUCOIN_ACK_TIMEOUT_MS: '3000',
       });
       expect(collectorConfig()).toMatchObject({ pageTimeoutMs: 600_000, probeTimeoutMs: 100 });
+      expect(kucoinConfig()).toMatchObject({
+        restTimeoutMs: 5_000,
+        connectTimeoutMs: 20_000,
+        ackTimeoutMs: 3_000,
+      });
       expect(kucoinConfig().watermarkLoadTimeoutMs).toBe(60_000);
     });
   });

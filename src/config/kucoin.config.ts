@@ -35,6 +35,12 @@ export const kucoinConfig = registerAs('kucoin', () => {
     KUCOIN_CATCH_UP_REST_WEIGHT_PER_30S: intVar(1_000, LARGEST_REST_TAKE, 2_000),
     // How many replicas share one egress IP: each gets the two budgets above divided by it (rounded down).
     KUCOIN_REPLICAS_PER_IP: intVar(1, 1, 30),
+    // A REST call (token, catch-up, history, audit) not answered by then fails and is retried.
+    KUCOIN_REST_TIMEOUT_MS: intVar(10_000, 1_000, 60_000),
+    // A connection whose upgrade, then whose welcome, has not come by then is dropped and reconnected.
+    KUCOIN_CONNECT_TIMEOUT_MS: intVar(10_000, 1_000, 60_000),
+    // A subscribe unanswered for this long is sent again (then split, then given up symbol by symbol).
+    KUCOIN_ACK_TIMEOUT_MS: intVar(10_000, 1_000, 60_000),
     // How far back a gap (a reconnect, or the time since the last run's watermark) is recovered.
     KUCOIN_BACKFILL_HORIZON_MS: intVar(86_400_000, 60_000, 7 * 86_400_000),
     // How often the watermark (the exchange time through which everything was evaluated) is stored; 0: never.
@@ -64,6 +70,9 @@ export const kucoinConfig = registerAs('kucoin', () => {
     replicasPerIp: env.KUCOIN_REPLICAS_PER_IP,
     /** This replica's budgets: the per-IP ones divided by the replicas sharing the IP. */
     replicaShare: share,
+    restTimeoutMs: env.KUCOIN_REST_TIMEOUT_MS,
+    connectTimeoutMs: env.KUCOIN_CONNECT_TIMEOUT_MS,
+    ackTimeoutMs: env.KUCOIN_ACK_TIMEOUT_MS,
     backfillHorizonMs: env.KUCOIN_BACKFILL_HORIZON_MS,
     watermarkIntervalMs: env.WATERMARK_INTERVAL_MS,
     watermarkLoadTimeoutMs: env.WATERMARK_LOAD_TIMEOUT_MS,

@@ -7,6 +7,8 @@ import type { Clock } from '../timing/clock';
 import { CLOCK, TimingModule } from '../timing/timing.module';
 import { KucoinFeedGateway } from './kucoin-feed.gateway';
 import { type RateLimitNotice, RateLimitPenalty } from './kucoin/rate-limit-penalty';
+import { timedFetch } from './kucoin/kucoin-rest';
+import { wsSocketFactoryWith } from './kucoin/ws-socket';
 import { type RestBudget, SlidingWindowLimiter, WeightWindow } from './kucoin/rate-limiters';
 import { FUTURES_FEED, KUCOIN_SHARED_LIMITS, SPOT_FEED } from './market-feed.constants';
 
@@ -61,9 +63,13 @@ function feedProvider(token: symbol, market: MarketType) {
           // Silence is judged per topic against KuCoin's own view (the gateway's audit): a quiet market is no fault.
           dataStaleMs: 0,
           reconnectBackoff: { baseMs: config.reconnectBaseMs, maxMs: config.reconnectMaxMs },
+          welcomeTimeoutMs: config.connectTimeoutMs,
+          ackTimeoutMs: config.ackTimeoutMs,
         },
         io: {
           clock,
+          fetch: timedFetch(config.restTimeoutMs),
+          openSocket: wsSocketFactoryWith(config.connectTimeoutMs),
           newConnections: shared.connections,
           restBucket: shared.rest,
           ratePenalty: shared.penalty,

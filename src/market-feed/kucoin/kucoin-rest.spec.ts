@@ -1,4 +1,6 @@
-import { KucoinRestError, fetchPublicToken, isSecureEndpoint } from './kucoin-rest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KucoinRestError, callJson, fetchPublicToken, isSecureEndpoint, timedFetch } from './kucoin-rest';
 
 function tokenResponse(endpoint: string) {
   const body = {
@@ -29,5 +31,21 @@ describe('the WebSocket endpoint a token response names', () => {
     await expect(
       fetchPublicToken(tokenResponse('wss://ws-api-spot.kucoin.com/'), 'https://api.kucoin.com'),
     ).resolves.toMatchObject({ endpoint: 'wss://ws-api-spot.kucoin.com/', token: 't0k3n' });
+  });
+});
+
+describe('timedFetch', () => {
+  it('gives up on a call the server never answers, after its timeout', async () => {
+    const server = createServer(() => undefined); // accepts and never answers
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const call = callJson(timedFetch(200), 'GET', `http://127.0.0.1:${port}/api/v1/timestamp`);
+      await expect(call).rejects.toMatchObject({ status: 0, retryable: true });
+      await expect(call).rejects.toThrow(/aborted|timeout/i);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

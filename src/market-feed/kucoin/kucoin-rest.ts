@@ -4,7 +4,15 @@ import { parsePrice } from './frame-parser';
 /** The subset of fetch the REST calls use; tests pass a fake returning `new Response(...)`. */
 export type FetchLike = (url: string, init: { method: string; signal?: AbortSignal }) => Promise<Response>;
 
-export const globalFetch: FetchLike = (url, init) => fetch(url, init);
+/** How long a KuCoin REST call may take when nothing else is configured (KUCOIN_REST_TIMEOUT_MS). */
+export const DEFAULT_REST_TIMEOUT_MS = 10_000;
+
+/** The global fetch, each call given up after `timeoutMs` (a hung call would hold its queue's slot). */
+export function timedFetch(timeoutMs: number): FetchLike {
+  return (url, init) => fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(timeoutMs) });
+}
+
+export const globalFetch: FetchLike = timedFetch(DEFAULT_REST_TIMEOUT_MS);
 
 export interface WsEndpoint {
   readonly endpoint: string;
@@ -40,12 +48,10 @@ function rateLimitResetMs(response: Response): number {
   return reset > 0 ? reset : DEFAULT_RATE_LIMIT_RESET_MS;
 }
 
-const REST_TIMEOUT_MS = 10_000;
-
 export async function callJson(fetchFn: FetchLike, method: string, url: string): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetchFn(url, { method, signal: AbortSignal.timeout(REST_TIMEOUT_MS) });
+    response = await fetchFn(url, { method });
   } catch (error) {
     throw new KucoinRestError(`${method} ${url} failed: ${(error as Error).message}`, 0, true);
   }

@@ -23,26 +23,31 @@ export interface FeedSocket {
 
 export type SocketFactory = (url: string, handlers: SocketHandlers) => FeedSocket;
 
-/** Opens a real WebSocket with the `ws` package. */
-export const wsSocketFactory: SocketFactory = (url, handlers) => {
-  const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 10_000 });
-  ws.on('open', () => handlers.onOpen());
-  ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
-    // binaryType 'nodebuffer' (the default): one Buffer per message, fragments already joined.
-    handlers.onMessage(isBinary ? undefined : (data as Buffer), isBinary);
-  });
-  ws.on('close', (code: number, reason: Buffer) => handlers.onClose(code, reason.toString('utf8')));
-  ws.on('error', (error: Error) => handlers.onError(error));
-  ws.on('unexpected-response', (request, response) => {
-    const reset = Number(response.headers['gw-ratelimit-reset']);
-    handlers.onUpgradeRejected(response.statusCode ?? 0, reset > 0 ? reset : undefined);
-    request.destroy();
-  });
-  return {
-    send: (text) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(text);
-    },
-    close: (code, reason) => ws.close(code, reason),
-    terminate: () => ws.terminate(),
+/** Opens real WebSockets with the `ws` package; an upgrade not completed within `handshakeTimeoutMs` fails. */
+export const wsSocketFactoryWith =
+  (handshakeTimeoutMs: number): SocketFactory =>
+  (url, handlers) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: handshakeTimeoutMs });
+    ws.on('open', () => handlers.onOpen());
+    ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      // binaryType 'nodebuffer' (the default): one Buffer per message, fragments already joined.
+      handlers.onMessage(isBinary ? undefined : (data as Buffer), isBinary);
+    });
+    ws.on('close', (code: number, reason: Buffer) => handlers.onClose(code, reason.toString('utf8')));
+    ws.on('error', (error: Error) => handlers.onError(error));
+    ws.on('unexpected-response', (request, response) => {
+      const reset = Number(response.headers['gw-ratelimit-reset']);
+      handlers.onUpgradeRejected(response.statusCode ?? 0, reset > 0 ? reset : undefined);
+      request.destroy();
+    });
+    return {
+      send: (text) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(text);
+      },
+      close: (code, reason) => ws.close(code, reason),
+      terminate: () => ws.terminate(),
+    };
   };
-};
+
+/** Default: KuCoin's own timeouts are 10 s; KUCOIN_CONNECT_TIMEOUT_MS configures the service's. */
+export const wsSocketFactory: SocketFactory = wsSocketFactoryWith(10_000);
