@@ -2,6 +2,15 @@ export const MARKET_TYPES = ['spot', 'futures'] as const;
 export type MarketType = (typeof MARKET_TYPES)[number];
 
 /**
+ * The price a stop or trigger watches (KuCoin futures' `stopPriceType`): the last trade (the default, and
+ * the only one on spot), or the futures contract's mark or index price from `/contract/instrument`.
+ */
+export const TRIGGER_PRICE_TYPES = ['last', 'mark', 'index'] as const;
+export type TriggerPriceType = (typeof TRIGGER_PRICE_TYPES)[number];
+/** The prices other than the last trade: futures only, pushed about once a second. */
+export type InstrumentPriceType = Exclude<TriggerPriceType, 'last'>;
+
+/**
  * One price observation, normalized from either market's trade or ticker frame, or recovered over REST.
  * `price` is a trade price (the last one, for a ticker); the books are evaluated on it.
  */
@@ -30,6 +39,11 @@ export interface Tick {
    * and `exchangeTime` its start; what it crosses fills at the level, or at the open if it opened beyond.
    */
   readonly candle?: CandleRange;
+  /**
+   * A futures contract's mark or index price (`/contract/instrument`, subject `mark.index.price`) rather
+   * than a trade; absent on trades, whose price is the last price. Only books watching that price see it.
+   */
+  readonly priceType?: InstrumentPriceType;
 }
 
 export interface CandleRange {
