@@ -1,3 +1,6 @@
+import type { SimContract } from './contract-specs';
+import type { SimMarkPrice } from './instrument-book';
+import { InstrumentFeed, PREDICTED_FUNDING_GRANULARITY_MS } from './instrument-feed';
 import type { SilencedChannels } from './push-hub';
 import { RandomWalkDriver } from './random-walk';
 import type { TradeOptions, UnknownSymbolMode } from './simulator-book';
@@ -13,6 +16,7 @@ import type { SimCandle, SimQuote, SimTrade } from './trade-tape';
  */
 export class ExchangeSimulator extends SimulatorServer {
   private readonly walker: RandomWalkDriver;
+  private readonly instruments: InstrumentFeed;
 
   constructor(options: ExchangeSimulatorOptions = {}) {
     super(options);
@@ -20,10 +24,12 @@ export class ExchangeSimulator extends SimulatorServer {
       () => this.hub.subscribedSymbols(),
       (symbol) => this.record([this.book.walk(symbol)], true),
     );
+    this.instruments = new InstrumentFeed(this.book, this.hub);
   }
 
   override async stop(): Promise<void> {
     this.walker.stop();
+    this.instruments.stop();
     await super.stop();
   }
 
@@ -96,13 +102,56 @@ export class ExchangeSimulator extends SimulatorServer {
     return this.book.now();
   }
 
-  /** Random-walk trades over every subscribed symbol, round robin, at about `tradesPerSecond`. */
+  /**
+   * Random-walk trades over every subscribed symbol, round robin, at about `tradesPerSecond`; on futures
+   * also each instrument subscriber's mark every second (the one set, else the last trade price).
+   */
   startTicking(tradesPerSecond: number): void {
     this.walker.start(tradesPerSecond);
+    this.instruments.start();
   }
 
   stopTicking(): void {
     this.walker.stop();
+    this.instruments.stop();
+  }
+
+  // ---- futures instruments: mark and index prices, funding rates, contract details ----
+
+  /**
+   * Futures: sets the contract's mark and index price, which REST (mark price, contract details) shows
+   * from now on, and pushes one `mark.index.price` frame at once to the `/contract/instrument:{symbol}`
+   * subscribers, stamped `now()`. Until a mark is set, the last trade price stands in for both.
+   */
+  setMarkPrice(symbol: string, markPrice: number, indexPrice = markPrice): SimMarkPrice {
+    return this.instruments.setMark(symbol, markPrice, indexPrice);
+  }
+
+  /** The mark and index price REST shows now: the one set, else the last trade price; undefined if neither. */
+  markPrice(symbol: string): SimMarkPrice | undefined {
+    return this.book.instruments.mark(symbol);
+  }
+
+  /**
+   * Futures: one `funding.rate` push on the instrument topic now (KuCoin sends one a minute, granularity
+   * 60000; 28800000 for the settled 8-hour rate). Returns whether a subscriber got it.
+   */
+  pushFundingRate(
+    symbol: string,
+    fundingRate: number,
+    granularity = PREDICTED_FUNDING_GRANULARITY_MS,
+  ): boolean {
+    return this.instruments.pushFundingRate(symbol, fundingRate, granularity);
+  }
+
+  /** Futures: overrides some contract details (merged over earlier overrides) and lists the contract. */
+  setContract(symbol: string, contract: Partial<SimContract>): void {
+    this.book.instruments.setContract(symbol, contract);
+  }
+
+  /** The contract details REST serves: defaults from the symbol, live prices, overrides; undefined if unlisted. */
+  contract(symbol: string): SimContract | undefined {
+    return this.book.instruments.contract(symbol);
   }
 
   /** 'silent': ack and then never any data (REST: ticker data null, spot history 400100); 'not_found': subscribe gets 404. */

@@ -9,9 +9,18 @@
  *   spot.startTicking(20_000);               // random-walk trades over all subscribed symbols
  *   spot.startOutage('drop');                // …and the other fault switches
  *   await spot.stop();
+ *
+ *   const futures = new ExchangeSimulator({ market: 'futures' });
+ *   futures.setMarkPrice('XBTUSDTM', 67_200, 67_190); // mark.index.price push now; REST mark price too
+ *   futures.pushFundingRate('XBTUSDTM', 0.0001);      // one funding.rate push on /contract/instrument
+ *   futures.setContract('XBTUSDTM', { maintainMargin: 0.005 }); // GET /api/v1/contracts/{symbol}, /active
  */
 export { ExchangeSimulator } from './exchange-simulator';
-export { PerIpLimiter } from './per-ip-limits';
+export { PerIpLimiter, restPathWeight } from './per-ip-limits';
+export { UNKNOWN_CONTRACT } from './instrument-http';
+export { MARK_GRANULARITY_MS, PREDICTED_FUNDING_GRANULARITY_MS } from './instrument-feed';
+export type { SimContract, SimContractStatus } from './contract-specs';
+export type { SimMarkPrice } from './instrument-book';
 export type { PerIpLimitOptions, PerIpRecord, PerIpVerdict } from './per-ip-limits';
 export type { AckMatch, WithholdAckOptions } from './ack-faults';
 export type { SilencedChannels } from './push-hub';

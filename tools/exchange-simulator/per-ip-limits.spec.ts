@@ -1,4 +1,4 @@
-import { PerIpLimiter } from './per-ip-limits';
+import { PerIpLimiter, restPathWeight } from './per-ip-limits';
 
 describe('PerIpLimiter', () => {
   let now: number;
@@ -61,5 +61,18 @@ describe('PerIpLimiter', () => {
       [1_000, 'connection', false, undefined],
       [2_500, 'rest', false, undefined],
     ]);
+  });
+
+  it('weighs the futures contract and mark-price paths by the spec, the mark price per host', () => {
+    expect(restPathWeight('/api/v1/contracts/active')).toBe(3);
+    expect(restPathWeight('/api/v1/contracts/XBTUSDTM', 'futures')).toBe(3);
+    expect(restPathWeight('/api/v1/mark-price/XBTUSDTM/current', 'futures')).toBe(3);
+    expect(restPathWeight('/api/v1/mark-price/BTC-USDT/current', 'spot')).toBe(2);
+    expect(restPathWeight('/api/v1/contracts/XBTUSDTM/other')).toBeUndefined();
+    const limits = new PerIpLimiter({ restWeight: 5, clock });
+    expect(limits.admitRest('127.0.0.1', '/api/v1/mark-price/XBTUSDTM/current', 'futures')).toEqual({
+      ok: true,
+    });
+    expect(limits.admitRest('127.0.0.1', '/api/v1/contracts/XBTUSDTM', 'futures').ok).toBe(false);
   });
 });

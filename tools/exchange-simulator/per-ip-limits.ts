@@ -1,6 +1,8 @@
+import type { MarketType } from '../../src/domain/market';
+
 /**
  * KuCoin's REST weights (Public pool, from the SDK spec) by path, spot and futures alike. Paths not
- * listed are not counted.
+ * listed (nor matched by `PATH_WEIGHTS`) are not counted.
  */
 export const REST_WEIGHTS: Readonly<Record<string, number>> = {
   '/api/v1/bullet-public': 10,
@@ -12,7 +14,22 @@ export const REST_WEIGHTS: Readonly<Record<string, number>> = {
   '/api/v1/trade/history': 5,
   '/api/v1/market/candles': 3,
   '/api/v1/kline/query': 3,
+  '/api/v1/contracts/active': 3,
 };
+
+/**
+ * Weights of paths with a symbol in them: futures contract details and mark price (3); the same mark-price
+ * path on the spot host is margin's (2, spec/rest/api/openapi-margin-market.json).
+ */
+const PATH_WEIGHTS: readonly { readonly path: RegExp; readonly weight: Record<MarketType, number> }[] = [
+  { path: /^\/api\/v1\/contracts\/[^/]+$/, weight: { spot: 3, futures: 3 } },
+  { path: /^\/api\/v1\/mark-price\/[^/]+\/current$/, weight: { spot: 2, futures: 3 } },
+];
+
+/** A REST path's weight on this market's host, or undefined when it is not counted. */
+export function restPathWeight(path: string, market: MarketType = 'futures'): number | undefined {
+  return REST_WEIGHTS[path] ?? PATH_WEIGHTS.find((p) => p.path.test(path))?.weight[market];
+}
 
 export interface PerIpLimitOptions {
   /** New WebSocket connections per window and client IP; beyond it the upgrade gets HTTP 429. 0: no limit (the default). */
@@ -66,8 +83,8 @@ export class PerIpLimiter {
   }
 
   /** Judges one REST request (and counts it if admitted); paths without a weight pass uncounted. */
-  admitRest(ip: string, path: string): PerIpVerdict {
-    const weight = REST_WEIGHTS[path];
+  admitRest(ip: string, path: string, market?: MarketType): PerIpVerdict {
+    const weight = restPathWeight(path, market);
     if (weight === undefined) return { ok: true };
     const now = this.now();
     if (now < this.exhaustedUntil) return this.record('rest', ip, path, weight, this.exhaustedUntil - now);

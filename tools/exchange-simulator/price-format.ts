@@ -78,3 +78,16 @@ export class TickGrid {
     return Number.isSafeInteger(units) ? unitsText(units, this.decimals) : plain(value, this.decimals);
   }
 }
+
+/**
+ * A JSON number without exponent notation, for the values KuCoin sends as numbers (mark prices, rates,
+ * contract figures): String() where it is plain (1e-6 and up), else enough fixed decimals for ~15 digits.
+ */
+export function jsonNumber(value: number): string {
+  if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
+  const magnitude = Math.abs(value);
+  if (magnitude === 0 || (magnitude >= 1e-6 && magnitude < 1e21)) return String(value);
+  return magnitude < 1
+    ? plain(value, 15 - Math.floor(Math.log10(magnitude)))
+    : BigInt(Math.trunc(value)).toString();
+}

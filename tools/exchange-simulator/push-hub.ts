@@ -13,8 +13,8 @@ import {
   spotTickerAll,
 } from './wire-frames';
 
-/** Which of a silenced symbol's pushes are withheld. */
-export type SilencedChannels = 'all' | 'ticker' | 'trades';
+/** Which of a silenced symbol's pushes are withheld ('instrument': futures mark, index and funding pushes). */
+export type SilencedChannels = 'all' | 'ticker' | 'trades' | 'instrument';
 
 interface Subscription {
   readonly entry: TopicEntry;
@@ -36,6 +36,7 @@ export class PushHub {
     tickerV2: new Map(),
     trades: new Map(),
     tickerAll: new Map(),
+    instrument: new Map(),
   };
   private readonly throttle: TickerThrottle;
   private symbolList: string[] | undefined;
@@ -81,6 +82,22 @@ export class PushHub {
       }
     }
     this.throttle.changed(symbol);
+  }
+
+  /** A futures instrument frame (mark/index price, funding rate) to the symbol's subscribers, now; false if none got it. */
+  instrument(symbol: string, frame: string): boolean {
+    const sub = this.byChannel.instrument.get(symbol);
+    if (sub === undefined || sub.connections.size === 0 || this.withheld(symbol, 'instrument')) return false;
+    for (const connection of sub.connections) connection.push(frame);
+    this.stats.instrumentFramesSent++;
+    return true;
+  }
+
+  /** Symbols whose instrument topic has a subscriber. */
+  instrumentSymbols(): string[] {
+    return [...this.byChannel.instrument].flatMap(([symbol, sub]) =>
+      sub.connections.size > 0 ? [symbol] : [],
+    );
   }
 
   /** Symbols with a subscriber of any kind (all traded symbols while someone holds ticker:all). */
@@ -147,7 +164,7 @@ export class PushHub {
   }
 
   /** Unknown symbols never push (acked, then silent); the faults withhold what would have been sent. */
-  private withheld(symbol: string, kind: 'ticker' | 'trades'): boolean {
+  private withheld(symbol: string, kind: Exclude<SilencedChannels, 'all'>): boolean {
     if (this.book.unknown.has(symbol)) return true;
     const silenced = this.silenced.get(symbol);
     if (this.faults.dataPaused || this.faults.outage !== 'none' || silenced === 'all' || silenced === kind) {

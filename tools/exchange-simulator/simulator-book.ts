@@ -1,4 +1,5 @@
 import type { MarketType } from '../../src/domain/market';
+import { InstrumentBook } from './instrument-book';
 import { autoTickSize } from './price-format';
 import { type SimQuote, type SimTrade, type TapeLimits, type TradeSide, TradeTape } from './trade-tape';
 import { futuresTickerV1, spotTicker } from './wire-frames';
@@ -34,6 +35,8 @@ export interface BookOptions {
 export class SimulatorBook {
   readonly unknown = new Map<string, UnknownSymbolMode>();
   readonly now: () => number;
+  /** Futures mark/index prices and contract details (unused on spot). */
+  readonly instruments = new InstrumentBook(this);
   private readonly tapes = new Map<string, TradeTape>();
   private readonly tickSizes: Map<string, number>;
   private readonly limits: TapeLimits;
@@ -56,6 +59,11 @@ export class SimulatorBook {
 
   symbols(): IterableIterator<string> {
     return this.tapes.keys();
+  }
+
+  /** Listed symbols: those given a tick size first, then the others traded. */
+  knownSymbols(): string[] {
+    return [...new Set([...this.tickSizes.keys(), ...this.tapes.keys()])].filter((s) => this.isListed(s));
   }
 
   /** A tick size is fixed once the symbol has traded: its prices and candles are already on it. */
@@ -96,10 +104,10 @@ export class SimulatorBook {
     });
   }
 
-  /** A small random-walk step from the last price (100 for a new symbol). */
+  /** A small random-walk step from the last price (a new symbol: its mark price if set, else 100). */
   walk(symbol: string): SimTrade {
     const tape = this.tapes.get(symbol);
-    const previous = tape?.last?.price ?? 100;
+    const previous = tape?.last?.price ?? this.instruments.mark(symbol)?.markPrice ?? 100;
     let next = previous * (1 + (Math.random() - 0.5) / 500);
     if (tape !== undefined && tape.onTick(next) <= 0) next = previous;
     return this.append(symbol, next);

@@ -12,6 +12,7 @@ import {
   spotHistories,
   spotLevel1,
 } from './rest-payloads';
+import { instrumentRest } from './instrument-http';
 import { type PerIpLimiter, RATE_LIMITED_BODY } from './per-ip-limits';
 import type { SimulatorBook } from './simulator-book';
 import type { SimulatorFaults, SimulatorStats } from './simulator.types';
@@ -48,7 +49,8 @@ export class SimulatorHttp {
   handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     req.resume();
-    const verdict = this.deps.perIp?.admitRest(req.socket.remoteAddress ?? '', url.pathname);
+    const ip = req.socket.remoteAddress ?? '';
+    const verdict = this.deps.perIp?.admitRest(ip, url.pathname, this.deps.book.market);
     if (verdict?.ok === false)
       return json(res, 429, RATE_LIMITED_BODY, { 'gw-ratelimit-reset': String(verdict.resetMs) });
     if (req.method === 'POST' && url.pathname === '/api/v1/bullet-public') return this.token(res);
@@ -98,7 +100,7 @@ export class SimulatorHttp {
         return okText(tape === undefined ? '{"code":"200000","data":[]}' : futuresKlines(tape, rows));
       }
       default:
-        return undefined;
+        return instrumentRest(url.pathname, book, stats);
     }
   }
 

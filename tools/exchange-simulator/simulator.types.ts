@@ -63,10 +63,15 @@ export interface SimulatorStats {
   restTickerRequests: number;
   restTradeHistoryRequests: number;
   restCandleRequests: number;
+  /** Futures GET /api/v1/mark-price/{symbol}/current, and the contract details (one or all active). */
+  restMarkPriceRequests: number;
+  restContractRequests: number;
   tradesRecorded: number;
   tradeFramesSent: number;
   tickerFramesSent: number;
-  /** Pushes (trade or ticker events) not sent because of a silenced symbol, a pause or an outage. */
+  /** Futures `/contract/instrument` pushes (mark.index.price, funding.rate) sent to at least one connection. */
+  instrumentFramesSent: number;
+  /** Pushes (trade, ticker or instrument events) not sent because of a silenced symbol, a pause or an outage. */
   pushesWithheld: number;
   connectionsAccepted: number;
   upgradesRejected: number;
@@ -99,9 +104,12 @@ export function emptyStats(): SimulatorStats {
     restTickerRequests: 0,
     restTradeHistoryRequests: 0,
     restCandleRequests: 0,
+    restMarkPriceRequests: 0,
+    restContractRequests: 0,
     tradesRecorded: 0,
     tradeFramesSent: 0,
     tickerFramesSent: 0,
+    instrumentFramesSent: 0,
     pushesWithheld: 0,
     connectionsAccepted: 0,
     upgradesRejected: 0,

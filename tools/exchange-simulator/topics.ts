@@ -2,9 +2,10 @@ import type { MarketType } from '../../src/domain/market';
 
 /**
  * What a subscription carries: the throttled ticker (spot ticker, futures v1), futures tickerV2, every
- * trade (spot match, futures execution), or every spot symbol's ticker at once.
+ * trade (spot match, futures execution), every spot symbol's ticker at once, or a futures contract's
+ * instrument (mark and index price, funding rate).
  */
-export type Channel = 'ticker' | 'tickerV2' | 'trades' | 'tickerAll';
+export type Channel = 'ticker' | 'tickerV2' | 'trades' | 'tickerAll' | 'instrument';
 
 interface TopicPrefix {
   readonly prefix: string;
@@ -20,6 +21,7 @@ const PREFIXES: Record<MarketType, readonly TopicPrefix[]> = {
     { prefix: '/contractMarket/ticker:', channel: 'ticker' },
     { prefix: '/contractMarket/tickerV2:', channel: 'tickerV2' },
     { prefix: '/contractMarket/execution:', channel: 'trades' },
+    { prefix: '/contract/instrument:', channel: 'instrument' },
   ],
 };
 

@@ -1,3 +1,4 @@
+import { jsonNumber } from './price-format';
 import type { SimQuote, SimTrade } from './trade-tape';
 
 /**
@@ -78,5 +79,39 @@ export function futuresExecution(t: SimTrade): string {
     `"data":{"symbol":"${t.symbol}","sequence":${t.sequence},"side":"${t.side}","size":${t.sizeText},` +
     `"price":"${t.priceText}","takerOrderId":"${t.takerOrderId}","makerOrderId":"${t.makerOrderId}",` +
     `"tradeId":"${t.tradeId}","ts":${ns(t.time)}}}`
+  );
+}
+
+/**
+ * Futures `/contract/instrument:{symbol}` (subject mark.index.price, every second on KuCoin): numbers,
+ * `timestamp` in ms, keys in the SDK spec example's order.
+ */
+export function futuresMarkIndexPrice(
+  symbol: string,
+  markPrice: number,
+  indexPrice: number,
+  time: number,
+): string {
+  return (
+    `{"topic":"/contract/instrument:${symbol}","type":"message","subject":"mark.index.price","data":{` +
+    `"markPrice":${jsonNumber(markPrice)},"indexPrice":${jsonNumber(indexPrice)},"granularity":1000,` +
+    `"timestamp":${time}}}`
+  );
+}
+
+/**
+ * The same topic's subject funding.rate (every minute on KuCoin): the SDK schema's fields
+ * `{granularity, fundingRate, timestamp}` in the order of KuCoin's futures docs example (granularity
+ * 60000 for the predicted rate, 28800000 for the settled 8-hour rate).
+ */
+export function futuresFundingRate(
+  symbol: string,
+  fundingRate: number,
+  granularity: number,
+  time: number,
+): string {
+  return (
+    `{"topic":"/contract/instrument:${symbol}","type":"message","subject":"funding.rate","data":{` +
+    `"granularity":${granularity},"fundingRate":${jsonNumber(fundingRate)},"timestamp":${time}}}`
   );
 }
