@@ -1,5 +1,11 @@
 import type { Located, Version } from '../domain/crossing';
-import { MARKET_TYPES, MarketType, symbolKey } from '../domain/market';
+import {
+  type MarketType,
+  PRICE_STREAMS,
+  type PriceStream,
+  marketOfStream,
+  priceStream,
+} from '../domain/market';
 
 /** Entries grouped between two pauses of a stepwise build. */
 const GROUPING_STEP = 50_000;
@@ -22,18 +28,23 @@ export interface SeenAs<E> {
 }
 
 /**
- * One kind of book (positions or triggers) for every symbol, plus a path -> symbol index, because a
- * listener's `removed` change carries only the path. A book that becomes empty is dropped, so the set of
- * keys is exactly the set of symbols with something to watch.
+ * One kind of book (positions or triggers) for every symbol and price stream, plus a path -> book index,
+ * because a listener's `removed` change carries only the path. A book that becomes empty is dropped, so
+ * the set of keys is exactly the set of symbols with something to watch, per stream.
  */
 export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
-  /** Keyed by symbolKey(marketType, symbol), as every other part of the cache. */
+  /** Keyed by bookKey(stream, symbol). */
   private readonly books = new Map<string, B>();
   /**
-   * The same books by market, then symbol, for the tick path: looking up by the tick's own symbol string
-   * avoids building (and hashing) a new key string on every tick.
+   * The same books by price stream, then symbol, for the tick path: looking up by the tick's own symbol
+   * string avoids building (and hashing) a new key string on every tick.
    */
-  private readonly byMarket: Record<MarketType, Map<string, B>> = { spot: new Map(), futures: new Map() };
+  private readonly byStream: Record<PriceStream, Map<string, B>> = {
+    spot: new Map(),
+    futures: new Map(),
+    mark: new Map(),
+    index: new Map(),
+  };
   private readonly keyOfPath = new Map<string, string>();
 
   constructor(private readonly createBook: (items: Located<E>[]) => B) {}
@@ -48,20 +59,25 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     createBook: (items: Located<E>[]) => B,
   ): Generator<void, BookSet<E, B>> {
     const set = new BookSet<E, B>(createBook);
-    const grouped: Record<MarketType, Map<string, Located<E>[]>> = { spot: new Map(), futures: new Map() };
+    const grouped: Record<PriceStream, Map<string, Located<E>[]>> = {
+      spot: new Map(),
+      futures: new Map(),
+      mark: new Map(),
+      index: new Map(),
+    };
     let count = 0;
     for (const item of items) {
-      const bySymbol = grouped[item.marketType];
+      const bySymbol = grouped[priceStream(item.marketType, item.priceType)];
       const group = bySymbol.get(item.symbol);
       if (group) group.push(item);
       else bySymbol.set(item.symbol, [item]);
       if (++count % GROUPING_STEP === 0) yield;
     }
-    for (const marketType of MARKET_TYPES) {
-      for (const [symbol, group] of grouped[marketType]) {
+    for (const stream of PRICE_STREAMS) {
+      for (const [symbol, group] of grouped[stream]) {
         const book = createBook(group);
         if (book.size === 0) continue;
-        const key = symbolKey(marketType, symbol);
+        const key = bookKey(stream, symbol);
         set.setBook(key, book);
         for (const { entry } of group) if (book.has(entry.path)) set.keyOfPath.set(entry.path, key);
         yield;
@@ -74,8 +90,8 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     return this.keyOfPath.size;
   }
 
-  book(marketType: MarketType, symbol: string): B | undefined {
-    return this.byMarket[marketType].get(symbol);
+  book(stream: PriceStream, symbol: string): B | undefined {
+    return this.byStream[stream].get(symbol);
   }
 
   get(path: string): Located<E> | undefined {
@@ -106,7 +122,7 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
 
   /** Adds or replaces the entry, moving it if its symbol changed. An entry the book does not keep is removed. */
   upsert(item: Located<E>): void {
-    const key = symbolKey(item.marketType, item.symbol);
+    const key = bookKey(priceStream(item.marketType, item.priceType), item.symbol);
     const previous = this.keyOfPath.get(item.entry.path);
     if (previous !== undefined && previous !== key) this.removeFrom(previous, item.entry.path);
     let book = this.books.get(key);
@@ -130,13 +146,17 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     return entry === undefined ? undefined : { ...splitKey(key), entry, version };
   }
 
-  symbols(marketType: MarketType): string[] {
-    return [...this.byMarket[marketType].keys()];
+  symbols(stream: PriceStream): string[] {
+    return [...this.byStream[stream].keys()];
   }
 
+  /** Entries of one market, whatever price they watch. */
   count(marketType: MarketType): number {
     let count = 0;
-    for (const book of this.byMarket[marketType].values()) count += book.size;
+    for (const stream of PRICE_STREAMS) {
+      if (marketOfStream(stream) !== marketType) continue;
+      for (const book of this.byStream[stream].values()) count += book.size;
+    }
     return count;
   }
 
@@ -144,7 +164,7 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     return this.keyOfPath.has(path);
   }
 
-  /** Books by symbolKey; the diff walks them book by book. */
+  /** Books by bookKey; the diff walks them book by book. */
   booksByKey(): IterableIterator<[string, B]> {
     return this.books.entries();
   }
@@ -162,20 +182,28 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
   }
 
   private setBook(key: string, book: B): void {
-    const { marketType, symbol } = splitKey(key);
+    const colon = key.indexOf(':');
     this.books.set(key, book);
-    this.byMarket[marketType].set(symbol, book);
+    this.byStream[key.slice(0, colon) as PriceStream].set(key.slice(colon + 1), book);
   }
 
   private deleteBook(key: string): void {
-    const { marketType, symbol } = splitKey(key);
+    const colon = key.indexOf(':');
     this.books.delete(key);
-    this.byMarket[marketType].delete(symbol);
+    this.byStream[key.slice(0, colon) as PriceStream].delete(key.slice(colon + 1));
   }
 }
 
-/** The inverse of symbolKey(), whose format is `${marketType}:${symbol}`. */
-function splitKey(key: string): { marketType: MarketType; symbol: string } {
+/** A book's key: its price stream and symbol (a spot and a futures symbol never collide). */
+function bookKey(stream: PriceStream, symbol: string): string {
+  return `${stream}:${symbol}`;
+}
+
+/** Where a book's entries are, from its key: market, symbol and, for mark or index, the price type. */
+function splitKey(key: string): { marketType: MarketType; symbol: string; priceType?: 'mark' | 'index' } {
   const colon = key.indexOf(':');
-  return { marketType: key.slice(0, colon) as MarketType, symbol: key.slice(colon + 1) };
+  const stream = key.slice(0, colon) as PriceStream;
+  const symbol = key.slice(colon + 1);
+  if (stream === 'spot' || stream === 'futures') return { marketType: stream, symbol };
+  return { marketType: 'futures', symbol, priceType: stream };
 }

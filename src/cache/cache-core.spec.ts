@@ -9,7 +9,7 @@ import {
   triggerAt,
   triggerHit,
 } from '../../test/support/crossings';
-import type { Located, PositionEntry, TriggerEntry } from '../domain/crossing';
+import type { Hit, Located, PositionEntry, TriggerEntry } from '../domain/crossing';
 import { CacheCore, type CollectionTicket } from './cache-core';
 
 function read(positions: Located<PositionEntry>[], triggers: Located<TriggerEntry>[] = [], readAt = 50) {
@@ -56,6 +56,44 @@ describe('CacheCore', () => {
     expect(cache.triggerBook('futures', 'XBTUSDTM')?.size).toBe(1);
     expect(cache.watchedSymbols('spot')).toEqual(['BTC-USDT']);
     expect(cache.watchedSymbols('futures')).toEqual(['XBTUSDTM']);
+  });
+
+  it('evaluates a document only on the price it watches: trades the last-price books, mark ticks the mark books', async () => {
+    const onMark = positionAt(
+      { path: 'users/u2/openPositions/mark' },
+      { symbol: 'XBTUSDTM', marketType: 'futures', priceType: 'mark' },
+    );
+    const onLast = positionAt(
+      { path: 'users/u2/openPositions/last' },
+      { symbol: 'XBTUSDTM', marketType: 'futures' },
+    );
+    await collect(cache, [onMark, onLast], []);
+    expect(cache.positionBook('mark', 'XBTUSDTM')?.get(onMark.entry.path)).toBeDefined();
+    expect(cache.positionBook('futures', 'XBTUSDTM')?.get(onMark.entry.path)).toBeUndefined();
+    expect(cache.watchedSymbols('mark')).toEqual(['XBTUSDTM']);
+    expect(cache.watchedSymbols('index')).toEqual([]);
+    const where = { symbol: 'XBTUSDTM', marketType: 'futures' } as const;
+
+    const byTrade: Hit[] = [];
+    cache.crossedBy(tickAt(85, where), byTrade);
+    expect(byTrade.map((hit) => hit.entry.path)).toEqual([onLast.entry.path]);
+    const byIndex: Hit[] = [];
+    expect(cache.crossedBy(tickAt(85, { ...where, priceType: 'index' }), byIndex)).toBe(0);
+    const byMark: Hit[] = [];
+    cache.crossedBy(tickAt(85, { ...where, priceType: 'mark' }), byMark);
+    expect(byMark).toEqual([expect.objectContaining({ priceType: 'mark', entry: onMark.entry, level: 90 })]);
+  });
+
+  it('ends a pending crossing whose document moved to another price type: its price no longer applies', () => {
+    const onMark = positionAt({}, { symbol: 'XBTUSDTM', marketType: 'futures', priceType: 'mark' });
+    const crossing = cache.checkOut(
+      positionHit(onMark),
+      tickAt(85, { symbol: 'XBTUSDTM', marketType: 'futures', priceType: 'mark' }),
+    );
+    expect(crossing).toBeDefined();
+    const nowOnLast = positionAt({}, { symbol: 'XBTUSDTM', marketType: 'futures', version: 20 });
+    expect(cache.putBack(crossing!, seenOpen(nowOnLast))).toBe(false);
+    expect(cache.positionBook('futures', 'XBTUSDTM')?.get(P1)).toBeDefined();
   });
 
   it('finds what a tick crosses, and checks it out as a crossing with that tick', () => {

@@ -5,7 +5,7 @@ import {
   type Sighting,
   crossingOf,
 } from '../domain/crossing';
-import type { MarketType, Tick } from '../domain/market';
+import type { MarketType, PriceStream, Tick } from '../domain/market';
 import type { PositionLadders, TriggerLadders } from './book/book.types';
 import { BuildJournal, type ReadTimes, readTimeOf } from './build-journal';
 import { type BookSets, emptyBookSets, setOf } from './cache-entries';
@@ -45,17 +45,20 @@ export class CacheCore implements CrossingPort {
   /** `onRefused` hears of each trigger refused for a reused id, once. */
   constructor(private readonly onRefused: (path: string) => void = () => undefined) {}
 
-  positionBook(marketType: MarketType, symbol: string): PositionLadders | undefined {
-    return this.live.positions.book(marketType, symbol);
+  /** A symbol's positions watching one price stream (`spot`/`futures`: the last trade; `mark`, `index`). */
+  positionBook(stream: PriceStream, symbol: string): PositionLadders | undefined {
+    return this.live.positions.book(stream, symbol);
   }
 
-  triggerBook(marketType: MarketType, symbol: string): TriggerLadders | undefined {
-    return this.live.triggers.book(marketType, symbol);
+  triggerBook(stream: PriceStream, symbol: string): TriggerLadders | undefined {
+    return this.live.triggers.book(stream, symbol);
   }
 
+  /** A tick reaches only the books watching its price: a trade the last-price books, a mark price the mark books. */
   crossedBy(tick: Tick, out: Hit[]): number {
-    const positions = this.live.positions.book(tick.marketType, tick.symbol);
-    const triggers = this.live.triggers.book(tick.marketType, tick.symbol);
+    const stream = tick.priceType ?? tick.marketType;
+    const positions = this.live.positions.book(stream, tick.symbol);
+    const triggers = this.live.triggers.book(stream, tick.symbol);
     if (positions === undefined && triggers === undefined) return 0;
     const before = out.length;
     const found = this.finder.find(positions, triggers, tick, out);
@@ -66,7 +69,8 @@ export class CacheCore implements CrossingPort {
     const path = hit.entry.path;
     if (this.pending.has(path)) return undefined;
     const removed = setOf(this.live, hit.kind).remove(path);
-    const item = removed ?? { marketType: hit.marketType, symbol: hit.symbol, entry: hit.entry, version: 0 };
+    const { marketType, symbol, priceType, entry } = hit;
+    const item = removed ?? { marketType, symbol, priceType, entry, version: 0 };
     const crossing = this.pending.open(hit, { version: item.version, item }, (id) =>
       crossingOf(hit, tick, id, item.version),
     );
@@ -153,13 +157,10 @@ export class CacheCore implements CrossingPort {
     }
   }
 
-  /** Symbols with anything to watch, including documents with a crossing pending. */
-  watchedSymbols(marketType: MarketType): string[] {
-    const symbols = new Set([
-      ...this.live.positions.symbols(marketType),
-      ...this.live.triggers.symbols(marketType),
-    ]);
-    this.pending.addSymbols(marketType, symbols);
+  /** Symbols with anything watching this price stream, including documents with a crossing pending. */
+  watchedSymbols(stream: PriceStream): string[] {
+    const symbols = new Set([...this.live.positions.symbols(stream), ...this.live.triggers.symbols(stream)]);
+    this.pending.addSymbols(stream, symbols);
     return [...symbols];
   }
 

@@ -31,6 +31,7 @@ const POSITION: OpenPosition = {
   leverage: 1,
   stopLoss: 90,
   takeProfit: null,
+  triggerPriceType: 'last',
   status: 'open',
 };
 

@@ -14,13 +14,14 @@ export class CrossingFinder {
   private out: Hit[] | undefined;
 
   private readonly visitPosition = (entry: PositionEntry, reason: CloseReason, level: number): void => {
-    const { marketType, symbol } = this.tick as Tick;
-    (this.out as Hit[]).push({ kind: 'position', marketType, symbol, entry, reason, level });
+    const { marketType, symbol, priceType } = this.tick as Tick;
+    (this.out as Hit[]).push({ kind: 'position', marketType, symbol, priceType, entry, reason, level });
   };
 
   private readonly visitTrigger = (entry: TriggerEntry): void => {
-    const { marketType, symbol } = this.tick as Tick;
-    (this.out as Hit[]).push({ kind: 'trigger', marketType, symbol, entry, level: entry.targetPrice });
+    const { marketType, symbol, priceType } = this.tick as Tick;
+    const level = entry.targetPrice;
+    (this.out as Hit[]).push({ kind: 'trigger', marketType, symbol, priceType, entry, level });
   };
 
   private readonly visitPositionInCandle = (
@@ -28,16 +29,17 @@ export class CrossingFinder {
     reason: CloseReason,
     level: number,
   ): void => {
-    const { marketType, symbol, candle } = this.tick as Tick & { candle: CandleRange };
+    const { marketType, symbol, priceType, candle } = this.tick as Tick & { candle: CandleRange };
     const fillPrice = candleFill(candle, fallsTo(entry.side, reason), level);
-    (this.out as Hit[]).push({ kind: 'position', marketType, symbol, entry, reason, level, fillPrice });
+    const hit = { kind: 'position', marketType, symbol, priceType, entry, reason, level, fillPrice } as const;
+    (this.out as Hit[]).push(hit);
   };
 
   private readonly visitTriggerInCandle = (entry: TriggerEntry): void => {
-    const { marketType, symbol, candle } = this.tick as Tick & { candle: CandleRange };
+    const { marketType, symbol, priceType, candle } = this.tick as Tick & { candle: CandleRange };
     const level = entry.targetPrice;
     const fillPrice = candleFill(candle, entry.condition === 'below', level);
-    (this.out as Hit[]).push({ kind: 'trigger', marketType, symbol, entry, level, fillPrice });
+    (this.out as Hit[]).push({ kind: 'trigger', marketType, symbol, priceType, entry, level, fillPrice });
   };
 
   /** Appends one hit per position and trigger the tick's price crosses to `out`; returns how many. */

@@ -7,7 +7,7 @@ import {
   type Version,
   crossesItem,
 } from '../domain/crossing';
-import type { MarketType } from '../domain/market';
+import { type MarketType, type PriceStream, priceStream } from '../domain/market';
 
 interface Pending {
   readonly crossing: PendingCrossing;
@@ -119,9 +119,11 @@ export class PendingCrossings {
     return [...this.byPath].map(([path, pending]) => [path, pending.kind]);
   }
 
-  addSymbols(marketType: MarketType, symbols: Set<string>): void {
-    for (const { crossing } of this.byPath.values())
-      if (crossing.hit.marketType === marketType) symbols.add(crossing.hit.symbol);
+  addSymbols(stream: PriceStream, symbols: Set<string>): void {
+    for (const { crossing } of this.byPath.values()) {
+      const { marketType, priceType, symbol } = crossing.hit;
+      if (priceStream(marketType, priceType) === stream) symbols.add(symbol);
+    }
   }
 
   stats(): PendingStats {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CacheMode } from '../config/collector.config';
+import { type MarketType, PRICE_STREAMS, marketOfStream } from '../domain/market';
 import { CacheCore } from './cache-core';
 import type { PendingStats } from './pending-crossings';
 import { type Clock, systemClock } from '../timing/clock';
@@ -62,10 +63,7 @@ export class SymbolCache {
       listenersLive: this.health.cacheMode === 'listen' && listeners.openPositions && listeners.tradeTriggers,
       positions: this.core.count('position'),
       triggers: this.core.count('trigger'),
-      symbols: {
-        spot: this.core.watchedSymbols('spot').length,
-        futures: this.core.watchedSymbols('futures').length,
-      },
+      symbols: { spot: this.symbolCount('spot'), futures: this.symbolCount('futures') },
       pending: this.core.pendingStats(),
     };
   }
@@ -102,11 +100,17 @@ export class SymbolCache {
   }
 
   /** Entry counts per market, for the cached_* gauges. */
-  countsByMarket(marketType: 'spot' | 'futures'): { positions: number; triggers: number; symbols: number } {
+  countsByMarket(marketType: MarketType): { positions: number; triggers: number; symbols: number } {
     return {
       positions: this.core.count('position', marketType),
       triggers: this.core.count('trigger', marketType),
-      symbols: this.core.watchedSymbols(marketType).length,
+      symbols: this.symbolCount(marketType),
     };
+  }
+
+  /** Symbols of a market with anything to watch, whatever price (last, mark, index) it watches. */
+  private symbolCount(marketType: MarketType): number {
+    const streams = PRICE_STREAMS.filter((stream) => marketOfStream(stream) === marketType);
+    return new Set(streams.flatMap((stream) => this.core.watchedSymbols(stream))).size;
   }
 }

@@ -32,6 +32,7 @@ const POSITION: OpenPosition = {
   leverage: 1,
   stopLoss: 90,
   takeProfit: 120,
+  triggerPriceType: 'last',
   status: 'open',
 };
 const BAD = {
@@ -59,7 +60,7 @@ function setUp() {
   const metrics = new WorkerMetrics();
   const spot = gateway();
   const scheduler = new SchedulerRegistry();
-  const watched = new WatchedSymbolsService(books, cache, metrics, spot, gateway());
+  const watched = new WatchedSymbolsService(books, cache, metrics, spot, gateway(), gateway());
   const collector = new SymbolCollectorService(
     { cron: '*/30 * * * * *', cacheMode: 'poll', reconcileIntervalMs: 3_600_000, ...READ_OPTIONS },
     DEFAULT_CACHE_TIMING,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { MARKET_TYPES } from '../domain/market';
 import type { FeedGateway } from '../market-feed/feed-gateway';
-import { FUTURES_FEED, SPOT_FEED } from '../market-feed/market-feed.constants';
+import { FUTURES_FEED, INSTRUMENT_FEED, SPOT_FEED } from '../market-feed/market-feed.constants';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { type Clock, systemClock } from '../timing/clock';
 import { CLOCK } from '../timing/timing.module';
@@ -26,6 +26,8 @@ export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
     private readonly metrics: WorkerMetrics,
     @Inject(SPOT_FEED) private readonly spot: FeedGateway,
     @Inject(FUTURES_FEED) private readonly futures: FeedGateway,
+    /** Futures mark and index prices, for the symbols whose documents watch one of them. */
+    @Inject(INSTRUMENT_FEED) private readonly instrument: FeedGateway,
     @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
@@ -49,6 +51,11 @@ export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
       this.metrics.cachedTriggers.set({ market }, counts.triggers);
       this.metrics.cachedSymbols.set({ market }, counts.symbols);
     }
+    const instrumentWatched = new Set([
+      ...this.books.watchedSymbols('mark'),
+      ...this.books.watchedSymbols('index'),
+    ]);
+    this.instrument.updateDesired(instrumentWatched);
   }
 
   private schedule(): void {

@@ -1,4 +1,10 @@
-import type { CandleRange, MarketType, Tick } from './market';
+import {
+  type CandleRange,
+  type InstrumentPriceType,
+  type MarketType,
+  type Tick,
+  instrumentPrice,
+} from './market';
 import type { CloseReason, OpenPosition, Side } from './position';
 import type { TradeTrigger, TriggerCondition } from './trade-trigger';
 
@@ -37,6 +43,8 @@ export type EntryKind = 'position' | 'trigger';
 export interface Located<E> {
   readonly marketType: MarketType;
   readonly symbol: string;
+  /** The futures price its levels watch; undefined: the last trade. */
+  readonly priceType?: InstrumentPriceType;
   readonly entry: E;
   readonly version: Version;
 }
@@ -56,6 +64,8 @@ export interface PositionHit {
   readonly kind: 'position';
   readonly marketType: MarketType;
   readonly symbol: string;
+  /** The price that crossed: the tick's (undefined: a trade). */
+  readonly priceType?: InstrumentPriceType;
   readonly entry: PositionEntry;
   readonly reason: CloseReason;
   /** The stop-loss or take-profit level that was crossed. */
@@ -68,6 +78,7 @@ export interface TriggerHit {
   readonly kind: 'trigger';
   readonly marketType: MarketType;
   readonly symbol: string;
+  readonly priceType?: InstrumentPriceType;
   readonly entry: TriggerEntry;
   readonly level: number;
   readonly fillPrice?: number;
@@ -130,10 +141,33 @@ export function isActionablePrice(price: number): boolean {
   return Number.isFinite(price) && price > 0;
 }
 
-/** Whether the crossing's price crosses this version of its document (same market and symbol included). */
+/**
+ * Whether a document (or its book entry) watches the prices a hit came from: the same market, symbol and
+ * price type. A document that changed any of them since is not crossed by that hit's price.
+ */
+export function watchesSameStream(
+  watcher: {
+    readonly marketType: MarketType;
+    readonly symbol: string;
+    readonly priceType?: InstrumentPriceType;
+  },
+  hit: {
+    readonly marketType: MarketType;
+    readonly symbol: string;
+    readonly priceType?: InstrumentPriceType;
+  },
+): boolean {
+  return (
+    watcher.marketType === hit.marketType &&
+    watcher.symbol === hit.symbol &&
+    watcher.priceType === hit.priceType
+  );
+}
+
+/** Whether the crossing's price crosses this version of its document (same market, symbol and price type). */
 export function crossesItem(crossing: PendingCrossing, item: AnyLocated): boolean {
   const { hit, price } = crossing;
-  if (item.marketType !== hit.marketType || item.symbol !== hit.symbol) return false;
+  if (!watchesSameStream(item, hit)) return false;
   if (hit.kind === 'position') {
     const entry = item.entry as PositionEntry;
     return positionCrossing(entry.side, entry.stopLoss, entry.takeProfit, price) !== null;
@@ -167,6 +201,7 @@ export function positionItem(position: OpenPosition, version: Version): Located<
   return {
     marketType: position.marketType,
     symbol: position.symbol,
+    priceType: instrumentPrice(position.triggerPriceType),
     entry: { path, side, size, stopLoss, takeProfit },
     version,
   };
@@ -177,6 +212,7 @@ export function triggerItem(trigger: TradeTrigger, version: Version): Located<Tr
   return {
     marketType: trigger.marketType,
     symbol: trigger.symbol,
+    priceType: instrumentPrice(trigger.triggerPriceType),
     entry: { path, condition, targetPrice },
     version,
   };

@@ -1,3 +1,4 @@
+import { type MarketType, TRIGGER_PRICE_TYPES, type TriggerPriceType } from './market';
 import { FieldError } from './parse-result';
 
 /**
@@ -44,6 +45,17 @@ export function oneOf<const T extends readonly string[]>(
   if (value === undefined || value === null) throw new FieldError(field, 'missing');
   if (typeof value !== 'string') throw new FieldError(field, 'not_a_string');
   if (!values.includes(value)) throw new FieldError(field, 'invalid_value');
+  return value;
+}
+
+/**
+ * `triggerPriceType`: absent or null is `last`, the only price spot offers; futures may also watch the
+ * contract's `mark` or `index` price. Any other value, or mark/index on spot, is a typed rejection.
+ */
+export function triggerPriceType(doc: RawDocument, marketType: MarketType): TriggerPriceType {
+  if (doc.triggerPriceType === undefined || doc.triggerPriceType === null) return 'last';
+  const value = oneOf(doc, 'triggerPriceType', TRIGGER_PRICE_TYPES);
+  if (value !== 'last' && marketType !== 'futures') throw new FieldError('triggerPriceType', 'not_on_market');
   return value;
 }
 

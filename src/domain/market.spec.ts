@@ -1,4 +1,4 @@
-import { isValidSymbol, symbolKey } from './market';
+import { isValidSymbol, marketOfStream, priceStream } from './market';
 
 describe('symbols', () => {
   it.each([
@@ -16,7 +16,16 @@ describe('symbols', () => {
     expect(isValidSymbol(market, symbol)).toBe(expected);
   });
 
-  it('keys spot and futures apart', () => {
-    expect(symbolKey('spot', 'BTC-USDT')).not.toBe(symbolKey('futures', 'BTC-USDT'));
+  it('puts the last price of each market and the futures mark and index prices in streams of their own', () => {
+    expect(priceStream('spot')).toBe('spot');
+    expect(priceStream('futures')).toBe('futures');
+    expect(priceStream('futures', 'mark')).toBe('mark');
+    expect(priceStream('futures', 'index')).toBe('index');
+    expect(['spot', 'futures', 'mark', 'index'].map((s) => marketOfStream(s as 'spot'))).toEqual([
+      'spot',
+      'futures',
+      'futures',
+      'futures',
+    ]);
   });
 });

@@ -11,6 +11,27 @@ export type TriggerPriceType = (typeof TRIGGER_PRICE_TYPES)[number];
 export type InstrumentPriceType = Exclude<TriggerPriceType, 'last'>;
 
 /**
+ * Which stream of prices a book watches, and so which ticks reach it: a market's trades (`spot`,
+ * `futures`), or a futures contract's `mark` or `index` price.
+ */
+export type PriceStream = MarketType | InstrumentPriceType;
+export const PRICE_STREAMS: readonly PriceStream[] = ['spot', 'futures', 'mark', 'index'];
+
+/** The instrument price a document watches, or undefined for the last trade. */
+export function instrumentPrice(type: TriggerPriceType): InstrumentPriceType | undefined {
+  return type === 'last' ? undefined : type;
+}
+
+export function priceStream(marketType: MarketType, priceType?: InstrumentPriceType): PriceStream {
+  return priceType ?? marketType;
+}
+
+/** The market a stream's prices belong to: mark and index prices are futures contracts'. */
+export function marketOfStream(stream: PriceStream): MarketType {
+  return stream === 'spot' ? 'spot' : 'futures';
+}
+
+/**
  * One price observation, normalized from either market's trade or ticker frame, or recovered over REST.
  * `price` is a trade price (the last one, for a ticker); the books are evaluated on it.
  */
@@ -67,9 +88,4 @@ export function isValidSymbol(marketType: MarketType, symbol: string): boolean {
 
 export function isMarketType(value: unknown): value is MarketType {
   return value === 'spot' || value === 'futures';
-}
-
-/** The cache and the books are keyed by market and symbol together; a spot and a futures symbol never collide. */
-export function symbolKey(marketType: MarketType, symbol: string): string {
-  return `${marketType}:${symbol}`;
 }

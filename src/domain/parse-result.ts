@@ -9,6 +9,8 @@ export type FieldProblem =
   | 'invalid_value'
   | 'invalid_format'
   | 'not_a_timestamp'
+  /** A valid value this market does not offer (a mark-price stop on spot). */
+  | 'not_on_market'
   /** A trigger id that already exists in executedTriggers. */
   | 'already_executed';
 

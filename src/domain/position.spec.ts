@@ -41,6 +41,7 @@ describe('parsePosition', () => {
         leverage: 3,
         stopLoss: 55_000,
         takeProfit: 70_000,
+        triggerPriceType: 'last',
         status: 'open',
         openedAtMs: 1_700_000_000_000,
       },
@@ -103,12 +104,28 @@ describe('parsePosition', () => {
     ['takeProfit', valid({ takeProfit: -70_000 }), 'takeProfit.not_positive'],
     ['status', without('status'), 'status.missing'],
     ['status', valid({ status: 'pending' }), 'status.invalid_value'],
+    ['triggerPriceType', valid({ triggerPriceType: 'mark' }), 'triggerPriceType.not_on_market'],
+    ['triggerPriceType', valid({ triggerPriceType: 'index' }), 'triggerPriceType.not_on_market'],
+    ['triggerPriceType', valid({ triggerPriceType: 'MARK' }), 'triggerPriceType.invalid_value'],
+    ['triggerPriceType', valid({ triggerPriceType: 1 }), 'triggerPriceType.not_a_string'],
     ['openedAt', valid({ openedAt: '2024-01-01' }), 'openedAt.not_a_timestamp'],
     ['openedAt', valid({ openedAt: { toMillis: () => Number.NaN } }), 'openedAt.not_a_timestamp'],
   ])('rejects a bad %s with %s', (_field, doc, reason) => {
     const result = parsePosition(PATH, doc);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.rejection.reason).toBe(reason);
+  });
+
+  it.each([
+    [undefined, 'last'],
+    [null, 'last'],
+    ['last', 'last'],
+    ['mark', 'mark'],
+    ['index', 'index'],
+  ])('reads a futures triggerPriceType of %p as %s', (given, expected) => {
+    const doc = valid({ symbol: 'XBTUSDTM', marketType: 'futures', triggerPriceType: given });
+    const result = parsePosition(PATH, doc);
+    expect(result.ok && result.value.triggerPriceType).toBe(expected);
   });
 
   it.each([

@@ -1,4 +1,10 @@
-import { MARKET_TYPES, MarketType, isValidSymbol } from './market';
+import {
+  type InstrumentPriceType,
+  MARKET_TYPES,
+  MarketType,
+  type TriggerPriceType,
+  isValidSymbol,
+} from './market';
 import { OPEN_POSITIONS } from './document-paths';
 import {
   RawDocument,
@@ -8,6 +14,7 @@ import {
   optionalPositiveNumber,
   optionalTimestampMillis,
   positiveNumber,
+  triggerPriceType,
 } from './fields';
 import { parseUserDocument } from './parse-document';
 import { FieldError, ParseResult } from './parse-result';
@@ -34,6 +41,8 @@ export interface OpenPosition {
   readonly stopLoss: number | null;
   readonly takeProfit: number | null;
   readonly status: PositionStatus;
+  /** The price its stop-loss and take-profit watch; `last` unless the document says otherwise. */
+  readonly triggerPriceType: TriggerPriceType;
   readonly openedAtMs?: number;
 }
 
@@ -45,6 +54,8 @@ export interface PositionCloseRequest {
   readonly closeTriggerPrice: number;
   /** The tick price that crossed it: with a gap it is worse than the level, as a real fill would be. */
   readonly closePrice: number;
+  /** Only when the position watched a futures mark or index price: which one closePrice is. */
+  readonly closePriceType?: InstrumentPriceType;
   /** Exchange time of that tick, in milliseconds. */
   readonly closeTickTime: number;
   readonly closedBy: string;
@@ -71,6 +82,7 @@ export function parsePosition(path: string, data: unknown): ParseResult<OpenPosi
       leverage: leverage(doc),
       stopLoss: optionalPositiveNumber(doc, 'stopLoss'),
       takeProfit: optionalPositiveNumber(doc, 'takeProfit'),
+      triggerPriceType: triggerPriceType(doc, marketType),
       status: oneOf(doc, 'status', POSITION_STATUSES),
       openedAtMs: optionalTimestampMillis(doc, 'openedAt'),
     };

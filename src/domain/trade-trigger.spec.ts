@@ -36,6 +36,7 @@ describe('parseTrigger', () => {
         marketType: 'futures',
         condition: 'above',
         targetPrice: 65_000,
+        triggerPriceType: 'last',
         side: 'long',
         size: 2,
         leverage: 5,
@@ -44,6 +45,16 @@ describe('parseTrigger', () => {
         createdAtMs: 1_700_000_000_500,
       },
     });
+  });
+
+  it('reads a futures trigger watching the mark price, and rejects one on spot', () => {
+    const mark = parseTrigger(PATH, valid({ triggerPriceType: 'mark' }));
+    expect(mark.ok && mark.value.triggerPriceType).toBe('mark');
+    const spot = parseTrigger(
+      PATH,
+      valid({ symbol: 'ETH-USDT', marketType: 'spot', triggerPriceType: 'index' }),
+    );
+    expect(!spot.ok && spot.rejection.reason).toBe('triggerPriceType.not_on_market');
   });
 
   it('parses a spot below-trigger with defaults for the optional order fields', () => {

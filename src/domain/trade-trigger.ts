@@ -1,6 +1,13 @@
-import { MARKET_TYPES, MarketType } from './market';
+import { type InstrumentPriceType, MARKET_TYPES, MarketType, type TriggerPriceType } from './market';
 import { TRADE_TRIGGERS } from './document-paths';
-import { leverage, oneOf, optionalPositiveNumber, optionalTimestampMillis, positiveNumber } from './fields';
+import {
+  leverage,
+  oneOf,
+  optionalPositiveNumber,
+  optionalTimestampMillis,
+  positiveNumber,
+  triggerPriceType,
+} from './fields';
 import { parseUserDocument } from './parse-document';
 import type { ParseResult } from './parse-result';
 import { SIDES, Side, parseSymbol } from './position';
@@ -18,6 +25,8 @@ export interface TradeTrigger {
   readonly marketType: MarketType;
   readonly condition: TriggerCondition;
   readonly targetPrice: number;
+  /** The price `targetPrice` is compared with; `last` unless the document says otherwise. */
+  readonly triggerPriceType: TriggerPriceType;
   readonly side: Side;
   readonly size: number;
   readonly leverage: number;
@@ -32,6 +41,8 @@ export interface TradeTrigger {
  */
 export interface TriggerExecution {
   readonly executedPrice: number;
+  /** Only when the trigger watched a futures mark or index price: which one executedPrice is. */
+  readonly executedPriceType?: InstrumentPriceType;
   readonly executedTickTime: number;
   readonly executedBy: string;
 }
@@ -47,6 +58,7 @@ export function parseTrigger(path: string, data: unknown): ParseResult<TradeTrig
       marketType,
       condition: oneOf(doc, 'condition', TRIGGER_CONDITIONS),
       targetPrice: positiveNumber(doc, 'targetPrice'),
+      triggerPriceType: triggerPriceType(doc, marketType),
       side: oneOf(doc, 'side', SIDES),
       size: positiveNumber(doc, 'size'),
       leverage: leverage(doc),

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CacheModule } from '../cache/cache.module';
-import { FUTURES_FEED, SPOT_FEED } from '../market-feed/market-feed.constants';
+import { FUTURES_FEED, INSTRUMENT_FEED, SPOT_FEED } from '../market-feed/market-feed.constants';
 import { MarketFeedModule } from '../market-feed/market-feed.module';
 import { TimingModule } from '../timing/timing.module';
 import { TICK_SOURCES, type TickSource } from './execution.constants';
@@ -10,8 +10,9 @@ import { PriceUpdateProcessor } from './price-update.processor';
 import { WatermarkService } from './watermark.service';
 
 /**
- * Ticks from both feeds -> what they cross in the cache's books -> pending crossings -> a bounded queue of
- * Firestore transactions. The cache's CROSSING_PORT is the only way in and out of the books.
+ * Ticks from every feed (both markets' trades, the futures mark and index prices) -> what they cross in
+ * the cache's books -> pending crossings -> a bounded queue of Firestore transactions. The cache's
+ * CROSSING_PORT is the only way in and out of the books.
  * Needs the global FirestoreModule, MetricsModule and ConfigModule from the root module.
  */
 @Module({
@@ -23,8 +24,8 @@ import { WatermarkService } from './watermark.service';
     WatermarkService,
     {
       provide: TICK_SOURCES,
-      inject: [SPOT_FEED, FUTURES_FEED],
-      useFactory: (spot: TickSource, futures: TickSource): TickSource[] => [spot, futures],
+      inject: [SPOT_FEED, FUTURES_FEED, INSTRUMENT_FEED],
+      useFactory: (...feeds: TickSource[]): TickSource[] => feeds,
     },
   ],
   exports: [ExecutionService, PriceUpdateProcessor, WatermarkService],

@@ -1,4 +1,4 @@
 export * from './feed-gateway';
 export { KucoinFeedGateway, type KucoinFeedGatewayOptions } from './kucoin-feed.gateway';
-export { FEED_TOKENS, FUTURES_FEED, SPOT_FEED } from './market-feed.constants';
+export { FEED_TOKENS, FUTURES_FEED, INSTRUMENT_FEED, SPOT_FEED } from './market-feed.constants';
 export { MarketFeedModule } from './market-feed.module';

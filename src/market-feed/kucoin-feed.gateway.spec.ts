@@ -1,9 +1,9 @@
 import type { Tick } from '../domain/market';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { type FakeKucoin, fakeKucoin } from '../../test/support/doubles/fake-kucoin';
+import { settleSockets as settle } from '../../test/support/doubles/settle-sockets';
 import { KucoinFeedGateway } from './kucoin-feed.gateway';
 
-const flush = (): Promise<void> => jest.advanceTimersByTimeAsync(0);
 const symbols = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => `C${from + i}-USDT`);
 
 function gateway(kucoin: FakeKucoin, metrics?: WorkerMetrics): KucoinFeedGateway {
@@ -15,17 +15,6 @@ function gateway(kucoin: FakeKucoin, metrics?: WorkerMetrics): KucoinFeedGateway
     limits: { symbolsPerMessage: 100, staleFeedMs: 30_000 },
     io: fakeIo(kucoin),
   });
-}
-
-/** Let token calls resolve, then welcome and ack every open socket. */
-async function settle(kucoin: FakeKucoin): Promise<void> {
-  await flush();
-  for (const socket of kucoin.sockets) {
-    if (socket.closed) continue;
-    if (socket.sent.length === 0) socket.welcome();
-    socket.ackAll();
-  }
-  await flush();
 }
 
 describe('KucoinFeedGateway', () => {

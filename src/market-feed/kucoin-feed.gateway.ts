@@ -9,6 +9,7 @@ import { FeedMetrics } from './feed-metrics';
 import { GapRecovery } from './gap-recovery';
 import type { ManagerSink } from './kucoin/connection-events';
 import type { ConnectionIo, ConnectionLimits } from './kucoin/connection-options';
+import type { FeedChannel } from './kucoin/feed-channel';
 import { globalFetch } from './kucoin/kucoin-rest';
 import { KUCOIN_REST_WEIGHT_PER_30S } from './kucoin/kucoin.constants';
 import { RateLimitPenalty } from './kucoin/rate-limit-penalty';
@@ -19,6 +20,8 @@ import { UNLISTED, UnavailableSymbols } from './unavailable-symbols';
 
 export interface KucoinFeedGatewayOptions {
   readonly market: MarketType;
+  /** `trades` (default), or `instrument`: the futures mark and index prices (see the class comment). */
+  readonly channel?: FeedChannel;
   /** REST base URL of the market; the WebSocket URLs come from its bullet-public answers. */
   readonly apiUrl: string;
   /** Topics one connection may hold; more desired symbols are spread over more connections. */
@@ -51,7 +54,10 @@ const MAX_HELD_TRADES = 50_000;
 /**
  * One market's feed over as many KuCoin connections as its desired symbols need (ConnectionSlots), with
  * the trades of every connection put in order and their gaps recovered (GapRecovery), silent topics found
- * (TopicAuditor) and unavailable symbols reported. Provided once per market (SPOT_FEED, FUTURES_FEED).
+ * (TopicAuditor) and unavailable symbols reported. Provided once per market (SPOT_FEED, FUTURES_FEED),
+ * and for the futures mark and index prices (INSTRUMENT_FEED, the `instrument` channel): these go straight
+ * out, with no sequence to order them by, no history to recover a gap from (every (re)subscribe catches
+ * up from the current mark price: see instrument-prices) and no audit (all-tickers shows trades only).
  */
 export class KucoinFeedGateway implements FeedGateway {
   readonly marketType: MarketType;
@@ -60,8 +66,9 @@ export class KucoinFeedGateway implements FeedGateway {
   private readonly logger: Logger;
   private readonly slots: ConnectionSlots;
   private readonly counters: FeedMetrics;
-  private readonly recovery: GapRecovery;
-  private readonly auditor: TopicAuditor;
+  /** Trades only (see the class comment). */
+  private readonly recovery: GapRecovery | undefined;
+  private readonly auditor: TopicAuditor | undefined;
   private readonly unavailable: UnavailableSymbols;
   private readonly invalidReported = new Set<string>();
   /** The options' io with the shared budget and penalty box filled in, for every connection. */
@@ -72,8 +79,11 @@ export class KucoinFeedGateway implements FeedGateway {
 
   constructor(private readonly options: KucoinFeedGatewayOptions) {
     const { market, apiUrl, metrics } = options;
+    const trades = (options.channel ?? 'trades') === 'trades';
+    if (!trades && market !== 'futures') throw new Error('the instrument channel is futures only');
     this.marketType = market;
-    this.logger = new Logger(`${market === 'spot' ? 'Spot' : 'Futures'}FeedGateway`);
+    const name = trades ? (market === 'spot' ? 'Spot' : 'Futures') : 'Instrument';
+    this.logger = new Logger(`${name}FeedGateway`);
     this.ticks$ = this.subject.asObservable();
     const io = options.io ?? {};
     const clock = io.clock ?? systemClock;
@@ -92,42 +102,39 @@ export class KucoinFeedGateway implements FeedGateway {
     this.counters = new FeedMetrics(metrics, market, clock, () =>
       this.slots.all.map((slot) => slot.manager.status()),
     );
-    this.recovery = new GapRecovery({
-      market,
-      apiUrl,
-      fetch,
-      clock,
-      bucket,
-      penalty,
-      concurrency: options.limits.catchUpConcurrency ?? 4,
-      horizonMs: options.backfillHorizonMs ?? 86_400_000,
-      maxHeld: MAX_HELD_TRADES,
-      emit: (tick) => {
-        if (tick.source === 'backfill') this.counters.countTick('backfill');
-        this.subject.next(tick);
-      },
-      onRecovery: (result) => metrics?.gapRecoveries.inc({ market, result }),
-      onSkipped: (reason) => metrics?.tradesSkipped.inc({ market, reason }),
+    const rest = { market, apiUrl, fetch, clock, bucket, penalty };
+    const recovery = trades
+      ? new GapRecovery({
+          ...rest,
+          concurrency: options.limits.catchUpConcurrency ?? 4,
+          horizonMs: options.backfillHorizonMs ?? 86_400_000,
+          maxHeld: MAX_HELD_TRADES,
+          emit: (tick) => {
+            if (tick.source === 'backfill') this.counters.countTick('backfill');
+            this.subject.next(tick);
+          },
+          onRecovery: (result) => metrics?.gapRecoveries.inc({ market, result }),
+          onSkipped: (reason) => metrics?.tradesSkipped.inc({ market, reason }),
+        })
+      : undefined;
+    this.recovery = recovery;
+    // The gauge is the trades gateway's: a second gateway of the market would overwrite its count.
+    this.unavailable = new UnavailableSymbols(market, this.logger, (count) => {
+      if (trades) metrics?.symbolsUnavailable.set({ market }, count);
     });
-    this.unavailable = new UnavailableSymbols(market, this.logger, (count) =>
-      metrics?.symbolsUnavailable.set({ market }, count),
-    );
     const silentTopicMs = options.silentTopicMs ?? 60_000;
-    this.auditor = new TopicAuditor({
-      market,
-      apiUrl,
-      fetch,
-      clock,
-      bucket,
-      penalty,
-      intervalMs: Math.ceil(silentTopicMs / 3),
-      graceMs: Math.ceil(silentTopicMs / 3),
-      topics: () => this.recovery.watchedTopics(this.slots.streamingSymbols()),
-      onSilent: (silent, repeated) => this.onSilentTopics(silent, repeated),
-      onCaughtUp: (symbols, time) => this.recovery.vouch(symbols, time),
-      onListing: (unlisted, listed) => this.unavailable.update(unlisted, listed, UNLISTED),
-      onError: (error) => this.logger.warn(`topic audit failed: ${String(error)}`),
-    });
+    this.auditor =
+      recovery &&
+      new TopicAuditor({
+        ...rest,
+        intervalMs: Math.ceil(silentTopicMs / 3),
+        graceMs: Math.ceil(silentTopicMs / 3),
+        topics: () => recovery.watchedTopics(this.slots.streamingSymbols()),
+        onSilent: (silent, repeated) => this.onSilentTopics(silent, repeated),
+        onCaughtUp: (symbols, time) => recovery.vouch(symbols, time),
+        onListing: (unlisted, listed) => this.unavailable.update(unlisted, listed, UNLISTED),
+        onError: (error) => this.logger.warn(`topic audit failed: ${String(error)}`),
+      });
   }
 
   updateDesired(symbols: Iterable<string>): void {
@@ -143,7 +150,7 @@ export class KucoinFeedGateway implements FeedGateway {
     if (next.size === this.desired.size && [...next].every((symbol) => this.desired.has(symbol))) return;
     this.desired = next;
     this.slots.update(next);
-    this.auditor.start();
+    this.auditor?.start();
     this.counters.start(this.options.metricsFlushMs ?? 1_000);
   }
 
@@ -156,25 +163,27 @@ export class KucoinFeedGateway implements FeedGateway {
       marketType: this.marketType,
       desiredSymbols: this.desired.size,
       connections: this.slots.all.map((slot) => slot.manager.status()),
-      recoveringSymbols: this.recovery.recoveringCount(),
+      recoveringSymbols: this.recovery?.recoveringCount() ?? 0,
       unavailable: this.unavailable.list(),
     };
   }
 
+  /** The instrument channel ignores it: a restart cannot recover a mark-price path (instrument-prices). */
   seedWatermark(time: number): void {
-    this.recovery.seedWatermark(time);
+    this.recovery?.seedWatermark(time);
   }
 
+  /** Undefined on the instrument channel: its prices are never recovered, so never vouched for. */
   evaluatedThrough(): number | undefined {
-    return this.recovery.evaluatedThrough(this.desired);
+    return this.recovery?.evaluatedThrough(this.desired);
   }
 
   stop(): Promise<void> {
     if (!this.stopped) {
       this.stopped = true;
       this.slots.stopAll();
-      this.recovery.stop();
-      this.auditor.stop();
+      this.recovery?.stop();
+      this.auditor?.stop();
       this.counters.stop();
       this.subject.complete();
     }
@@ -182,10 +191,13 @@ export class KucoinFeedGateway implements FeedGateway {
   }
 
   private openConnection(): WebSocketManager {
-    const id = `${this.marketType}-${this.nextConnectionId++}`;
+    // `futures-mark-0`: the instrument's connections apart from the trades' in status and metrics.
+    const prefix = this.recovery === undefined ? `${this.marketType}-mark` : this.marketType;
+    const id = `${prefix}-${this.nextConnectionId++}`;
     return new WebSocketManager({
       id,
       market: this.marketType,
+      channel: this.options.channel,
       apiUrl: this.options.apiUrl,
       limits: this.options.limits,
       io: this.io,
@@ -201,7 +213,8 @@ export class KucoinFeedGateway implements FeedGateway {
         if (tick.source === 'stream') {
           this.counters.countTick('stream');
           this.unavailable.heardFrom(tick.symbol);
-          this.recovery.onStreamTick(tick);
+          if (this.recovery !== undefined) this.recovery.onStreamTick(tick);
+          else this.subject.next(tick);
         } else {
           this.counters.countTick('catch_up');
           this.subject.next(tick);
@@ -209,7 +222,8 @@ export class KucoinFeedGateway implements FeedGateway {
       },
       onSubscribed: (symbols) => {
         this.unavailable.accepted(symbols);
-        return this.recovery.onSubscribed(symbols);
+        // Every instrument (re)subscribe catches up: the current mark price is all KuCoin keeps.
+        return this.recovery?.onSubscribed(symbols) ?? symbols;
       },
       onRefused: (symbols, code) => this.unavailable.update(symbols, [], `refused ${code}`),
       onUnanswered: (symbols) => this.unavailable.update(symbols, [], ACK_TIMEOUT),

@@ -5,7 +5,14 @@ export const SPOT_FEED = Symbol('SPOT_FEED');
 /** The futures market's feed gateway (a FeedGateway). */
 export const FUTURES_FEED = Symbol('FUTURES_FEED');
 
-/** Each market's feed gateway token. */
+/**
+ * The futures mark and index prices' feed gateway (a FeedGateway on `/contract/instrument`): ticks with
+ * `priceType` set, for the contracts whose books watch those prices. Not a market of its own: no restart
+ * watermark (a mark-price path cannot be recovered), and FEED_TOKENS does not list it.
+ */
+export const INSTRUMENT_FEED = Symbol('INSTRUMENT_FEED');
+
+/** Each market's feed gateway token (of its trades). */
 export const FEED_TOKENS: Readonly<Record<MarketType, symbol>> = { spot: SPOT_FEED, futures: FUTURES_FEED };
 
 /**

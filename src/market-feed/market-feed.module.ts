@@ -6,11 +6,12 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 import type { Clock } from '../timing/clock';
 import { CLOCK, TimingModule } from '../timing/timing.module';
 import { KucoinFeedGateway } from './kucoin-feed.gateway';
+import type { FeedChannel } from './kucoin/feed-channel';
 import { type RateLimitNotice, RateLimitPenalty } from './kucoin/rate-limit-penalty';
 import { timedFetch } from './kucoin/kucoin-rest';
 import { wsSocketFactoryWith } from './kucoin/ws-socket';
 import { type RestBudget, SlidingWindowLimiter, WeightWindow } from './kucoin/rate-limiters';
-import { FUTURES_FEED, KUCOIN_SHARED_LIMITS, SPOT_FEED } from './market-feed.constants';
+import { FUTURES_FEED, INSTRUMENT_FEED, KUCOIN_SHARED_LIMITS, SPOT_FEED } from './market-feed.constants';
 
 type KucoinConfig = ConfigType<typeof kucoinConfig>;
 
@@ -42,7 +43,7 @@ function sharedLimits(config: KucoinConfig, metrics: WorkerMetrics): SharedLimit
   };
 }
 
-function feedProvider(token: symbol, market: MarketType) {
+function feedProvider(token: symbol, market: MarketType, channel: FeedChannel = 'trades') {
   return {
     provide: token,
     inject: [kucoinConfig.KEY, WorkerMetrics, KUCOIN_SHARED_LIMITS, CLOCK],
@@ -50,6 +51,7 @@ function feedProvider(token: symbol, market: MarketType) {
       const spot = market === 'spot';
       return new KucoinFeedGateway({
         market,
+        channel,
         apiUrl: spot ? config.spotApiUrl : config.futuresApiUrl,
         maxTopicsPerConnection: spot
           ? config.spotMaxTopicsPerConnection
@@ -60,8 +62,10 @@ function feedProvider(token: symbol, market: MarketType) {
         limits: {
           symbolsPerMessage: spot ? config.spotSymbolsPerMessage : config.futuresSymbolsPerMessage,
           staleFeedMs: config.staleFeedMs,
-          // Silence is judged per topic against KuCoin's own view (the gateway's audit): a quiet market is no fault.
-          dataStaleMs: 0,
+          // Trades: silence is judged per topic against KuCoin's own view (the gateway's audit), a quiet
+          // market is no fault. Mark prices are pushed every second, traded or not: a connection that
+          // brings none for this long is replaced.
+          dataStaleMs: channel === 'instrument' ? config.dataStaleMs : 0,
           reconnectBackoff: { baseMs: config.reconnectBaseMs, maxMs: config.reconnectMaxMs },
           welcomeTimeoutMs: config.connectTimeoutMs,
           ackTimeoutMs: config.ackTimeoutMs,
@@ -79,7 +83,10 @@ function feedProvider(token: symbol, market: MarketType) {
   };
 }
 
-/** The live KuCoin price feeds, one gateway per market. Idle until someone calls updateDesired(). */
+/**
+ * The live KuCoin price feeds: one gateway per market for its trades, and one for the futures mark and
+ * index prices. Each is idle until someone calls updateDesired().
+ */
 @Module({
   imports: [ConfigModule.forFeature(kucoinConfig), TimingModule],
   providers: [
@@ -90,13 +97,15 @@ function feedProvider(token: symbol, market: MarketType) {
     },
     feedProvider(SPOT_FEED, 'spot'),
     feedProvider(FUTURES_FEED, 'futures'),
+    feedProvider(INSTRUMENT_FEED, 'futures', 'instrument'),
   ],
-  exports: [SPOT_FEED, FUTURES_FEED],
+  exports: [SPOT_FEED, FUTURES_FEED, INSTRUMENT_FEED],
 })
 export class MarketFeedModule implements OnModuleDestroy {
   constructor(
     @Inject(SPOT_FEED) private readonly spot: KucoinFeedGateway,
     @Inject(FUTURES_FEED) private readonly futures: KucoinFeedGateway,
+    @Inject(INSTRUMENT_FEED) private readonly instrument: KucoinFeedGateway,
   ) {}
 
   /**
@@ -104,6 +113,6 @@ export class MarketFeedModule implements OnModuleDestroy {
    * runs every onModuleDestroy before any beforeApplicationShutdown.
    */
   async onModuleDestroy(): Promise<void> {
-    await Promise.all([this.spot.stop(), this.futures.stop()]);
+    await Promise.all([this.spot.stop(), this.futures.stop(), this.instrument.stop()]);
   }
 }

@@ -55,6 +55,26 @@ describe('decideClose', () => {
     });
   });
 
+  it('closes a position watching the mark price on a mark tick, and says which price closePrice is', () => {
+    const onMark = { symbol: 'XBTUSDTM', marketType: 'futures', triggerPriceType: 'mark' };
+    const hit = makeHit({
+      marketType: 'futures',
+      symbol: 'XBTUSDTM',
+      priceType: 'mark',
+      entry: positionHit.entry,
+    });
+    expect(decideClose(hit, at(positionDoc(onMark)), tape(54_000))).toMatchObject({
+      kind: 'write',
+      fields: { closeReason: 'stop_loss', closePrice: 54_000, closePriceType: 'mark' },
+    });
+    // The same price as a trade does not close it: it watches the mark price, not the last one.
+    const byTrade = makeHit({ marketType: 'futures', symbol: 'XBTUSDTM', entry: positionHit.entry });
+    expect(decideClose(byTrade, at(positionDoc(onMark)), tape(54_000))).toMatchObject({
+      kind: 'skip',
+      reason: 'not_crossed',
+    });
+  });
+
   it.each([
     ['missing', undefined],
     ['not_open', positionDoc({ status: 'closing' })],
@@ -100,6 +120,24 @@ describe('decideClose', () => {
       closeReason: 'take_profit',
       closeTriggerPrice: 55_000,
     });
+  });
+});
+
+describe('decideFire on the index price', () => {
+  it('fires a trigger watching the index price on an index tick only, and marks the executed copy', () => {
+    const hit = makeHit({ kind: 'trigger', priceType: 'index', entry: triggerHit.entry });
+    const fired = decideFire(hit, at(triggerDoc({ triggerPriceType: 'index' })), false, tape(66_000));
+    expect(fired).toMatchObject({
+      kind: 'write',
+      executed: { executedPrice: 66_000, executedPriceType: 'index' },
+    });
+    const byTrade = decideFire(
+      triggerHit,
+      at(triggerDoc({ triggerPriceType: 'index' })),
+      false,
+      tape(66_000),
+    );
+    expect(byTrade).toMatchObject({ kind: 'skip', reason: 'not_crossed' });
   });
 });
 

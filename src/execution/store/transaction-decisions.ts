@@ -8,9 +8,16 @@ import {
   positionItem,
   triggerCrossed,
   triggerItem,
+  watchesSameStream,
 } from '../../domain/crossing';
-import { parsePosition, type PositionCloseRequest } from '../../domain/position';
-import { parseTrigger, type TriggerCondition, type TriggerExecution } from '../../domain/trade-trigger';
+import { type InstrumentPriceType, type MarketType, instrumentPrice } from '../../domain/market';
+import { type OpenPosition, parsePosition, type PositionCloseRequest } from '../../domain/position';
+import {
+  parseTrigger,
+  type TradeTrigger,
+  type TriggerCondition,
+  type TriggerExecution,
+} from '../../domain/trade-trigger';
 import type { HandledReason } from '../execution.types';
 
 /**
@@ -66,7 +73,7 @@ const gone = (reason: HandledReason, doc: ReadDocument): Skip => ({
 export function closeOfKnownVersion(hit: PositionHit, tape: Tape): PositionCloseRequest | undefined {
   const { side, stopLoss, takeProfit } = hit.entry;
   const crossing = positionCrossing(side, stopLoss, takeProfit, tape.price);
-  return crossing === null ? undefined : closeFields(crossing, tape);
+  return crossing === null ? undefined : closeFields(crossing, tape, hit.priceType);
 }
 
 export function decideClose(hit: PositionHit, doc: ReadDocument, tape: Tape): CloseDecision {
@@ -76,23 +83,33 @@ export function decideClose(hit: PositionHit, doc: ReadDocument, tape: Tape): Cl
   const parsed = parsePosition(hit.entry.path, data);
   if (!parsed.ok) return gone('invalid_document', doc);
   const position = parsed.value;
-  const crossing =
-    position.marketType === hit.marketType && position.symbol === hit.symbol
-      ? positionCrossing(position.side, position.stopLoss, position.takeProfit, tape.price)
-      : null;
+  const crossing = watchesSameStream(watcherOf(position), hit)
+    ? positionCrossing(position.side, position.stopLoss, position.takeProfit, tape.price)
+    : null;
   if (crossing === null) {
     const item = positionItem(position, doc.version);
     return { kind: 'skip', reason: 'not_crossed', seen: { version: doc.version, item } };
   }
-  return { kind: 'write', fields: closeFields(crossing, tape) };
+  return { kind: 'write', fields: closeFields(crossing, tape, hit.priceType) };
 }
 
-function closeFields(crossing: Crossing, tape: Tape): PositionCloseRequest {
+/** What a document watches: its market, symbol and (for mark or index) price type. */
+function watcherOf(doc: OpenPosition | TradeTrigger): {
+  marketType: MarketType;
+  symbol: string;
+  priceType?: InstrumentPriceType;
+} {
+  return { marketType: doc.marketType, symbol: doc.symbol, priceType: instrumentPrice(doc.triggerPriceType) };
+}
+
+function closeFields(crossing: Crossing, tape: Tape, priceType?: InstrumentPriceType): PositionCloseRequest {
   return {
     status: 'closing',
     closeReason: crossing.reason,
     closeTriggerPrice: crossing.level,
     closePrice: tape.price,
+    // Which price closePrice is, when it is not the last trade's: the mark or index price that crossed.
+    ...(priceType === undefined ? {} : { closePriceType: priceType }),
     closeTickTime: tape.tickTime,
     closedBy: tape.instanceId,
   };
@@ -115,8 +132,7 @@ export function decideFire(
   if (!parsed.ok) return gone('invalid_document', trigger);
   const value = parsed.value;
   const crossed =
-    value.marketType === hit.marketType &&
-    value.symbol === hit.symbol &&
+    watchesSameStream(watcherOf(value), hit) &&
     triggerCrossed(value.condition, value.targetPrice, tape.price);
   if (!crossed) {
     const item = triggerItem(value, trigger.version);
@@ -127,6 +143,7 @@ export function decideFire(
     executed: {
       ...(data as Record<string, unknown>),
       executedPrice: tape.price,
+      ...(hit.priceType === undefined ? {} : { executedPriceType: hit.priceType }),
       executedTickTime: tape.tickTime,
       executedBy: tape.instanceId,
     },

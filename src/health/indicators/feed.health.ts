@@ -4,7 +4,7 @@ import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus'
 import { CacheCore } from '../../cache/cache-core';
 import { kucoinConfig } from '../../config';
 import { FeedGateway, FeedStatus } from '../../market-feed/feed-gateway';
-import { FUTURES_FEED, SPOT_FEED } from '../../market-feed/market-feed.constants';
+import { FUTURES_FEED, INSTRUMENT_FEED, SPOT_FEED } from '../../market-feed/market-feed.constants';
 import type { Clock } from '../../timing/clock';
 import { CLOCK } from '../../timing/timing.module';
 import { feedProblems } from './feed-readiness';
@@ -21,17 +21,24 @@ export class FeedHealthIndicator {
     private readonly health: HealthIndicatorService,
     @Inject(SPOT_FEED) private readonly spot: FeedGateway,
     @Inject(FUTURES_FEED) private readonly futures: FeedGateway,
+    @Inject(INSTRUMENT_FEED) private readonly instrument: FeedGateway,
     @Inject(kucoinConfig.KEY) private readonly config: ConfigType<typeof kucoinConfig>,
     private readonly books: CacheCore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /**
+   * One result per market. The futures one has two parts, its trades (`feed_futures`) and its mark and
+   * index prices (`feed_futures_instrument`): Terminus reports every key of a result on its own.
+   */
   check(): HealthIndicatorResult[] {
-    return [this.checkOne(this.spot.status()), this.checkOne(this.futures.status())];
+    const futures = this.checkOne('feed_futures', this.futures.status());
+    const instrument = this.checkOne('feed_futures_instrument', this.instrument.status());
+    return [this.checkOne('feed_spot', this.spot.status()), { ...futures, ...instrument }];
   }
 
-  private checkOne(status: FeedStatus): HealthIndicatorResult {
-    const session = this.health.check(`feed_${status.marketType}`);
+  private checkOne(key: string, status: FeedStatus): HealthIndicatorResult {
+    const session = this.health.check(key);
     const now = this.clock.now();
     const problems = feedProblems(status, now, this.config.staleFeedMs);
     const details = {

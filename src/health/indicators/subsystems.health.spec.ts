@@ -11,18 +11,18 @@ import { makeTick } from '../../../test/support/ticks';
 
 const CONFIG = { shutdownGraceMs: 0 } as ExecutionConfig;
 
-function setup() {
+function setup(extra: Subject<Tick>[] = [], bootstrap = true) {
   const spot = new Subject<Tick>();
   const futures = new Subject<Tick>();
   const execution = { shutdown: () => Promise.resolve(true), stats: () => ({ queue: {} }) };
   const processor = new PriceUpdateProcessor(
     new CacheCore(),
-    [{ ticks$: spot }, { ticks$: futures }],
+    [spot, futures, ...extra].map((ticks$) => ({ ticks$ })),
     execution as unknown as ExecutionService,
     new WorkerMetrics(),
     CONFIG,
   );
-  processor.onApplicationBootstrap();
+  if (bootstrap) processor.onApplicationBootstrap();
   const indicator = new SubsystemsHealthIndicator(new HealthIndicatorService(), processor);
   return { spot, futures, processor, indicator };
 }
@@ -46,6 +46,27 @@ describe('SubsystemsHealthIndicator (liveness of the tick path)', () => {
     });
     t.spot.next(makeTick({ price: 1, exchangeTime: 1, receivedAt: 1 }));
     expect(t.indicator.check().tick_path.status).toBe('down');
+  });
+
+  it('expects every stream it subscribed to, however many: a third one ended is down too', () => {
+    const instrument = new Subject<Tick>();
+    const t = setup([instrument]);
+    expect(t.indicator.check().tick_path).toMatchObject({ status: 'up', liveStreams: 3, expectedStreams: 3 });
+    instrument.complete();
+    expect(t.indicator.check().tick_path).toMatchObject({
+      status: 'down',
+      liveStreams: 2,
+      expectedStreams: 3,
+    });
+  });
+
+  it('is down before the tick path has subscribed to anything', () => {
+    const t = setup([], false);
+    expect(t.indicator.check().tick_path).toMatchObject({
+      status: 'down',
+      liveStreams: 0,
+      expectedStreams: 0,
+    });
   });
 
   it('is down once the tick path has stopped at shutdown', async () => {

@@ -2,6 +2,7 @@ import type { MarketType } from '../../domain/market';
 import type { BackoffPolicy } from '../../timing/backoff';
 import { type Clock, systemClock } from '../../timing/clock';
 import type { ConnectionEvents } from './connection-events';
+import { CATCH_UP_WEIGHT, type FeedChannel } from './feed-channel';
 import { type FetchLike, globalFetch } from './kucoin-rest';
 import { KUCOIN_CONNECTIONS_PER_MINUTE, KUCOIN_REST_WEIGHT_PER_30S } from './kucoin.constants';
 import { RateLimitPenalty } from './rate-limit-penalty';
@@ -10,7 +11,10 @@ import { type SocketFactory, wsSocketFactory } from './ws-socket';
 
 /** What KuCoin allows one connection, and how long it is given to answer; unset ones take KuCoin's values. */
 export interface ConnectionLimits {
-  /** Spot 100 (documented); futures 1 by default (comma-joining is unconfirmed). */
+  /**
+   * Spot 100 (documented); futures 1 by default (comma-joining is unconfirmed). Always 1 on the
+   * instrument channel: its spec lists one `{symbol}`, and nobody is known to comma-join it.
+   */
   readonly symbolsPerMessage: number;
   /** No inbound message at all for this long forces a reconnect. */
   readonly staleFeedMs: number;
@@ -29,7 +33,7 @@ export interface ConnectionLimits {
   readonly reconnectBackoff?: BackoffPolicy;
   /** A connection that stayed up this long starts its next reconnect backoff from the first attempt. */
   readonly healthyAfterMs?: number;
-  /** KuCoin REST weight of one ticker catch-up. */
+  /** KuCoin REST weight of one catch-up; default the channel's (CATCH_UP_WEIGHT). */
   readonly catchUpWeight?: number;
   readonly catchUpConcurrency?: number;
 }
@@ -53,6 +57,8 @@ export interface WebSocketManagerOptions {
   /** Connection label used in status and metrics, e.g. `spot-0`. */
   readonly id: string;
   readonly market: MarketType;
+  /** What the connection streams; default `trades`. `instrument` is futures only. */
+  readonly channel?: FeedChannel;
   /** REST base URL; the WebSocket URL always comes from its bullet-public answer. */
   readonly apiUrl: string;
   readonly limits: ConnectionLimits;
@@ -64,6 +70,7 @@ export interface WebSocketManagerOptions {
 export interface ResolvedConnectionOptions {
   readonly id: string;
   readonly market: MarketType;
+  readonly channel: FeedChannel;
   readonly apiUrl: string;
   readonly limits: Required<ConnectionLimits>;
   readonly io: ConnectionIo;
@@ -72,6 +79,9 @@ export interface ResolvedConnectionOptions {
 
 export function resolveConnectionOptions(options: WebSocketManagerOptions): ResolvedConnectionOptions {
   const { id, market, apiUrl, events } = options;
+  const channel = options.channel ?? 'trades';
+  if (channel === 'instrument' && market !== 'futures')
+    throw new Error(`${id}: the instrument channel (mark and index prices) is futures only`);
   const limits: Required<ConnectionLimits> = {
     dataStaleMs: options.limits.staleFeedMs * 2,
     welcomeTimeoutMs: 10_000,
@@ -80,9 +90,10 @@ export function resolveConnectionOptions(options: WebSocketManagerOptions): Reso
     messageWindowMs: 10_000,
     reconnectBackoff: { baseMs: 1_000, maxMs: 60_000 },
     healthyAfterMs: 60_000,
-    catchUpWeight: 2,
+    catchUpWeight: CATCH_UP_WEIGHT[channel],
     catchUpConcurrency: 4,
     ...definedOnly(options.limits),
+    ...(channel === 'instrument' ? { symbolsPerMessage: 1 } : {}),
   };
   const io: ConnectionIo = {
     openSocket: wsSocketFactory,
@@ -94,7 +105,7 @@ export function resolveConnectionOptions(options: WebSocketManagerOptions): Reso
     ratePenalty: new RateLimitPenalty(),
     ...definedOnly(options.io ?? {}),
   };
-  return { id, market, apiUrl, limits, io, events };
+  return { id, market, channel, apiUrl, limits, io, events };
 }
 
 function definedOnly<T extends object>(value: T): T {

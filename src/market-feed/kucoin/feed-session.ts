@@ -3,9 +3,10 @@ import type { ResolvedConnectionOptions } from './connection-options';
 import { feedVerdict } from './feed-health';
 import { type ControlFrame, isTick, parseFrame } from './frame-parser';
 import { scanFrame } from './frame-scanner';
-import { type WsEndpoint, fetchCatchUpTick } from './kucoin-rest';
+import { IGNORED_FRAME, isInstrumentTicks, parseInstrumentFrame } from './instrument-prices';
+import type { WsEndpoint } from './kucoin-rest';
 import type { ReconnectCause } from './reconnect-cause';
-import { type RestFailure, RestQueue } from './rest-queue';
+import { SessionCatchUp } from './session-catch-up';
 import { SubscriptionDriver, type SubscriptionHost } from './subscription-driver';
 import { TimerSet } from './timer-set';
 import type { FeedSocket } from './ws-socket';
@@ -24,8 +25,6 @@ export interface SessionHost {
   rateRefused(retryAfterMs?: number): void;
 }
 
-type CatchUpAnswer = Tick | 'empty' | 'invalid_price';
-
 /**
  * One WebSocket connection, from the token's URL to its close: welcome gating, the subscriptions (a
  * SubscriptionDriver), ping/pong, the silent-feed watchdog, inbound frames, and the REST catch-up after
@@ -34,8 +33,10 @@ type CatchUpAnswer = Tick | 'empty' | 'invalid_price';
  */
 export class FeedSession {
   private readonly subscriptions: SubscriptionDriver;
-  private readonly catchUp: RestQueue<CatchUpAnswer>;
+  private readonly catchUp: SessionCatchUp;
   private readonly timers: TimerSet<'welcome' | 'ping' | 'pong' | 'watchdog'>;
+  /** Mark and index prices (read with JSON.parse) rather than trades (the byte scanner first). */
+  private readonly instrument: boolean;
   private socket: FeedSocket | undefined;
   private closed = false;
   private welcomed = false;
@@ -47,8 +48,8 @@ export class FeedSession {
     private readonly host: SessionHost,
     private readonly endpoint: WsEndpoint,
   ) {
-    const { market, apiUrl, limits, io } = options;
-    this.timers = new TimerSet(io.clock);
+    this.timers = new TimerSet(options.io.clock);
+    this.instrument = options.channel === 'instrument';
     const driverHost: SubscriptionHost = {
       id: host.id,
       desired: () => host.desired(),
@@ -62,17 +63,11 @@ export class FeedSession {
       () => this.socket,
       endpoint.pingInterval,
     );
-    this.catchUp = new RestQueue({
-      clock: io.clock,
-      bucket: io.restBucket,
-      penalty: io.ratePenalty,
-      market,
-      source: 'catch_up',
-      weight: limits.catchUpWeight,
-      concurrency: limits.catchUpConcurrency,
-      fetchOne: (symbol) => fetchCatchUpTick(io.fetch, market, apiUrl, symbol, () => io.clock.now()),
-      onResult: (symbol, result, requestedAt) => this.onCatchUp(symbol, result, requestedAt),
-    });
+    this.catchUp = new SessionCatchUp(
+      options,
+      () => this.subscriptions.entries,
+      (symbol, what) => host.reportOnce(symbol, what),
+    );
   }
 
   start(): void {
@@ -137,6 +132,7 @@ export class FeedSession {
       events.sink.onRejected('binary');
       return;
     }
+    if (this.instrument) return this.onInstrumentFrame(bytes.toString('utf8'), now);
     const tick = scanFrame(market, bytes, now);
     if (tick !== undefined) {
       this.onTick(tick, now);
@@ -149,16 +145,29 @@ export class FeedSession {
     else this.onControl(frame, now);
   }
 
-  private onTick(tick: Tick, now: number): void {
+  /** About one frame a second per contract, each carrying a mark and an index price. */
+  private onInstrumentFrame(text: string, now: number): void {
+    const frame = parseInstrumentFrame(text, now);
+    if (frame === IGNORED_FRAME) return;
+    if (typeof frame === 'string') this.options.events.sink.onRejected(frame);
+    else if (isInstrumentTicks(frame)) {
+      // One frame, one verdict: both ticks are of the same contract.
+      if (this.onTick(frame[0], now)) this.onTick(frame[1], now);
+    } else this.onControl(frame, now);
+  }
+
+  /** False when the connection does not hold the tick's symbol (counted as a rejected frame). */
+  private onTick(tick: Tick, now: number): boolean {
     const entry = this.subscriptions.entries.get(tick.symbol);
     if (entry === undefined) {
       this.options.events.sink.onRejected('unexpected_symbol');
-      return;
+      return false;
     }
     entry.lastDataAt = now;
     entry.seenData = true;
     this.lastDataAt = now;
     this.options.events.sink.onTick(tick);
+    return true;
   }
 
   private onControl(frame: ControlFrame, now: number): void {
@@ -230,25 +239,7 @@ export class FeedSession {
       ),
     );
     if (verdict === 'stale_feed') return this.fail(verdict, `no message for ${staleFeedMs} ms`);
-    if (verdict === 'silent_data') return this.fail(verdict, `no trade for ${dataStaleMs} ms`);
+    if (verdict === 'silent_data') return this.fail(verdict, `no data for ${dataStaleMs} ms`);
     this.subscriptions.resendUnanswered(health.now);
-  }
-
-  private onCatchUp(symbol: string, result: CatchUpAnswer | RestFailure, requestedAt: number): void {
-    const { sink } = this.options.events;
-    if (typeof result === 'string') {
-      sink.onCatchUp(result);
-      if (result === 'empty') this.host.reportOnce(symbol, 'has no REST ticker (unknown symbol?)');
-      return;
-    }
-    const entry = this.subscriptions.entries.get(symbol);
-    // A stream tick received after the request was issued is newer than this answer.
-    if (entry === undefined || entry.state !== 'subscribed' || entry.lastDataAt >= requestedAt) {
-      sink.onCatchUp('superseded');
-      return;
-    }
-    entry.seenData = true;
-    sink.onCatchUp('ok');
-    sink.onTick(result);
   }
 }

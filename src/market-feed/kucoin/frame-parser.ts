@@ -42,11 +42,24 @@ export function isTick(frame: ParsedFrame): frame is Tick {
   return typeof frame === 'object' && (frame as Tick).marketType !== undefined;
 }
 
-interface RawFrame {
+/** A frame as JSON.parse gives it, before anything is checked. */
+export interface RawFrame {
   type?: unknown;
   topic?: unknown;
   subject?: unknown;
   data?: Record<string, unknown> | null;
+}
+
+/** JSON.parse of a frame that must be an object; never throws. */
+export function readJsonFrame(text: string): RawFrame | 'malformed_json' {
+  let frame: RawFrame;
+  try {
+    frame = JSON.parse(text) as RawFrame;
+  } catch {
+    // A frame that is not JSON is a value for the caller to count, not an error to raise.
+    return 'malformed_json';
+  }
+  return frame === null || typeof frame !== 'object' ? 'malformed_json' : frame;
 }
 
 /** The symbol after the colon of `/market/ticker:BTC-USDT`; '' when the topic has none. */
@@ -129,14 +142,8 @@ function futuresTick(
  * must not kill a connection.
  */
 export function parseFrame(market: MarketType, text: string, receivedAt: number): ParsedFrame {
-  let frame: RawFrame;
-  try {
-    frame = JSON.parse(text) as RawFrame;
-  } catch {
-    // A frame that is not JSON is a value for the caller to count, not an error to raise.
-    return 'malformed_json';
-  }
-  if (frame === null || typeof frame !== 'object') return 'malformed_json';
+  const frame = readJsonFrame(text);
+  if (typeof frame === 'string') return frame;
   switch (frame.type) {
     case 'message': {
       const data = frame.data;

@@ -78,7 +78,8 @@ export async function callJson(fetchFn: FetchLike, method: string, url: string):
   }
 }
 
-function dataOf(body: unknown): Record<string, unknown> | undefined {
+/** The `data` object of a KuCoin answer, or undefined when it has none (`data: null` for an unknown symbol). */
+export function dataOf(body: unknown): Record<string, unknown> | undefined {
   if (body === null || typeof body !== 'object') return undefined;
   const data = (body as { data?: unknown }).data;
   return data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : undefined;

@@ -1,4 +1,5 @@
 import type { ResolvedConnectionOptions } from './connection-options';
+import { topicPrefix } from './feed-channel';
 import type { ControlFrame } from './frame-parser';
 import type { SessionHost } from './feed-session';
 import { SlidingWindowLimiter } from './rate-limiters';
@@ -9,12 +10,6 @@ import type { FeedSocket } from './ws-socket';
 
 /** What the driver needs of its session. */
 export type SubscriptionHost = Pick<SessionHost, 'id' | 'desired' | 'fail' | 'noteError' | 'reportOnce'>;
-
-/**
- * Every trade, not a ticker snapshot: KuCoin triggers its own stop orders on the last trade price, and the
- * spot ticker (at most every 100 ms) can miss a wick between two pushes.
- */
-const TOPIC_PREFIX = { spot: '/market/match:', futures: '/contractMarket/execution:' } as const;
 
 /** Re-sends of an unanswered subscribe before its symbol is given up on (or, if nothing was ever answered, the connection). */
 const MAX_RESENDS = 3;
@@ -42,9 +37,9 @@ export class SubscriptionDriver {
     private readonly socket: () => FeedSocket | undefined,
     pingInterval: number,
   ) {
-    const { limits, io, market } = options;
+    const { limits, io, market, channel } = options;
     this.timers = new TimerSet(io.clock);
-    this.prefix = TOPIC_PREFIX[market];
+    this.prefix = topicPrefix(market, channel);
     this.tracker = new SubscriptionTracker(limits.symbolsPerMessage);
     // The server counts messages when they arrive, we when we send them: a 10 % longer window keeps a margin.
     this.messages = new SlidingWindowLimiter(
