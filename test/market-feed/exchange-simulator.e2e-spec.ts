@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { ExchangeSimulator } from '../../tools/exchange-simulator';
-import { startSimulator, waitFor } from './feed-harness';
+import { getJson as get, startSimulator, waitFor } from './feed-harness';
 
 const fixture = (name: string): any =>
   JSON.parse(readFileSync(join(__dirname, '../fixtures/kucoin', name), 'utf8'));
@@ -33,15 +33,6 @@ async function subscribe(client: { ws: WebSocket; frames: any[] }, topic: string
 
 const pushes = (frames: any[], topicPrefix: string): any[] =>
   frames.filter((f) => f.type === 'message' && String(f.topic).startsWith(topicPrefix));
-
-async function get(
-  sim: ExchangeSimulator,
-  path: string,
-): Promise<{ status: number; text: string; body: any }> {
-  const res = await fetch(`${sim.apiUrl}${path}`);
-  const text = await res.text();
-  return { status: res.status, text, body: JSON.parse(text) };
-}
 
 /** Key orders of the SDK spec's examples (spec/ws/openapi-{spot,futures}-public.json x-response-example). */
 const SPEC_KEYS = {

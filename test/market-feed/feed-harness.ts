@@ -131,3 +131,14 @@ export async function heartbeats(sim: ExchangeSimulator, count: number, timeoutM
   const target = sim.stats.pingsReceived + count;
   await waitFor(`${count} more heartbeats`, () => sim.stats.pingsReceived >= target, timeoutMs);
 }
+
+/** A GET on the simulator's REST API: the status, the raw text and the parsed body. */
+export async function getJson(
+  sim: ExchangeSimulator,
+  path: string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the specs read KuCoin's loose JSON
+): Promise<{ status: number; text: string; body: any }> {
+  const res = await fetch(`${sim.apiUrl}${path}`);
+  const text = await res.text();
+  return { status: res.status, text, body: JSON.parse(text) };
+}

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { type ExchangeSimulator, PerIpLimiter, UNKNOWN_CONTRACT } from '../../tools/exchange-simulator';
-import { startSimulator, waitFor } from './feed-harness';
+import { getJson as get, startSimulator, waitFor } from './feed-harness';
 
 /**
  * The futures simulator's instrument data over real sockets: the `/contract/instrument:{symbol}` topic
@@ -63,15 +63,6 @@ async function subscribe(client: RawClient, topic: string, id = topic): Promise<
 
 const messages = (client: RawClient, subject?: string): any[] =>
   client.frames.filter((f) => f.type === 'message' && (subject === undefined || f.subject === subject));
-
-async function get(
-  sim: ExchangeSimulator,
-  path: string,
-): Promise<{ status: number; text: string; body: any }> {
-  const res = await fetch(`${sim.apiUrl}${path}`);
-  const text = await res.text();
-  return { status: res.status, text, body: JSON.parse(text) };
-}
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
