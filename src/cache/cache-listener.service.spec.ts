@@ -45,10 +45,11 @@ class FakeWatch<T> {
     this.subscriptions++;
     return () => this.unsubscriptions++;
   };
-  emit(changes: DocumentChange<T>[]): void {
+  emit(changes: DocumentChange<T>[], partial = false): void {
     this.handlers?.onChanges({
       size: changes.length,
       documentsRead: changes.length,
+      partial,
       slice: (from, to) => changes.slice(from, to),
     });
   }
@@ -166,6 +167,17 @@ describe('CacheListenerService', () => {
     await waitUntil(() => books.count('position') === 5_000);
     await new Promise((resolve) => setImmediate(resolve));
     expect(cache.stats().listeners.openPositions).toBe(false);
+    service.beforeApplicationShutdown();
+  });
+
+  it('is live only after the last slice of a snapshot a watch thread sends in several', () => {
+    const { positions, books, cache, service } = setUp();
+    service.onApplicationBootstrap();
+    positions.emit([{ type: 'added', path: PATH, version: 10, result: ok(POSITION) }], true);
+    expect(books.count('position')).toBe(1);
+    expect(cache.stats().listeners.openPositions).toBe(false);
+    positions.emit([], false);
+    expect(cache.stats().listeners.openPositions).toBe(true);
     service.beforeApplicationShutdown();
   });
 

@@ -137,7 +137,9 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
     listener.slices.push({
       size: batch.size,
       apply: (from, to) => this.applyChanges(listener, batch.slice(from, to)),
-      done: () => this.caughtUp(listener, generation),
+      done: () => {
+        if (!batch.partial) this.caughtUp(listener, generation);
+      },
     });
   }
 

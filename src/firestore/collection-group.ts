@@ -1,14 +1,6 @@
-import type { Query, QuerySnapshot } from 'firebase-admin/firestore';
+import type { Query } from 'firebase-admin/firestore';
 import type { ParseResult } from '../domain/parse-result';
-import {
-  ChangeBatch,
-  CollectionRead,
-  DocumentChange,
-  DocumentReject,
-  Unsubscribe,
-  Versioned,
-  WatchHandlers,
-} from './document-change';
+import type { CollectionRead, DocumentReject, Versioned } from './document-change';
 import { versionOf } from './versions';
 
 type Parser<T> = (path: string, data: unknown) => ParseResult<T>;
@@ -55,30 +47,4 @@ export async function readAll<T>(
     snapshot = await pages.fetch(() => query.startAfter(last).limit(pageSize).get());
   }
   return { values, rejects, documentsRead, readVersion };
-}
-
-/** Listens to a collection-group query and hands over each snapshot's changes, parsed. */
-export function watch<T>(query: Query, parse: Parser<T>, handlers: WatchHandlers<T>): Unsubscribe {
-  return query.onSnapshot(
-    (snapshot: QuerySnapshot) => handlers.onChanges(toBatch(snapshot, parse)),
-    (error: Error) => handlers.onError(error),
-  );
-}
-
-function toBatch<T>(snapshot: QuerySnapshot, parse: Parser<T>): ChangeBatch<T> {
-  const readVersion = versionOf(snapshot.readTime);
-  const changes = snapshot.docChanges();
-  const toChange = (change: (typeof changes)[number]): DocumentChange<T> => {
-    const path = change.doc.ref.path;
-    if (change.type === 'removed') return { type: 'removed', path, version: readVersion };
-    const version = versionOf(change.doc.updateTime);
-    return { type: change.type, path, version, result: parse(path, change.doc.data()) };
-  };
-  let documentsRead = 0;
-  for (const change of changes) if (change.type !== 'removed') documentsRead++;
-  return {
-    size: changes.length,
-    documentsRead,
-    slice: (from, to) => changes.slice(from, to).map(toChange),
-  };
 }

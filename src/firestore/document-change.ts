@@ -45,6 +45,8 @@ export interface ChangeBatch<T> {
   readonly size: number;
   /** Documents billed for this snapshot: the changed ones (the first snapshot reads them all). */
   readonly documentsRead: number;
+  /** One slice of a snapshot whose other slices follow: the listener has not caught up with it yet. */
+  readonly partial?: boolean;
   /** The changes [from, to), parsed now. */
   slice(from: number, to: number): DocumentChange<T>[];
 }

@@ -1,10 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { firestoreConfig } from '../config/firestore.config';
 import type { Firestore, Query } from 'firebase-admin/firestore';
 import { OPEN_POSITIONS } from '../domain/document-paths';
 import { OpenPosition, parsePosition } from '../domain/position';
-import { PageReading, readAll, watch } from './collection-group';
+import { PageReading, readAll } from './collection-group';
+import { watchInThread } from './watch-thread/watch-thread';
 import { CollectionRead, Unsubscribe, WatchHandlers } from './document-change';
 import { FIRESTORE } from './firestore.constants';
+import { openPositionsQuery } from './queries';
 
 /**
  * Every user's open positions, through one collection-group query. Production needs the collection-group
@@ -12,7 +16,10 @@ import { FIRESTORE } from './firestore.constants';
  */
 @Injectable()
 export class PositionRepository {
-  constructor(@Inject(FIRESTORE) private readonly db: Firestore) {}
+  constructor(
+    @Inject(FIRESTORE) private readonly db: Firestore,
+    @Inject(firestoreConfig.KEY) private readonly config: ConfigType<typeof firestoreConfig>,
+  ) {}
 
   loadOpen(pages: PageReading): Promise<CollectionRead<OpenPosition>> {
     return readAll(this.openQuery(), OPEN_POSITIONS, parsePosition, pages);
@@ -20,7 +27,7 @@ export class PositionRepository {
 
   /** A position leaving `open` arrives as `removed`: it no longer matches the query. */
   watchOpen(handlers: WatchHandlers<OpenPosition>): Unsubscribe {
-    return watch(this.openQuery(), parsePosition, handlers);
+    return watchInThread({ group: 'openPositions', ...this.config }, handlers);
   }
 
   /**
@@ -32,6 +39,6 @@ export class PositionRepository {
   }
 
   private openQuery(): Query {
-    return this.db.collectionGroup(OPEN_POSITIONS).where('status', '==', 'open');
+    return openPositionsQuery(this.db);
   }
 }

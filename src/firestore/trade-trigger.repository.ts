@@ -1,25 +1,32 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { firestoreConfig } from '../config/firestore.config';
 import type { Firestore, Query } from 'firebase-admin/firestore';
 import { TRADE_TRIGGERS } from '../domain/document-paths';
 import { TradeTrigger, parseTrigger } from '../domain/trade-trigger';
-import { PageReading, readAll, watch } from './collection-group';
+import { PageReading, readAll } from './collection-group';
+import { watchInThread } from './watch-thread/watch-thread';
 import { CollectionRead, Unsubscribe, WatchHandlers } from './document-change';
 import { FIRESTORE } from './firestore.constants';
+import { tradeTriggersQuery } from './queries';
 
 /** Every user's pending trade triggers: a trigger document exists exactly as long as it has not fired. */
 @Injectable()
 export class TradeTriggerRepository {
-  constructor(@Inject(FIRESTORE) private readonly db: Firestore) {}
+  constructor(
+    @Inject(FIRESTORE) private readonly db: Firestore,
+    @Inject(firestoreConfig.KEY) private readonly config: ConfigType<typeof firestoreConfig>,
+  ) {}
 
   loadAll(pages: PageReading): Promise<CollectionRead<TradeTrigger>> {
     return readAll(this.allQuery(), TRADE_TRIGGERS, parseTrigger, pages);
   }
 
   watchAll(handlers: WatchHandlers<TradeTrigger>): Unsubscribe {
-    return watch(this.allQuery(), parseTrigger, handlers);
+    return watchInThread({ group: 'tradeTriggers', ...this.config }, handlers);
   }
 
   private allQuery(): Query {
-    return this.db.collectionGroup(TRADE_TRIGGERS);
+    return tradeTriggersQuery(this.db);
   }
 }

@@ -1,0 +1,34 @@
+import type { DocumentChange } from '../document-change';
+
+/** The collection groups a watch thread can listen to: the same queries as the repositories. */
+export type WatchedGroup = 'openPositions' | 'tradeTriggers';
+
+/** What the main thread gives a watch thread: which Firestore and which query. */
+export interface WatchThreadData {
+  readonly group: WatchedGroup;
+  readonly projectId: string;
+  readonly emulatorHost?: string;
+  readonly credentialsFile?: string;
+}
+
+/**
+ * From the watch thread: one slice of a snapshot's changes, already parsed (structured-clone safe: plain
+ * values only). `last` marks the snapshot's final slice; `documentsRead` is on the first.
+ */
+export interface ChangesMessage {
+  readonly kind: 'changes';
+  readonly changes: DocumentChange<unknown>[];
+  readonly documentsRead: number;
+  readonly last: boolean;
+}
+
+export interface ErrorMessage {
+  readonly kind: 'error';
+  readonly message: string;
+  readonly code?: number | string;
+}
+
+export type WatchThreadMessage = ChangesMessage | ErrorMessage;
+
+/** Changes per message: a few milliseconds to clone and to apply. */
+export const CHANGES_PER_MESSAGE = 2_000;

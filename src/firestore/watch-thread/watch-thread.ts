@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Unsubscribe, WatchHandlers } from '../document-change';
+import type { WatchThreadData, WatchThreadMessage } from './watch-protocol';
+
+/**
+ * Runs one Firestore listener in a worker thread of its own and hands its changes to `handlers` on this
+ * thread, slice by slice (see watch-worker). A snapshot's slices but the last arrive as `partial`
+ * batches, so a listener counts as caught up only once a whole snapshot is in. A thread that fails or
+ * exits is reported as a listener error; unsubscribing ends the thread.
+ */
+export function watchInThread<T>(data: WatchThreadData, handlers: WatchHandlers<T>): Unsubscribe {
+  let stopped = false;
+  const worker = startWorker(data);
+  const fail = (error: Error): void => {
+    if (stopped) return;
+    stopped = true;
+    void worker.terminate();
+    handlers.onError(error);
+  };
+  worker.on('message', (message: WatchThreadMessage) => {
+    if (stopped) return;
+    if (message.kind === 'error')
+      return fail(Object.assign(new Error(message.message), { code: message.code }));
+    const { changes, documentsRead, last } = message;
+    handlers.onChanges({
+      size: changes.length,
+      documentsRead,
+      partial: !last,
+      slice: (from, to) => changes.slice(from, to) as never,
+    });
+  });
+  worker.on('error', (error: Error) => fail(error));
+  worker.on('exit', (code) => fail(new Error(`the ${data.group} watch thread exited (${code})`)));
+  return () => {
+    stopped = true;
+    void worker.terminate();
+  };
+}
+
+function startWorker(data: WatchThreadData): Worker {
+  // The emulator switch is read from the environment by firebase-admin: give the thread the service's.
+  const env = {
+    ...process.env,
+    ...(data.emulatorHost ? { FIRESTORE_EMULATOR_HOST: data.emulatorHost } : {}),
+  };
+  const built = join(__dirname, 'watch-worker.js');
+  if (existsSync(built)) return new Worker(built, { workerData: data, env });
+  // Running from the TypeScript sources (the tests, the demo): the thread compiles them as they are.
+  const register = join(__dirname, '../../../tools/swc-register.js');
+  const source = join(__dirname, 'watch-worker.ts');
+  const code = `require(${JSON.stringify(register)}); require(${JSON.stringify(source)});`;
+  return new Worker(code, { eval: true, workerData: data, env });
+}

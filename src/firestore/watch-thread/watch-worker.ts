@@ -1,0 +1,54 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { cert, initializeApp } from 'firebase-admin/app';
+import { type QuerySnapshot, getFirestore } from 'firebase-admin/firestore';
+import { parsePosition } from '../../domain/position';
+import { parseTrigger } from '../../domain/trade-trigger';
+import type { DocumentChange } from '../document-change';
+import { openPositionsQuery, tradeTriggersQuery } from '../queries';
+import { versionOf } from '../versions';
+import { CHANGES_PER_MESSAGE, type WatchThreadData, type WatchThreadMessage } from './watch-protocol';
+
+/**
+ * The body of a watch thread: one Firestore listener, off the main thread. firebase-admin builds a
+ * listener's snapshot in one synchronous step (a sort and a tree insert per document), which at half a
+ * million documents held the main loop for tens of seconds; here it holds only this thread. Each
+ * snapshot's changes are parsed here and posted in slices.
+ */
+const data = workerData as WatchThreadData;
+const port = parentPort;
+if (port === null) throw new Error('watch-worker must run as a worker thread');
+
+const app = initializeApp({
+  projectId: data.projectId,
+  ...(data.credentialsFile && !data.emulatorHost ? { credential: cert(data.credentialsFile) } : {}),
+});
+const db = getFirestore(app);
+
+const query = data.group === 'openPositions' ? openPositionsQuery(db) : tradeTriggersQuery(db);
+
+const parse = data.group === 'openPositions' ? parsePosition : parseTrigger;
+
+function post(message: WatchThreadMessage): void {
+  (port as NonNullable<typeof port>).postMessage(message);
+}
+
+function onSnapshot(snapshot: QuerySnapshot): void {
+  const readVersion = versionOf(snapshot.readTime);
+  const changes = snapshot.docChanges();
+  let documentsRead = 0;
+  for (const change of changes) if (change.type !== 'removed') documentsRead++;
+  for (let from = 0; from === 0 || from < changes.length; from += CHANGES_PER_MESSAGE) {
+    const slice: DocumentChange<unknown>[] = changes.slice(from, from + CHANGES_PER_MESSAGE).map((change) => {
+      const path = change.doc.ref.path;
+      if (change.type === 'removed') return { type: 'removed', path, version: readVersion };
+      const version = versionOf(change.doc.updateTime);
+      return { type: change.type, path, version, result: parse(path, change.doc.data()) };
+    });
+    const last = from + CHANGES_PER_MESSAGE >= changes.length;
+    post({ kind: 'changes', changes: slice, documentsRead: from === 0 ? documentsRead : 0, last });
+  }
+}
+
+query.onSnapshot(onSnapshot, (error: Error & { code?: number | string }) =>
+  post({ kind: 'error', message: error.message, code: error.code }),
+);
