@@ -17,7 +17,7 @@ export function* diffing<E extends { readonly path: string }, B extends Book<E>>
   live: BookSet<E, B>,
   next: BookSet<E, B>,
   same: (a: E, b: E) => boolean,
-  between: () => void = () => undefined,
+  between: () => Iterable<void> = () => [],
   ignore: (path: string) => boolean = () => false,
 ): Generator<void, RepairCounts> {
   const counts: RepairCounts = { added: 0, removed: 0, updated: 0 };
@@ -36,7 +36,7 @@ export function* diffing<E extends { readonly path: string }, B extends Book<E>>
       } else counts.added++;
     }
     yield;
-    between();
+    yield* between();
   }
   counts.removed = Math.max(0, live.size - kept);
   return counts;

@@ -115,6 +115,9 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
   observe(path: string, seen: SeenAs<E>, absentSince = -Infinity): boolean {
     const held = this.versionOf(path);
     if (held !== undefined ? seen.version < held : seen.version <= absentSince) return false;
+    // The same version of a document it holds open is the same entry: nothing to move (a listener's first
+    // snapshot replayed onto a collection that read the same documents is all such sightings).
+    if (held === seen.version && seen.item !== null) return false;
     if (seen.item) this.upsert(seen.item);
     else this.remove(path);
     return true;

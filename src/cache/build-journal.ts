@@ -7,6 +7,9 @@ import { type BookSets, setOf } from './cache-entries';
  */
 const MAX_JOURNAL = 2_000_000;
 
+/** Journaled changes replayed between two pauses of a collection's build. */
+const REPLAY_STEP = 5_000;
+
 interface Recorded {
   readonly kind: EntryKind;
   readonly path: string;
@@ -43,11 +46,16 @@ export class BuildJournal {
     else this.overflowed = true;
   }
 
-  /** Applies what was recorded since the last call onto the books being built. */
-  replayOnto(next: BookSets, readTimes: ReadTimes): void {
-    for (; this.replayed < this.recorded.length; this.replayed++) {
+  /**
+   * Applies what was recorded since the last call onto the books being built, pausing every REPLAY_STEP
+   * changes: a listener's first snapshot arriving during the first collection is the whole collection
+   * again, and replaying it in one go held the loop for seconds.
+   */
+  *replaying(next: BookSets, readTimes: ReadTimes): Generator<void> {
+    for (let applied = 0; this.replayed < this.recorded.length; this.replayed++) {
       const { kind, path, seen } = this.recorded[this.replayed];
       setOf(next, kind).observe(path, seen, readTimeOf(readTimes, kind));
+      if (++applied % REPLAY_STEP === 0) yield;
     }
   }
 }

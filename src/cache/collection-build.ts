@@ -63,13 +63,13 @@ export function* buildBooks(
       newTriggerBook,
     ),
   };
-  const replay = (): void => journal.replayOnto(next, read.readTimes);
-  replay();
+  const replay = (): Generator<void> => journal.replaying(next, read.readTimes);
+  yield* replay();
   // A pending document is out of the live books on purpose: its absence there is no drift.
   const isPending = (path: string): boolean => basis().pending.has(path);
   const positions = yield* diffing(basis().live.positions, next.positions, samePosition, replay, isPending);
   const triggers = yield* diffing(basis().live.triggers, next.triggers, sameTrigger, replay, isPending);
-  replay();
+  yield* replay();
   return { next, positions, triggers };
 }
 
