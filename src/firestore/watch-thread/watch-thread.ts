@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Unsubscribe, WatchHandlers } from '../document-change';
 import type { WatchThreadData, WatchThreadMessage } from './watch-protocol';
@@ -45,11 +46,15 @@ function startWorker(data: WatchThreadData): Worker {
     ...process.env,
     ...(data.emulatorHost ? { FIRESTORE_EMULATOR_HOST: data.emulatorHost } : {}),
   };
+  // The listener keeps every matched document in this thread's heap: give it the main thread's limit
+  // (--max-old-space-size), so one setting sizes every isolate and a large snapshot is not cut short.
+  const maxOldGenerationSizeMb = Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20);
+  const options = { workerData: data, env, resourceLimits: { maxOldGenerationSizeMb } };
   const built = join(__dirname, 'watch-worker.js');
-  if (existsSync(built)) return new Worker(built, { workerData: data, env });
+  if (existsSync(built)) return new Worker(built, options);
   // Running from the TypeScript sources (the tests, the demo): the thread compiles them as they are.
   const register = join(__dirname, '../../../tools/swc-register.js');
   const source = join(__dirname, 'watch-worker.ts');
   const code = `require(${JSON.stringify(register)}); require(${JSON.stringify(source)});`;
-  return new Worker(code, { eval: true, workerData: data, env });
+  return new Worker(code, { ...options, eval: true });
 }
