@@ -32,3 +32,15 @@ export type WatchThreadMessage = ChangesMessage | ErrorMessage;
 
 /** Changes per message: a few milliseconds to clone and to apply. */
 export const CHANGES_PER_MESSAGE = 2_000;
+
+/**
+ * To the watch thread: the main thread took a message, send the next. A port delivers every message
+ * waiting in one turn, so a thread that posted a whole snapshot at once would have the main thread
+ * deserialize all of it in one go (seconds at 200,000 documents): the thread keeps at most
+ * MESSAGES_IN_FLIGHT unacknowledged.
+ */
+export interface NextMessage {
+  readonly kind: 'next';
+}
+
+export const MESSAGES_IN_FLIGHT = 2;

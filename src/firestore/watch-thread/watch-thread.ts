@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Unsubscribe, WatchHandlers } from '../document-change';
-import type { WatchThreadData, WatchThreadMessage } from './watch-protocol';
+import type { NextMessage, WatchThreadData, WatchThreadMessage } from './watch-protocol';
 
 /**
  * Runs one Firestore listener in a worker thread of its own and hands its changes to `handlers` on this
@@ -25,6 +25,7 @@ export function watchInThread<T>(data: WatchThreadData, handlers: WatchHandlers<
     if (message.kind === 'error')
       return fail(Object.assign(new Error(message.message), { code: message.code }));
     const { changes, documentsRead, last } = message;
+    worker.postMessage({ kind: 'next' } satisfies NextMessage);
     handlers.onChanges({
       size: changes.length,
       documentsRead,

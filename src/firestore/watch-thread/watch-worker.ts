@@ -6,7 +6,13 @@ import { parseTrigger } from '../../domain/trade-trigger';
 import type { DocumentChange } from '../document-change';
 import { openPositionsQuery, tradeTriggersQuery } from '../queries';
 import { versionOf } from '../versions';
-import { CHANGES_PER_MESSAGE, type WatchThreadData, type WatchThreadMessage } from './watch-protocol';
+import {
+  CHANGES_PER_MESSAGE,
+  MESSAGES_IN_FLIGHT,
+  type NextMessage,
+  type WatchThreadData,
+  type WatchThreadMessage,
+} from './watch-protocol';
 
 /**
  * The body of a watch thread: one Firestore listener, off the main thread. firebase-admin builds a
@@ -28,9 +34,25 @@ const query = data.group === 'openPositions' ? openPositionsQuery(db) : tradeTri
 
 const parse = data.group === 'openPositions' ? parsePosition : parseTrigger;
 
+/** Messages not sent yet, and how many more may be sent before the main thread takes one. */
+const outbox: WatchThreadMessage[] = [];
+let credit = MESSAGES_IN_FLIGHT;
+
 function post(message: WatchThreadMessage): void {
-  (port as NonNullable<typeof port>).postMessage(message);
+  outbox.push(message);
+  pump();
 }
+
+function pump(): void {
+  for (; credit > 0 && outbox.length > 0; credit--)
+    (port as NonNullable<typeof port>).postMessage(outbox.shift());
+}
+
+port.on('message', (message: NextMessage) => {
+  if (message.kind !== 'next') return;
+  credit++;
+  pump();
+});
 
 function onSnapshot(snapshot: QuerySnapshot): void {
   const readVersion = versionOf(snapshot.readTime);
