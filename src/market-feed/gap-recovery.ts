@@ -146,12 +146,9 @@ export class GapRecovery {
   /** Takes `weight` from the shared REST budget, waiting out a rate-limit pause and the budget's window. */
   private async spend(weight: number): Promise<void> {
     const { clock, bucket, penalty } = this.options;
-    for (;;) {
-      const now = clock.now();
-      const paused = penalty.restWaitMs(now);
-      if (paused === 0 && bucket.tryTake(now, weight)) return;
-      const wait = paused > 0 ? paused : bucket.waitMs(now, weight);
+    for (let wait = penalty.takeRest(bucket, clock.now(), weight); wait > 0;) {
       await new Promise<void>((resolve) => clock.setTimeout(resolve, wait));
+      wait = penalty.takeRest(bucket, clock.now(), weight);
     }
   }
 

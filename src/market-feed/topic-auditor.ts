@@ -70,8 +70,8 @@ export class TopicAuditor {
   async audit(): Promise<void> {
     const { market, clock, bucket, penalty } = this.o;
     const topics = this.o.topics();
-    if (this.running || topics.length === 0 || penalty.restWaitMs(clock.now()) > 0) return;
-    if (!bucket.tryTake(clock.now(), ALL_TICKERS_WEIGHT[market])) return;
+    if (this.running || topics.length === 0) return;
+    if (penalty.takeRest(bucket, clock.now(), ALL_TICKERS_WEIGHT[market]) > 0) return;
     this.running = true;
     const askedAt = clock.now();
     try {
@@ -124,7 +124,7 @@ export class TopicAuditor {
     const { market, clock, bucket, fetch, penalty } = this.o;
     const result = { silent: [] as string[], clear: [] as string[] };
     for (const symbol of symbols) {
-      if (penalty.restWaitMs(clock.now()) > 0 || !bucket.tryTake(clock.now(), HISTORY_WEIGHT[market])) break;
+      if (penalty.takeRest(bucket, clock.now(), HISTORY_WEIGHT[market]) > 0) break;
       const history = parseHistory(market, await callJson(fetch, 'GET', historyUrl(this.o, symbol)));
       const newest = history.reduce<(typeof history)[number] | undefined>(
         (a, b) => (a === undefined || b.time > a.time ? b : a),

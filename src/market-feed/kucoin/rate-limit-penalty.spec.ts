@@ -3,13 +3,28 @@ import { type FakeKucoin, fakeKucoin } from '../../../test/support/doubles/fake-
 import { ManualClock } from '../../../test/support/doubles/manual-clock';
 import { KucoinRestError } from './kucoin-rest';
 import { type RateLimitNotice, RateLimitPenalty } from './rate-limit-penalty';
-import { TokenBucket } from './rate-limiters';
+import { TokenBucket, WeightWindow } from './rate-limiters';
 import { RestQueue } from './rest-queue';
 import { WebSocketManager } from './websocket-manager';
 import { TopicAuditor } from '../topic-auditor';
 
 /** Lets every promise already resolved (fetch answers, their JSON) run; the manual clock runs the timers. */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('RateLimitPenalty.takeRest', () => {
+  it('takes the weight when no pause runs, else says how long to wait: the pause first, then the window', () => {
+    const penalty = new RateLimitPenalty();
+    const budget = new WeightWindow(10, 30_000);
+    expect(penalty.takeRest(budget, 0, 6)).toBe(0);
+    expect(budget.used(0)).toBe(6);
+    expect(penalty.takeRest(budget, 1_000, 6)).toBe(29_000);
+    expect(budget.used(1_000)).toBe(6);
+    penalty.restRefused(1_000, 'spot', 'catch_up', 60_000);
+    expect(penalty.takeRest(budget, 31_000, 6)).toBe(30_000);
+    expect(budget.used(31_000)).toBe(0);
+    expect(penalty.takeRest(budget, 61_000, 6)).toBe(0);
+  });
+});
 
 describe('RateLimitPenalty', () => {
   it('after a REST 429 holds every REST call and every new connection until the reset', () => {

@@ -1,4 +1,5 @@
 import type { MarketType } from '../../domain/market';
+import type { RestBudget } from './rate-limiters';
 
 /** Which call KuCoin refused for rate: the `source` label of `worker_kucoin_rate_limited_total`. */
 export type RateLimitSource = 'token' | 'catch_up' | 'gap_recovery' | 'audit' | 'websocket';
@@ -48,6 +49,16 @@ export class RateLimitPenalty {
   /** ms from `now` until a REST call may go; 0 when it may now. */
   restWaitMs(now: number): number {
     return Math.max(0, this.restUntil - now);
+  }
+
+  /**
+   * The one gate of every KuCoin REST call: takes `weight` from `budget` unless a pause is running.
+   * 0 when taken; otherwise the ms to wait before asking again (the pause, or the budget's window).
+   */
+  takeRest(budget: RestBudget, now: number, weight: number): number {
+    const paused = this.restWaitMs(now);
+    if (paused > 0) return paused;
+    return budget.tryTake(now, weight) ? 0 : Math.max(1, budget.waitMs(now, weight));
   }
 
   /** ms from `now` until a new connection may open (its token call included); 0 when it may now. */

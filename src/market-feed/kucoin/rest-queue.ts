@@ -85,9 +85,8 @@ export class RestQueue<T> {
     const { clock, bucket, penalty, weight, concurrency } = this.options;
     while (this.queued.size > 0 && this.inFlight < concurrency) {
       const now = clock.now();
-      const paused = penalty.restWaitMs(now);
-      if (paused > 0) return this.wake(paused);
-      if (!bucket.tryTake(now, weight)) return this.wake(bucket.waitMs(now, weight));
+      const wait = penalty.takeRest(bucket, now, weight);
+      if (wait > 0) return this.wake(wait);
       const symbol = this.queued.values().next().value as string;
       this.queued.delete(symbol);
       this.inFlight++;
