@@ -10,14 +10,9 @@ import {
   triggerItem,
   watchesSameStream,
 } from '../../domain/crossing';
-import { type InstrumentPriceType, type MarketType, instrumentPrice } from '../../domain/market';
-import { type OpenPosition, parsePosition, type PositionCloseRequest } from '../../domain/position';
-import {
-  parseTrigger,
-  type TradeTrigger,
-  type TriggerCondition,
-  type TriggerExecution,
-} from '../../domain/trade-trigger';
+import type { InstrumentPriceType } from '../../domain/market';
+import { parsePosition, type PositionCloseRequest } from '../../domain/position';
+import { parseTrigger, type TriggerCondition, type TriggerExecution } from '../../domain/trade-trigger';
 import type { HandledReason } from '../execution.types';
 
 /**
@@ -83,23 +78,13 @@ export function decideClose(hit: PositionHit, doc: ReadDocument, tape: Tape): Cl
   const parsed = parsePosition(hit.entry.path, data);
   if (!parsed.ok) return gone('invalid_document', doc);
   const position = parsed.value;
-  const crossing = watchesSameStream(watcherOf(position), hit)
+  // The item knows the document's market, symbol and price type: the hit's price counts only on those.
+  const item = positionItem(position, doc.version);
+  const crossing = watchesSameStream(item, hit)
     ? positionCrossing(position.side, position.stopLoss, position.takeProfit, tape.price)
     : null;
-  if (crossing === null) {
-    const item = positionItem(position, doc.version);
-    return { kind: 'skip', reason: 'not_crossed', seen: { version: doc.version, item } };
-  }
+  if (crossing === null) return { kind: 'skip', reason: 'not_crossed', seen: { version: doc.version, item } };
   return { kind: 'write', fields: closeFields(crossing, tape, hit.priceType) };
-}
-
-/** What a document watches: its market, symbol and (for mark or index) price type. */
-function watcherOf(doc: OpenPosition | TradeTrigger): {
-  marketType: MarketType;
-  symbol: string;
-  priceType?: InstrumentPriceType;
-} {
-  return { marketType: doc.marketType, symbol: doc.symbol, priceType: instrumentPrice(doc.triggerPriceType) };
 }
 
 function closeFields(crossing: Crossing, tape: Tape, priceType?: InstrumentPriceType): PositionCloseRequest {
@@ -131,13 +116,10 @@ export function decideFire(
   const parsed = parseTrigger(hit.entry.path, data);
   if (!parsed.ok) return gone('invalid_document', trigger);
   const value = parsed.value;
+  const item = triggerItem(value, trigger.version);
   const crossed =
-    watchesSameStream(watcherOf(value), hit) &&
-    triggerCrossed(value.condition, value.targetPrice, tape.price);
-  if (!crossed) {
-    const item = triggerItem(value, trigger.version);
-    return { kind: 'skip', reason: 'not_crossed', seen: { version: trigger.version, item } };
-  }
+    watchesSameStream(item, hit) && triggerCrossed(value.condition, value.targetPrice, tape.price);
+  if (!crossed) return { kind: 'skip', reason: 'not_crossed', seen: { version: trigger.version, item } };
   return {
     kind: 'write',
     executed: {
