@@ -72,6 +72,7 @@ describe('CacheCore', () => {
     expect(cache.positionBook('futures', 'XBTUSDTM')?.get(onMark.entry.path)).toBeUndefined();
     expect(cache.watchedSymbols('mark')).toEqual(['XBTUSDTM']);
     expect(cache.watchedSymbols('index')).toEqual([]);
+    expect(cache.watchedSymbols('futures', 'mark', 'index')).toEqual(['XBTUSDTM']);
     const where = { symbol: 'XBTUSDTM', marketType: 'futures' } as const;
 
     const byTrade: Hit[] = [];

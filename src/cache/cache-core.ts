@@ -157,10 +157,14 @@ export class CacheCore implements CrossingPort {
     }
   }
 
-  /** Symbols with anything watching this price stream, including documents with a crossing pending. */
-  watchedSymbols(stream: PriceStream): string[] {
-    const symbols = new Set([...this.live.positions.symbols(stream), ...this.live.triggers.symbols(stream)]);
-    this.pending.addSymbols(stream, symbols);
+  /** Symbols with anything watching any of these price streams, including documents with a crossing pending. */
+  watchedSymbols(...streams: PriceStream[]): string[] {
+    const symbols = new Set<string>();
+    for (const stream of streams) {
+      for (const set of [this.live.positions, this.live.triggers])
+        for (const symbol of set.symbols(stream)) symbols.add(symbol);
+      this.pending.addSymbols(stream, symbols);
+    }
     return [...symbols];
   }
 

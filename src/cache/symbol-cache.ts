@@ -111,6 +111,6 @@ export class SymbolCache {
   /** Symbols of a market with anything to watch, whatever price (last, mark, index) it watches. */
   private symbolCount(marketType: MarketType): number {
     const streams = PRICE_STREAMS.filter((stream) => marketOfStream(stream) === marketType);
-    return new Set(streams.flatMap((stream) => this.core.watchedSymbols(stream))).size;
+    return this.core.watchedSymbols(...streams).length;
   }
 }

@@ -51,11 +51,7 @@ export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
       this.metrics.cachedTriggers.set({ market }, counts.triggers);
       this.metrics.cachedSymbols.set({ market }, counts.symbols);
     }
-    const instrumentWatched = new Set([
-      ...this.books.watchedSymbols('mark'),
-      ...this.books.watchedSymbols('index'),
-    ]);
-    this.instrument.updateDesired(instrumentWatched);
+    this.instrument.updateDesired(this.books.watchedSymbols('mark', 'index'));
   }
 
   private schedule(): void {
