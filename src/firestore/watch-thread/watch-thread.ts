@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import type { Unsubscribe, WatchHandlers } from '../document-change';
+import type { DocumentChange, Unsubscribe, WatchHandlers } from '../document-change';
 import type { NextMessage, WatchThreadData, WatchThreadMessage } from './watch-protocol';
 
 /**
@@ -30,7 +30,8 @@ export function watchInThread<T>(data: WatchThreadData, handlers: WatchHandlers<
       size: changes.length,
       documentsRead,
       partial: !last,
-      slice: (from, to) => changes.slice(from, to) as never,
+      // The thread parsed them with this listener's parser: its changes are of this listener's type.
+      slice: (from, to) => (changes as DocumentChange<T>[]).slice(from, to),
     });
   });
   worker.on('error', (error: Error) => fail(error));
