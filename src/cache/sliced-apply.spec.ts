@@ -63,6 +63,21 @@ describe('SlicedApply', () => {
     expect(log).toEqual(['first[0,2)', 'first[2,4)', 'first done', 'second[0,1)', 'second done']);
   });
 
+  it('gives the loop back between queued batches too: a backlog is not drained in one turn', async () => {
+    const log: string[] = [];
+    const loop = turns();
+    const sliced = new SlicedApply({ sliceSize: 2, yieldToOthers: loop.yieldToOthers, onFailure: fail });
+    sliced.push(recorder(log, 'first', 4));
+    sliced.push(recorder(log, 'second', 1));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(log).toEqual(['first[0,2)']);
+    await loop.release();
+    expect(log).toEqual(['first[0,2)', 'first[2,4)', 'first done']);
+    await loop.release();
+    expect(log).toEqual(['first[0,2)', 'first[2,4)', 'first done', 'second[0,1)', 'second done']);
+  });
+
   it('applies nothing more once cancelled, not even the rest of a batch', async () => {
     const log: string[] = [];
     const loop = turns();

@@ -37,8 +37,10 @@ export class SlicedApply {
       this.applyAtOnce(batch);
       return;
     }
+    // Behind another batch, even the first slice waits its turn: a backlog is not drained in one go.
+    const behind = this.tail !== undefined;
     const next = (this.tail ?? Promise.resolve())
-      .then(() => this.applyInSlices(batch))
+      .then(() => this.applyInSlices(batch, behind))
       .catch((error: unknown) => this.options.onFailure(error));
     this.tail = next;
     void next.then(() => {
@@ -60,8 +62,9 @@ export class SlicedApply {
     }
   }
 
-  private async applyInSlices(batch: SlicedBatch): Promise<void> {
+  private async applyInSlices(batch: SlicedBatch, behind: boolean): Promise<void> {
     const { sliceSize, yieldToOthers } = this.options;
+    if (behind) await yieldToOthers();
     for (let from = 0; from < batch.size; from += sliceSize) {
       if (from > 0) await yieldToOthers();
       if (this.cancelled) return;
