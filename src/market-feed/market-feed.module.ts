@@ -10,13 +10,18 @@ import type { FeedChannel } from './kucoin/feed-channel';
 import { type RateLimitNotice, RateLimitPenalty } from './kucoin/rate-limit-penalty';
 import { timedFetch } from './kucoin/kucoin-rest';
 import { wsSocketFactoryWith } from './kucoin/ws-socket';
-import { type RestBudget, SlidingWindowLimiter, WeightWindow } from './kucoin/rate-limiters';
+import {
+  type ConnectionBudget,
+  PacedWindowLimiter,
+  type RestBudget,
+  WeightWindow,
+} from './kucoin/rate-limiters';
 import { FUTURES_FEED, INSTRUMENT_FEED, KUCOIN_SHARED_LIMITS, SPOT_FEED } from './market-feed.constants';
 
 type KucoinConfig = ConfigType<typeof kucoinConfig>;
 
 interface SharedLimits {
-  readonly connections: SlidingWindowLimiter;
+  readonly connections: ConnectionBudget;
   readonly rest: RestBudget;
   readonly penalty: RateLimitPenalty;
 }
@@ -29,7 +34,7 @@ function sharedLimits(config: KucoinConfig, metrics: WorkerMetrics): SharedLimit
   const logger = new Logger('KucoinRateLimits');
   const { newConnectionsPerMinute, restWeightPer30s } = config.replicaShare;
   return {
-    connections: new SlidingWindowLimiter(newConnectionsPerMinute, 60_000),
+    connections: new PacedWindowLimiter(newConnectionsPerMinute, 60_000),
     rest: new WeightWindow(restWeightPer30s, 30_000),
     penalty: new RateLimitPenalty((notice: RateLimitNotice) => {
       const { market, source, pauseMs, started } = notice;

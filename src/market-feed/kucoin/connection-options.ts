@@ -6,7 +6,7 @@ import { CATCH_UP_WEIGHT, type FeedChannel } from './feed-channel';
 import { type FetchLike, globalFetch } from './kucoin-rest';
 import { KUCOIN_CONNECTIONS_PER_MINUTE, KUCOIN_REST_WEIGHT_PER_30S } from './kucoin.constants';
 import { RateLimitPenalty } from './rate-limit-penalty';
-import { type RestBudget, SlidingWindowLimiter, WeightWindow } from './rate-limiters';
+import { type ConnectionBudget, PacedWindowLimiter, type RestBudget, WeightWindow } from './rate-limiters';
 import { type SocketFactory, wsSocketFactory } from './ws-socket';
 
 /** What KuCoin allows one connection, and how long it is given to answer; unset ones take KuCoin's values. */
@@ -46,7 +46,7 @@ export interface ConnectionIo {
   /** In [0, 1): the reconnect backoff's jitter. */
   readonly random: () => number;
   /** Shared across connections: KuCoin allows 30 new connections per minute (this replica's share of them). */
-  readonly newConnections: SlidingWindowLimiter;
+  readonly newConnections: ConnectionBudget;
   /** Shared across connections: the REST public pool is per IP (this replica's share of it). */
   readonly restBucket: RestBudget;
   /** Shared across connections and markets: after a 429 every KuCoin caller of the process waits. */
@@ -100,7 +100,7 @@ export function resolveConnectionOptions(options: WebSocketManagerOptions): Reso
     fetch: globalFetch,
     clock: systemClock,
     random: Math.random,
-    newConnections: new SlidingWindowLimiter(KUCOIN_CONNECTIONS_PER_MINUTE, 60_000),
+    newConnections: new PacedWindowLimiter(KUCOIN_CONNECTIONS_PER_MINUTE, 60_000),
     restBucket: new WeightWindow(KUCOIN_REST_WEIGHT_PER_30S / 2, 30_000),
     ratePenalty: new RateLimitPenalty(),
     ...definedOnly(options.io ?? {}),

@@ -1,4 +1,5 @@
-import { SlidingWindowLimiter, TokenBucket, WeightWindow } from './rate-limiters';
+import fc from 'fast-check';
+import { PacedWindowLimiter, SlidingWindowLimiter, TokenBucket, WeightWindow } from './rate-limiters';
 
 describe('SlidingWindowLimiter', () => {
   it('allows `limit` events per window and says when the next one fits', () => {
@@ -68,5 +69,59 @@ describe('TokenBucket', () => {
     const bucket = new TokenBucket(10, 1_000);
     expect(bucket.tryTake(1_000_000, 10)).toBe(true);
     expect(bucket.tryTake(1_000_000, 1)).toBe(false);
+  });
+});
+
+describe('PacedWindowLimiter', () => {
+  /** Takes whenever the limiter says it may, probing at the given times; returns the times taken. */
+  const takeAt = (limiter: PacedWindowLimiter, times: readonly number[]): number[] =>
+    times.filter((t) => limiter.waitMs(t) === 0 && (limiter.record(t), true));
+
+  it('lets half the limit go at once, then one every windowMs / ceil(limit / 2)', () => {
+    const limiter = new PacedWindowLimiter(30, 60_000);
+    expect(
+      takeAt(
+        limiter,
+        Array.from({ length: 20 }, () => 0),
+      ),
+    ).toHaveLength(15);
+    expect(limiter.waitMs(0)).toBe(4_000);
+    expect(limiter.waitMs(3_999)).toBe(1);
+    expect(takeAt(limiter, [4_000, 4_001, 8_000])).toEqual([4_000, 8_000]);
+  });
+
+  it('after a retry storm that spent the window, the next connection waits a pace, not the window', () => {
+    const paced = new PacedWindowLimiter(30, 60_000);
+    const unpaced = new SlidingWindowLimiter(30, 60_000);
+    // Probes every 200 ms for 20 s, as a feed on a short backoff would during an outage.
+    const storm = Array.from({ length: 100 }, (_, i) => i * 200);
+    takeAt(paced, storm);
+    storm.forEach((t) => unpaced.tryTake(t));
+    expect(paced.waitMs(20_000)).toBeLessThanOrEqual(4_000);
+    expect(unpaced.waitMs(20_000)).toBeGreaterThan(30_000);
+  });
+
+  it('never lets more than `limit` through in any window, whatever the probing (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.integer({ min: 0, max: 5_000 }), { minLength: 1, maxLength: 300 }),
+        (limit, gaps) => {
+          const limiter = new PacedWindowLimiter(limit, 60_000);
+          let t = 0;
+          const taken = takeAt(
+            limiter,
+            gaps.map((gap) => (t += gap)),
+          );
+          const inWindow = (start: number) => taken.filter((x) => x >= start && x < start + 60_000).length;
+          return taken.every((start) => inWindow(start) <= limit);
+        },
+      ),
+    );
+  });
+
+  it('paces a limit of one to one per window', () => {
+    const limiter = new PacedWindowLimiter(1, 60_000);
+    expect(takeAt(limiter, [0, 1, 59_999, 60_000])).toEqual([0, 60_000]);
   });
 });

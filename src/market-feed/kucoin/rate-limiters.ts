@@ -2,7 +2,7 @@
  * At most `limit` events in any window of `windowMs` (a sliding log). Used for KuCoin's 100 client
  * messages per 10 s per connection and 30 new connections per minute. Pure: time is passed in.
  */
-export class SlidingWindowLimiter {
+export class SlidingWindowLimiter implements ConnectionBudget {
   private readonly stamps: number[] = [];
 
   constructor(
@@ -46,6 +46,39 @@ export class SlidingWindowLimiter {
     let drop = 0;
     while (drop < this.stamps.length && this.stamps[drop] <= now - this.windowMs) drop++;
     if (drop > 0) this.stamps.splice(0, drop);
+  }
+}
+
+/** A budget of new connections: how long until one may open, and that one did. */
+export interface ConnectionBudget {
+  waitMs(now: number): number;
+  record(now: number): void;
+}
+
+/**
+ * The replica's share of KuCoin's new connections per minute: never more than `limit` in any window
+ * (the sliding log), and paced, so that a feed retrying on a short backoff through a long outage cannot
+ * spend the whole window before KuCoin is back. Half the limit may go at once; the rest refills evenly
+ * over the window (a bucket of half the limit refilled once per window spends at most the limit in any
+ * window). Unpaced, the first connection after such an outage waited up to a whole minute for the oldest
+ * attempt to leave the window; paced, it waits at most windowMs / ceil(limit / 2) (4 s of 30 per minute).
+ */
+export class PacedWindowLimiter implements ConnectionBudget {
+  private readonly window: SlidingWindowLimiter;
+  private readonly pace: TokenBucket;
+
+  constructor(limit: number, windowMs: number) {
+    this.window = new SlidingWindowLimiter(limit, windowMs);
+    this.pace = new TokenBucket(Math.ceil(limit / 2), windowMs);
+  }
+
+  waitMs(now: number): number {
+    return Math.max(this.window.waitMs(now), this.pace.waitMs(now, 1));
+  }
+
+  record(now: number): void {
+    this.window.record(now);
+    this.pace.record(now, 1);
   }
 }
 
@@ -127,6 +160,12 @@ export class TokenBucket implements RestBudget {
     if (this.tokens < cost) return false;
     this.tokens -= cost;
     return true;
+  }
+
+  /** Spends `cost` that had to go regardless; the bucket may run into debt, paid back by the refill. */
+  record(now: number, cost = 1): void {
+    this.refill(now);
+    this.tokens -= cost;
   }
 
   /** ms from `now` until `cost` tokens are available. */

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Subscription } from 'rxjs';
 import { CacheCore } from '../../../src/cache/cache-core';
+import { WorkerMetrics } from '../../../src/metrics/worker-metrics';
 import { openTestFirestore } from '../../support/firestore';
 import { gateway } from '../../support/trade-scenarios';
 import {
@@ -82,6 +83,22 @@ export class TapeRun {
     return this.seen.every((seen) => syms.every((s) => seen.get(s.symbol) === this.tape.last(s).sequence));
   }
 
+  /** Why trades are still unevaluated: per worker, each lagging symbol and its feed's metrics. */
+  private async feedReport(): Promise<string> {
+    const lines = await Promise.all(
+      this.workers.map(async (w, i) => {
+        const lagging = this.syms
+          .filter((s) => this.seen[i].get(s.symbol) !== this.tape.last(s).sequence)
+          .map((s) => `${s.symbol} at ${this.seen[i].get(s.symbol)} of ${this.tape.last(s).sequence}`);
+        const feed = (await w.app.get(WorkerMetrics).registry.metrics())
+          .split('\n')
+          .filter((l) => /^worker_(ws_|gap_|rest_catch_up|kucoin_rate_limited|symbols_unavailable)/.test(l));
+        return `worker ${i}: lagging ${lagging.join(', ') || 'none'}\n  ${feed.join('\n  ')}`;
+      }),
+    );
+    return lines.join('\n');
+  }
+
   /** The oracle's fill (or none) of every document, from what is evaluated of each symbol. */
   fills(eventsOf: (s: Sym) => TapeEvent[]): Fills {
     const events = new Map(this.syms.map((s) => [s.symbol, eventsOf(s)]));
@@ -92,7 +109,9 @@ export class TapeRun {
 
   /** After `ready` (every trade evaluated), until the fills are written and every worker is idle: the row. */
   async verdict(scenario: string, fills: Fills, ready: Ready = () => this.evaluated()): Promise<Verdict> {
-    await waitFor(`${scenario}: every trade evaluated`, ready, 30_000);
+    await waitFor(`${scenario}: every trade evaluated`, ready, 30_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await this.feedReport()}`);
+    });
     const expected = [...fills.values()].filter((f) => f !== undefined).length;
     const idle = (w: Worker) =>
       !w.execution.stats().queue.length && !w.app.get(CacheCore).pendingStats().count;
