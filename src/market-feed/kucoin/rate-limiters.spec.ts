@@ -74,10 +74,10 @@ describe('TokenBucket', () => {
 
 describe('PacedWindowLimiter', () => {
   /** Takes whenever the limiter says it may, probing at the given times; returns the times taken. */
-  const takeAt = (limiter: PacedWindowLimiter, times: readonly number[]): number[] =>
-    times.filter((t) => limiter.waitMs(t) === 0 && (limiter.record(t), true));
+  const takeAt = (limiter: PacedWindowLimiter, times: readonly number[], retry = true): number[] =>
+    times.filter((t) => limiter.waitMs(t, retry) === 0 && (limiter.record(t, retry), true));
 
-  it('lets half the limit go at once, then one every windowMs / ceil(limit / 2)', () => {
+  it('lets retries spend half the limit at once, then one every windowMs / ceil(limit / 2)', () => {
     const limiter = new PacedWindowLimiter(30, 60_000);
     expect(
       takeAt(
@@ -85,19 +85,32 @@ describe('PacedWindowLimiter', () => {
         Array.from({ length: 20 }, () => 0),
       ),
     ).toHaveLength(15);
-    expect(limiter.waitMs(0)).toBe(4_000);
-    expect(limiter.waitMs(3_999)).toBe(1);
+    expect(limiter.waitMs(0, true)).toBe(4_000);
+    expect(limiter.waitMs(3_999, true)).toBe(1);
     expect(takeAt(limiter, [4_000, 4_001, 8_000])).toEqual([4_000, 8_000]);
   });
 
-  it('after a retry storm that spent the window, the next connection waits a pace, not the window', () => {
+  it('lets first connections use the whole window at once, unpaced', () => {
+    const limiter = new PacedWindowLimiter(30, 60_000);
+    expect(
+      takeAt(
+        limiter,
+        Array.from({ length: 40 }, () => 0),
+        false,
+      ),
+    ).toHaveLength(30);
+    expect(limiter.waitMs(0, false)).toBe(60_000);
+  });
+
+  it('after a retry storm, the next connection waits a pace, not the window', () => {
     const paced = new PacedWindowLimiter(30, 60_000);
     const unpaced = new SlidingWindowLimiter(30, 60_000);
     // Probes every 200 ms for 20 s, as a feed on a short backoff would during an outage.
     const storm = Array.from({ length: 100 }, (_, i) => i * 200);
     takeAt(paced, storm);
     storm.forEach((t) => unpaced.tryTake(t));
-    expect(paced.waitMs(20_000)).toBeLessThanOrEqual(4_000);
+    expect(paced.waitMs(20_000, true)).toBeLessThanOrEqual(4_000);
+    expect(paced.waitMs(20_000, false)).toBe(0);
     expect(unpaced.waitMs(20_000)).toBeGreaterThan(30_000);
   });
 
@@ -105,14 +118,21 @@ describe('PacedWindowLimiter', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 40 }),
-        fc.array(fc.integer({ min: 0, max: 5_000 }), { minLength: 1, maxLength: 300 }),
-        (limit, gaps) => {
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5_000 }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 300,
+        }),
+        (limit, probes) => {
           const limiter = new PacedWindowLimiter(limit, 60_000);
           let t = 0;
-          const taken = takeAt(
-            limiter,
-            gaps.map((gap) => (t += gap)),
-          );
+          const taken: number[] = [];
+          for (const [gap, retry] of probes) {
+            t += gap;
+            if (limiter.waitMs(t, retry) === 0) {
+              limiter.record(t, retry);
+              taken.push(t);
+            }
+          }
           const inWindow = (start: number) => taken.filter((x) => x >= start && x < start + 60_000).length;
           return taken.every((start) => inWindow(start) <= limit);
         },
@@ -120,7 +140,7 @@ describe('PacedWindowLimiter', () => {
     );
   });
 
-  it('paces a limit of one to one per window', () => {
+  it('paces retries at a limit of one to one per window', () => {
     const limiter = new PacedWindowLimiter(1, 60_000);
     expect(takeAt(limiter, [0, 1, 59_999, 60_000])).toEqual([0, 60_000]);
   });

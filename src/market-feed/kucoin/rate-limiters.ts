@@ -2,7 +2,7 @@
  * At most `limit` events in any window of `windowMs` (a sliding log). Used for KuCoin's 100 client
  * messages per 10 s per connection and 30 new connections per minute. Pure: time is passed in.
  */
-export class SlidingWindowLimiter implements ConnectionBudget {
+export class SlidingWindowLimiter {
   private readonly stamps: number[] = [];
 
   constructor(
@@ -51,34 +51,37 @@ export class SlidingWindowLimiter implements ConnectionBudget {
 
 /** A budget of new connections: how long until one may open, and that one did. */
 export interface ConnectionBudget {
-  waitMs(now: number): number;
-  record(now: number): void;
+  /** `retry`: a connection opened again after a failed attempt (see PacedWindowLimiter). */
+  waitMs(now: number, retry?: boolean): number;
+  record(now: number, retry?: boolean): void;
 }
 
 /**
  * The replica's share of KuCoin's new connections per minute: never more than `limit` in any window
- * (the sliding log), and paced, so that a feed retrying on a short backoff through a long outage cannot
- * spend the whole window before KuCoin is back. Half the limit may go at once; the rest refills evenly
- * over the window (a bucket of half the limit refilled once per window spends at most the limit in any
- * window). Unpaced, the first connection after such an outage waited up to a whole minute for the oldest
- * attempt to leave the window; paced, it waits at most windowMs / ceil(limit / 2) (4 s of 30 per minute).
+ * (the sliding log), and retries paced, so that connections retrying on a short backoff through a long
+ * outage cannot spend the whole window before KuCoin is back. Retries (attempts after a failed one) may
+ * spend half the limit at once and then one every windowMs / ceil(limit / 2) (4 s of 30 per minute);
+ * first connections (a start, a new shard, the first reconnect after a healthy connection) take only
+ * the window, so a start opens as many as the share allows at once. Unpaced, the first connection after
+ * such an outage waited up to a whole minute for the oldest attempt to leave the window.
  */
 export class PacedWindowLimiter implements ConnectionBudget {
   private readonly window: SlidingWindowLimiter;
-  private readonly pace: TokenBucket;
+  private readonly retries: TokenBucket;
 
   constructor(limit: number, windowMs: number) {
     this.window = new SlidingWindowLimiter(limit, windowMs);
-    this.pace = new TokenBucket(Math.ceil(limit / 2), windowMs);
+    this.retries = new TokenBucket(Math.ceil(limit / 2), windowMs);
   }
 
-  waitMs(now: number): number {
-    return Math.max(this.window.waitMs(now), this.pace.waitMs(now, 1));
+  waitMs(now: number, retry = false): number {
+    const window = this.window.waitMs(now);
+    return retry ? Math.max(window, this.retries.waitMs(now, 1)) : window;
   }
 
-  record(now: number): void {
+  record(now: number, retry = false): void {
     this.window.record(now);
-    this.pace.record(now, 1);
+    if (retry) this.retries.record(now, 1);
   }
 }
 

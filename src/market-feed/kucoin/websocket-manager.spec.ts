@@ -279,9 +279,14 @@ describe('WebSocketManager', () => {
   });
 
   it('opens at most 30 new connections per minute, even when each one dies at once', async () => {
+    // The window alone (no pacing of retries): the limit itself is what this checks.
     const limiter = new SlidingWindowLimiter(30, 60_000);
+    const window = {
+      waitMs: (now: number) => limiter.waitMs(now),
+      record: (now: number) => limiter.record(now),
+    };
     const { kucoin, manager } = setup({
-      io: { newConnections: limiter },
+      io: { newConnections: window },
       limits: { reconnectBackoff: { baseMs: 10, maxMs: 10 } },
     });
     manager.updateDesired(['BTC-USDT']);

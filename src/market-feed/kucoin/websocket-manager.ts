@@ -113,7 +113,7 @@ export class WebSocketManager {
       this.timers.set('reconnect', wait, () => this.connect());
       return;
     }
-    newConnections.record(now);
+    newConnections.record(now, this.attempt > 0);
     this.current = 'connecting';
     this.open(epoch).catch((error: Error) => this.fail('socket_error', error.message, epoch));
   }
@@ -184,10 +184,13 @@ export class WebSocketManager {
     this.timers.set('reconnect', delay, () => this.connect());
   }
 
-  /** ms until this replica may open a connection: a slot in its share, and no rate-limit pause running. */
+  /**
+   * ms until this replica may open a connection: a slot in its share (paced once attempts have failed),
+   * and no rate-limit pause running.
+   */
   private connectWaitMs(now: number): number {
     const { newConnections, ratePenalty } = this.options.io;
-    return Math.max(newConnections.waitMs(now), ratePenalty.connectionWaitMs(now));
+    return Math.max(newConnections.waitMs(now, this.attempt > 0), ratePenalty.connectionWaitMs(now));
   }
 
   private teardown(): void {
