@@ -25,7 +25,8 @@ export function* diffing<E extends { readonly path: string }, B extends Book<E>>
   for (const [key, book] of next.booksByKey()) {
     const liveBook = live.bookByKey(key);
     for (const entry of book.entries()) {
-      if (ignore(entry.path)) continue;
+      // A document with legs in several books is compared once, where it counts.
+      if (ignore(entry.path) || !next.countsAt(key, entry.path)) continue;
       const current = liveBook?.get(entry.path);
       if (current) {
         kept++;

@@ -21,6 +21,21 @@ export interface Book<E> {
   entries(): IterableIterator<E>;
 }
 
+/**
+ * How a document's item is placed: one leg per price stream its levels watch (one, unless it is a
+ * leveraged position whose liquidation watches the mark while its stops watch another price), and how
+ * the legs' entries join back into the item's entry.
+ */
+export interface Legs<E> {
+  split(item: Located<E>): Located<E>[];
+  join(entries: readonly (E | undefined)[]): E;
+}
+
+const ONE_LEG: Legs<never> = {
+  split: (item) => [item],
+  join: (entries) => entries[0] as never,
+};
+
 /** A document seen open as `item`, or not open (null), as of `version`. */
 export interface SeenAs<E> {
   readonly version: Version;
@@ -45,9 +60,17 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     mark: new Map(),
     index: new Map(),
   };
+  /** Documents in one book: their book's key. */
   private readonly keyOfPath = new Map<string, string>();
+  /** Documents with more than one leg: every leg's book key, kept or not, the first being the item's own. */
+  private readonly legKeysOf = new Map<string, readonly string[]>();
+  /** Book entries beyond the first of multi-leg documents, per market: count() counts documents. */
+  private readonly extraLegs: Record<MarketType, number> = { spot: 0, futures: 0 };
 
-  constructor(private readonly createBook: (items: Located<E>[]) => B) {}
+  constructor(
+    private readonly createBook: (items: Located<E>[]) => B,
+    private readonly legs: Legs<E> = ONE_LEG,
+  ) {}
 
   /**
    * Builds a whole set (one sort per ladder) for the collector's build-then-swap, as a generator that
@@ -57,20 +80,26 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
   static *building<E extends { readonly path: string }, B extends Book<E>>(
     items: Iterable<Located<E>>,
     createBook: (items: Located<E>[]) => B,
+    legs: Legs<E> = ONE_LEG,
   ): Generator<void, BookSet<E, B>> {
-    const set = new BookSet<E, B>(createBook);
+    const set = new BookSet<E, B>(createBook, legs);
     const grouped: Record<PriceStream, Map<string, Located<E>[]>> = {
       spot: new Map(),
       futures: new Map(),
       mark: new Map(),
       index: new Map(),
     };
+    const multiLeg = new Map<string, Located<E>>();
     let count = 0;
     for (const item of items) {
-      const bySymbol = grouped[priceStream(item.marketType, item.priceType)];
-      const group = bySymbol.get(item.symbol);
-      if (group) group.push(item);
-      else bySymbol.set(item.symbol, [item]);
+      const split = legs.split(item);
+      if (split.length > 1) multiLeg.set(item.entry.path, item);
+      for (const leg of split) {
+        const bySymbol = grouped[priceStream(leg.marketType, leg.priceType)];
+        const group = bySymbol.get(leg.symbol);
+        if (group) group.push(leg);
+        else bySymbol.set(leg.symbol, [leg]);
+      }
       if (++count % GROUPING_STEP === 0) yield;
     }
     for (const stream of PRICE_STREAMS) {
@@ -79,15 +108,17 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
         if (book.size === 0) continue;
         const key = bookKey(stream, symbol);
         set.setBook(key, book);
-        for (const { entry } of group) if (book.has(entry.path)) set.keyOfPath.set(entry.path, key);
+        for (const { entry } of group)
+          if (book.has(entry.path) && !multiLeg.has(entry.path)) set.keyOfPath.set(entry.path, key);
         yield;
       }
     }
+    for (const [path, item] of multiLeg) set.indexLegs(path, legs.split(item));
     return set;
   }
 
   get size(): number {
-    return this.keyOfPath.size;
+    return this.keyOfPath.size + this.legKeysOf.size;
   }
 
   book(stream: PriceStream, symbol: string): B | undefined {
@@ -95,6 +126,8 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
   }
 
   get(path: string): Located<E> | undefined {
+    const legKeys = this.legKeysOf.get(path);
+    if (legKeys !== undefined) return this.joined(path, legKeys);
     const key = this.keyOfPath.get(path);
     const book = key === undefined ? undefined : this.books.get(key);
     const entry = book?.get(path);
@@ -103,6 +136,8 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
   }
 
   versionOf(path: string): Version | undefined {
+    const legKeys = this.legKeysOf.get(path);
+    if (legKeys !== undefined) return this.legVersion(path, legKeys);
     const key = this.keyOfPath.get(path);
     return key === undefined ? undefined : this.books.get(key)?.versionOf(path);
   }
@@ -125,23 +160,31 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
 
   /** Adds or replaces the entry, moving it if its symbol changed. An entry the book does not keep is removed. */
   upsert(item: Located<E>): void {
-    const key = bookKey(priceStream(item.marketType, item.priceType), item.symbol);
-    const previous = this.keyOfPath.get(item.entry.path);
-    if (previous !== undefined && previous !== key) this.removeFrom(previous, item.entry.path);
-    let book = this.books.get(key);
-    if (!book) {
-      book = this.createBook([]);
-      this.setBook(key, book);
+    const path = item.entry.path;
+    const split = this.legs.split(item);
+    if (split.length > 1 || this.legKeysOf.has(path)) {
+      this.remove(path);
+      for (const leg of split) this.addLeg(leg);
+      if (split.length > 1) this.indexLegs(path, split);
+      else if (this.books.get(this.keyOf(item))?.has(path)) this.keyOfPath.set(path, this.keyOf(item));
+      return;
     }
-    book.add(item.entry, item.version);
-    if (book.has(item.entry.path)) this.keyOfPath.set(item.entry.path, key);
-    else {
-      this.keyOfPath.delete(item.entry.path);
-      if (book.size === 0) this.deleteBook(key);
-    }
+    const key = this.keyOf(item);
+    const previous = this.keyOfPath.get(path);
+    if (previous !== undefined && previous !== key) this.removeFrom(previous, path);
+    if (this.addLeg(item)) this.keyOfPath.set(path, key);
+    else this.keyOfPath.delete(path);
   }
 
   remove(path: string): Located<E> | undefined {
+    const legKeys = this.legKeysOf.get(path);
+    if (legKeys !== undefined) {
+      const item = this.joined(path, legKeys);
+      this.extraLegs[marketOf(legKeys[0])] -= this.keptLegs(path, legKeys) - 1;
+      this.legKeysOf.delete(path);
+      for (const key of legKeys) this.removeFrom(key, path);
+      return item;
+    }
     const key = this.keyOfPath.get(path);
     if (key === undefined) return undefined;
     const version = this.books.get(key)?.versionOf(path) ?? 0;
@@ -149,13 +192,24 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     return entry === undefined ? undefined : { ...splitKey(key), entry, version };
   }
 
+  /**
+   * Whether the document's entry in this book is the one that stands for it when entries are counted book
+   * by book (a multi-leg document is in several books; its first kept leg counts, its stops' if any).
+   */
+  countsAt(key: string, path: string): boolean {
+    const legKeys = this.legKeysOf.get(path);
+    if (legKeys === undefined) return true;
+    for (const legKey of legKeys) if (this.books.get(legKey)?.has(path)) return legKey === key;
+    return false;
+  }
+
   symbols(stream: PriceStream): string[] {
     return [...this.byStream[stream].keys()];
   }
 
-  /** Entries of one market, whatever price they watch. */
+  /** Documents of one market, whatever price they watch. */
   count(marketType: MarketType): number {
-    let count = 0;
+    let count = 0 - this.extraLegs[marketType];
     for (const stream of PRICE_STREAMS) {
       if (marketOfStream(stream) !== marketType) continue;
       for (const book of this.byStream[stream].values()) count += book.size;
@@ -164,7 +218,7 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
   }
 
   has(path: string): boolean {
-    return this.keyOfPath.has(path);
+    return this.keyOfPath.has(path) || this.legKeysOf.has(path);
   }
 
   /** Books by bookKey; the diff walks them book by book. */
@@ -174,6 +228,54 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
 
   bookByKey(key: string): B | undefined {
     return this.books.get(key);
+  }
+
+  private keyOf(item: Located<E>): string {
+    return bookKey(priceStream(item.marketType, item.priceType), item.symbol);
+  }
+
+  /** Into its book (made if missing, dropped if left empty); whether the book keeps it. */
+  private addLeg(leg: Located<E>): boolean {
+    const key = this.keyOf(leg);
+    let book = this.books.get(key);
+    if (!book) {
+      book = this.createBook([]);
+      this.setBook(key, book);
+    }
+    book.add(leg.entry, leg.version);
+    if (book.has(leg.entry.path)) return true;
+    if (book.size === 0) this.deleteBook(key);
+    return false;
+  }
+
+  /** Records a multi-leg document whose legs are in their books, if any of them was kept. */
+  private indexLegs(path: string, split: readonly Located<E>[]): void {
+    const legKeys = split.map((leg) => this.keyOf(leg));
+    const kept = this.keptLegs(path, legKeys);
+    if (kept === 0) return;
+    this.legKeysOf.set(path, legKeys);
+    this.extraLegs[split[0].marketType] += kept - 1;
+  }
+
+  private keptLegs(path: string, legKeys: readonly string[]): number {
+    let kept = 0;
+    for (const key of legKeys) if (this.books.get(key)?.has(path)) kept++;
+    return kept;
+  }
+
+  private joined(path: string, legKeys: readonly string[]): Located<E> | undefined {
+    const version = this.legVersion(path, legKeys);
+    if (version === undefined) return undefined;
+    const entry = this.legs.join(legKeys.map((key) => this.books.get(key)?.get(path)));
+    return { ...splitKey(legKeys[0]), entry, version };
+  }
+
+  private legVersion(path: string, legKeys: readonly string[]): Version | undefined {
+    for (const key of legKeys) {
+      const version = this.books.get(key)?.versionOf(path);
+      if (version !== undefined) return version;
+    }
+    return undefined;
   }
 
   private removeFrom(key: string, path: string): E | undefined {
@@ -200,6 +302,10 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
 /** A book's key: its price stream and symbol (a spot and a futures symbol never collide). */
 function bookKey(stream: PriceStream, symbol: string): string {
   return `${stream}:${symbol}`;
+}
+
+function marketOf(key: string): MarketType {
+  return splitKey(key).marketType;
 }
 
 /** Where a book's entries are, from its key: market, symbol and, for mark or index, the price type. */

@@ -1,11 +1,6 @@
 import fc from 'fast-check';
-import {
-  type AnyLocated,
-  type PendingCrossing,
-  type PositionEntry,
-  type Sighting,
-  crossesItem,
-} from '../domain/crossing';
+import { type AnyLocated, type PendingCrossing, type PositionEntry, type Sighting } from '../domain/crossing';
+import { crossesItem } from '../domain/price-legs';
 import type { Tick } from '../domain/market';
 import { CacheCore, type FullRead } from './cache-core';
 

@@ -1,13 +1,17 @@
 import type { EntryKind, Located, PositionEntry, TriggerEntry } from '../domain/crossing';
 import { PositionBook } from './book/position-book';
 import { TriggerBook } from './book/trigger-book';
-import { BookSet, type SeenAs } from './book-set';
+import { joinPositionLegs, positionLegs } from '../domain/price-legs';
+import { BookSet, type Legs, type SeenAs } from './book-set';
 
 export type PositionSet = BookSet<PositionEntry, PositionBook>;
 export type TriggerSet = BookSet<TriggerEntry, TriggerBook>;
 
 export const newPositionBook = (items: Located<PositionEntry>[]): PositionBook => PositionBook.from(items);
 export const newTriggerBook = (items: Located<TriggerEntry>[]): TriggerBook => TriggerBook.from(items);
+
+/** A leveraged position watching the last trade is in two books: its stops', and the mark's for its liquidation. */
+export const POSITION_LEGS: Legs<PositionEntry> = { split: positionLegs, join: joinPositionLegs };
 
 /** Both kinds of book, addressed by kind: listener changes, sightings and journals carry the kind. */
 export interface BookSets {
@@ -16,7 +20,7 @@ export interface BookSets {
 }
 
 export function emptyBookSets(): BookSets {
-  return { positions: new BookSet(newPositionBook), triggers: new BookSet(newTriggerBook) };
+  return { positions: new BookSet(newPositionBook, POSITION_LEGS), triggers: new BookSet(newTriggerBook) };
 }
 
 export function setOf(
@@ -31,6 +35,10 @@ export function setOf(
 
 export type AnySeen = SeenAs<PositionEntry | TriggerEntry>;
 
+/**
+ * Whether a full read found what the live books hold. The liquidation level is left out: it follows from
+ * the contract's margins as well as the document, and a margins change is not drift the listeners missed.
+ */
 export function samePosition(a: PositionEntry, b: PositionEntry): boolean {
   return a.side === b.side && a.size === b.size && a.stopLoss === b.stopLoss && a.takeProfit === b.takeProfit;
 }

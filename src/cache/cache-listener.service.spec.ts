@@ -8,6 +8,7 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 import { CacheCore } from './cache-core';
 import { DEFAULT_CACHE_TIMING } from './cache.constants';
 import { CacheListenerService } from './cache-listener.service';
+import type { LiquidationPolicy } from './liquidation-policy';
 import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
 import type { SymbolCollectorService } from './symbol-collector.service';
@@ -32,6 +33,7 @@ const POSITION: OpenPosition = {
   stopLoss: 90,
   takeProfit: null,
   triggerPriceType: 'last',
+  liquidationPrice: null,
   status: 'open',
 };
 
@@ -55,6 +57,12 @@ class FakeWatch<T> {
   }
 }
 
+/** These specs are about reading and listening; liquidation levels have specs of their own. */
+const NO_LIQUIDATION = {
+  levelOf: () => null,
+  onChange: () => () => undefined,
+} as unknown as LiquidationPolicy;
+
 function setUp(cacheMode: 'listen' | 'poll' = 'listen') {
   const positions = new FakeWatch<OpenPosition>();
   const triggers = new FakeWatch<TradeTrigger>();
@@ -72,6 +80,7 @@ function setUp(cacheMode: 'listen' | 'poll' = 'listen') {
     new RejectReporter(metrics),
     collector as unknown as SymbolCollectorService,
     metrics,
+    NO_LIQUIDATION,
   );
   return { positions, triggers, books, cache, collector, service };
 }

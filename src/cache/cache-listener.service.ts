@@ -19,6 +19,7 @@ import { backoffDelay } from '../timing/backoff';
 import { type Clock, type TimerHandle, systemClock } from '../timing/clock';
 import { CLOCK } from '../timing/timing.module';
 import { CACHE_TIMING, CacheTiming } from './cache.constants';
+import { LiquidationPolicy } from './liquidation-policy';
 import { RejectReporter } from './reject-reporter';
 import { SlicedApply } from './sliced-apply';
 import { type Version, positionItem, triggerItem } from '../domain/crossing';
@@ -69,6 +70,7 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
     private readonly rejects: RejectReporter,
     private readonly collector: SymbolCollectorService,
     private readonly metrics: WorkerMetrics,
+    private readonly liquidation: LiquidationPolicy,
     @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
@@ -81,7 +83,7 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
         (path, version, result) =>
           this.books.applyPosition(path, {
             version,
-            item: result?.ok ? positionItem(result.value, version) : null,
+            item: result?.ok ? positionItem(result.value, version, this.liquidation.levelOf) : null,
           }),
       ),
       this.listener<TradeTrigger>(

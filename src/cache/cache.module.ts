@@ -6,6 +6,7 @@ import { TimingModule } from '../timing/timing.module';
 import { CacheCore } from './cache-core';
 import { CacheListenerService } from './cache-listener.service';
 import { CROSSING_PORT } from './crossing-port';
+import { LiquidationPolicy } from './liquidation-policy';
 import { CACHE_TIMING, type CacheTiming, DEFAULT_CACHE_TIMING } from './cache.constants';
 import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
@@ -30,6 +31,7 @@ import { WatchedSymbolsService } from './watched-symbols.service';
       }),
     },
     RejectReporter,
+    LiquidationPolicy,
     {
       provide: CacheCore,
       inject: [RejectReporter],
@@ -42,6 +44,6 @@ import { WatchedSymbolsService } from './watched-symbols.service';
     SymbolCollectorService,
     CacheListenerService,
   ],
-  exports: [CacheCore, CROSSING_PORT, SymbolCache, SymbolCollectorService],
+  exports: [CacheCore, CROSSING_PORT, SymbolCache, SymbolCollectorService, LiquidationPolicy],
 })
 export class CacheModule {}

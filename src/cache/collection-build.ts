@@ -4,6 +4,7 @@ import { BookSet } from './book-set';
 import { type BuildJournal, type ReadTimes, readTimeOf } from './build-journal';
 import {
   type BookSets,
+  POSITION_LEGS,
   newPositionBook,
   newTriggerBook,
   samePosition,
@@ -57,7 +58,7 @@ export function* buildBooks(
 ): Generator<void, BuiltBooks> {
   const { refused } = basis();
   const next: BookSets = {
-    positions: yield* BookSet.building(read.positions, newPositionBook),
+    positions: yield* BookSet.building(read.positions, newPositionBook, POSITION_LEGS),
     triggers: yield* BookSet.building(
       read.triggers.filter((item) => !refused.has(item.entry.path)),
       newTriggerBook,

@@ -5,8 +5,8 @@ import {
   type PendingCrossing,
   type Sighting,
   type Version,
-  crossesItem,
 } from '../domain/crossing';
+import { crossesItem } from '../domain/price-legs';
 import { type MarketType, type PriceStream, priceStream } from '../domain/market';
 
 interface Pending {

@@ -9,6 +9,7 @@ import type { FeedGateway } from '../market-feed/feed-gateway';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { CacheCore } from './cache-core';
 import { COLLECTOR_JOB, DEFAULT_CACHE_TIMING } from './cache.constants';
+import type { LiquidationPolicy } from './liquidation-policy';
 import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
 import { SymbolCollectorService } from './symbol-collector.service';
@@ -33,6 +34,7 @@ const POSITION: OpenPosition = {
   stopLoss: 90,
   takeProfit: 120,
   triggerPriceType: 'last',
+  liquidationPrice: null,
   status: 'open',
 };
 const BAD = {
@@ -48,6 +50,12 @@ function gateway(): FeedGateway & { desired: string[] } {
   };
   return fake as unknown as FeedGateway & { desired: string[] };
 }
+
+/** These specs are about reading and listening; liquidation levels have specs of their own. */
+const NO_LIQUIDATION = {
+  levelOf: () => null,
+  onChange: () => () => undefined,
+} as unknown as LiquidationPolicy;
 
 function setUp() {
   const reads: Array<() => Promise<CollectionRead<OpenPosition>>> = [];
@@ -72,6 +80,7 @@ function setUp() {
     new RejectReporter(metrics),
     watched,
     metrics,
+    NO_LIQUIDATION,
   );
   return { reads, positions, books, cache, metrics, spot, scheduler, collector };
 }

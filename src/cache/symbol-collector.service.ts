@@ -27,6 +27,7 @@ import { CACHE_TIMING, CacheTiming, COLLECTOR_JOB } from './cache.constants';
 import { needsFullRead } from './full-read-policy';
 import { PageGate } from './page-gate';
 import { mapInSlices } from './sliced-apply';
+import { LiquidationPolicy } from './liquidation-policy';
 import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
 import { WatchedSymbolsService } from './watched-symbols.service';
@@ -63,6 +64,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
     private readonly rejects: RejectReporter,
     private readonly watched: WatchedSymbolsService,
     private readonly metrics: WorkerMetrics,
+    private readonly liquidation: LiquidationPolicy,
     @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
@@ -76,6 +78,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
     this.scheduler.addCronJob(COLLECTOR_JOB, job);
     job.start();
     this.collectInBackground();
+    this.liquidation.onChange(() => this.collectAfterRunning());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -163,6 +166,14 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
     }
   }
 
+  /**
+   * A collection that starts after the one running, if any, ends: the contracts' margins changed, and only
+   * a read of every position gives each its new liquidation level (the books keep no entry price).
+   */
+  private collectAfterRunning(): void {
+    void (this.running ?? Promise.resolve()).then(() => this.collectInBackground());
+  }
+
   /** Starts a collection without waiting for it (skipped if one is running or the app is stopping). */
   collectInBackground(): void {
     if (this.stopped) return;
@@ -185,7 +196,11 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       const yieldToOthers = (): Promise<void> => new Promise<void>((resolve) => this.clock.defer(resolve));
       const slices = { sliceSize: CONVERT_SLICE, yieldToOthers };
       const items = {
-        positions: await mapInSlices(positions.values, (p) => positionItem(p.value, p.version), slices),
+        positions: await mapInSlices(
+          positions.values,
+          (p) => positionItem(p.value, p.version, this.liquidation.levelOf),
+          slices,
+        ),
         triggers: await mapInSlices(triggers.values, (t) => triggerItem(t.value, t.version), slices),
         readTimes: { positions: positions.readVersion, triggers: triggers.readVersion },
       };

@@ -14,7 +14,7 @@ const saved = { ...process.env };
 function withEnv(env: Record<string, string | undefined>): void {
   for (const key of Object.keys(process.env)) {
     if (
-      /^(PORT|FIREBASE_|FIRESTORE_|GOOGLE_|KUCOIN_|COLLECTOR_|CACHE_|EXECUTION_|SHUTDOWN_|TERMINATION_|WATERMARK_|RECONCILE_|LOG_|INSTANCE_)/.test(
+      /^(PORT|FIREBASE_|FIRESTORE_|GOOGLE_|KUCOIN_|COLLECTOR_|CACHE_|EXECUTION_|SHUTDOWN_|TERMINATION_|WATERMARK_|RECONCILE_|LOG_|INSTANCE_|LIQUIDATION_)/.test(
         key,
       )
     )
@@ -279,6 +279,30 @@ describe('configuration', () => {
         expect(() => kucoinConfig()).not.toThrow();
       },
     );
+  });
+
+  describe('futures contract margins for liquidation', () => {
+    it('refreshes hourly and is enabled by default', () => {
+      withEnv({});
+      expect(kucoinConfig()).toMatchObject({ contractsRefreshMs: 3_600_000, liquidationEnabled: true });
+    });
+
+    it('reads KUCOIN_CONTRACTS_REFRESH_MS within a minute and a day, and LIQUIDATION_ENABLED', () => {
+      withEnv({ KUCOIN_CONTRACTS_REFRESH_MS: '60000', LIQUIDATION_ENABLED: 'false' });
+      expect(kucoinConfig()).toMatchObject({ contractsRefreshMs: 60_000, liquidationEnabled: false });
+      withEnv({ KUCOIN_CONTRACTS_REFRESH_MS: '86400000', LIQUIDATION_ENABLED: 'true' });
+      expect(kucoinConfig()).toMatchObject({ contractsRefreshMs: 86_400_000, liquidationEnabled: true });
+      withEnv({ KUCOIN_CONTRACTS_REFRESH_MS: '59999' });
+      expect(errorOf(kucoinConfig)).toBe(
+        'Invalid configuration: KUCOIN_CONTRACTS_REFRESH_MS must be an integer between 60000 and 86400000 (got "59999")',
+      );
+      withEnv({ KUCOIN_CONTRACTS_REFRESH_MS: '86400001' });
+      expect(errorOf(kucoinConfig)).toMatch(/KUCOIN_CONTRACTS_REFRESH_MS must be an integer between/);
+      withEnv({ LIQUIDATION_ENABLED: 'yes' });
+      expect(errorOf(kucoinConfig)).toBe(
+        'Invalid configuration: LIQUIDATION_ENABLED must be one of true, false (got "yes")',
+      );
+    });
   });
 
   describe('the shutdown fits in the termination grace', () => {

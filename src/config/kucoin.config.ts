@@ -5,7 +5,7 @@ import {
   replicaShare,
   shareShortfall,
 } from '../market-feed/kucoin/per-ip-share';
-import { crossFieldError, intVar, parseEnv, requireAtMost, urlVar } from './parse-env';
+import { crossFieldError, enumVar, intVar, parseEnv, requireAtMost, urlVar } from './parse-env';
 
 /** KuCoin's limit on topics per WebSocket connection (spot and futures). */
 export const KUCOIN_MAX_TOPICS_PER_CONNECTION = 300;
@@ -47,6 +47,12 @@ export const kucoinConfig = registerAs('kucoin', () => {
     WATERMARK_INTERVAL_MS: intVar(5_000, 0, 3_600_000),
     // A start does not wait longer than this for the last run's watermark (then recovers nothing before it).
     WATERMARK_LOAD_TIMEOUT_MS: intVar(5_000, 100, 60_000),
+    // How often the futures contracts' margins are read again: KuCoin changes them rarely, and each read
+    // costs weight from the catch-up budget.
+    KUCOIN_CONTRACTS_REFRESH_MS: intVar(3_600_000, 60_000, 86_400_000),
+    // Liquidation of leveraged futures positions. Here, not in `execution`: the contracts' margins it needs
+    // are fetched by the feed module, and `false` stops that fetch.
+    LIQUIDATION_ENABLED: enumVar(['true', 'false'], 'true'),
   });
   requireAtMost(env, 'KUCOIN_RECONNECT_BASE_MS', 'KUCOIN_RECONNECT_MAX_MS');
   const perIp: KucoinBudgets = {
@@ -76,6 +82,8 @@ export const kucoinConfig = registerAs('kucoin', () => {
     backfillHorizonMs: env.KUCOIN_BACKFILL_HORIZON_MS,
     watermarkIntervalMs: env.WATERMARK_INTERVAL_MS,
     watermarkLoadTimeoutMs: env.WATERMARK_LOAD_TIMEOUT_MS,
+    contractsRefreshMs: env.KUCOIN_CONTRACTS_REFRESH_MS,
+    liquidationEnabled: env.LIQUIDATION_ENABLED === 'true',
   };
 });
 export type KucoinConfig = ReturnType<typeof kucoinConfig>;

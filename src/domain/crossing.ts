@@ -28,6 +28,11 @@ export interface PositionEntry {
   readonly size: number;
   readonly stopLoss: number | null;
   readonly takeProfit: number | null;
+  /**
+   * The liquidation price, watched on the contract's mark price whatever the stops watch: a leveraged
+   * futures position's, when liquidation is on and the level is known. Absent: none.
+   */
+  readonly liquidation?: number | null;
 }
 
 export interface TriggerEntry {
@@ -68,7 +73,7 @@ export interface PositionHit {
   readonly priceType?: InstrumentPriceType;
   readonly entry: PositionEntry;
   readonly reason: CloseReason;
-  /** The stop-loss or take-profit level that was crossed. */
+  /** The stop-loss, take-profit or liquidation level that was crossed. */
   readonly level: number;
   /** Only when a candle crossed it: see candleFill. A trade crossing fills at the trade's price. */
   readonly fillPrice?: number;
@@ -122,13 +127,36 @@ export function positionCrossing(
   takeProfit: number | null,
   price: number,
 ): Crossing | null {
-  if (stopLoss !== null && (side === 'long' ? price <= stopLoss : price >= stopLoss)) {
-    return { reason: 'stop_loss', level: stopLoss };
-  }
+  return positionExit(side, stopLoss, takeProfit, null, price);
+}
+
+/**
+ * positionCrossing with a liquidation level on the same price: the liquidation is a stop on the losing side,
+ * so of it and the stop-loss only the nearer can be crossed first (a tie is the stop-loss's).
+ */
+export function positionExit(
+  side: Side,
+  stopLoss: number | null,
+  takeProfit: number | null,
+  liquidation: number | null,
+  price: number,
+): Crossing | null {
+  const stop = nearerStop(side, stopLoss, liquidation);
+  if (stop !== null && (side === 'long' ? price <= stop.level : price >= stop.level)) return stop;
   if (takeProfit !== null && (side === 'long' ? price >= takeProfit : price <= takeProfit)) {
     return { reason: 'take_profit', level: takeProfit };
   }
   return null;
+}
+
+/** Of a stop-loss and a liquidation level, the one a losing price reaches first (long: higher, short: lower). */
+export function nearerStop(side: Side, stopLoss: number | null, liquidation: number | null): Crossing | null {
+  if (liquidation === null) return stopLoss === null ? null : { reason: 'stop_loss', level: stopLoss };
+  const liquidationNearer =
+    stopLoss === null || (side === 'long' ? liquidation > stopLoss : liquidation < stopLoss);
+  return liquidationNearer
+    ? { reason: 'liquidation', level: liquidation }
+    : { reason: 'stop_loss', level: stopLoss };
 }
 
 /** `above` fires at price >= target, `below` at price <= target. */
@@ -164,18 +192,6 @@ export function watchesSameStream(
   );
 }
 
-/** Whether the crossing's price crosses this version of its document (same market, symbol and price type). */
-export function crossesItem(crossing: PendingCrossing, item: AnyLocated): boolean {
-  const { hit, price } = crossing;
-  if (!watchesSameStream(item, hit)) return false;
-  if (hit.kind === 'position') {
-    const entry = item.entry as PositionEntry;
-    return positionCrossing(entry.side, entry.stopLoss, entry.takeProfit, price) !== null;
-  }
-  const entry = item.entry as TriggerEntry;
-  return triggerCrossed(entry.condition, entry.targetPrice, price);
-}
-
 export function crossingOf(hit: Hit, tick: Tick, id: number, version: Version): PendingCrossing {
   const price = hit.fillPrice ?? tick.price;
   return { id, hit, price, tickTime: tick.exchangeTime, crossedAt: tick.receivedAt, version };
@@ -190,19 +206,33 @@ export function candleFill(candle: CandleRange, falls: boolean, level: number): 
   return falls ? Math.min(candle.open, level) : Math.max(candle.open, level);
 }
 
-/** Whether a position's crossed level fires on the way down. */
+/** Whether a position's crossed level fires on the way down: a long's stop-loss or liquidation, a short's take-profit. */
 export function fallsTo(side: Side, reason: CloseReason): boolean {
-  return (side === 'long') === (reason === 'stop_loss');
+  return (side === 'long') === (reason !== 'take_profit');
 }
 
-/** Only what evaluation and execution need; the rest is re-read inside the execution transaction. */
-export function positionItem(position: OpenPosition, version: Version): Located<PositionEntry> {
+/** A position's liquidation level to watch, or null (see LiquidationPolicy). */
+export type LiquidationOf = (position: OpenPosition) => number | null;
+
+/**
+ * Only what evaluation and execution need; the rest is re-read inside the execution transaction. The
+ * liquidation level is decided here, once per version read, from the document and the contract's margins.
+ */
+export function positionItem(
+  position: OpenPosition,
+  version: Version,
+  liquidationOf: LiquidationOf = () => null,
+): Located<PositionEntry> {
   const { path, side, size, stopLoss, takeProfit } = position;
+  const liquidation = liquidationOf(position);
   return {
     marketType: position.marketType,
     symbol: position.symbol,
     priceType: instrumentPrice(position.triggerPriceType),
-    entry: { path, side, size, stopLoss, takeProfit },
+    entry:
+      liquidation === null
+        ? { path, side, size, stopLoss, takeProfit }
+        : { path, side, size, stopLoss, takeProfit, liquidation },
     version,
   };
 }

@@ -42,6 +42,7 @@ describe('parsePosition', () => {
         stopLoss: 55_000,
         takeProfit: 70_000,
         triggerPriceType: 'last',
+        liquidationPrice: null,
         status: 'open',
         openedAtMs: 1_700_000_000_000,
       },
@@ -102,6 +103,9 @@ describe('parsePosition', () => {
     ['takeProfit', valid({ takeProfit: {} }), 'takeProfit.not_a_number'],
     ['takeProfit', valid({ takeProfit: Number.NEGATIVE_INFINITY }), 'takeProfit.not_finite'],
     ['takeProfit', valid({ takeProfit: -70_000 }), 'takeProfit.not_positive'],
+    ['liquidationPrice', valid({ liquidationPrice: '100' }), 'liquidationPrice.not_a_number'],
+    ['liquidationPrice', valid({ liquidationPrice: 0 }), 'liquidationPrice.not_positive'],
+    ['liquidationPrice', valid({ liquidationPrice: Number.NaN }), 'liquidationPrice.not_finite'],
     ['status', without('status'), 'status.missing'],
     ['status', valid({ status: 'pending' }), 'status.invalid_value'],
     ['triggerPriceType', valid({ triggerPriceType: 'mark' }), 'triggerPriceType.not_on_market'],
@@ -126,6 +130,17 @@ describe('parsePosition', () => {
     const doc = valid({ symbol: 'XBTUSDTM', marketType: 'futures', triggerPriceType: given });
     const result = parsePosition(PATH, doc);
     expect(result.ok && result.value.triggerPriceType).toBe(expected);
+  });
+
+  it("reads a document's own liquidationPrice, on either market (only futures are liquidated)", () => {
+    const futures = valid({ symbol: 'XBTUSDTM', marketType: 'futures', liquidationPrice: 57_000 });
+    expect(parsePosition(PATH, futures).ok && parsePosition(PATH, futures)).toMatchObject({
+      value: { liquidationPrice: 57_000 },
+    });
+    expect(parsePosition(PATH, valid({ liquidationPrice: 40_000 }))).toMatchObject({
+      ok: true,
+      value: { liquidationPrice: 40_000 },
+    });
   });
 
   it.each([

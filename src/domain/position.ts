@@ -25,7 +25,7 @@ export type Side = (typeof SIDES)[number];
 export const POSITION_STATUSES = ['open', 'closing', 'closed'] as const;
 export type PositionStatus = (typeof POSITION_STATUSES)[number];
 
-export type CloseReason = 'stop_loss' | 'take_profit';
+export type CloseReason = 'stop_loss' | 'take_profit' | 'liquidation';
 
 /** `users/{uid}/openPositions/{id}`, as the web app writes it. */
 export interface OpenPosition {
@@ -43,6 +43,8 @@ export interface OpenPosition {
   readonly status: PositionStatus;
   /** The price its stop-loss and take-profit watch; `last` unless the document says otherwise. */
   readonly triggerPriceType: TriggerPriceType;
+  /** The document's own liquidation price (> 0), if it carries one: watched instead of a computed one. */
+  readonly liquidationPrice: number | null;
   readonly openedAtMs?: number;
 }
 
@@ -50,11 +52,11 @@ export interface OpenPosition {
 export interface PositionCloseRequest {
   readonly status: 'closing';
   readonly closeReason: CloseReason;
-  /** The level that was crossed. */
+  /** The level that was crossed (for a liquidation, the liquidation price). */
   readonly closeTriggerPrice: number;
   /** The tick price that crossed it: with a gap it is worse than the level, as a real fill would be. */
   readonly closePrice: number;
-  /** Only when the position watched a futures mark or index price: which one closePrice is. */
+  /** Only when closePrice is a futures mark or index price (a liquidation's always is the mark): which. */
   readonly closePriceType?: InstrumentPriceType;
   /** Exchange time of that tick, in milliseconds. */
   readonly closeTickTime: number;
@@ -83,6 +85,7 @@ export function parsePosition(path: string, data: unknown): ParseResult<OpenPosi
       stopLoss: optionalPositiveNumber(doc, 'stopLoss'),
       takeProfit: optionalPositiveNumber(doc, 'takeProfit'),
       triggerPriceType: triggerPriceType(doc, marketType),
+      liquidationPrice: optionalPositiveNumber(doc, 'liquidationPrice'),
       status: oneOf(doc, 'status', POSITION_STATUSES),
       openedAtMs: optionalTimestampMillis(doc, 'openedAt'),
     };

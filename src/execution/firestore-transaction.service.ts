@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import {
   type DocumentReference,
@@ -7,6 +7,7 @@ import {
   type Firestore,
 } from 'firebase-admin/firestore';
 import { type ExecutionStoreConfig, executionStoreConfig, instanceConfig } from '../config';
+import { LiquidationPolicy } from '../cache/liquidation-policy';
 import type { PositionHit, Sighting, TriggerHit, Version } from '../domain/crossing';
 import {
   OPEN_POSITIONS,
@@ -47,6 +48,7 @@ export class FirestoreTransactionService {
     @Inject(instanceConfig.KEY) instance: ConfigType<typeof instanceConfig>,
     private readonly metrics: WorkerMetrics,
     @Inject(executionStoreConfig.KEY) store: ExecutionStoreConfig = { writePath: 'transaction' },
+    @Optional() private readonly liquidation?: LiquidationPolicy,
   ) {
     this.instanceId = instance.instanceId;
     this.conditional = store.writePath === 'conditional';
@@ -69,7 +71,7 @@ export class FirestoreTransactionService {
       }
       const { decision, read } = await this.db.runTransaction(async (tx) => {
         const document = readDocument(await tx.get(ref));
-        const decided = decideClose(hit, document, tape);
+        const decided = decideClose(hit, document, tape, this.liquidation?.levelOf);
         if (decided.kind === 'write') {
           tx.update(ref, { ...decided.fields, closeRequestedAt: FieldValue.serverTimestamp() });
         }
@@ -140,7 +142,7 @@ export class FirestoreTransactionService {
     } catch (error) {
       if (!isChangedOrGone(error)) throw error;
       this.metrics.conditionalWrites.inc({ kind, result: 'changed' });
-      const decided = decideClose(hit, readDocument(await ref.get()), tape);
+      const decided = decideClose(hit, readDocument(await ref.get()), tape, this.liquidation?.levelOf);
       return decided.kind === 'skip' ? handled(decided) : undefined;
     }
   }

@@ -21,3 +21,9 @@ export const FEED_TOKENS: Readonly<Record<MarketType, symbol>> = { spot: SPOT_FE
  * penalty box after a 429.
  */
 export const KUCOIN_SHARED_LIMITS = Symbol('KUCOIN_SHARED_LIMITS');
+
+/**
+ * The futures contracts' maintenance margin rates and types (a ContractMarginsService), read from KuCoin at
+ * start and every KUCOIN_CONTRACTS_REFRESH_MS while LIQUIDATION_ENABLED: what liquidation prices need.
+ */
+export const CONTRACT_MARGINS = Symbol('CONTRACT_MARGINS');

@@ -1,10 +1,11 @@
-import { Inject, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { kucoinConfig } from '../config/kucoin.config';
 import type { MarketType } from '../domain/market';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import type { Clock } from '../timing/clock';
 import { CLOCK, TimingModule } from '../timing/timing.module';
+import { ContractMarginsService } from './contract-margins.service';
 import { KucoinFeedGateway } from './kucoin-feed.gateway';
 import type { FeedChannel } from './kucoin/feed-channel';
 import { type RateLimitNotice, RateLimitPenalty } from './kucoin/rate-limit-penalty';
@@ -16,7 +17,13 @@ import {
   type RestBudget,
   WeightWindow,
 } from './kucoin/rate-limiters';
-import { FUTURES_FEED, INSTRUMENT_FEED, KUCOIN_SHARED_LIMITS, SPOT_FEED } from './market-feed.constants';
+import {
+  CONTRACT_MARGINS,
+  FUTURES_FEED,
+  INSTRUMENT_FEED,
+  KUCOIN_SHARED_LIMITS,
+  SPOT_FEED,
+} from './market-feed.constants';
 
 type KucoinConfig = ConfigType<typeof kucoinConfig>;
 
@@ -88,9 +95,31 @@ function feedProvider(token: symbol, market: MarketType, channel: FeedChannel = 
   };
 }
 
+/** The futures contracts' margins, read through the same budget and penalty box as the feeds' REST calls. */
+const contractMarginsProvider = {
+  provide: CONTRACT_MARGINS,
+  inject: [kucoinConfig.KEY, WorkerMetrics, KUCOIN_SHARED_LIMITS, CLOCK],
+  useFactory: (config: KucoinConfig, metrics: WorkerMetrics, shared: SharedLimits, clock: Clock) =>
+    new ContractMarginsService({
+      apiUrl: config.futuresApiUrl,
+      enabled: config.liquidationEnabled,
+      refreshMs: config.contractsRefreshMs,
+      io: {
+        clock,
+        fetch: timedFetch(config.restTimeoutMs),
+        restBudget: shared.rest,
+        ratePenalty: shared.penalty,
+      },
+      // The periodic market-wide read the label set already has; a label of its own needs RateLimitSource.
+      rateLimitSource: 'audit',
+      onRefresh: (result) => metrics.contractRefreshes.inc({ result }),
+    }),
+};
+
 /**
  * The live KuCoin price feeds: one gateway per market for its trades, and one for the futures mark and
- * index prices. Each is idle until someone calls updateDesired().
+ * index prices. Each is idle until someone calls updateDesired(). Beside them, the futures contracts'
+ * margins, read from the application's bootstrap on.
  */
 @Module({
   imports: [ConfigModule.forFeature(kucoinConfig), TimingModule],
@@ -103,21 +132,29 @@ function feedProvider(token: symbol, market: MarketType, channel: FeedChannel = 
     feedProvider(SPOT_FEED, 'spot'),
     feedProvider(FUTURES_FEED, 'futures'),
     feedProvider(INSTRUMENT_FEED, 'futures', 'instrument'),
+    contractMarginsProvider,
   ],
-  exports: [SPOT_FEED, FUTURES_FEED, INSTRUMENT_FEED],
+  exports: [SPOT_FEED, FUTURES_FEED, INSTRUMENT_FEED, CONTRACT_MARGINS],
 })
-export class MarketFeedModule implements OnModuleDestroy {
+export class MarketFeedModule implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(SPOT_FEED) private readonly spot: KucoinFeedGateway,
     @Inject(FUTURES_FEED) private readonly futures: KucoinFeedGateway,
     @Inject(INSTRUMENT_FEED) private readonly instrument: KucoinFeedGateway,
+    @Inject(CONTRACT_MARGINS) private readonly contracts: ContractMarginsService,
   ) {}
+
+  /** After every module's init: a start that fails a module's init never reaches KuCoin. */
+  onApplicationBootstrap(): void {
+    this.contracts.start();
+  }
 
   /**
    * Closes sockets and timers before other modules (Firestore, the execution queue) shut down: app.close()
    * runs every onModuleDestroy before any beforeApplicationShutdown.
    */
   async onModuleDestroy(): Promise<void> {
+    this.contracts.stop();
     await Promise.all([this.spot.stop(), this.futures.stop(), this.instrument.stop()]);
   }
 }

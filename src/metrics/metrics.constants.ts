@@ -24,6 +24,7 @@ export const METRIC = {
   wsSubscribedTopics: 'worker_ws_subscribed_topics',
   restCatchUps: 'worker_rest_catch_up_total',
   kucoinRateLimited: 'worker_kucoin_rate_limited_total',
+  contractRefreshes: 'worker_contract_refreshes_total',
   collectorDurationSeconds: 'worker_collector_duration_seconds',
   collectorLastSuccessSeconds: 'worker_collector_last_success_timestamp_seconds',
   collectorRuns: 'worker_collector_runs_total',

@@ -152,6 +152,12 @@ export class WorkerMetrics {
     labelNames: ['market', 'source'] as const,
     registers: [this.registry],
   });
+  readonly contractRefreshes = new Counter({
+    name: METRIC.contractRefreshes,
+    help: "Reads of the futures contracts' margins (GET /api/v1/contracts/active), by result: success, failure",
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly collectorDuration = new Histogram({
     name: METRIC.collectorDurationSeconds,
     help: 'Duration of one full collection (collectAllSymbols)',

@@ -74,8 +74,14 @@ describe("two replicas behind one IP stay within KuCoin's per-IP limits", () => 
       });
     });
     await seed(store.db, docs);
-    // Audits every 200 s: no all-tickers call during a test unless a test asks for one.
-    const env = { KUCOIN_REPLICAS_PER_IP: REPLICAS, KUCOIN_DATA_STALE_MS: '600000', ...options.env };
+    // Audits every 200 s: no all-tickers call during a test unless a test asks for one. No contracts read
+    // either (liquidation off): the weights counted here are the catch-ups' and the tokens' only.
+    const env = {
+      KUCOIN_REPLICAS_PER_IP: REPLICAS,
+      KUCOIN_DATA_STALE_MS: '600000',
+      LIQUIDATION_ENABLED: 'false',
+      ...options.env,
+    };
     for (const instanceId of ['replica-a', 'replica-b'])
       workers.push(await startWorker({ projectId: store.projectId, instanceId, sims, env }));
     return replicas;

@@ -8,26 +8,44 @@ type Op = { kind: 'add'; entry: PositionEntry } | { kind: 'remove'; path: string
 /** Few paths and few distinct levels, so replacements, duplicates and equal levels are common. */
 const level = fc.option(fc.integer({ min: 1, max: 40 }), { nil: null, freq: 5 });
 const path = fc.integer({ min: 0, max: 80 }).map((n) => `users/u${n % 7}/openPositions/p${n}`);
-const entry: fc.Arbitrary<PositionEntry> = fc.record({
-  path,
-  side: fc.constantFrom('long' as const, 'short' as const),
-  size: fc.double({ min: 0.001, max: 10, noNaN: true }),
-  stopLoss: level,
-  takeProfit: level,
-});
+const entry: fc.Arbitrary<PositionEntry> = fc.record(
+  {
+    path,
+    side: fc.constantFrom('long' as const, 'short' as const),
+    size: fc.double({ min: 0.001, max: 10, noNaN: true }),
+    stopLoss: level,
+    takeProfit: level,
+    // Present on some entries only, as on leveraged futures positions.
+    liquidation: fc.integer({ min: 1, max: 40 }),
+  },
+  { requiredKeys: ['path', 'side', 'size', 'stopLoss', 'takeProfit'] },
+);
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: entry.map((value) => ({ kind: 'add' as const, entry: value })) },
   { weight: 2, arbitrary: path.map((value) => ({ kind: 'remove' as const, path: value })) },
 );
 const price = fc.oneof(fc.integer({ min: 0, max: 41 }), fc.double({ min: 0, max: 42, noNaN: true }));
 
-/** The reference: scan every entry. Equal counts as crossed; both crossed means a stop-loss. */
+/**
+ * The losing-side level of an entry: its stop-loss, or its liquidation when a losing price reaches that
+ * first (long: higher, short: lower; a tie is the stop-loss's).
+ */
+function stopOf(e: PositionEntry): [string, number] | null {
+  const liquidation = e.liquidation ?? null;
+  if (liquidation === null) return e.stopLoss === null ? null : ['stop_loss', e.stopLoss];
+  if (e.stopLoss === null) return ['liquidation', liquidation];
+  const liquidationFirst = e.side === 'long' ? liquidation > e.stopLoss : liquidation < e.stopLoss;
+  return liquidationFirst ? ['liquidation', liquidation] : ['stop_loss', e.stopLoss];
+}
+
+/** The reference: scan every entry. Equal counts as crossed; both crossed means the stop. */
 function bruteForce(model: Map<string, PositionEntry>, at: number): string[] {
   const crossed: string[] = [];
   for (const e of model.values()) {
-    const sl = e.stopLoss !== null && (e.side === 'long' ? at <= e.stopLoss : at >= e.stopLoss);
+    const stop = stopOf(e);
+    const sl = stop !== null && (e.side === 'long' ? at <= stop[1] : at >= stop[1]);
     const tp = e.takeProfit !== null && (e.side === 'long' ? at >= e.takeProfit : at <= e.takeProfit);
-    if (sl) crossed.push(`${e.path}|stop_loss|${e.stopLoss}`);
+    if (sl) crossed.push(`${e.path}|${stop[0]}|${stop[1]}`);
     else if (tp) crossed.push(`${e.path}|take_profit|${e.takeProfit}`);
   }
   return crossed.sort();
@@ -56,10 +74,11 @@ function bruteForceRange(
   const atOpen = (level: number, falls: boolean): boolean => (falls ? open <= level : open >= level);
   for (const e of model.values()) {
     const long = e.side === 'long';
-    const sl = e.stopLoss !== null && reaches(e.stopLoss, long);
+    const stop = stopOf(e);
+    const sl = stop !== null && reaches(stop[1], long);
     const tp = e.takeProfit !== null && reaches(e.takeProfit, !long);
-    const tpFirst = tp && sl && atOpen(e.takeProfit, !long) && !atOpen(e.stopLoss, long);
-    if (sl && !tpFirst) crossed.push(`${e.path}|stop_loss|${e.stopLoss}`);
+    const tpFirst = tp && sl && atOpen(e.takeProfit, !long) && !atOpen(stop[1], long);
+    if (sl && !tpFirst) crossed.push(`${e.path}|${stop[0]}|${stop[1]}`);
     else if (tp) crossed.push(`${e.path}|take_profit|${e.takeProfit}`);
   }
   return crossed.sort();
@@ -68,7 +87,8 @@ function bruteForceRange(
 function apply(book: PositionBook, model: Map<string, PositionEntry>, operation: Op): void {
   if (operation.kind === 'add') {
     book.add(operation.entry);
-    if (operation.entry.stopLoss === null && operation.entry.takeProfit === null)
+    const { stopLoss, takeProfit, liquidation } = operation.entry;
+    if (stopLoss === null && takeProfit === null && liquidation === undefined)
       model.delete(operation.entry.path);
     else model.set(operation.entry.path, operation.entry);
   } else {

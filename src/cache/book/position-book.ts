@@ -23,6 +23,11 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
   /** NaN means "not set". */
   private stopLosses: Float64Array;
   private takeProfits: Float64Array;
+  /**
+   * The liquidation level; NaN means none. It is a stop on the same side as the stop-loss: the stop ladder
+   * holds only the nearer of the two (the one a losing price reaches first), see stopLevel.
+   */
+  private liquidations: Float64Array;
   /** The price range of the walk in progress; fields, so a walk allocates nothing. */
   private readonly range = { low: 0, high: 0, open: 0 };
 
@@ -32,6 +37,7 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
     this.sizes = new Float64Array(this.capacity);
     this.stopLosses = new Float64Array(this.capacity);
     this.takeProfits = new Float64Array(this.capacity);
+    this.liquidations = new Float64Array(this.capacity);
   }
 
   /** Builds a book from many entries at once: one sort per ladder instead of one shift per insert. */
@@ -41,7 +47,7 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
     let risesTo = 0;
     for (const { entry } of items) {
       const long = entry.side === 'long';
-      if (entry.stopLoss !== null) {
+      if (entry.stopLoss !== null || (entry.liquidation ?? null) !== null) {
         if (long) fallsTo++;
         else risesTo++;
       }
@@ -56,7 +62,7 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
   }
 
   protected keeps(entry: PositionEntry): boolean {
-    return entry.stopLoss !== null || entry.takeProfit !== null;
+    return entry.stopLoss !== null || entry.takeProfit !== null || (entry.liquidation ?? null) !== null;
   }
 
   protected place(slot: number, entry: PositionEntry): void {
@@ -65,8 +71,9 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
     this.sizes[slot] = entry.size;
     this.stopLosses[slot] = entry.stopLoss ?? Number.NaN;
     this.takeProfits[slot] = entry.takeProfit ?? Number.NaN;
-    if (entry.stopLoss !== null)
-      this.ladderFor(side, STOP_LOSS).insert(keyFor(side, STOP_LOSS, entry.stopLoss), slot);
+    this.liquidations[slot] = entry.liquidation ?? Number.NaN;
+    const stop = this.stopLevel(slot);
+    if (!Number.isNaN(stop)) this.ladderFor(side, STOP_LOSS).insert(keyFor(side, STOP_LOSS, stop), slot);
     if (entry.takeProfit !== null)
       this.ladderFor(side, TAKE_PROFIT).insert(keyFor(side, TAKE_PROFIT, entry.takeProfit), slot);
   }
@@ -102,8 +109,8 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
       const code = this.scratch.buffer[i];
       const slot = code >> 1;
       const reason = code & 1;
-      const level = reason === STOP_LOSS ? this.stopLosses[slot] : this.takeProfits[slot];
-      hits.push([this.entryAt(slot), reason === STOP_LOSS ? 'stop_loss' : 'take_profit', level]);
+      if (reason === STOP_LOSS) hits.push([this.entryAt(slot), this.stopReason(slot), this.stopLevel(slot)]);
+      else hits.push([this.entryAt(slot), 'take_profit', this.takeProfits[slot]]);
     }
     for (const [entry, reason, level] of hits) visit(entry, reason, level);
   }
@@ -113,6 +120,7 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
     this.sizes = resized(this.sizes, capacity);
     this.stopLosses = resized(this.stopLosses, capacity);
     this.takeProfits = resized(this.takeProfits, capacity);
+    this.liquidations = resized(this.liquidations, capacity);
   }
 
   /** Collects crossed slots with their reason; a take-profit whose stop-loss is crossed too is left to the stop-loss. */
@@ -135,7 +143,7 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
   private firstCrossed(slot: number): number {
     const { low, high, open } = this.range;
     const long = this.sides[slot] === LONG;
-    const stopLoss = this.stopLosses[slot];
+    const stopLoss = this.stopLevel(slot);
     const takeProfit = this.takeProfits[slot];
     const stopIn = long ? low <= stopLoss : high >= stopLoss;
     const profitIn = long ? high >= takeProfit : low <= takeProfit;
@@ -148,10 +156,9 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
 
   protected removeSlot(path: string, slot: number): void {
     const side = this.sides[slot];
-    const stopLoss = this.stopLosses[slot];
+    const stop = this.stopLevel(slot);
     const takeProfit = this.takeProfits[slot];
-    if (!Number.isNaN(stopLoss))
-      this.ladderFor(side, STOP_LOSS).remove(keyFor(side, STOP_LOSS, stopLoss), slot);
+    if (!Number.isNaN(stop)) this.ladderFor(side, STOP_LOSS).remove(keyFor(side, STOP_LOSS, stop), slot);
     if (!Number.isNaN(takeProfit))
       this.ladderFor(side, TAKE_PROFIT).remove(keyFor(side, TAKE_PROFIT, takeProfit), slot);
     this.release(path, slot);
@@ -164,13 +171,33 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
   protected entryAt(slot: number): PositionEntry {
     const stopLoss = this.stopLosses[slot];
     const takeProfit = this.takeProfits[slot];
-    return {
+    const liquidation = this.liquidations[slot];
+    const entry: PositionEntry = {
       path: this.paths[slot] as string,
       side: this.sides[slot] === LONG ? 'long' : 'short',
       size: this.sizes[slot],
       stopLoss: Number.isNaN(stopLoss) ? null : stopLoss,
       takeProfit: Number.isNaN(takeProfit) ? null : takeProfit,
     };
+    return Number.isNaN(liquidation) ? entry : { ...entry, liquidation };
+  }
+
+  /** The stop ladder's level of a slot: the nearer of its stop-loss and liquidation (NaN: neither). */
+  private stopLevel(slot: number): number {
+    return this.liquidationFirst(slot) ? this.liquidations[slot] : this.stopLosses[slot];
+  }
+
+  private stopReason(slot: number): CloseReason {
+    return this.liquidationFirst(slot) ? 'liquidation' : 'stop_loss';
+  }
+
+  /** Whether a losing price reaches the liquidation level before the stop-loss (a tie is the stop-loss's, as in nearerStop). */
+  private liquidationFirst(slot: number): boolean {
+    const liquidation = this.liquidations[slot];
+    const stopLoss = this.stopLosses[slot];
+    if (Number.isNaN(liquidation)) return false;
+    if (Number.isNaN(stopLoss)) return true;
+    return this.sides[slot] === LONG ? liquidation > stopLoss : liquidation < stopLoss;
   }
 }
 

@@ -1,5 +1,11 @@
 import { makeHit } from '../../../test/support/ticks';
-import { type ReadDocument, type Tape, decideClose, decideFire } from './transaction-decisions';
+import {
+  type ReadDocument,
+  type Tape,
+  closeOfKnownVersion,
+  decideClose,
+  decideFire,
+} from './transaction-decisions';
 
 const positionHit = makeHit({ entry: { stopLoss: 55_000, takeProfit: 70_000 } });
 
@@ -72,6 +78,78 @@ describe('decideClose', () => {
     expect(decideClose(byTrade, at(positionDoc(onMark)), tape(54_000))).toMatchObject({
       kind: 'skip',
       reason: 'not_crossed',
+    });
+  });
+
+  describe('liquidation', () => {
+    // A 10x long watching the last trade: stop-loss 50,000 on trades, liquidation 54,500 on the mark.
+    const leveraged = positionDoc({
+      symbol: 'XBTUSDTM',
+      marketType: 'futures',
+      leverage: 10,
+      stopLoss: 50_000,
+    });
+    const fromPolicy = (level: number | null) => () => level;
+    // The mark book's leg of the position: only its liquidation level.
+    const markHit = makeHit({
+      marketType: 'futures',
+      symbol: 'XBTUSDTM',
+      priceType: 'mark',
+      reason: 'liquidation',
+      level: 54_500,
+      entry: { stopLoss: null, takeProfit: null, liquidation: 54_500 },
+    });
+
+    it('closes on the mark price that crosses the liquidation level, at that mark price', () => {
+      expect(decideClose(markHit, at(leveraged), tape(54_400), fromPolicy(54_500))).toEqual({
+        kind: 'write',
+        fields: {
+          status: 'closing',
+          closeReason: 'liquidation',
+          closeTriggerPrice: 54_500,
+          closePrice: 54_400,
+          closePriceType: 'mark',
+          closeTickTime: 1_700_000_000_500,
+          closedBy: 'worker-a',
+        },
+      });
+      expect(closeOfKnownVersion(markHit, tape(54_400))).toMatchObject({ closeReason: 'liquidation' });
+    });
+
+    it('re-decides on the level of the version read: a mark above it, or liquidation off, closes nothing', () => {
+      expect(decideClose(markHit, at(leveraged), tape(54_600), fromPolicy(54_500))).toMatchObject({
+        kind: 'skip',
+        reason: 'not_crossed',
+      });
+      expect(decideClose(markHit, at(leveraged), tape(54_400), fromPolicy(null))).toMatchObject({
+        kind: 'skip',
+        reason: 'not_crossed',
+      });
+      expect(closeOfKnownVersion(markHit, tape(54_600))).toBeUndefined();
+    });
+
+    it('is not crossed by a trade: the last price fires only the stops', () => {
+      const trade = makeHit({ marketType: 'futures', symbol: 'XBTUSDTM', entry: { stopLoss: 50_000 } });
+      expect(decideClose(trade, at(leveraged), tape(54_000), fromPolicy(54_500))).toMatchObject({
+        kind: 'skip',
+        reason: 'not_crossed',
+      });
+      expect(decideClose(trade, at(leveraged), tape(49_000), fromPolicy(54_500))).toMatchObject({
+        kind: 'write',
+        fields: { closeReason: 'stop_loss', closeTriggerPrice: 50_000 },
+      });
+    });
+
+    it('on a position watching the mark itself, the nearer of stop-loss and liquidation is crossed first', () => {
+      const onMark = { ...leveraged, triggerPriceType: 'mark', stopLoss: 55_000 };
+      const hit = makeHit({ ...markHit, entry: { stopLoss: 55_000, takeProfit: null, liquidation: 54_500 } });
+      expect(decideClose(hit, at(onMark), tape(54_000), fromPolicy(54_500))).toMatchObject({
+        fields: { closeReason: 'stop_loss', closeTriggerPrice: 55_000, closePriceType: 'mark' },
+      });
+      const nearer = { ...onMark, stopLoss: 54_000 };
+      expect(decideClose(hit, at(nearer), tape(53_000), fromPolicy(54_500))).toMatchObject({
+        fields: { closeReason: 'liquidation', closeTriggerPrice: 54_500 },
+      });
     });
   });
 

@@ -1,16 +1,18 @@
 import {
   type Crossing,
+  type LiquidationOf,
   type PositionHit,
   type Sighting,
   type TriggerHit,
   type Version,
-  positionCrossing,
+  positionExit,
   positionItem,
   triggerCrossed,
   triggerItem,
   watchesSameStream,
 } from '../../domain/crossing';
 import type { InstrumentPriceType } from '../../domain/market';
+import { positionExitOn } from '../../domain/price-legs';
 import { parsePosition, type PositionCloseRequest } from '../../domain/position';
 import { parseTrigger, type TriggerCondition, type TriggerExecution } from '../../domain/trade-trigger';
 import type { HandledReason } from '../execution.types';
@@ -66,23 +68,32 @@ const gone = (reason: HandledReason, doc: ReadDocument): Skip => ({
  * Undefined if those levels are not crossed by the tape's price (then only a read can decide).
  */
 export function closeOfKnownVersion(hit: PositionHit, tape: Tape): PositionCloseRequest | undefined {
-  const { side, stopLoss, takeProfit } = hit.entry;
-  const crossing = positionCrossing(side, stopLoss, takeProfit, tape.price);
+  // The hit's entry holds the levels of the price stream it came from (its book's leg).
+  const { side, stopLoss, takeProfit, liquidation } = hit.entry;
+  const crossing = positionExit(side, stopLoss, takeProfit, liquidation ?? null, tape.price);
   return crossing === null ? undefined : closeFields(crossing, tape, hit.priceType);
 }
 
-export function decideClose(hit: PositionHit, doc: ReadDocument, tape: Tape): CloseDecision {
+/**
+ * `liquidationOf` gives the read version its liquidation level, as the cache would (LiquidationPolicy): a
+ * liquidation is re-decided on the document as read, like a stop.
+ */
+export function decideClose(
+  hit: PositionHit,
+  doc: ReadDocument,
+  tape: Tape,
+  liquidationOf: LiquidationOf = () => null,
+): CloseDecision {
   const { data } = doc;
   if (data === undefined || data === null) return gone('missing', doc);
   if ((data as { status?: unknown }).status !== 'open') return gone('not_open', doc);
   const parsed = parsePosition(hit.entry.path, data);
   if (!parsed.ok) return gone('invalid_document', doc);
   const position = parsed.value;
-  // The item knows the document's market, symbol and price type: the hit's price counts only on those.
-  const item = positionItem(position, doc.version);
-  const crossing = watchesSameStream(item, hit)
-    ? positionCrossing(position.side, position.stopLoss, position.takeProfit, tape.price)
-    : null;
+  // The item knows the document's market, symbol and price type: the hit's price counts only on the levels
+  // that watch the hit's price (the stops on theirs, the liquidation on the mark).
+  const item = positionItem(position, doc.version, liquidationOf);
+  const crossing = positionExitOn(item, hit, tape.price);
   if (crossing === null) return { kind: 'skip', reason: 'not_crossed', seen: { version: doc.version, item } };
   return { kind: 'write', fields: closeFields(crossing, tape, hit.priceType) };
 }
