@@ -10,6 +10,8 @@ export interface PositionSpec {
   /** Distances from the market in "near" units, on the losing side for the stop and the winning side for the target. */
   readonly stopLoss: number | null;
   readonly takeProfit: number | null;
+  /** The document's own liquidationPrice, in near units on the losing side; absent: none written. */
+  readonly liquidation?: number;
 }
 
 export interface TriggerSpec {
@@ -52,7 +54,8 @@ function trigger(
 /**
  * The demo book. Levels 1–2 units away fire within the first minute or so; the far ones (6–10 units) keep
  * something in the books to watch. Every kind is here: spot and futures, long and short, stop-loss and
- * take-profit, a position without a target, triggers above and below.
+ * take-profit, a position without a target, a leveraged one liquidated on the mark price, triggers above
+ * and below.
  */
 export const DEMO_POSITIONS: readonly PositionSpec[] = [
   // user, symbol, side, [size, leverage], [stop-loss, take-profit] in near units
@@ -64,6 +67,9 @@ export const DEMO_POSITIONS: readonly PositionSpec[] = [
   position('carol', 'XBTUSDTM', 'long', [1, 20], [8, 8]),
   position('dave', 'ETH-USDT', 'short', [2, 1], [6, 6]),
   position('dave', 'ETHUSDTM', 'short', [5, 3], [1.2, null]),
+  // 50x without a stop: liquidated when the mark price reaches its liquidationPrice, 1.5 units below.
+  // (Its computed level, about 2 % away, would take the walk too long to reach in a demo.)
+  { ...position('frank', 'XBTUSDTM', 'long', [2, 50], [null, 6]), liquidation: 1.5 },
 ];
 
 export const DEMO_TRIGGERS: readonly TriggerSpec[] = [

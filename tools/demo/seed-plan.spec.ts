@@ -39,6 +39,14 @@ describe('buildSeedPlan', () => {
     expect(field(plan.positions, 'takeProfit').has(null)).toBe(true);
   });
 
+  it('seeds a leveraged futures position with its own liquidation price on the losing side', () => {
+    const liquidated = plan.positions.filter(({ data }) => data.liquidationPrice !== undefined);
+    expect(liquidated).toHaveLength(1);
+    const { data } = liquidated[0];
+    expect(data).toMatchObject({ marketType: 'futures', side: 'long', leverage: 50, stopLoss: null });
+    expect(data.liquidationPrice as number).toBeLessThan(data.entryPrice as number);
+  });
+
   it('puts stops on the losing side and targets on the winning side of the entry', () => {
     for (const { data } of plan.positions) {
       const entry = data.entryPrice as number;

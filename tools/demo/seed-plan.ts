@@ -54,6 +54,9 @@ export function buildSeedPlan(options: SeedOptions): SeedPlan {
         leverage: spec.leverage,
         stopLoss: spec.stopLoss === null ? null : at(price, -profit * spec.stopLoss),
         takeProfit: spec.takeProfit === null ? null : at(price, profit * spec.takeProfit),
+        ...(spec.liquidation === undefined
+          ? {}
+          : { liquidationPrice: at(price, -profit * spec.liquidation) }),
         status: 'open',
         openedAt: now,
       },

@@ -76,6 +76,7 @@ export function formatPrices(prices: ReadonlyMap<string, number>): string {
 const REASON_TEXT: Record<string, string> = {
   stop_loss: 'stop-loss',
   take_profit: 'take-profit',
+  liquidation: 'liquidated',
   above: 'trigger above',
   below: 'trigger below',
 };
@@ -84,7 +85,7 @@ export function formatExecution(event: ExecutionEvent, paint: Paint): string {
   const user = event.uid.startsWith(DEMO_UID_PREFIX) ? event.uid.slice(DEMO_UID_PREFIX.length) : event.uid;
   const reason = REASON_TEXT[event.reason] ?? event.reason;
   const colored =
-    event.reason === 'stop_loss'
+    event.reason === 'stop_loss' || event.reason === 'liquidation'
       ? paint.red(reason)
       : event.reason === 'take_profit'
         ? paint.green(reason)
