@@ -25,7 +25,7 @@ export type Expectation =
   | { readonly crossed: false }
   | {
       readonly crossed: true;
-      readonly reason: 'stop_loss' | 'take_profit' | 'trigger';
+      readonly reason: 'stop_loss' | 'take_profit' | 'liquidation' | 'trigger';
       readonly level: number;
       readonly price: number;
     };
