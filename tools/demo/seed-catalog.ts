@@ -67,9 +67,11 @@ export const DEMO_POSITIONS: readonly PositionSpec[] = [
   position('carol', 'XBTUSDTM', 'long', [1, 20], [8, 8]),
   position('dave', 'ETH-USDT', 'short', [2, 1], [6, 6]),
   position('dave', 'ETHUSDTM', 'short', [5, 3], [1.2, null]),
-  // 50x without a stop: liquidated when the mark price reaches its liquidationPrice, 1.5 units below.
-  // (Its computed level, about 2 % away, would take the walk too long to reach in a demo.)
+  // 50x without a stop, both ways: whichever way the walk goes, the mark price reaches one of their own
+  // liquidationPrice levels, 1.5 units away. (Their computed levels, about 2 % away, would take the walk
+  // too long to reach in a demo.)
   { ...position('frank', 'XBTUSDTM', 'long', [2, 50], [null, 6]), liquidation: 1.5 },
+  { ...position('frank', 'XBTUSDTM', 'short', [2, 50], [null, 6]), liquidation: 1.5 },
 ];
 
 export const DEMO_TRIGGERS: readonly TriggerSpec[] = [

@@ -39,12 +39,14 @@ describe('buildSeedPlan', () => {
     expect(field(plan.positions, 'takeProfit').has(null)).toBe(true);
   });
 
-  it('seeds a leveraged futures position with its own liquidation price on the losing side', () => {
+  it('seeds leveraged futures positions with their own liquidation price on the losing side', () => {
     const liquidated = plan.positions.filter(({ data }) => data.liquidationPrice !== undefined);
-    expect(liquidated).toHaveLength(1);
-    const { data } = liquidated[0];
-    expect(data).toMatchObject({ marketType: 'futures', side: 'long', leverage: 50, stopLoss: null });
-    expect(data.liquidationPrice as number).toBeLessThan(data.entryPrice as number);
+    expect(liquidated.map(({ data }) => data.side)).toEqual(['long', 'short']);
+    for (const { data } of liquidated) {
+      expect(data).toMatchObject({ marketType: 'futures', leverage: 50, stopLoss: null });
+      const [level, entry] = [data.liquidationPrice as number, data.entryPrice as number];
+      expect(data.side === 'long' ? level < entry : level > entry).toBe(true);
+    }
   });
 
   it('puts stops on the losing side and targets on the winning side of the entry', () => {

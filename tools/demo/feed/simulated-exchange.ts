@@ -3,6 +3,9 @@ import { ExchangeSimulator } from '../../exchange-simulator';
 import { type DemoSymbol, WALK_PERIOD_MS, WALK_STEP_VOLATILITY } from '../demo.constants';
 import { RandomWalk } from './random-walk';
 
+/** KuCoin's `mark.index.price` cadence. */
+const MARK_PERIOD_MS = 1_000;
+
 /**
  * KuCoin on loopback for the demo: one simulator per market (token endpoint, REST ticker, WebSocket) and a
  * random walk per symbol pushing a tick every period. The walk is the demo's own rather than the
@@ -15,6 +18,7 @@ export class SimulatedExchange {
   };
   private readonly walks = new Map<DemoSymbol, RandomWalk>();
   private timer: NodeJS.Timeout | undefined;
+  private markTimer: NodeJS.Timeout | undefined;
 
   constructor(symbols: readonly DemoSymbol[]) {
     for (const symbol of symbols) {
@@ -28,11 +32,12 @@ export class SimulatedExchange {
     for (const [symbol, walk] of this.walks)
       this.simulators[symbol.marketType].setPrice(symbol.symbol, walk.price);
     this.timer = setInterval(() => this.step(), WALK_PERIOD_MS);
+    this.markTimer = setInterval(() => this.pushMarks(), MARK_PERIOD_MS);
   }
 
   async stop(): Promise<void> {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
+    for (const timer of [this.timer, this.markTimer]) if (timer !== undefined) clearInterval(timer);
+    this.timer = this.markTimer = undefined;
     await Promise.all([this.simulators.spot.stop(), this.simulators.futures.stop()]);
   }
 
@@ -42,6 +47,16 @@ export class SimulatedExchange {
 
   prices(): Map<string, number> {
     return new Map([...this.walks].map(([symbol, walk]) => [symbol.symbol, walk.price]));
+  }
+
+  /**
+   * The futures mark and index price, once a second as KuCoin pushes them: the walk's price now (the demo
+   * has no fair-price model). The walk drives the simulators itself, so their own mark pushes, which
+   * run only while they tick, are off.
+   */
+  private pushMarks(): void {
+    for (const [symbol, walk] of this.walks)
+      if (symbol.marketType === 'futures') this.simulators.futures.setMarkPrice(symbol.symbol, walk.price);
   }
 
   private step(): void {
