@@ -19,6 +19,7 @@ import { memoryScenario } from './memory.bench';
 import { millionScenario } from './million.bench';
 import { readsScenario } from './reads.bench';
 import { type ScenarioResult, printScenario } from './table';
+import { trailingScenario } from './trailing.bench';
 import { venueScenario } from './venue.bench';
 import { wireScenario } from './wire.bench';
 
@@ -32,6 +33,7 @@ const SCENARIOS: Record<string, Scenario> = {
   reads: readsScenario,
   burst: burstScenario,
   'flash-crash': flashCrashScenario,
+  trailing: trailingScenario,
   million: millionScenario,
 };
 

@@ -123,7 +123,6 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
     this.liquidations = resized(this.liquidations, capacity);
   }
 
-  /** Collects crossed slots with their reason; a take-profit whose stop-loss is crossed too is left to the stop-loss. */
   /** Collects crossed slots with their reason, each entry once (see forEachCrossedInRange for which). */
   private collect(ladder: LevelLadder, threshold: number, offset: number): number {
     const end = ladder.collectCrossed(threshold, this.scratch, offset);

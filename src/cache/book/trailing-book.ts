@@ -1,0 +1,214 @@
+import { type Version, isActionablePrice } from '../../domain/crossing';
+import { NOT_ACTIVATED, type TrailingSpec, type TrailingState } from '../../domain/trailing-stop';
+import { SlotTable } from './slot-table';
+import { NONE, PairingForest } from './trailing-heap';
+import { type FiredBuffer, PeakStack, activeKey } from './trailing-peaks';
+import { WaitingHeap } from './trailing-waiting';
+import { resized } from './typed-arrays';
+
+/** What the trailing book holds of a position: its path, side and trailing stop. */
+export interface TrailingEntry extends TrailingSpec {
+  /** `users/{uid}/openPositions/{id}`. */
+  readonly path: string;
+}
+
+const LONG = 0;
+const SHORT = 1;
+const RATE = 0;
+const AMOUNT = 1;
+/** The label of a node waiting for its activation price (an activated node's label is its group). */
+const WAITING = -2;
+/** The label of a node without an activation price, not activated yet: any next price activates it. */
+const UNARMED = -3;
+
+/**
+ * Every trailing stop of one symbol's price stream, both sides, so a price costs what it changes, not
+ * one visit per stop (the semantics are trailing-stop.ts's; the model the specs check against).
+ *
+ * - Waiting stops sit in one binary heap per side keyed by activation price (long: lowest first, short:
+ *   highest first), so a price pops exactly the ones it activates: O(1 + a log n). Stops without an
+ *   activation price wait in one list, and the next price activates them all: O(1) each.
+ * - Activated stops sit in each side's PeakStack (see trailing-peaks.ts): groups sharing a best price,
+ *   merged in O(1) each when a new best lifts them, with the first-firing stop of each group at a root.
+ *
+ * `advance(price)` first collects the fires, judged on the state before the price; then applies the price
+ * (new bests, then activations); then visits the fires, so a visitor may remove or add entries. A price
+ * that fires and activates nothing costs O(1) per side plus the groups it lifts, and allocates nothing.
+ * A stop that fired stays in the book (its state still follows the prices) until the caller removes it.
+ */
+export class TrailingBook extends SlotTable {
+  private entriesBySlot: (TrailingEntry | undefined)[];
+  private versions: Float64Array;
+  private sides: Uint8Array;
+  private kinds: Uint8Array;
+  /** The heap key once activated (see activeKey); the forest's key is the activation key while waiting. */
+  private activeKeys: Float64Array;
+  private readonly forest: PairingForest;
+  private readonly peaks: readonly [PeakStack, PeakStack];
+  /** Stops waiting for their activation price, by side; the root is the first the prices reach. */
+  private readonly waiting: readonly [WaitingHeap, WaitingHeap];
+  /** Head of the list of stops without an activation price, both sides: no order needed, O(1) each. */
+  private unarmed = NONE;
+  private readonly fired: FiredBuffer = { nodes: new Int32Array(16), levels: new Float64Array(16), count: 0 };
+
+  constructor(capacity = 4) {
+    super(capacity);
+    this.entriesBySlot = new Array<TrailingEntry | undefined>(this.capacity);
+    this.versions = new Float64Array(this.capacity);
+    this.sides = new Uint8Array(this.capacity);
+    this.kinds = new Uint8Array(this.capacity);
+    this.activeKeys = new Float64Array(this.capacity);
+    this.forest = new PairingForest(this.capacity);
+    this.peaks = [new PeakStack(1, this.forest), new PeakStack(-1, this.forest)];
+    this.waiting = [new WaitingHeap(this.capacity), new WaitingHeap(this.capacity)];
+  }
+
+  /**
+   * Adds the entry, replacing any with the same path, in `state` (by default not activated: pass the
+   * previous `stateOf` to keep a peak across a replacement). A best that is not a usable price counts
+   * as not activated.
+   */
+  add(entry: TrailingEntry, version: Version = 0, state: TrailingState = NOT_ACTIVATED): void {
+    const existing = this.slotOf(entry.path);
+    if (existing !== undefined) this.drop(entry.path, existing);
+    const slot = this.allocate(entry.path);
+    const { side, stop } = entry;
+    const { distance } = stop;
+    this.entriesBySlot[slot] = entry;
+    this.versions[slot] = version;
+    this.sides[slot] = side === 'long' ? LONG : SHORT;
+    this.kinds[slot] = distance.kind === 'rate' ? RATE : AMOUNT;
+    this.activeKeys[slot] = activeKey(side, distance);
+    this.placeIn(slot, state);
+  }
+
+  remove(path: string): TrailingEntry | undefined {
+    const slot = this.slotOf(path);
+    if (slot === undefined) return undefined;
+    const entry = this.entriesBySlot[slot];
+    this.drop(path, slot);
+    return entry;
+  }
+
+  get(path: string): TrailingEntry | undefined {
+    const slot = this.slotOf(path);
+    return slot === undefined ? undefined : this.entriesBySlot[slot];
+  }
+
+  versionOf(path: string): Version | undefined {
+    const slot = this.slotOf(path);
+    return slot === undefined ? undefined : this.versions[slot];
+  }
+
+  /** The stop's state after the last price advanced; undefined if the path is not here. */
+  stateOf(path: string): TrailingState | undefined {
+    const slot = this.slotOf(path);
+    if (slot === undefined) return undefined;
+    const label = this.forest.labelOf(slot);
+    if (label === WAITING || label === UNARMED) return NOT_ACTIVATED;
+    return { best: this.peaks[this.sides[slot]].bestOf(slot) };
+  }
+
+  /** Replaces the stop's state (after a recovery from trades or candles); false if the path is not here. */
+  setState(path: string, state: TrailingState): boolean {
+    const slot = this.slotOf(path);
+    if (slot === undefined) return false;
+    this.detach(slot);
+    this.placeIn(slot, state);
+    return true;
+  }
+
+  *entries(): IterableIterator<TrailingEntry> {
+    for (const slot of [...this.slots()]) yield this.entriesBySlot[slot] as TrailingEntry;
+  }
+
+  /**
+   * Applies one price of the stream. Calls `visit` once per stop the price fires, with the level in force
+   * before it (equal counts as crossed); a zero, negative or non-finite price is ignored.
+   */
+  advance(price: number, visit: (entry: TrailingEntry, level: number) => void): void {
+    if (!isActionablePrice(price)) return;
+    const fired = this.fired;
+    fired.count = 0;
+    this.peaks[LONG].collectFired(price, fired);
+    this.peaks[SHORT].collectFired(price, fired);
+    this.peaks[LONG].improve(price);
+    this.peaks[SHORT].improve(price);
+    this.activate(LONG, price);
+    this.activate(SHORT, price);
+    if (this.unarmed !== NONE) this.activateUnarmed(price);
+    if (fired.count === 0) return;
+    // Entries are taken before any visit, so a visitor may check entries out (or add some) safely.
+    const count = fired.count;
+    const hits = new Array<TrailingEntry>(count);
+    for (let i = 0; i < count; i++) hits[i] = this.entriesBySlot[fired.nodes[i]] as TrailingEntry;
+    const levels = fired.levels.slice(0, count);
+    for (let i = 0; i < count; i++) visit(hits[i], levels[i]);
+  }
+
+  protected resizeColumns(capacity: number): void {
+    this.entriesBySlot.length = capacity;
+    this.versions = resized(this.versions, capacity);
+    this.sides = resized(this.sides, capacity);
+    this.kinds = resized(this.kinds, capacity);
+    this.activeKeys = resized(this.activeKeys, capacity);
+    this.forest.resize(capacity);
+    for (const heap of this.waiting) heap.resize(capacity);
+  }
+
+  /** Pops every waiting stop of the side that `price` activates; each joins the group of best `price`. */
+  private activate(side: number, price: number): void {
+    // Keys are long -activation, short activation: reached when key >= -price (long), key >= price (short).
+    const threshold = side === LONG ? -price : price;
+    const heap = this.waiting[side];
+    while (heap.topKey() >= threshold) {
+      const slot = heap.pop();
+      this.forest.reset(slot, this.activeKeys[slot], NONE);
+      this.peaks[side].place(slot, price, this.kinds[slot] === RATE);
+    }
+  }
+
+  private activateUnarmed(price: number): void {
+    let slot = this.unarmed;
+    this.unarmed = NONE;
+    while (slot !== NONE) {
+      const next = this.forest.nextOf(slot);
+      this.forest.reset(slot, this.activeKeys[slot], NONE);
+      this.peaks[this.sides[slot]].place(slot, price, this.kinds[slot] === RATE);
+      slot = next;
+    }
+  }
+
+  private placeIn(slot: number, state: TrailingState): void {
+    const side = this.sides[slot];
+    const { best } = state;
+    if (best !== null && isActionablePrice(best)) {
+      this.forest.reset(slot, this.activeKeys[slot], NONE);
+      this.peaks[side].place(slot, best, this.kinds[slot] === RATE);
+      return;
+    }
+    const activation = (this.entriesBySlot[slot] as TrailingEntry).stop.activationPrice;
+    if (activation === null) {
+      this.forest.reset(slot, 0, UNARMED);
+      this.unarmed = this.forest.prepend(this.unarmed, slot);
+      return;
+    }
+    // The heap's top is the first the prices reach (long: the lowest activation, short: the highest).
+    this.forest.reset(slot, 0, WAITING);
+    this.waiting[side].push(slot, side === LONG ? -activation : activation);
+  }
+
+  private detach(slot: number): void {
+    const side = this.sides[slot];
+    const label = this.forest.labelOf(slot);
+    if (label === UNARMED) this.unarmed = this.forest.unlink(this.unarmed, slot);
+    else if (label === WAITING) this.waiting[side].remove(slot);
+    else this.peaks[side].detach(slot, this.kinds[slot] === RATE);
+  }
+
+  private drop(path: string, slot: number): void {
+    this.detach(slot);
+    this.entriesBySlot[slot] = undefined;
+    this.release(path, slot);
+  }
+}
