@@ -107,7 +107,7 @@ describe('BookSet with position legs', () => {
 
   it('holds every document as the plain model says, in exactly the books its legs watch (property)', () => {
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+      fc.property(fc.array(op, { maxLength: 60, size: 'max' }), (ops) => {
         const set = new BookSet(newPositionBook, POSITION_LEGS);
         const model = new Map<string, Item>();
         for (const o of ops) {

@@ -71,7 +71,7 @@ describe('planGap: which source covers which window', () => {
   it('never plans a trade at or before the mark, and always covers every trade after it (property)', () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.integer({ min: 1, max: 500 }), { maxLength: 100 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: 500 }), { maxLength: 100, size: 'max' }),
         fc.integer({ min: 0, max: 520 }),
         (sequences, markSequence) => {
           const history = sequences.map((s) => trade(s, T0 + s * 1_000));

@@ -250,6 +250,7 @@ function tapeArb(): fc.Arbitrary<RecoveredTrade[]> {
   return fc
     .array(fc.tuple(fc.integer({ min: -12, max: 12 }), fc.integer({ min: 0, max: 40_000 })), {
       maxLength: 60,
+      size: 'max',
     })
     .map((steps) => {
       let price = 100;

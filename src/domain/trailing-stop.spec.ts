@@ -172,7 +172,7 @@ describe('foldTrailing', () => {
 /** A random walk of positive prices on a half-unit grid, so equal prices and ties happen. */
 function pathArb(maxLength = 60): fc.Arbitrary<number[]> {
   return fc
-    .array(fc.integer({ min: -12, max: 12 }), { maxLength })
+    .array(fc.integer({ min: -12, max: 12 }), { maxLength, size: 'max' })
     .map((steps) =>
       steps.reduce<number[]>((out, step) => [...out, Math.max(0.5, (out.at(-1) ?? 100) + step / 2)], []),
     );

@@ -101,7 +101,7 @@ describe('PositionBook', () => {
   it('crosses exactly what a brute-force scan crosses, after any sequence of adds, replaces and removes', () => {
     fc.assert(
       fc.property(
-        fc.array(op, { maxLength: 400 }),
+        fc.array(op, { maxLength: 400, size: 'max' }),
         fc.array(price, { minLength: 1, maxLength: 20 }),
         (ops, prices) => {
           const book = new PositionBook();
@@ -114,14 +114,14 @@ describe('PositionBook', () => {
           );
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: 150 },
     );
   });
 
   it("crosses exactly what a candle's range reaches, each entry once, by the rule for both levels", () => {
     fc.assert(
       fc.property(
-        fc.array(op, { maxLength: 300 }),
+        fc.array(op, { maxLength: 300, size: 'max' }),
         fc.array(fc.tuple(price, price, price), { minLength: 1, maxLength: 10 }),
         (ops, candles) => {
           const book = new PositionBook();
@@ -143,7 +143,7 @@ describe('PositionBook', () => {
           }
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: 100 },
     );
   });
 
@@ -181,8 +181,8 @@ describe('PositionBook', () => {
   it('builds in bulk to the same book as one add at a time, and stays correct when modified after', () => {
     fc.assert(
       fc.property(
-        fc.array(entry, { maxLength: 300 }),
-        fc.array(op, { maxLength: 100 }),
+        fc.array(entry, { maxLength: 300, size: 'max' }),
+        fc.array(op, { maxLength: 100, size: 'max' }),
         price,
         (initial, ops, at) => {
           const book = PositionBook.from(initial.map((entry) => ({ entry, version: 0 })));
@@ -193,7 +193,7 @@ describe('PositionBook', () => {
           expect(crossedBy(book, at)).toEqual(bruteForce(model, at));
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: 100 },
     );
   });
 

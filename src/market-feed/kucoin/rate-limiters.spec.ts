@@ -121,6 +121,7 @@ describe('PacedWindowLimiter', () => {
         fc.array(fc.tuple(fc.integer({ min: 0, max: 5_000 }), fc.boolean()), {
           minLength: 1,
           maxLength: 300,
+          size: 'max',
         }),
         (limit, probes) => {
           const limiter = new PacedWindowLimiter(limit, 60_000);

@@ -61,7 +61,7 @@ describe('SymbolInterner', () => {
       fc.property(
         fc.constantFrom(2, 4, 8),
         fc.uniqueArray(ascii, { minLength: 1, maxLength: 12 }),
-        fc.array(fc.tuple(fc.nat(), ascii, ascii), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.tuple(fc.nat(), ascii, ascii), { minLength: 1, maxLength: 60, size: 'max' }),
         (capacity, pool, calls) => {
           const interner = new SymbolInterner(capacity, 6);
           for (const [pick, before, after] of calls) {
