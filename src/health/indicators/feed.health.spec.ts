@@ -4,6 +4,10 @@ import { CacheCore } from '../../cache/cache-core';
 import type { kucoinConfig } from '../../config';
 import type { MarketType } from '../../domain/market';
 import type { ConnectionStatus, FeedGateway, FeedStatus } from '../../market-feed/feed-gateway';
+import type {
+  ContractMarginsService,
+  ContractMarginsStatus,
+} from '../../market-feed/contract-margins.service';
 import type { Clock } from '../../timing/clock';
 import { FeedHealthIndicator } from './feed.health';
 
@@ -20,7 +24,16 @@ const gateway = (marketType: MarketType, connections: ConnectionStatus[] = []): 
   return { status: () => status } as unknown as FeedGateway;
 };
 
-function indicator(instrument: FeedGateway): FeedHealthIndicator {
+const margins = (status: Partial<ContractMarginsStatus> = {}): ContractMarginsService =>
+  ({
+    status: () => ({ enabled: true, loaded: true, contracts: 3, consecutiveFailures: 0, ...status }),
+  }) as unknown as ContractMarginsService;
+
+function indicator(
+  instrument: FeedGateway,
+  contracts = margins(),
+  books = new CacheCore(),
+): FeedHealthIndicator {
   const config = { staleFeedMs: 30_000 } as ConfigType<typeof kucoinConfig>;
   const clock = { now: () => NOW } as Clock;
   const [spot, futures] = [gateway('spot'), gateway('futures')];
@@ -30,8 +43,9 @@ function indicator(instrument: FeedGateway): FeedHealthIndicator {
     futures,
     instrument,
     config,
-    new CacheCore(),
+    books,
     clock,
+    contracts,
   );
 }
 
@@ -42,7 +56,35 @@ describe('FeedHealthIndicator', () => {
     expect(futures).toEqual({
       feed_futures: expect.objectContaining({ status: 'up' }),
       feed_futures_instrument: expect.objectContaining({ status: 'up', desiredSymbols: 0 }),
+      liquidation_margins: expect.objectContaining({ status: 'up', loaded: true, contracts: 3 }),
     });
+  });
+
+  it('is not ready while futures positions wait for margins that were never read', () => {
+    const books = new CacheCore();
+    const entry = {
+      path: 'users/u/openPositions/p',
+      side: 'long' as const,
+      size: 1,
+      stopLoss: 90,
+      takeProfit: null,
+    };
+    const notLoaded = margins({ loaded: false, contracts: 0, consecutiveFailures: 2 });
+    // Nothing on futures: nothing waits for them.
+    expect(indicator(gateway('futures'), notLoaded, books).check()[1].liquidation_margins.status).toBe('up');
+    books.applyPosition(entry.path, {
+      version: 1,
+      item: { marketType: 'futures', symbol: 'XBTUSDTM', entry, version: 1 },
+    });
+    expect(indicator(gateway('futures'), notLoaded, books).check()[1].liquidation_margins).toMatchObject({
+      status: 'down',
+      consecutiveFailures: 2,
+      problems: ['contract_margins_not_loaded'],
+    });
+    // Loaded once, or liquidation off: ready.
+    const off = margins({ enabled: false, loaded: false });
+    expect(indicator(gateway('futures'), off, books).check()[1].liquidation_margins.status).toBe('up');
+    expect(indicator(gateway('futures'), margins(), books).check()[1].liquidation_margins.status).toBe('up');
   });
 
   it('fails that part alone, by the same rules, when its connection is down', () => {

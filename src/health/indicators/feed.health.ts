@@ -4,7 +4,13 @@ import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus'
 import { CacheCore } from '../../cache/cache-core';
 import { kucoinConfig } from '../../config';
 import { FeedGateway, FeedStatus } from '../../market-feed/feed-gateway';
-import { FUTURES_FEED, INSTRUMENT_FEED, SPOT_FEED } from '../../market-feed/market-feed.constants';
+import type { ContractMarginsService } from '../../market-feed/contract-margins.service';
+import {
+  CONTRACT_MARGINS,
+  FUTURES_FEED,
+  INSTRUMENT_FEED,
+  SPOT_FEED,
+} from '../../market-feed/market-feed.constants';
 import type { Clock } from '../../timing/clock';
 import { CLOCK } from '../../timing/timing.module';
 import { feedProblems } from './feed-readiness';
@@ -25,16 +31,34 @@ export class FeedHealthIndicator {
     @Inject(kucoinConfig.KEY) private readonly config: ConfigType<typeof kucoinConfig>,
     private readonly books: CacheCore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONTRACT_MARGINS) private readonly margins: ContractMarginsService,
   ) {}
 
   /**
-   * One result per market. The futures one has two parts, its trades (`feed_futures`) and its mark and
-   * index prices (`feed_futures_instrument`): Terminus reports every key of a result on its own.
+   * One result per market. The futures one has three parts, its trades (`feed_futures`), its mark and
+   * index prices (`feed_futures_instrument`) and the contracts' margins liquidation levels are computed
+   * from (`liquidation_margins`): Terminus reports every key of a result on its own.
    */
   check(): HealthIndicatorResult[] {
     const futures = this.checkOne('feed_futures', this.futures.status());
     const instrument = this.checkOne('feed_futures_instrument', this.instrument.status());
-    return [this.checkOne('feed_spot', this.spot.status()), { ...futures, ...instrument }];
+    const margins = this.checkMargins();
+    return [this.checkOne('feed_spot', this.spot.status()), { ...futures, ...instrument, ...margins }];
+  }
+
+  /**
+   * Down while futures positions are held and liquidation is on but the contracts' margins were never
+   * read: a position without its own liquidationPrice is not watched for liquidation until then. A
+   * failed refresh after a success keeps the margins read, and readiness.
+   */
+  private checkMargins(): HealthIndicatorResult {
+    const session = this.health.check('liquidation_margins');
+    const { enabled, loaded, contracts, consecutiveFailures } = this.margins.status();
+    const details = { enabled, loaded, contracts, consecutiveFailures };
+    const needed = enabled && this.books.count('position', 'futures') > 0;
+    return needed && !loaded
+      ? session.down({ ...details, problems: ['contract_margins_not_loaded'] })
+      : session.up(details);
   }
 
   private checkOne(key: string, status: FeedStatus): HealthIndicatorResult {
