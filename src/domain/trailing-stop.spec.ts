@@ -15,15 +15,8 @@ import {
   trailingCrossed,
   trailingLevel,
 } from './trailing-stop';
+import { amount, rate } from '../../test/support/trailing-stops';
 
-const rate = (r: number, activationPrice: number | null = null): TrailingStop => ({
-  distance: { kind: 'rate', rate: r },
-  activationPrice,
-});
-const amount = (a: number, activationPrice: number | null = null): TrailingStop => ({
-  distance: { kind: 'amount', amount: a },
-  activationPrice,
-});
 const points = (...prices: number[]): PricePoint[] => prices.map((price, i) => ({ price, time: 1_000 + i }));
 
 describe('parseTrailingStop: the trailingStop field', () => {

@@ -1,15 +1,8 @@
 import type { Side } from '../../domain/position';
 import { NOT_ACTIVATED, type TrailingStop, trailingLevel } from '../../domain/trailing-stop';
 import { type TrailingEntry, TrailingBook } from './trailing-book';
+import { amount, rate } from '../../../test/support/trailing-stops';
 
-const rate = (r: number, activationPrice: number | null = null): TrailingStop => ({
-  distance: { kind: 'rate', rate: r },
-  activationPrice,
-});
-const amount = (a: number, activationPrice: number | null = null): TrailingStop => ({
-  distance: { kind: 'amount', amount: a },
-  activationPrice,
-});
 const stop = (id: string, side: Side, trailing: TrailingStop): TrailingEntry => ({
   path: `users/u1/openPositions/${id}`,
   side,
