@@ -28,10 +28,17 @@ import { ListenedCollection, SymbolCache } from './symbol-cache';
 import { SymbolCollectorService } from './symbol-collector.service';
 
 /**
- * Changes applied per turn of the event loop: a few milliseconds of parsing and book updates, so a first
- * snapshot of a million documents takes many short turns instead of one long stall.
+ * The most changes applied in one turn of the event loop, so a first snapshot of a million documents
+ * takes many short turns instead of one long stall.
  */
 const LISTENER_SLICE = 2_000;
+/**
+ * And the longest a turn applies them for: a change costs what the books make it. In bench 7 at 200,000
+ * positions, the first snapshot's changes into large ladders (each insert shifts one) took a few hundred
+ * µs each, and two messages' worth (4,000 changes, both credited messages arriving in one turn) held the
+ * loop 1.5 s.
+ */
+const LISTENER_TURN_BUDGET_MS = 25;
 
 interface Listener<T> {
   readonly collection: ListenedCollection;
@@ -117,6 +124,8 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
   ): Listener<unknown> {
     const slices = new SlicedApply({
       sliceSize: LISTENER_SLICE,
+      budgetMs: LISTENER_TURN_BUDGET_MS,
+      now: () => this.clock.now(),
       yieldToOthers: () => new Promise<void>((resolve) => this.clock.defer(resolve)),
       onFailure: (error) => this.logger.error(`Applying ${collection} changes failed: ${String(error)}`),
     });

@@ -53,6 +53,46 @@ describe('SlicedApply', () => {
     expect(sliced.busy).toBe(false);
   });
 
+  it('ends a turn once its time budget is spent, in steps of 64, and goes on in the next turn', async () => {
+    const log: string[] = [];
+    const loop = turns();
+    let time = 0;
+    // Every apply call costs 10 ms of the clock: the 25 ms budget is spent after the third step.
+    const costly = {
+      ...recorder(log, 'a', 500),
+      apply: (from: number, to: number) => ((time += 10), log.push(`a[${from},${to})`)),
+    };
+    const sliced = new SlicedApply({
+      sliceSize: 1_000,
+      budgetMs: 25,
+      now: () => time,
+      yieldToOthers: loop.yieldToOthers,
+      onFailure: fail,
+    });
+    sliced.push(costly);
+    expect(log).toEqual(['a[0,64)', 'a[64,128)', 'a[128,192)']);
+    await new Promise((resolve) => setImmediate(resolve)); // the rest is queued behind a yield
+    expect(log).toHaveLength(3);
+    await loop.release();
+    expect(log.slice(3)).toEqual(['a[192,256)', 'a[256,320)', 'a[320,384)']);
+    await loop.drain();
+    expect(log.slice(6)).toEqual(['a[384,448)', 'a[448,500)', 'a done']);
+    expect(sliced.busy).toBe(false);
+  });
+
+  it('applies a small batch whole within the budget, in the same turn', () => {
+    const log: string[] = [];
+    const sliced = new SlicedApply({
+      sliceSize: 1_000,
+      budgetMs: 25,
+      now: () => 0,
+      yieldToOthers: turns().yieldToOthers,
+      onFailure: fail,
+    });
+    sliced.push(recorder(log, 'a', 100));
+    expect(log).toEqual(['a[0,64)', 'a[64,100)', 'a done']);
+  });
+
   it('keeps a small batch behind a large one under way: arrival order is kept', async () => {
     const log: string[] = [];
     const loop = turns();

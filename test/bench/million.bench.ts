@@ -16,7 +16,8 @@ import { SampledWorker } from './worker-sampler';
  *
  * Overrides (environment): MILLION_POSITIONS, MILLION_TRIGGERS (sizes), MILLION_MAX_OLD_SPACE_MB (the
  * worker's --max-old-space-size), MILLION_EMULATOR_HEAP (the emulator JVM's -Xmx, such as 10g),
- * MILLION_SAMPLES_FILE (writes every sample there as JSON, to plot the run).
+ * MILLION_SAMPLES_FILE (writes every sample there as JSON, to plot the run), MILLION_CPU_PROF_DIR (a
+ * --cpu-prof profile of the worker and its threads there, to find what holds the event loop).
  */
 const SAMPLE_MS = 250;
 /** After the reconciliation, how long to keep sampling (the old books become garbage after the swap). */
