@@ -11,7 +11,7 @@ import {
 export type { Book, Legs } from './book-keys';
 
 /** Entries grouped between two pauses of a stepwise build. */
-const GROUPING_STEP = 50_000;
+const GROUPING_STEP = 20_000;
 
 /** A document seen open as `item`, or not open (null), as of `version`. */
 export interface SeenAs<E> {
@@ -90,7 +90,11 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
         yield;
       }
     }
-    for (const [path, item] of multiLeg) set.indexLegs(path, legs.split(item));
+    // Indexing a leveraged position's legs hashes its path once per book: paused like the grouping.
+    for (const [path, item] of multiLeg) {
+      set.indexLegs(path, legs.split(item));
+      if (++count % GROUPING_STEP === 0) yield;
+    }
     return set;
   }
 

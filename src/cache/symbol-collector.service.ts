@@ -32,8 +32,11 @@ import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
 import { WatchedSymbolsService } from './watched-symbols.service';
 
-/** Documents converted to book items per turn of the event loop (a few milliseconds' worth). */
-const CONVERT_SLICE = 20_000;
+/**
+ * Documents converted to book items per turn of the event loop: about 10 ms' worth (bench 7's profile at
+ * 200,000 positions: 2 us a document, liquidation level included).
+ */
+const CONVERT_SLICE = 5_000;
 
 export type CollectionRun =
   | { readonly kind: 'collected'; readonly documentsRead: number; readonly durationMs: number }
