@@ -66,11 +66,12 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
       mark: new Map(),
       index: new Map(),
     };
-    const multiLeg = new Map<string, Located<E>>();
+    /** Multi-leg documents' legs, indexed once every book is built. */
+    const multiLeg = new Map<string, Located<E>[]>();
     let count = 0;
     for (const item of items) {
       const split = legs.split(item);
-      if (split.length > 1) multiLeg.set(item.entry.path, item);
+      if (split.length > 1) multiLeg.set(item.entry.path, split);
       for (const leg of split) {
         const bySymbol = grouped[priceStream(leg.marketType, leg.priceType)];
         const group = bySymbol.get(leg.symbol);
@@ -91,8 +92,8 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
       }
     }
     // Indexing a leveraged position's legs hashes its path once per book: paused like the grouping.
-    for (const [path, item] of multiLeg) {
-      set.indexLegs(path, legs.split(item));
+    for (const [path, split] of multiLeg) {
+      set.indexLegs(path, split);
       if (++count % GROUPING_STEP === 0) yield;
     }
     return set;
@@ -143,11 +144,11 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
   upsert(item: Located<E>): void {
     const path = item.entry.path;
     const split = this.legs.split(item);
-    if (split.length > 1 || this.legKeysOf.has(path)) {
-      this.remove(path);
+    // Legs are placed afresh: a document's old legs may be in books its new ones are not.
+    if (split.length > 1 || this.legKeysOf.has(path)) this.remove(path);
+    if (split.length > 1) {
       for (const leg of split) this.addLeg(leg);
-      if (split.length > 1) this.indexLegs(path, split);
-      else if (this.books.get(this.keyOf(item))?.has(path)) this.keyOfPath.set(path, this.keyOf(item));
+      this.indexLegs(path, split);
       return;
     }
     const key = this.keyOf(item);

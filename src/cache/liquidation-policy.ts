@@ -13,14 +13,15 @@ import { CONTRACT_MARGINS } from '../market-feed/market-feed.constants';
  */
 @Injectable()
 export class LiquidationPolicy {
-  constructor(@Inject(CONTRACT_MARGINS) private readonly margins: ContractMarginsService) {}
+  /** LIQUIDATION_ENABLED, fixed at start: read once, not once per position converted. */
+  private readonly enabled: boolean;
+
+  constructor(@Inject(CONTRACT_MARGINS) private readonly margins: ContractMarginsService) {
+    this.enabled = margins.status().enabled;
+  }
 
   readonly levelOf: LiquidationOf = (position: OpenPosition): number | null =>
     this.enabled ? liquidationLevel(position, this.margins.margin(position.symbol)) : null;
-
-  get enabled(): boolean {
-    return this.margins.status().enabled;
-  }
 
   /**
    * `listener` runs after the margins changed (their first read included): every leveraged position's

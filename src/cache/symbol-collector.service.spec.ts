@@ -14,6 +14,7 @@ import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
 import { SymbolCollectorService } from './symbol-collector.service';
 import { WatchedSymbolsService } from './watched-symbols.service';
+import { waitFor } from '../../test/support/wait-for';
 
 const READ_OPTIONS = {
   pageSize: 5_000,
@@ -57,7 +58,7 @@ const NO_LIQUIDATION = {
   onChange: () => () => undefined,
 } as unknown as LiquidationPolicy;
 
-function setUp() {
+function setUp(liquidation: LiquidationPolicy = NO_LIQUIDATION) {
   const reads: Array<() => Promise<CollectionRead<OpenPosition>>> = [];
   const positions = {
     loadOpen: jest.fn(() => (reads.shift() ?? (() => Promise.resolve(read([POSITION]))))()),
@@ -80,7 +81,7 @@ function setUp() {
     new RejectReporter(metrics),
     watched,
     metrics,
-    NO_LIQUIDATION,
+    liquidation,
   );
   return { reads, positions, books, cache, metrics, spot, scheduler, collector };
 }
@@ -141,6 +142,32 @@ describe('SymbolCollectorService', () => {
       }),
     ]);
     expect(warn.mock.calls.filter(([message]) => String(message).includes(BAD.path))).toHaveLength(1);
+  });
+
+  it('reads everything again once the run under way ends, when the contract margins change', async () => {
+    const futures: OpenPosition = { ...POSITION, symbol: 'XBTUSDTM', marketType: 'futures', leverage: 10 };
+    let level: number | null = null;
+    let marginsChanged: () => void = () => undefined;
+    const policy = {
+      levelOf: () => level,
+      onChange: (listener: () => void) => ((marginsChanged = listener), () => undefined),
+    } as unknown as LiquidationPolicy;
+    const { collector, books, reads, positions } = setUp(policy);
+    let release: (value: CollectionRead<OpenPosition>) => void = () => undefined;
+    reads.push(() => new Promise((resolve) => (release = resolve)));
+    reads.push(() => Promise.resolve(read([futures])));
+    collector.onApplicationBootstrap(); // the first run starts, its read pending
+    level = 95;
+    marginsChanged();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(positions.loadOpen).toHaveBeenCalledTimes(1); // no overlapping run
+    release(read([futures])); // read before the change: no level yet
+    await waitFor('the second run', () => positions.loadOpen.mock.calls.length === 2);
+    await waitFor(
+      'its level in the mark book',
+      () => books.positionBook('mark', 'XBTUSDTM')?.get(futures.path)?.liquidation === 95,
+    );
+    await collector.beforeApplicationShutdown();
   });
 
   it('registers a cron job at start-up and removes it at shutdown', async () => {

@@ -29,14 +29,14 @@ export interface StreamRef {
 /** The levels of a position that a price on `stream` can cross (the others null); null when none can. */
 export function levelsOn(item: Located<PositionEntry>, stream: StreamRef): PositionEntry | null {
   const { entry } = item;
-  const ownStream = watchesSameStream(item, stream);
+  const hasLiquidation = (entry.liquidation ?? null) !== null;
   const onMark =
-    (entry.liquidation ?? null) !== null &&
+    hasLiquidation &&
     item.marketType === 'futures' &&
     stream.marketType === 'futures' &&
     stream.priceType === 'mark' &&
     stream.symbol === item.symbol;
-  if (ownStream) return onMark || entry.liquidation === undefined ? entry : stopsOnly(entry);
+  if (watchesSameStream(item, stream)) return onMark || !hasLiquidation ? entry : stopsOnly(entry);
   return onMark ? liquidationOnly(entry) : null;
 }
 
