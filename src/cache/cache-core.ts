@@ -8,7 +8,7 @@ import {
 import type { MarketType, PriceStream, Tick } from '../domain/market';
 import type { PositionLadders, TriggerLadders } from './book/book.types';
 import { BuildJournal, type ReadTimes, readTimeOf } from './build-journal';
-import { type BookSets, emptyBookSets, setOf } from './cache-entries';
+import { type BookSets, carryTrailingStates, emptyBookSets, setOf } from './cache-entries';
 import {
   type CollectionOutcome,
   type CollectionTicket,
@@ -168,6 +168,14 @@ export class CacheCore implements CrossingPort {
     return [...symbols];
   }
 
+  /**
+   * The earliest exchange time (ms) from which a symbol's trades apply to a trailing stop that no price has
+   * reached yet (its document's update time): at a start, the trades since then rebuild its peak.
+   */
+  trailingSince(stream: PriceStream, symbol: string): number | undefined {
+    return this.live.positions.book(stream, symbol)?.earliestDormantTrailing();
+  }
+
   count(kind: EntryKind, marketType?: MarketType): number {
     const set = setOf(this.live, kind);
     return marketType === undefined ? set.size : set.count(marketType);
@@ -241,6 +249,7 @@ export class CacheCore implements CrossingPort {
     const { next } = built;
     handOverPending(next, read.readTimes, this.pending);
     for (const path of this.refused) next.triggers.remove(path);
+    carryTrailingStates(this.live.positions, next.positions);
     this.live = next;
     this.readTimes = read.readTimes;
     this.removals.forgetBefore(read.readTimes);

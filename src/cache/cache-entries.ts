@@ -3,6 +3,7 @@ import { PositionBook } from './book/position-book';
 import { TriggerBook } from './book/trigger-book';
 import { joinPositionLegs, positionLegs } from '../domain/price-legs';
 import { BookSet, type Legs, type SeenAs } from './book-set';
+import { sameTrailingStop } from '../domain/trailing-stop';
 
 export type PositionSet = BookSet<PositionEntry, PositionBook>;
 export type TriggerSet = BookSet<TriggerEntry, TriggerBook>;
@@ -33,6 +34,18 @@ export function setOf(
   >;
 }
 
+/**
+ * Hands the trailing stops' state (their best price, which no document holds) from the live books to books
+ * rebuilt from a full read, for each document at the same version in the same book. Synchronous, at the swap.
+ */
+export function carryTrailingStates(live: PositionSet, next: PositionSet): void {
+  for (const [key, book] of next.booksByKey()) {
+    if (book.trailingSize === 0) continue;
+    const old = live.bookByKey(key);
+    if (old !== undefined) book.carryTrailingFrom(old);
+  }
+}
+
 export type AnySeen = SeenAs<PositionEntry | TriggerEntry>;
 
 /**
@@ -40,7 +53,13 @@ export type AnySeen = SeenAs<PositionEntry | TriggerEntry>;
  * the contract's margins as well as the document, and a margins change is not drift the listeners missed.
  */
 export function samePosition(a: PositionEntry, b: PositionEntry): boolean {
-  return a.side === b.side && a.size === b.size && a.stopLoss === b.stopLoss && a.takeProfit === b.takeProfit;
+  return (
+    a.side === b.side &&
+    a.size === b.size &&
+    a.stopLoss === b.stopLoss &&
+    a.takeProfit === b.takeProfit &&
+    sameTrailingStop(a.trailing, b.trailing)
+  );
 }
 
 export function sameTrigger(a: TriggerEntry, b: TriggerEntry): boolean {

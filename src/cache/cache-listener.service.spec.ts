@@ -34,6 +34,7 @@ const POSITION: OpenPosition = {
   takeProfit: null,
   triggerPriceType: 'last',
   liquidationPrice: null,
+  trailingStop: null,
   status: 'open',
 };
 

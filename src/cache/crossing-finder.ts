@@ -1,7 +1,7 @@
 import type { Hit, PositionEntry, TriggerEntry } from '../domain/crossing';
 import { candleFill, fallsTo, isActionablePrice } from '../domain/crossing';
 import type { CandleRange, Tick } from '../domain/market';
-import type { CloseReason } from '../domain/position';
+import type { CloseReason, Side } from '../domain/position';
 import type { PositionLadders, TriggerLadders } from './book/book.types';
 
 /**
@@ -42,6 +42,27 @@ export class CrossingFinder {
     (this.out as Hit[]).push({ kind: 'trigger', marketType, symbol, priceType, entry, level, fillPrice });
   };
 
+  /**
+   * A trailing stop the tick fired. If the tick also crossed a static stop of the same position, one hit
+   * stays: the level a falling (long) or rising (short) price reached first; a tie is the static one's.
+   */
+  private readonly visitTrailing = (entry: PositionEntry, level: number, fill?: number): void => {
+    const { marketType, symbol, priceType, candle } = this.tick as Tick;
+    const out = this.out as Hit[];
+    const hit: Hit = { kind: 'position', marketType, symbol, priceType, entry, reason: 'trailing_stop', level };
+    const found = candle === undefined ? hit : { ...hit, fillPrice: fill ?? level };
+    for (let i = this.firstOfTick; i < out.length; i++) {
+      const other = out[i];
+      if (other.kind !== 'position' || other.entry.path !== entry.path) continue;
+      if (reachedBefore(entry.side, level, other.level)) out[i] = found;
+      return;
+    }
+    out.push(found);
+  };
+
+  /** Where this tick's hits begin in `out`. */
+  private firstOfTick = 0;
+
   /** Appends one hit per position and trigger the tick's price crosses to `out`; returns how many. */
   find(
     positions: PositionLadders | undefined,
@@ -52,19 +73,26 @@ export class CrossingFinder {
     if (tick.candle !== undefined) return this.findInCandle(positions, triggers, tick, tick.candle, out);
     const price = tick.price;
     const positionsMay = positions !== undefined && positions.size > 0 && positions.mayCross(price);
+    const trailing = positions !== undefined && positions.trailingSize > 0;
     const triggersMay = triggers !== undefined && triggers.size > 0 && triggers.mayCross(price);
-    if ((!positionsMay && !triggersMay) || !isActionablePrice(price)) return 0;
+    if ((!positionsMay && !triggersMay && !trailing) || !isActionablePrice(price)) return 0;
     const before = out.length;
-    this.tick = tick;
-    this.out = out;
+    this.begin(tick, out);
     try {
       if (positionsMay) positions.forEachCrossed(price, this.visitPosition);
+      if (trailing) positions.advanceTrailing(tick, this.visitTrailing);
       if (triggersMay) triggers.forEachCrossed(price, this.visitTrigger);
     } finally {
       this.tick = undefined;
       this.out = undefined;
     }
     return out.length - before;
+  }
+
+  private begin(tick: Tick, out: Hit[]): void {
+    this.tick = tick;
+    this.out = out;
+    this.firstOfTick = out.length;
   }
 
   /** What a candle's range reaches, each hit with its own fill (see candleFill). Backfill only: rare. */
@@ -78,11 +106,12 @@ export class CrossingFinder {
     const { open, high, low } = candle;
     if (![open, high, low].every(isActionablePrice) || low > high) return 0;
     const before = out.length;
-    this.tick = tick;
-    this.out = out;
+    this.begin(tick, out);
     try {
       if (positions?.mayCrossRange(low, high))
         positions.forEachCrossedInRange(low, high, this.visitPositionInCandle, open);
+      if (positions !== undefined && positions.trailingSize > 0)
+        positions.advanceTrailing(tick, this.visitTrailing);
       if (triggers?.mayCrossRange(low, high))
         triggers.forEachCrossedInRange(low, high, this.visitTriggerInCandle);
     } finally {
@@ -91,4 +120,9 @@ export class CrossingFinder {
     }
     return out.length - before;
   }
+}
+
+/** Whether a trailing level is reached before another stop's level by a price moving against the side. */
+function reachedBefore(side: Side, trailingLevel: number, otherLevel: number): boolean {
+  return side === 'long' ? trailingLevel > otherLevel : trailingLevel < otherLevel;
 }

@@ -36,6 +36,7 @@ const POSITION: OpenPosition = {
   takeProfit: 120,
   triggerPriceType: 'last',
   liquidationPrice: null,
+  trailingStop: null,
   status: 'open',
 };
 const BAD = {
@@ -48,6 +49,8 @@ function gateway(): FeedGateway & { desired: string[] } {
   const fake = {
     desired: [] as string[],
     updateDesired: (symbols: Iterable<string>) => (fake.desired = [...symbols]),
+    desiredSymbols: () => new Set(fake.desired),
+    recoverFrom: () => undefined,
   };
   return fake as unknown as FeedGateway & { desired: string[] };
 }

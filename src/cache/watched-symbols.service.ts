@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { MARKET_TYPES } from '../domain/market';
+import { MARKET_TYPES, type MarketType } from '../domain/market';
 import type { FeedGateway } from '../market-feed/feed-gateway';
 import { FUTURES_FEED, INSTRUMENT_FEED, SPOT_FEED } from '../market-feed/market-feed.constants';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -45,13 +45,28 @@ export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
     this.scheduled = false;
     for (const market of MARKET_TYPES) {
       const gateway = market === 'spot' ? this.spot : this.futures;
-      gateway.updateDesired(this.books.watchedSymbols(market));
+      const symbols = this.books.watchedSymbols(market);
+      this.recoverTrailingPeaks(gateway, market, symbols);
+      gateway.updateDesired(symbols);
       const counts = this.cache.countsByMarket(market);
       this.metrics.cachedPositions.set({ market }, counts.positions);
       this.metrics.cachedTriggers.set({ market }, counts.triggers);
       this.metrics.cachedSymbols.set({ market }, counts.symbols);
     }
     this.instrument.updateDesired(this.books.watchedSymbols('mark', 'index'));
+  }
+
+  /**
+   * A symbol about to be subscribed whose trailing stops no price has reached yet (at a start, all of them)
+   * recovers its trades from the oldest one's update time, so their peaks are rebuilt before live prices.
+   */
+  private recoverTrailingPeaks(gateway: FeedGateway, market: MarketType, symbols: readonly string[]): void {
+    const desired = gateway.desiredSymbols();
+    for (const symbol of symbols) {
+      if (desired.has(symbol)) continue;
+      const since = this.books.trailingSince(market, symbol);
+      if (since !== undefined) gateway.recoverFrom(symbol, since);
+    }
   }
 
   private schedule(): void {

@@ -7,6 +7,7 @@ import {
 } from './market';
 import type { CloseReason, OpenPosition, Side } from './position';
 import type { TradeTrigger, TriggerCondition } from './trade-trigger';
+import type { TrailingStop } from './trailing-stop';
 
 /**
  * The crossing vocabulary shared by the books, the cache and execution: what is watched (entries), what a
@@ -33,6 +34,8 @@ export interface PositionEntry {
    * futures position's, when liquidation is on and the level is known. Absent: none.
    */
   readonly liquidation?: number | null;
+  /** The trailing stop, watched on the same price as the stops; absent: none. Its state lives in the book. */
+  readonly trailing?: TrailingStop;
 }
 
 export interface TriggerEntry {
@@ -73,7 +76,7 @@ export interface PositionHit {
   readonly priceType?: InstrumentPriceType;
   readonly entry: PositionEntry;
   readonly reason: CloseReason;
-  /** The stop-loss, take-profit or liquidation level that was crossed. */
+  /** The stop-loss, take-profit, liquidation or trailing level that was crossed. */
   readonly level: number;
   /** Only when a candle crossed it: see candleFill. A trade crossing fills at the trade's price. */
   readonly fillPrice?: number;
@@ -223,16 +226,15 @@ export function positionItem(
   version: Version,
   liquidationOf: LiquidationOf = () => null,
 ): Located<PositionEntry> {
-  const { path, side, size, stopLoss, takeProfit } = position;
+  const { path, side, size, stopLoss, takeProfit, trailingStop } = position;
   const liquidation = liquidationOf(position);
+  const levels: PositionEntry = { path, side, size, stopLoss, takeProfit };
+  const withTrailing = trailingStop === null ? levels : { ...levels, trailing: trailingStop };
   return {
     marketType: position.marketType,
     symbol: position.symbol,
     priceType: instrumentPrice(position.triggerPriceType),
-    entry:
-      liquidation === null
-        ? { path, side, size, stopLoss, takeProfit }
-        : { path, side, size, stopLoss, takeProfit, liquidation },
+    entry: liquidation === null ? withTrailing : { ...withTrailing, liquidation },
     version,
   };
 }

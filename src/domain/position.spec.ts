@@ -43,6 +43,7 @@ describe('parsePosition', () => {
         takeProfit: 70_000,
         triggerPriceType: 'last',
         liquidationPrice: null,
+        trailingStop: null,
         status: 'open',
         openedAtMs: 1_700_000_000_000,
       },

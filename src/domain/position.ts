@@ -18,6 +18,7 @@ import {
 } from './fields';
 import { parseUserDocument } from './parse-document';
 import { FieldError, ParseResult } from './parse-result';
+import { type TrailingStop, optionalTrailingStop } from './trailing-stop';
 
 export const SIDES = ['long', 'short'] as const;
 export type Side = (typeof SIDES)[number];
@@ -25,7 +26,7 @@ export type Side = (typeof SIDES)[number];
 export const POSITION_STATUSES = ['open', 'closing', 'closed'] as const;
 export type PositionStatus = (typeof POSITION_STATUSES)[number];
 
-export type CloseReason = 'stop_loss' | 'take_profit' | 'liquidation';
+export type CloseReason = 'stop_loss' | 'take_profit' | 'liquidation' | 'trailing_stop';
 
 /** `users/{uid}/openPositions/{id}`, as the web app writes it. */
 export interface OpenPosition {
@@ -45,6 +46,8 @@ export interface OpenPosition {
   readonly triggerPriceType: TriggerPriceType;
   /** The document's own liquidation price (> 0), if it carries one: watched instead of a computed one. */
   readonly liquidationPrice: number | null;
+  /** A trailing stop on the same price as the stops (see trailing-stop.ts); null: none. */
+  readonly trailingStop: TrailingStop | null;
   readonly openedAtMs?: number;
 }
 
@@ -52,7 +55,7 @@ export interface OpenPosition {
 export interface PositionCloseRequest {
   readonly status: 'closing';
   readonly closeReason: CloseReason;
-  /** The level that was crossed (for a liquidation, the liquidation price). */
+  /** The level that was crossed (a liquidation: the liquidation price; a trailing stop: its level then). */
   readonly closeTriggerPrice: number;
   /** The tick price that crossed it: with a gap it is worse than the level, as a real fill would be. */
   readonly closePrice: number;
@@ -86,6 +89,7 @@ export function parsePosition(path: string, data: unknown): ParseResult<OpenPosi
       takeProfit: optionalPositiveNumber(doc, 'takeProfit'),
       triggerPriceType: triggerPriceType(doc, marketType),
       liquidationPrice: optionalPositiveNumber(doc, 'liquidationPrice'),
+      trailingStop: optionalTrailingStop(doc),
       status: oneOf(doc, 'status', POSITION_STATUSES),
       openedAtMs: optionalTimestampMillis(doc, 'openedAt'),
     };

@@ -66,15 +66,22 @@ export function positionLegs(item: Located<PositionEntry>): Located<PositionEntr
 /** Whether the crossing's price crosses this version of its document (on the stream the crossing's price came from). */
 export function crossesItem(crossing: PendingCrossing, item: AnyLocated): boolean {
   const { hit, price } = crossing;
-  if (hit.kind === 'position') return positionExitOn(item as Located<PositionEntry>, hit, price) !== null;
+  if (hit.kind === 'position') {
+    // A trailing stop's level follows the prices, not the document: only the version it fired on stands.
+    if (hit.reason === 'trailing_stop' && item.version === crossing.version && watchesSameStream(item, hit))
+      return true;
+    return positionExitOn(item as Located<PositionEntry>, hit, price) !== null;
+  }
   if (!watchesSameStream(item, hit)) return false;
   const entry = item.entry as TriggerEntry;
   return triggerCrossed(entry.condition, entry.targetPrice, price);
 }
 
+/** The levels on the position's own price: its stops and its trailing stop. */
 function stopsOnly(entry: PositionEntry): PositionEntry {
-  const { path, side, size, stopLoss, takeProfit } = entry;
-  return { path, side, size, stopLoss, takeProfit };
+  const { path, side, size, stopLoss, takeProfit, trailing } = entry;
+  const stops = { path, side, size, stopLoss, takeProfit };
+  return trailing === undefined ? stops : { ...stops, trailing };
 }
 
 function liquidationOnly(entry: PositionEntry): PositionEntry {
@@ -86,7 +93,8 @@ function liquidationOnly(entry: PositionEntry): PositionEntry {
 export function joinPositionLegs(legs: readonly (PositionEntry | undefined)[]): PositionEntry {
   const [own, mark] = legs;
   const { path, side, size } = (own ?? mark) as PositionEntry;
-  const stops = { path, side, size, stopLoss: own?.stopLoss ?? null, takeProfit: own?.takeProfit ?? null };
+  const levels = { path, side, size, stopLoss: own?.stopLoss ?? null, takeProfit: own?.takeProfit ?? null };
+  const stops = own?.trailing === undefined ? levels : { ...levels, trailing: own.trailing };
   const liquidation = mark?.liquidation ?? null;
   return liquidation === null ? stops : { ...stops, liquidation };
 }

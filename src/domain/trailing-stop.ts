@@ -155,6 +155,18 @@ export function foldTrailing(
   return { state: current, fire: null };
 }
 
+/** Whether two documents' trailing stops are the same order (absent equals absent). */
+export function sameTrailingStop(a: TrailingStop | undefined | null, b: TrailingStop | undefined | null): boolean {
+  if (a === b) return true;
+  if (a == null || b == null) return false;
+  return a.activationPrice === b.activationPrice && sameDistance(a.distance, b.distance);
+}
+
+function sameDistance(a: TrailingDistance, b: TrailingDistance): boolean {
+  if (a.kind === 'rate') return b.kind === 'rate' && a.rate === b.rate;
+  return b.kind === 'amount' && a.amount === b.amount;
+}
+
 function isSet(value: unknown): boolean {
   return value !== undefined && value !== null;
 }

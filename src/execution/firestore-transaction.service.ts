@@ -71,7 +71,7 @@ export class FirestoreTransactionService {
       }
       const { decision, read } = await this.db.runTransaction(async (tx) => {
         const document = readDocument(await tx.get(ref));
-        const decided = decideClose(hit, document, tape, this.liquidation?.levelOf);
+        const decided = decideClose(hit, document, tape, this.liquidation?.levelOf, request.version);
         if (decided.kind === 'write') {
           tx.update(ref, { ...decided.fields, closeRequestedAt: FieldValue.serverTimestamp() });
         }
@@ -142,7 +142,8 @@ export class FirestoreTransactionService {
     } catch (error) {
       if (!isChangedOrGone(error)) throw error;
       this.metrics.conditionalWrites.inc({ kind, result: 'changed' });
-      const decided = decideClose(hit, readDocument(await ref.get()), tape, this.liquidation?.levelOf);
+      const read = readDocument(await ref.get());
+      const decided = decideClose(hit, read, tape, this.liquidation?.levelOf, version);
       return decided.kind === 'skip' ? handled(decided) : undefined;
     }
   }

@@ -45,6 +45,12 @@ export interface FeedGateway {
    * each symbol's trades since then are recovered at its first subscribe. Call before updateDesired().
    */
   seedWatermark(time: number): void;
+  /**
+   * Before a symbol's first subscribe: its trades since `time` (exchange ms) are recovered at that
+   * subscribe, from the earlier of this and the restart watermark (a trailing stop's peak is rebuilt from
+   * its document's update time). Ignored once the symbol was subscribed. Call before updateDesired().
+   */
+  recoverFrom(symbol: string, time: number): void;
   /** The exchange time through which every watched symbol has been evaluated; undefined if unknown. */
   evaluatedThrough(): number | undefined;
   /** Closes all sockets and timers; used by graceful shutdown. */

@@ -97,6 +97,12 @@ export class GapRecovery {
     this.sequencer.seedWatermark(time);
   }
 
+  /** Before its first subscribe: the symbol's trades since `time` are recovered then (see FeedGateway). */
+  recoverFrom(symbol: string, time: number): void {
+    if (this.firstSubscribedAt.has(symbol) || this.subscribedAt.has(symbol)) return;
+    this.sequencer.seedEarlier(symbol, time - FIRST_MARK_MARGIN_MS);
+  }
+
   /** The exchange time through which every one of these symbols was evaluated (see TradeSequencer). */
   evaluatedThrough(symbols: Iterable<string>): number | undefined {
     // A symbol with no trade yet counts from its first subscribe (less the clock margin).

@@ -173,6 +173,11 @@ export class KucoinFeedGateway implements FeedGateway {
     this.recovery?.seedWatermark(time);
   }
 
+  /** The instrument channel ignores it too: mark and index prices have no history to recover. */
+  recoverFrom(symbol: string, time: number): void {
+    this.recovery?.recoverFrom(symbol, time);
+  }
+
   /** Undefined on the instrument channel: its prices are never recovered, so never vouched for. */
   evaluatedThrough(): number | undefined {
     return this.recovery?.evaluatedThrough(this.desired);

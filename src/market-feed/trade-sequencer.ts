@@ -129,6 +129,16 @@ export class TradeSequencer {
     if (!state.known) Object.assign(state, { known: true, time, sequence: undefined });
   }
 
+  /**
+   * A symbol with no trade evaluated yet counts as evaluated only through `time` if that is earlier than
+   * what it holds (a restart watermark): its first subscribe recovers from there.
+   */
+  seedEarlier(symbol: string, time: number): void {
+    const state = this.state(symbol);
+    if (state.sequence !== undefined || state.held !== undefined) return;
+    if (!state.known || time < state.time) Object.assign(state, { known: true, time });
+  }
+
   /** KuCoin showed no trade of this symbol after its last evaluated one, up to `time` (see SymbolState.vouched). */
   vouch(symbol: string, time: number): void {
     const state = this.symbols.get(symbol);

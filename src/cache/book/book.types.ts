@@ -1,5 +1,12 @@
 import type { PositionEntry, TriggerEntry, Version } from '../../domain/crossing';
 import type { CloseReason } from '../../domain/position';
+import type { Tick } from '../../domain/market';
+
+/** What a trailing stop needs of a tick: its price, time, source and, for a recovered candle, its range. */
+export type PriceStep = Pick<Tick, 'price' | 'exchangeTime' | 'source' | 'candle'>;
+
+/** A trailing stop a price fired: its position, the level then, and for a candle its fill. */
+export type TrailingVisit = (entry: PositionEntry, level: number, fill?: number) => void;
 
 /**
  * A symbol's open positions, indexed by level in two ladders: "fires when price <= level" (long stop-loss,
@@ -38,6 +45,13 @@ export interface PositionLadders {
     open?: number,
   ): void;
   entries(): IterableIterator<PositionEntry>;
+  /** Entries with a trailing stop. */
+  readonly trailingSize: number;
+  /**
+   * Moves the trailing stops by one price of the stream (each price once, in order) and visits those it
+   * fires. Not read-only: unlike forEachCrossed, it is the stops' state that follows the prices.
+   */
+  advanceTrailing(step: PriceStep, visit: TrailingVisit): void;
 }
 
 /** A symbol's trade triggers: `above` in the ">= level" ladder, `below` in the "<= level" ladder. Implemented by `TriggerBook`. */

@@ -80,6 +80,11 @@ export abstract class LadderBook<E extends { readonly path: string }> extends Sl
     this.risesTo.endBulk();
   }
 
+  /** The version of the entry in a slot (place() runs after it is set). */
+  protected versionAt(slot: number): Version {
+    return this.versions[slot];
+  }
+
   protected resizeColumns(capacity: number): void {
     this.versions = resized(this.versions, capacity);
     this.resizeEntryColumns(capacity);

@@ -4,6 +4,8 @@ import type { PositionLadders } from './book.types';
 import { LadderBook, type VersionedEntry } from './ladder-book';
 import type { LevelLadder } from './level-ladder';
 import { resized } from './typed-arrays';
+import { TrailingBook, type TrailingEntry } from './trailing-book';
+import type { PriceStep, TrailingVisit } from './book.types';
 
 const LONG = 0;
 const SHORT = 1;
@@ -28,6 +30,8 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
    * holds only the nearer of the two (the one a losing price reaches first), see stopLevel.
    */
   private liquidations: Float64Array;
+  /** The trailing stops, made with the first one: most books have none, and it costs a few KB. */
+  private trailing: TrailingBook | undefined;
   /** The price range of the walk in progress; fields, so a walk allocates nothing. */
   private readonly range = { low: 0, high: 0, open: 0 };
 
@@ -62,7 +66,53 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
   }
 
   protected keeps(entry: PositionEntry): boolean {
-    return entry.stopLoss !== null || entry.takeProfit !== null || (entry.liquidation ?? null) !== null;
+    return (
+      entry.stopLoss !== null ||
+      entry.takeProfit !== null ||
+      (entry.liquidation ?? null) !== null ||
+      entry.trailing !== undefined
+    );
+  }
+
+  /** How many entries have a trailing stop: while any does, every price of the stream moves them. */
+  get trailingSize(): number {
+    return this.trailing?.size ?? 0;
+  }
+
+  /**
+   * Applies one price of the stream to the trailing stops and visits those it fires, with their level and,
+   * for a candle, their fill. Each price must come here once, in the stream's order: the stops' state follows
+   * it. A recovered trade or candle applies only to stops whose document was updated at or before its time.
+   */
+  advanceTrailing(step: PriceStep, visit: TrailingVisit): void {
+    const trailing = this.trailing;
+    if (trailing === undefined || trailing.size === 0) return;
+    trailing.wake(step.source === 'backfill' ? step.exchangeTime : Infinity);
+    this.trailingVisit = visit;
+    try {
+      if (step.candle === undefined) trailing.advance(step.price, this.onTrailingFire);
+      else trailing.advanceCandle({ ...step.candle, close: step.price }, this.onTrailingFire);
+    } finally {
+      this.trailingVisit = undefined;
+    }
+  }
+
+  /** Bound once, so a price that fires nothing allocates nothing. */
+  private trailingVisit: TrailingVisit | undefined;
+  private readonly onTrailingFire = (stop: TrailingEntry, level: number, fill?: number): void => {
+    (this.trailingVisit as TrailingVisit)(this.get(stop.path) as PositionEntry, level, fill);
+  };
+
+  /** After a rebuild from a full read: each trailing stop at the same version keeps the state `old` holds. */
+  carryTrailingFrom(old: PositionBook): void {
+    const { trailing } = this;
+    if (trailing === undefined || old.trailing === undefined) return;
+    for (const { path } of trailing.entries()) trailing.adoptFrom(old.trailing, path);
+  }
+
+  /** The earliest exchange time (ms) from which prices apply to a trailing stop no price has reached yet. */
+  earliestDormantTrailing(): number | undefined {
+    return this.trailing?.earliestDormant();
   }
 
   protected place(slot: number, entry: PositionEntry): void {
@@ -76,6 +126,13 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
     if (!Number.isNaN(stop)) this.ladderFor(side, STOP_LOSS).insert(keyFor(side, STOP_LOSS, stop), slot);
     if (entry.takeProfit !== null)
       this.ladderFor(side, TAKE_PROFIT).insert(keyFor(side, TAKE_PROFIT, entry.takeProfit), slot);
+    if (entry.trailing !== undefined) {
+      this.trailing ??= new TrailingBook();
+      const { path, side: named } = entry;
+      const version = this.versionAt(slot);
+      // Prices before the document's update time (µs) are not its: a recovered one does not move it.
+      this.trailing.add({ path, side: named, stop: entry.trailing }, version, undefined, version / 1_000);
+    }
   }
 
   forEachCrossed(
@@ -160,6 +217,7 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
     if (!Number.isNaN(stop)) this.ladderFor(side, STOP_LOSS).remove(keyFor(side, STOP_LOSS, stop), slot);
     if (!Number.isNaN(takeProfit))
       this.ladderFor(side, TAKE_PROFIT).remove(keyFor(side, TAKE_PROFIT, takeProfit), slot);
+    this.trailing?.remove(path);
     this.release(path, slot);
   }
 
@@ -178,7 +236,9 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
       stopLoss: Number.isNaN(stopLoss) ? null : stopLoss,
       takeProfit: Number.isNaN(takeProfit) ? null : takeProfit,
     };
-    return Number.isNaN(liquidation) ? entry : { ...entry, liquidation };
+    const stop = this.trailing?.get(entry.path)?.stop;
+    const withTrailing = stop === undefined ? entry : { ...entry, trailing: stop };
+    return Number.isNaN(liquidation) ? withTrailing : { ...withTrailing, liquidation };
   }
 
   /** The stop ladder's level of a slot: the nearer of its stop-loss and liquidation (NaN: neither). */

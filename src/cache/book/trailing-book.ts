@@ -20,6 +20,8 @@ const AMOUNT = 1;
 const WAITING = -2;
 /** The label of a node without an activation price, not activated yet: any next price activates it. */
 const UNARMED = -3;
+/** The label of a node whose document was updated after the prices seen so far: no price applies to it yet. */
+const DORMANT = -4;
 
 /**
  * Every trailing stop of one symbol's price stream, both sides, so a price costs what it changes, not
@@ -49,6 +51,8 @@ export class TrailingBook extends SlotTable {
   private readonly waiting: readonly [WaitingHeap, WaitingHeap];
   /** Head of the list of stops without an activation price, both sides: no order needed, O(1) each. */
   private unarmed = NONE;
+  /** Stops that only prices from a later exchange time apply to (key: -startsAt), see add. */
+  private readonly dormant: WaitingHeap;
   private readonly fired: FiredBuffer = { nodes: new Int32Array(16), levels: new Float64Array(16), count: 0 };
 
   constructor(capacity = 4) {
@@ -61,14 +65,21 @@ export class TrailingBook extends SlotTable {
     this.forest = new PairingForest(this.capacity);
     this.peaks = [new PeakStack(1, this.forest), new PeakStack(-1, this.forest)];
     this.waiting = [new WaitingHeap(this.capacity), new WaitingHeap(this.capacity)];
+    this.dormant = new WaitingHeap(this.capacity);
   }
 
   /**
    * Adds the entry, replacing any with the same path, in `state` (by default not activated: pass the
    * previous `stateOf` to keep a peak across a replacement). A best that is not a usable price counts
-   * as not activated.
+   * as not activated. With `startsAt` (exchange ms) a stop not activated is dormant: only prices from
+   * that time on apply to it (a document's levels hold from its update), see wake.
    */
-  add(entry: TrailingEntry, version: Version = 0, state: TrailingState = NOT_ACTIVATED): void {
+  add(
+    entry: TrailingEntry,
+    version: Version = 0,
+    state: TrailingState = NOT_ACTIVATED,
+    startsAt?: number,
+  ): void {
     const existing = this.slotOf(entry.path);
     if (existing !== undefined) this.drop(entry.path, existing);
     const slot = this.allocate(entry.path);
@@ -79,7 +90,35 @@ export class TrailingBook extends SlotTable {
     this.sides[slot] = side === 'long' ? LONG : SHORT;
     this.kinds[slot] = distance.kind === 'rate' ? RATE : AMOUNT;
     this.activeKeys[slot] = activeKey(side, distance);
-    this.placeIn(slot, state);
+    if (startsAt !== undefined && (state.best === null || !isActionablePrice(state.best))) {
+      this.forest.reset(slot, 0, DORMANT);
+      this.dormant.push(slot, -startsAt);
+    } else this.placeIn(slot, state);
+  }
+
+  /** Makes the dormant stops that prices at `time` (exchange ms) apply to ready for them, not activated. */
+  wake(time: number): void {
+    const threshold = -time;
+    while (this.dormant.topKey() >= threshold) this.placeIn(this.dormant.pop(), NOT_ACTIVATED);
+  }
+
+  /** The earliest exchange time from which prices apply to a dormant stop; undefined if none is dormant. */
+  earliestDormant(): number | undefined {
+    return this.dormant.size === 0 ? undefined : -this.dormant.topKey();
+  }
+
+  /**
+   * Takes the state `other` holds for the same document at the same version (a book rebuilt from a full
+   * read replaces one that followed the prices); false if there is none to take.
+   */
+  adoptFrom(other: TrailingBook, path: string): boolean {
+    const slot = this.slotOf(path);
+    const theirs = other.slotOf(path);
+    if (slot === undefined || theirs === undefined) return false;
+    if (other.versions[theirs] !== this.versions[slot] || other.forest.labelOf(theirs) === DORMANT) return false;
+    this.detach(slot);
+    this.placeIn(slot, other.stateOf(path) ?? NOT_ACTIVATED);
+    return true;
   }
 
   remove(path: string): TrailingEntry | undefined {
@@ -105,7 +144,7 @@ export class TrailingBook extends SlotTable {
     const slot = this.slotOf(path);
     if (slot === undefined) return undefined;
     const label = this.forest.labelOf(slot);
-    if (label === WAITING || label === UNARMED) return NOT_ACTIVATED;
+    if (label === WAITING || label === UNARMED || label === DORMANT) return NOT_ACTIVATED;
     return { best: this.peaks[this.sides[slot]].bestOf(slot) };
   }
 
@@ -128,22 +167,62 @@ export class TrailingBook extends SlotTable {
    */
   advance(price: number, visit: (entry: TrailingEntry, level: number) => void): void {
     if (!isActionablePrice(price)) return;
-    const fired = this.fired;
-    fired.count = 0;
-    this.peaks[LONG].collectFired(price, fired);
-    this.peaks[SHORT].collectFired(price, fired);
-    this.peaks[LONG].improve(price);
-    this.peaks[SHORT].improve(price);
-    this.activate(LONG, price);
-    this.activate(SHORT, price);
+    this.fired.count = 0;
+    this.step(LONG, price);
+    this.step(SHORT, price);
     if (this.unarmed !== NONE) this.activateUnarmed(price);
-    if (fired.count === 0) return;
-    // Entries are taken before any visit, so a visitor may check entries out (or add some) safely.
-    const count = fired.count;
-    const hits = new Array<TrailingEntry>(count);
-    for (let i = 0; i < count; i++) hits[i] = this.entriesBySlot[fired.nodes[i]] as TrailingEntry;
-    const levels = fired.levels.slice(0, count);
-    for (let i = 0; i < count; i++) visit(hits[i], levels[i]);
+    if (this.fired.count > 0) this.visitFired((entry, level) => visit(entry, level));
+  }
+
+  /**
+   * Applies a 1-minute candle as trailing-recovery.ts's rule does: the open, then per side the adverse
+   * extreme before the favourable one (long: low, high; short: high, low), then the close, so a stop fires
+   * only where every order of the candle's trades would have fired it. `visit` gets each stop once, with
+   * its fill: the open if the open crossed it, else the level.
+   */
+  advanceCandle(
+    candle: { readonly open: number; readonly high: number; readonly low: number; readonly close: number },
+    visit: (entry: TrailingEntry, level: number, fill: number) => void,
+  ): void {
+    const { open, high, low, close } = candle;
+    if (![open, high, low, close].every(isActionablePrice) || low > high) return;
+    this.fired.count = 0;
+    this.step(LONG, open);
+    this.step(SHORT, open);
+    if (this.unarmed !== NONE) this.activateUnarmed(open);
+    const atOpen = this.fired.count;
+    for (const price of [low, high, close]) this.step(LONG, price);
+    for (const price of [high, low, close]) this.step(SHORT, price);
+    if (this.fired.count > 0)
+      this.visitFired((entry, level, index) => visit(entry, level, index < atOpen ? open : level));
+  }
+
+  /** One price on one side: fires judged on the state before it, then new bests, then activations. */
+  private step(side: number, price: number): void {
+    this.peaks[side].collectFired(price, this.fired);
+    this.peaks[side].improve(price);
+    this.activate(side, price);
+  }
+
+  /**
+   * Visits the collected fires, each stop once (its first), after taking every entry, so a visitor may
+   * check entries out (or add some) safely.
+   */
+  private visitFired(visit: (entry: TrailingEntry, level: number, index: number) => void): void {
+    const { count, nodes } = this.fired;
+    const levels = this.fired.levels.slice(0, count);
+    const slots = nodes.slice(0, count);
+    // A candle's steps can fire one stop more than once: its first counts.
+    const once = count > 1 ? new Set<number>() : undefined;
+    const hits: [TrailingEntry, number, number][] = [];
+    for (let i = 0; i < count; i++) {
+      if (once !== undefined) {
+        if (once.has(slots[i])) continue;
+        once.add(slots[i]);
+      }
+      hits.push([this.entriesBySlot[slots[i]] as TrailingEntry, levels[i], i]);
+    }
+    for (const [entry, level, index] of hits) visit(entry, level, index);
   }
 
   protected resizeColumns(capacity: number): void {
@@ -154,6 +233,7 @@ export class TrailingBook extends SlotTable {
     this.activeKeys = resized(this.activeKeys, capacity);
     this.forest.resize(capacity);
     for (const heap of this.waiting) heap.resize(capacity);
+    this.dormant.resize(capacity);
   }
 
   /** Pops every waiting stop of the side that `price` activates; each joins the group of best `price`. */
@@ -202,6 +282,7 @@ export class TrailingBook extends SlotTable {
     const side = this.sides[slot];
     const label = this.forest.labelOf(slot);
     if (label === UNARMED) this.unarmed = this.forest.unlink(this.unarmed, slot);
+    else if (label === DORMANT) this.dormant.remove(slot);
     else if (label === WAITING) this.waiting[side].remove(slot);
     else this.peaks[side].detach(slot, this.kinds[slot] === RATE);
   }

@@ -68,6 +68,7 @@ const gone = (reason: HandledReason, doc: ReadDocument): Skip => ({
  * Undefined if those levels are not crossed by the tape's price (then only a read can decide).
  */
 export function closeOfKnownVersion(hit: PositionHit, tape: Tape): PositionCloseRequest | undefined {
+  if (hit.reason === 'trailing_stop') return closeFields(hit, tape, hit.priceType);
   // The hit's entry holds the levels of the price stream it came from (its book's leg).
   const { side, stopLoss, takeProfit, liquidation } = hit.entry;
   const crossing = positionExit(side, stopLoss, takeProfit, liquidation ?? null, tape.price);
@@ -76,13 +77,16 @@ export function closeOfKnownVersion(hit: PositionHit, tape: Tape): PositionClose
 
 /**
  * `liquidationOf` gives the read version its liquidation level, as the cache would (LiquidationPolicy): a
- * liquidation is re-decided on the document as read, like a stop.
+ * liquidation is re-decided on the document as read, like a stop. A trailing stop's level follows the
+ * prices, which no document holds: its hit stands only on the version it was found on (`hitVersion`),
+ * the one its state was built for; on any other, only the static levels are re-decided.
  */
 export function decideClose(
   hit: PositionHit,
   doc: ReadDocument,
   tape: Tape,
   liquidationOf: LiquidationOf = () => null,
+  hitVersion?: Version,
 ): CloseDecision {
   const { data } = doc;
   if (data === undefined || data === null) return gone('missing', doc);
@@ -93,6 +97,8 @@ export function decideClose(
   // The item knows the document's market, symbol and price type: the hit's price counts only on the levels
   // that watch the hit's price (the stops on theirs, the liquidation on the mark).
   const item = positionItem(position, doc.version, liquidationOf);
+  if (hit.reason === 'trailing_stop' && doc.version === hitVersion && watchesSameStream(item, hit))
+    return { kind: 'write', fields: closeFields(hit, tape, hit.priceType) };
   const crossing = positionExitOn(item, hit, tape.price);
   if (crossing === null) return { kind: 'skip', reason: 'not_crossed', seen: { version: doc.version, item } };
   return { kind: 'write', fields: closeFields(crossing, tape, hit.priceType) };
