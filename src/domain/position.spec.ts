@@ -173,4 +173,33 @@ describe('parsePosition', () => {
       }
     }
   });
+
+  describe('trailingStop', () => {
+    it('parses a rate or an amount, with or without an activation price', () => {
+      const rate = parsePosition(
+        PATH,
+        valid({ trailingStop: { callbackRate: 0.02, activationPrice: 65_000 } }),
+      );
+      expect(rate.ok && rate.value.trailingStop).toEqual({
+        distance: { kind: 'rate', rate: 0.02 },
+        activationPrice: 65_000,
+      });
+      const amount = parsePosition(PATH, valid({ trailingStop: { callbackAmount: 500 } }));
+      expect(amount.ok && amount.value.trailingStop).toEqual({
+        distance: { kind: 'amount', amount: 500 },
+        activationPrice: null,
+      });
+    });
+
+    it.each([
+      [{ callbackRate: 0.6 }, 'trailingStop.callbackRate.invalid_value'],
+      [{ callbackRate: 0.1, callbackAmount: 5 }, 'trailingStop.invalid_value'],
+      [{ activationPrice: 5 }, 'trailingStop.missing'],
+      [{ callbackAmount: -1 }, 'trailingStop.callbackAmount.not_positive'],
+      ['2%', 'trailingStop.invalid_value'],
+    ])('rejects %p with %s, naming the field', (trailingStop, reason) => {
+      const result = parsePosition(PATH, valid({ trailingStop }));
+      expect(!result.ok && result.rejection.reason).toBe(reason);
+    });
+  });
 });

@@ -80,6 +80,21 @@ describe('TradeSequencer', () => {
     expect(t.emitted).toHaveLength(1);
   });
 
+  it('recovers a symbol from an earlier time than the watermark when asked, never from a later one', () => {
+    const t = setup();
+    t.sequencer.onStream(trade(1));
+    t.sequencer.seedWatermark(5_000);
+    t.sequencer.seedEarlier('ETH-USDT', 3_000); // a trailing stop updated before the last run's watermark
+    t.sequencer.seedEarlier('SOL-USDT', 9_000);
+    t.sequencer.seedEarlier('XRP-USDT', 2_000); // no watermark needed: a symbol never seen
+    expect(t.sequencer.beginRecovery('ETH-USDT')).toEqual({ time: 3_000 });
+    expect(t.sequencer.beginRecovery('SOL-USDT')).toEqual({ time: 5_000 });
+    // A symbol with a trade evaluated in this process keeps its own mark.
+    t.sequencer.seedEarlier('BTC-USDT', 10);
+    expect(t.sequencer.mark('BTC-USDT')).toEqual({ sequence: '1', time: 1_001 });
+    expect(t.sequencer.mark('XRP-USDT')).toEqual({ time: 2_000 });
+  });
+
   it('says through when every symbol was evaluated: the least of their last trades, moved on by the audit', () => {
     const t = setup();
     expect(t.sequencer.evaluatedThrough(['BTC-USDT'])).toBeUndefined();

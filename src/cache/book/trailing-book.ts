@@ -99,7 +99,8 @@ export class TrailingBook extends SlotTable {
   /** Makes the dormant stops that prices at `time` (exchange ms) apply to ready for them, not activated. */
   wake(time: number): void {
     const threshold = -time;
-    while (this.dormant.topKey() >= threshold) this.placeIn(this.dormant.pop(), NOT_ACTIVATED);
+    while (this.dormant.size > 0 && this.dormant.topKey() >= threshold)
+      this.placeIn(this.dormant.pop(), NOT_ACTIVATED);
   }
 
   /** The earliest exchange time from which prices apply to a dormant stop; undefined if none is dormant. */
@@ -115,7 +116,8 @@ export class TrailingBook extends SlotTable {
     const slot = this.slotOf(path);
     const theirs = other.slotOf(path);
     if (slot === undefined || theirs === undefined) return false;
-    if (other.versions[theirs] !== this.versions[slot] || other.forest.labelOf(theirs) === DORMANT) return false;
+    if (other.versions[theirs] !== this.versions[slot] || other.forest.labelOf(theirs) === DORMANT)
+      return false;
     this.detach(slot);
     this.placeIn(slot, other.stateOf(path) ?? NOT_ACTIVATED);
     return true;

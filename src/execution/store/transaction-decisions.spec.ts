@@ -201,6 +201,57 @@ describe('decideClose', () => {
   });
 });
 
+describe('decideClose for a trailing stop', () => {
+  // A long with a 5 % trailing stop that fired at level 57,000 (best 60,000) on a trade at 56,900.
+  const trailingStop = { callbackRate: 0.05 };
+  const doc = positionDoc({ stopLoss: 50_000, trailingStop });
+  const hit = makeHit({
+    reason: 'trailing_stop',
+    level: 57_000,
+    entry: {
+      stopLoss: 50_000,
+      takeProfit: 70_000,
+      trailing: { distance: { kind: 'rate', rate: 0.05 }, activationPrice: null },
+    },
+  });
+
+  it('writes the trailing level and the crossing price on the version the stop fired on', () => {
+    expect(decideClose(hit, at(doc), tape(56_900), undefined, 42)).toEqual({
+      kind: 'write',
+      fields: {
+        status: 'closing',
+        closeReason: 'trailing_stop',
+        closeTriggerPrice: 57_000,
+        closePrice: 56_900,
+        closeTickTime: 1_700_000_000_500,
+        closedBy: 'worker-a',
+      },
+    });
+    expect(closeOfKnownVersion(hit, tape(56_900))).toMatchObject({
+      closeReason: 'trailing_stop',
+      closeTriggerPrice: 57_000,
+    });
+  });
+
+  it('on a newer version re-decides only the static levels: its peak was reckoned for the old one', () => {
+    // Updated since (version 42, fired on 41): the trailing stop restarted, so this price proves nothing.
+    expect(decideClose(hit, at(doc), tape(56_900), undefined, 41)).toMatchObject({
+      kind: 'skip',
+      reason: 'not_crossed',
+    });
+    // A static stop the price crosses on the version read still closes, as a stop-loss.
+    expect(
+      decideClose(hit, at(positionDoc({ stopLoss: 57_500, trailingStop })), tape(56_900), undefined, 41),
+    ).toMatchObject({ kind: 'write', fields: { closeReason: 'stop_loss', closeTriggerPrice: 57_500 } });
+  });
+
+  it('leaves a position that is no longer open alone, whatever version', () => {
+    expect(
+      decideClose(hit, at(positionDoc({ status: 'closing', trailingStop })), tape(56_900), undefined, 42),
+    ).toMatchObject({ kind: 'skip', reason: 'not_open' });
+  });
+});
+
 describe('decideFire on the index price', () => {
   it('fires a trigger watching the index price on an index tick only, and marks the executed copy', () => {
     const hit = makeHit({ kind: 'trigger', priceType: 'index', entry: triggerHit.entry });

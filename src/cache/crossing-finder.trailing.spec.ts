@@ -1,0 +1,138 @@
+import type { Hit, PositionEntry } from '../domain/crossing';
+import type { Tick } from '../domain/market';
+import { amount, rate } from '../../test/support/trailing-stops';
+import { PositionBook } from './book/position-book';
+import { CrossingFinder } from './crossing-finder';
+
+/** Trailing stops through the finder: each price moves them once, in order, and a fire is one hit. */
+const T0 = 1_700_000_000_000;
+const finder = new CrossingFinder();
+
+function tick(price: number, overrides: Partial<Tick> = {}): Tick {
+  return {
+    marketType: 'spot',
+    symbol: 'BTC-USDT',
+    price,
+    exchangeTime: T0,
+    receivedAt: T0,
+    source: 'stream',
+    ...overrides,
+  };
+}
+
+function entry(overrides: Partial<PositionEntry> = {}): PositionEntry {
+  return {
+    path: 'users/u1/openPositions/p1',
+    side: 'long',
+    size: 1,
+    stopLoss: null,
+    takeProfit: null,
+    trailing: rate(0.1),
+    ...overrides,
+  };
+}
+
+/** Every tick through the finder; the hits of each. */
+function run(book: PositionBook, ticks: Tick[]): Hit[][] {
+  return ticks.map((t) => {
+    const out: Hit[] = [];
+    finder.find(book, undefined, t, out);
+    return out;
+  });
+}
+
+const book = (...entries: PositionEntry[]): PositionBook =>
+  PositionBook.from(entries.map((e) => ({ entry: e, version: (T0 - 1_000) * 1_000 })));
+
+describe('CrossingFinder: trailing stops', () => {
+  it('keeps a position that has only a trailing stop, with its stop in the entry', () => {
+    const positions = book(entry());
+    expect(positions.size).toBe(1);
+    expect(positions.trailingSize).toBe(1);
+    expect(positions.get('users/u1/openPositions/p1')?.trailing).toEqual(rate(0.1));
+    positions.remove('users/u1/openPositions/p1');
+    expect(positions.trailingSize).toBe(0);
+  });
+
+  it('follows the highest price and fires on the first price at or below its level, once', () => {
+    const positions = book(entry());
+    // 100 activates (level 90), 110 raises it to 99; 99.5 does not reach it; 99 does.
+    const hits = run(
+      positions,
+      [100, 110, 99.5, 99].map((p) => tick(p)),
+    );
+    expect(hits.slice(0, 3).flat()).toEqual([]);
+    expect(hits[3]).toEqual([
+      expect.objectContaining({ kind: 'position', reason: 'trailing_stop', level: 99, entry: entry() }),
+    ]);
+    expect(hits[3][0]).not.toHaveProperty('fillPrice');
+  });
+
+  it('a short with an activation price ignores prices before it, then trails the lowest', () => {
+    const positions = book(entry({ side: 'short', trailing: amount(5, 90) }));
+    // 95 and 120 are before activation; 90 activates (level 95), 80 lowers it to 85.
+    const hits = run(
+      positions,
+      [95, 120, 90, 80, 84, 85].map((p) => tick(p)),
+    );
+    expect(hits.slice(0, 5).flat()).toEqual([]);
+    expect(hits[5]).toEqual([expect.objectContaining({ reason: 'trailing_stop', level: 85 })]);
+  });
+
+  it.each([
+    // [stop-loss, expected reason, expected level]: the level a falling price reaches first wins; a tie is the stop's.
+    [98, 'trailing_stop', 99],
+    [99.5, 'stop_loss', 99.5],
+    [99, 'stop_loss', 99],
+  ])(
+    'one price crossing a stop-loss %p and the trailing level gives one hit: %s',
+    (stopLoss, reason, level) => {
+      const positions = book(entry({ stopLoss }));
+      const hits = run(
+        positions,
+        [100, 110, 97].map((p) => tick(p)),
+      );
+      expect(hits[2]).toEqual([expect.objectContaining({ reason, level })]);
+    },
+  );
+
+  it('fires from a recovered candle only where every order of its trades would, filling at the level', () => {
+    const positions = book(entry());
+    run(positions, [tick(110, { source: 'backfill', sequence: '1' })]);
+    const candle = (open: number, high: number, low: number, close: number): Tick =>
+      tick(close, { source: 'backfill', exchangeTime: T0 + 60_000, candle: { open, high, low } });
+    // Level 99 before the candle: its low 100 does not reach it. The high 120 raises it to 108, but the low
+    // may have come first, so only the close 107 (after the high) fires, at the level.
+    const hits = run(positions, [candle(105, 120, 100, 107)]);
+    expect(hits[0]).toEqual([
+      expect.objectContaining({ reason: 'trailing_stop', level: 108, fillPrice: 108 }),
+    ]);
+  });
+
+  it('does not move a stop with prices recovered from before its document’s update', () => {
+    const updatedAt = T0 + 5_000;
+    const positions = PositionBook.from([{ entry: entry(), version: updatedAt * 1_000 }]);
+    // A recovered high from before the update would have put the level at 180 and fired at 150.
+    const before = tick(200, { source: 'backfill', exchangeTime: updatedAt - 1, sequence: '1' });
+    const after = tick(150, { source: 'backfill', exchangeTime: updatedAt, sequence: '2' });
+    expect(run(positions, [before, after]).flat()).toEqual([]);
+    expect(run(positions, [tick(135)])[0]).toEqual([expect.objectContaining({ level: 135 })]);
+  });
+
+  it('hands the state to a book rebuilt at the same version, not to a newer version', () => {
+    const live = book(entry(), entry({ path: 'users/u1/openPositions/p2' }));
+    run(
+      live,
+      [100, 120].map((p) => tick(p)),
+    );
+    const rebuilt = PositionBook.from([
+      { entry: entry(), version: (T0 - 1_000) * 1_000 },
+      { entry: entry({ path: 'users/u1/openPositions/p2' }), version: T0 * 1_000 },
+    ]);
+    rebuilt.carryTrailingFrom(live);
+    // p1 kept its best 120 (level 108); p2 was updated since, so it restarts from the next price.
+    const hits = run(rebuilt, [tick(108)]);
+    expect(hits[0].map((h) => h.entry.path)).toEqual(['users/u1/openPositions/p1']);
+    expect(rebuilt.earliestDormantTrailing()).toBeUndefined();
+  });
+});
