@@ -68,6 +68,16 @@ describe('CrossingFinder: trailing stops', () => {
     expect(hits[3][0]).not.toHaveProperty('fillPrice');
   });
 
+  it('does what the README example says', () => {
+    const long = book(entry({ trailing: rate(0.05, 62_000) }));
+    const hits = run(long, [61_000, 61_900, 62_000, 64_000, 61_000, 60_801, 60_750].map((p) => tick(p)));
+    expect(hits.slice(0, 6).flat()).toEqual([]);
+    expect(hits[6]).toEqual([expect.objectContaining({ reason: 'trailing_stop', level: 60_800 })]);
+    const byAmount = book(entry({ trailing: amount(1_500, 62_000) }));
+    const fired = run(byAmount, [62_000, 64_000, 62_500].map((p) => tick(p)));
+    expect(fired[2]).toEqual([expect.objectContaining({ level: 62_500 })]);
+  });
+
   it('a short with an activation price ignores prices before it, then trails the lowest', () => {
     const positions = book(entry({ side: 'short', trailing: amount(5, 90) }));
     // 95 and 120 are before activation; 90 activates (level 95), 80 lowers it to 85.
