@@ -56,6 +56,19 @@ export class SymbolCache {
     listeners: { openPositions: false, tradeTriggers: false },
   };
 
+  private readonly loadWatchers = new Set<() => void>();
+
+  /** Whether the books were ever filled whole: by a full read, or by both listeners' first snapshots. */
+  hasLoaded(): boolean {
+    return this.health.collections > 0 || this.stats().listenersLive;
+  }
+
+  /** Called once the books are first filled whole (see hasLoaded); returns an unsubscribe. */
+  onLoaded(watcher: () => void): () => void {
+    this.loadWatchers.add(watcher);
+    return () => this.loadWatchers.delete(watcher);
+  }
+
   stats(): CacheStats {
     const { listeners } = this.health;
     return {
@@ -73,6 +86,12 @@ export class SymbolCache {
   }
 
   recordCollection(result: CollectionResult): void {
+    const loaded = this.hasLoaded();
+    this.recordOutcome(result);
+    if (!loaded && this.hasLoaded()) this.announceLoaded();
+  }
+
+  private recordOutcome(result: CollectionResult): void {
     const now = this.clock.now();
     this.health = result.ok
       ? {
@@ -96,7 +115,13 @@ export class SymbolCache {
   }
 
   setListenerLive(collection: ListenedCollection, live: boolean): void {
+    const loaded = this.hasLoaded();
     this.health = { ...this.health, listeners: { ...this.health.listeners, [collection]: live } };
+    if (!loaded && this.hasLoaded()) this.announceLoaded();
+  }
+
+  private announceLoaded(): void {
+    for (const watcher of this.loadWatchers) watcher();
   }
 
   /** Entry counts per market, for the cached_* gauges. */

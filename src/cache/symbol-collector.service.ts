@@ -214,9 +214,9 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
         this.countRepairs(OPEN_POSITIONS, outcome.positions);
         this.countRepairs(TRADE_TRIGGERS, outcome.triggers);
       }
-      this.watched.sync();
       const durationMs = performance.now() - started;
       this.cache.recordCollection({ ok: true, durationMs, documentsRead });
+      this.watched.sync();
       this.metrics.collectorRuns.inc({ result: 'success' });
       this.metrics.collectorLastSuccess.set(this.clock.now() / 1000);
       this.metrics.collectorDuration.observe(durationMs / 1000);

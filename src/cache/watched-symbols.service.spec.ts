@@ -20,17 +20,19 @@ function gateway() {
 
 function setUp() {
   const books = new CacheCore();
+  const cache = new SymbolCache(books);
   const [spot, futures, instrument] = [gateway(), gateway(), gateway()];
   const as = (g: ReturnType<typeof gateway>) => g as unknown as FeedGateway;
   const service = new WatchedSymbolsService(
     books,
-    new SymbolCache(books),
+    cache,
     new WorkerMetrics(),
     as(spot),
     as(futures),
     as(instrument),
   );
-  return { books, spot, futures, service };
+  const load = () => cache.recordCollection({ ok: true, durationMs: 1, documentsRead: 1 });
+  return { books, cache, spot, futures, service, load };
 }
 
 const UPDATED_MS = 1_700_000_000_000;
@@ -40,9 +42,44 @@ const withTrailing = (path: string, symbol: string, updatedMs: number) =>
     { symbol, version: updatedMs * 1_000 },
   );
 
+describe('WatchedSymbolsService: first load', () => {
+  it('subscribes nothing until the books were filled whole, then everything at once', () => {
+    const { books, cache, spot, service, load } = setUp();
+    service.onModuleInit();
+    books.applyPosition('users/u/openPositions/c', seenOpen(positionAt({ path: 'users/u/openPositions/c' })));
+    service.sync();
+    expect(spot.desired.size).toBe(0);
+    const synced = jest.spyOn(service, 'sync');
+    jest.useFakeTimers();
+    try {
+      load(); // the first full read: the service is told, and syncs on the next turn
+      expect(cache.hasLoaded()).toBe(true);
+      jest.runOnlyPendingTimers();
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(synced).toHaveBeenCalled();
+    expect([...spot.desired]).toEqual(['BTC-USDT']);
+    service.onModuleDestroy();
+  });
+
+  it('counts both listeners’ first snapshots as a load too', () => {
+    const { books, cache, spot, service } = setUp();
+    books.applyPosition('users/u/openPositions/c', seenOpen(positionAt({ path: 'users/u/openPositions/c' })));
+    cache.setCacheMode('listen');
+    cache.setListenerLive('openPositions', true);
+    service.sync();
+    expect(spot.desired.size).toBe(0);
+    cache.setListenerLive('tradeTriggers', true);
+    service.sync();
+    expect([...spot.desired]).toEqual(['BTC-USDT']);
+  });
+});
+
 describe('WatchedSymbolsService: trailing stops', () => {
   it('asks a new symbol to recover from its oldest trailing stop’s update, before subscribing it', () => {
-    const { books, spot, service } = setUp();
+    const { books, spot, service, load } = setUp();
+    load();
     const older = withTrailing('users/u/openPositions/a', 'ETH-USDT', UPDATED_MS);
     const newer = withTrailing('users/u/openPositions/b', 'ETH-USDT', UPDATED_MS + 60_000);
     books.applyPosition(older.entry.path, seenOpen(older));
@@ -54,7 +91,8 @@ describe('WatchedSymbolsService: trailing stops', () => {
   });
 
   it('leaves a symbol already subscribed alone: its live trades reach the stop from now on', () => {
-    const { books, spot, service } = setUp();
+    const { books, spot, service, load } = setUp();
+    load();
     books.applyPosition('users/u/openPositions/c', seenOpen(positionAt({ path: 'users/u/openPositions/c' })));
     service.sync();
     const late = withTrailing('users/u/openPositions/a', 'BTC-USDT', UPDATED_MS);

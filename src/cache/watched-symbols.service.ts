@@ -19,6 +19,7 @@ export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
   private scheduled = false;
   private stopped = false;
   private stopWatching: (() => void) | undefined;
+  private stopWaitingForLoad: (() => void) | undefined;
 
   constructor(
     private readonly books: CacheCore,
@@ -33,27 +34,37 @@ export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.stopWatching = this.books.onChange(() => this.schedule());
+    this.stopWaitingForLoad = this.cache.onLoaded(() => this.schedule());
   }
 
   onModuleDestroy(): void {
     this.stopWatching?.();
+    this.stopWaitingForLoad?.();
     this.stopped = true;
   }
 
-  /** Pushes the full desired sets now; updateDesired() is idempotent, so calling it often is cheap. */
+  /**
+   * Pushes the full desired sets now; updateDesired() is idempotent, so calling it often is cheap. Nothing
+   * is subscribed before the books were first filled whole: a symbol subscribed while its documents are
+   * still arriving would start its trades (and its recovery since the restart watermark, or since a
+   * trailing stop's update) before documents that arrive later, which would then miss them.
+   */
   sync(): void {
     this.scheduled = false;
+    const loaded = this.cache.hasLoaded();
     for (const market of MARKET_TYPES) {
       const gateway = market === 'spot' ? this.spot : this.futures;
       const symbols = this.books.watchedSymbols(market);
-      this.recoverTrailingPeaks(gateway, market, symbols);
-      gateway.updateDesired(symbols);
+      if (loaded) {
+        this.recoverTrailingPeaks(gateway, market, symbols);
+        gateway.updateDesired(symbols);
+      }
       const counts = this.cache.countsByMarket(market);
       this.metrics.cachedPositions.set({ market }, counts.positions);
       this.metrics.cachedTriggers.set({ market }, counts.triggers);
       this.metrics.cachedSymbols.set({ market }, counts.symbols);
     }
-    this.instrument.updateDesired(this.books.watchedSymbols('mark', 'index'));
+    if (loaded) this.instrument.updateDesired(this.books.watchedSymbols('mark', 'index'));
   }
 
   /**
