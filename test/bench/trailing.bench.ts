@@ -1,6 +1,8 @@
 import { PositionBook } from '../../src/cache/book/position-book';
 import { type TrailingEntry, TrailingBook } from '../../src/cache/book/trailing-book';
-import type { PositionEntry } from '../../src/domain/crossing';
+import { CrossingFinder } from '../../src/cache/crossing-finder';
+import type { Hit, PositionEntry } from '../../src/domain/crossing';
+import type { Tick } from '../../src/domain/market';
 import { NOT_ACTIVATED, type TrailingState, afterPrice, firingLevel } from '../../src/domain/trailing-stop';
 import { type ScenarioResult, formatNumber, median } from './table';
 import { documentPath, rng } from './workload';
@@ -94,6 +96,42 @@ function trailingPass(w: Workload, ticks: number, record?: Recorder): Pass {
   return { ms: performance.now() - start, firstMs: start - first, fires, left: book.size };
 }
 
+/**
+ * The same stops as the cache holds them: trailing-only entries of a PositionBook, every price a tick through
+ * the CrossingFinder (as CacheCore.crossedBy), each hit checked out of the book.
+ */
+function wiredPass(w: Workload, ticks: number): Pass {
+  const book = PositionBook.from(
+    w.trailing.map(({ path, side, stop }) => ({
+      entry: { path, side, size: 1, stopLoss: null, takeProfit: null, trailing: stop },
+      version: 0,
+    })),
+  );
+  const finder = new CrossingFinder();
+  const out: Hit[] = [];
+  const tick = {
+    marketType: 'spot',
+    symbol: 'BTC-USDT',
+    price: 0,
+    exchangeTime: 0,
+    receivedAt: 0,
+    source: 'stream',
+  };
+  let fires = 0;
+  const step = (price: number): void => {
+    tick.price = price;
+    out.length = 0;
+    finder.find(book, undefined, tick as Tick, out);
+    for (const hit of out) book.remove(hit.entry.path);
+    fires += out.length;
+  };
+  const first = performance.now();
+  step(w.prices[0]);
+  const start = performance.now();
+  for (let i = 1; i < ticks; i++) step(w.prices[i]);
+  return { ms: performance.now() - start, firstMs: start - first, fires, left: book.size };
+}
+
 function staticPass(w: Workload): Pass {
   const book = PositionBook.from(w.statics);
   let fires = 0;
@@ -145,6 +183,7 @@ function checkDecisions(w: Workload, ticks: number): number {
 interface Figures {
   readonly row: (string | number)[];
   readonly trailingNs: number;
+  readonly wiredNs: number;
   readonly staticNs: number;
 }
 
@@ -153,18 +192,25 @@ function runCase(c: Case, rounds: number): Figures {
   const scanNs = checkDecisions(w, Math.min(c.scanTicks, c.ticks));
   // Round 0 warms both up; later rounds alternate which goes first.
   trailingPass(w, c.ticks);
+  wiredPass(w, c.ticks);
   staticPass(w);
   const trailing: Pass[] = [];
+  const wired: Pass[] = [];
   const statics: Pass[] = [];
   for (let r = 0; r < rounds; r++) {
     const runTrailing = (): void => void trailing.push(trailingPass(w, c.ticks));
+    const runWired = (): void => void wired.push(wiredPass(w, c.ticks));
     const runStatic = (): void => void statics.push(staticPass(w));
-    const order = r % 2 === 0 ? [runTrailing, runStatic] : [runStatic, runTrailing];
-    for (const run of order) run();
+    const order = [runTrailing, runWired, runStatic];
+    for (let k = 0; k < order.length; k++) order[(k + r) % order.length]();
   }
-  const trailingNs = (median(trailing.map((p) => p.ms)) * 1e6) / (c.ticks - 1);
-  const staticNs = (median(statics.map((p) => p.ms)) * 1e6) / (c.ticks - 1);
+  const nsPerTick = (passes: Pass[]): number => (median(passes.map((p) => p.ms)) * 1e6) / (c.ticks - 1);
+  const trailingNs = nsPerTick(trailing);
+  const wiredNs = nsPerTick(wired);
+  const staticNs = nsPerTick(statics);
   const { fires, left } = trailing[0];
+  if (wired[0].fires !== fires || wired[0].left !== left)
+    throw new Error('trailing: the cache path fired other stops than the trailing book');
   return {
     row: [
       formatNumber(STOPS),
@@ -173,12 +219,14 @@ function runCase(c: Case, rounds: number): Figures {
       `${formatNumber(fires)} (${formatNumber(left)} left)`,
       formatNumber(median(trailing.map((p) => p.firstMs)), 1),
       formatNumber(trailingNs, 1),
+      formatNumber(wiredNs, 1),
       formatNumber(statics[0].fires),
       formatNumber(staticNs, 1),
       `${formatNumber(trailingNs / staticNs, 2)}x`,
       formatNumber(scanNs, 0),
     ],
     trailingNs,
+    wiredNs,
     staticNs,
   };
 }
@@ -194,6 +242,7 @@ export function trailingScenario(quick: boolean): ScenarioResult {
   const summary: Record<string, number> = {};
   for (const { path, figures } of cases) {
     summary[`${path}TrailingNsPerTick`] = Number(figures.trailingNs.toFixed(1));
+    summary[`${path}InCacheNsPerTick`] = Number(figures.wiredNs.toFixed(1));
     summary[`${path}StaticNsPerTick`] = Number(figures.staticNs.toFixed(1));
     summary[`${path}TrailingOverStatic`] = Number((figures.trailingNs / figures.staticNs).toFixed(2));
   }
@@ -207,6 +256,7 @@ export function trailingScenario(quick: boolean): ScenarioResult {
       'trailing fires',
       'first tick ms',
       'trailing ns/tick',
+      'in the cache ns/tick',
       'static fires',
       'static ns/tick',
       'trailing/static',
@@ -224,7 +274,9 @@ export function trailingScenario(quick: boolean): ScenarioResult {
       'without an activation price at once, is timed apart ("first tick ms", the trailing book).',
       `The trailing book's fires must equal a per-stop fold (firingLevel, afterPrice) over the first`,
       `${formatNumber(scanTicks)} ticks (tick, stop, level), or the run throws; that scan's cost is the last column.`,
-      'Median of alternating passes.',
+      '"in the cache": the same stops as trailing-only entries of a PositionBook, each price a tick through the',
+      'CrossingFinder (as CacheCore.crossedBy) and each hit removed from the book; it must fire the same stops.',
+      'Median of passes in rotating order.',
     ],
     summary,
   };
