@@ -70,11 +70,17 @@ describe('CrossingFinder: trailing stops', () => {
 
   it('does what the README example says', () => {
     const long = book(entry({ trailing: rate(0.05, 62_000) }));
-    const hits = run(long, [61_000, 61_900, 62_000, 64_000, 61_000, 60_801, 60_750].map((p) => tick(p)));
+    const hits = run(
+      long,
+      [61_000, 61_900, 62_000, 64_000, 61_000, 60_801, 60_750].map((p) => tick(p)),
+    );
     expect(hits.slice(0, 6).flat()).toEqual([]);
     expect(hits[6]).toEqual([expect.objectContaining({ reason: 'trailing_stop', level: 60_800 })]);
     const byAmount = book(entry({ trailing: amount(1_500, 62_000) }));
-    const fired = run(byAmount, [62_000, 64_000, 62_500].map((p) => tick(p)));
+    const fired = run(
+      byAmount,
+      [62_000, 64_000, 62_500].map((p) => tick(p)),
+    );
     expect(fired[2]).toEqual([expect.objectContaining({ level: 62_500 })]);
   });
 
@@ -117,6 +123,44 @@ describe('CrossingFinder: trailing stops', () => {
     expect(hits[0]).toEqual([
       expect.objectContaining({ reason: 'trailing_stop', level: 108, fillPrice: 108 }),
     ]);
+  });
+
+  it('leaves out a recovered candle of a minute the stops already saw prices of (a gap’s first minute)', () => {
+    const positions = book(entry({ trailing: rate(0.05) }));
+    const minute = T0 - (T0 % 60_000);
+    // Live: 60,001 then 64,000 (level 60,800). The gap's first candle holds both, and 60,001 again as its
+    // open: judged on the raised level it would close the position, though no price after 64,000 did.
+    run(positions, [tick(60_001, { exchangeTime: minute + 1 }), tick(64_000, { exchangeTime: minute + 2 })]);
+    const replay = tick(62_000, {
+      source: 'backfill',
+      exchangeTime: minute,
+      candle: { open: 60_001, high: 64_000, low: 60_001 },
+    });
+    expect(run(positions, [replay]).flat()).toEqual([]);
+    // The next minute's candle applies: its low 60,700 reaches the level.
+    const next = tick(61_000, {
+      source: 'backfill',
+      exchangeTime: minute + 60_000,
+      candle: { open: 62_000, high: 62_000, low: 60_700 },
+    });
+    expect(run(positions, [next])[0]).toEqual([
+      expect.objectContaining({ level: 60_800, fillPrice: 60_800 }),
+    ]);
+  });
+
+  it('takes from the candle the recovered trades overlap only the extremes beyond theirs, then the trades', () => {
+    const positions = book(entry({ trailing: rate(0.05) }));
+    // Before the trades: 60,001 and 59,999 back and forth; the trades: 59,999, 64,000, 61,000.
+    const candle = tick(61_000, {
+      source: 'backfill',
+      exchangeTime: T0,
+      candle: { open: 60_001, high: 64_000, low: 59_999, overlap: { high: 64_000, low: 59_999 } },
+    });
+    const trades = [59_999, 64_000, 61_000].map((p, i) =>
+      tick(p, { source: 'backfill', exchangeTime: T0 + 30_000 + i, sequence: String(i + 1) }),
+    );
+    expect(run(positions, [candle, ...trades]).flat()).toEqual([]);
+    expect(run(positions, [tick(60_800)])[0]).toEqual([expect.objectContaining({ level: 60_800 })]);
   });
 
   it('does not move a stop with prices recovered from before its document’s update', () => {

@@ -71,6 +71,12 @@ export interface CandleRange {
   readonly open: number;
   readonly high: number;
   readonly low: number;
+  /**
+   * On the last candle of a recovery whose trades follow it: those trades begin inside its minute, and
+   * these are the highest and lowest of them there. Its extremes beyond them are surely from before the
+   * trades; the rest (its close included) the trades bring again, at their own times.
+   */
+  readonly overlap?: { readonly high: number; readonly low: number };
 }
 
 /** Orders two trade sequences (decimal digit strings without leading zeros): negative, zero or positive. */

@@ -87,15 +87,23 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
   advanceTrailing(step: PriceStep, visit: TrailingVisit): void {
     const trailing = this.trailing;
     if (trailing === undefined || trailing.size === 0) return;
-    trailing.wake(step.source === 'backfill' ? step.exchangeTime : Infinity);
+    const { candle, exchangeTime } = step;
+    // A candle starting at or before the last price applied may hold prices the stops have seen (a gap's
+    // first minute): judged again on a level they raised since, they could fire falsely. It is left out.
+    if (candle !== undefined && exchangeTime <= this.trailingThrough) return;
+    this.trailingThrough = Math.max(this.trailingThrough, exchangeTime);
+    trailing.wake(step.source === 'backfill' ? exchangeTime : Infinity);
     this.trailingVisit = visit;
     try {
-      if (step.candle === undefined) trailing.advance(step.price, this.onTrailingFire);
-      else trailing.advanceCandle({ ...step.candle, close: step.price }, this.onTrailingFire);
+      if (candle === undefined) trailing.advance(step.price, this.onTrailingFire);
+      else trailing.advanceCandle({ ...candle, close: step.price }, this.onTrailingFire);
     } finally {
       this.trailingVisit = undefined;
     }
   }
+
+  /** Exchange time (ms) of the last price applied to the trailing stops (a candle's: its start). */
+  private trailingThrough = -Infinity;
 
   /** Bound once, so a price that fires nothing allocates nothing. */
   private trailingVisit: TrailingVisit | undefined;
@@ -107,6 +115,7 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
   carryTrailingFrom(old: PositionBook): void {
     const { trailing } = this;
     if (trailing === undefined || old.trailing === undefined) return;
+    this.trailingThrough = Math.max(this.trailingThrough, old.trailingThrough);
     for (const { path } of trailing.entries()) trailing.adoptFrom(old.trailing, path);
   }
 

@@ -1,4 +1,5 @@
 import { type Version, isActionablePrice } from '../../domain/crossing';
+import type { CandleRange } from '../../domain/market';
 import { NOT_ACTIVATED, type TrailingSpec, type TrailingState } from '../../domain/trailing-stop';
 import { SlotTable } from './slot-table';
 import { NONE, PairingForest } from './trailing-heap';
@@ -179,22 +180,32 @@ export class TrailingBook extends SlotTable {
   /**
    * Applies a 1-minute candle as trailing-recovery.ts's rule does: the open, then per side the adverse
    * extreme before the favourable one (long: low, high; short: high, low), then the close, so a stop fires
-   * only where every order of the candle's trades would have fired it. `visit` gets each stop once, with
-   * its fill: the open if the open crossed it, else the level.
+   * only where every order of the candle's trades would have fired it. A candle the recovered trades
+   * `overlap` gives only its open and the extremes beyond theirs (surely before them), not its close: the
+   * trades bring the rest. `visit` gets each stop once, with its fill: the open if the open crossed it,
+   * else the level.
    */
   advanceCandle(
-    candle: { readonly open: number; readonly high: number; readonly low: number; readonly close: number },
+    candle: CandleRange & { readonly close: number },
     visit: (entry: TrailingEntry, level: number, fill: number) => void,
   ): void {
-    const { open, high, low, close } = candle;
+    const { open, high, low, close, overlap } = candle;
     if (![open, high, low, close].every(isActionablePrice) || low > high) return;
     this.fired.count = 0;
     this.step(LONG, open);
     this.step(SHORT, open);
     if (this.unarmed !== NONE) this.activateUnarmed(open);
     const atOpen = this.fired.count;
-    for (const price of [low, high, close]) this.step(LONG, price);
-    for (const price of [high, low, close]) this.step(SHORT, price);
+    const lowKnown = overlap === undefined || low < overlap.low;
+    const highKnown = overlap === undefined || high > overlap.high;
+    if (lowKnown) this.step(LONG, low);
+    if (highKnown) this.step(LONG, high);
+    if (highKnown) this.step(SHORT, high);
+    if (lowKnown) this.step(SHORT, low);
+    if (overlap === undefined) {
+      this.step(LONG, close);
+      this.step(SHORT, close);
+    }
     if (this.fired.count > 0)
       this.visitFired((entry, level, index) => visit(entry, level, index < atOpen ? open : level));
   }

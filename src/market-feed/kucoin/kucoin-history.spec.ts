@@ -100,7 +100,8 @@ describe('recoverGap', () => {
     expect(ticks.map((t) => [t.exchangeTime, t.candle, t.sequence, t.price])).toEqual([
       [T0, { open: 100, high: 101, low: 90 }, undefined, 99],
       [T0 + 60_000, { open: 99, high: 100, low: 98 }, undefined, 99],
-      [T0 + 3 * 60_000, { open: 96, high: 97, low: 95 }, undefined, 95],
+      // The last candle holds the trade that follows it: it says how far that trade reaches in its minute.
+      [T0 + 3 * 60_000, { open: 96, high: 97, low: 95, overlap: { high: 95, low: 95 } }, undefined, 95],
       [T0 + 3 * 60_000 + 5, undefined, '500', 95],
     ]);
     expect(asked[1]).toBe(candlesUrl(d, 'XBTUSDTM', T0, T0 + 3 * 60_000));

@@ -51,10 +51,26 @@ export async function recoverGap(deps: GapRecoveryDeps, symbol: string, mark: Tr
       ...parseCandles(market, await callJson(deps.fetch, 'GET', candlesUrl(deps, symbol, from, to))),
     );
   }
+  const overlap = tradesInMinute(plan.trades, plan.to);
   const candleTicks = candlesToApply(candles, plan.from, plan.to, mark).map((candle) =>
-    candleTick(market, symbol, candle, receivedAt),
+    candleTick(market, symbol, candle, receivedAt, candle.start === plan.to ? overlap : undefined),
   );
   return [...candleTicks, ...trades];
+}
+
+/** The highest and lowest of the trades in the minute starting at `start`; undefined if none is. */
+function tradesInMinute(
+  trades: readonly RecoveredTrade[],
+  start: number,
+): { high: number; low: number } | undefined {
+  let high = -Infinity;
+  let low = Infinity;
+  for (const { time, price } of trades) {
+    if (time < start || time >= start + MINUTE_MS) continue;
+    high = Math.max(high, price);
+    low = Math.min(low, price);
+  }
+  return high >= low ? { high, low } : undefined;
 }
 
 export function historyUrl(
@@ -123,7 +139,13 @@ function tradeTick(market: MarketType, symbol: string, trade: RecoveredTrade, re
   };
 }
 
-function candleTick(market: MarketType, symbol: string, candle: MinuteCandle, receivedAt: number): Tick {
+function candleTick(
+  market: MarketType,
+  symbol: string,
+  candle: MinuteCandle,
+  receivedAt: number,
+  overlap?: { high: number; low: number },
+): Tick {
   const { open, high, low, close, start } = candle;
   return {
     marketType: market,
@@ -132,6 +154,6 @@ function candleTick(market: MarketType, symbol: string, candle: MinuteCandle, re
     exchangeTime: start,
     receivedAt,
     source: 'backfill',
-    candle: { open, high, low },
+    candle: overlap === undefined ? { open, high, low } : { open, high, low, overlap },
   };
 }
