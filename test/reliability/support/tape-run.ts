@@ -117,6 +117,12 @@ export class TapeRun {
       !w.execution.stats().queue.length && !w.app.get(CacheCore).pendingStats().count;
     const written = async () => executedDocuments(await readEndState(this.store.db)) >= expected;
     const settled = async () => this.workers.every(idle) && (await written());
+    // Two replicas racing hundreds of transactions on a loaded machine can take longer than the writes
+    // take to appear: outcomes still in flight would count as negative duplicates. Idle first, then written
+    // (a missed document never is: the verdict says so).
+    await waitFor(`${scenario}: workers idle`, async () => this.workers.every(idle), 60_000).catch(
+      () => undefined,
+    );
     await waitFor(`${scenario}: written, workers idle`, settled, 20_000).catch(() => undefined);
     const outcomes = await Promise.all(this.workers.map((w) => w.executions('executed')));
     const executedOutcomes = outcomes.reduce((a, b) => a + b, this.closedExecutions);
