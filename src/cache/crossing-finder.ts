@@ -49,19 +49,37 @@ export class CrossingFinder {
   private readonly visitTrailing = (entry: PositionEntry, level: number, fill?: number): void => {
     const { marketType, symbol, priceType, candle } = this.tick as Tick;
     const out = this.out as Hit[];
-    const hit: Hit = { kind: 'position', marketType, symbol, priceType, entry, reason: 'trailing_stop', level };
+    const hit: Hit = {
+      kind: 'position',
+      marketType,
+      symbol,
+      priceType,
+      entry,
+      reason: 'trailing_stop',
+      level,
+    };
     const found = candle === undefined ? hit : { ...hit, fillPrice: fill ?? level };
-    for (let i = this.firstOfTick; i < out.length; i++) {
-      const other = out[i];
-      if (other.kind !== 'position' || other.entry.path !== entry.path) continue;
-      if (reachedBefore(entry.side, level, other.level)) out[i] = found;
-      return;
-    }
-    out.push(found);
+    const same = this.staticHitOf(entry.path);
+    if (same === undefined) out.push(found);
+    else if (reachedBefore(entry.side, level, out[same].level)) out[same] = found;
   };
 
-  /** Where this tick's hits begin in `out`. */
+  /** Where this tick's hits begin in `out`, and where its static position hits end. */
   private firstOfTick = 0;
+  private staticEnd = 0;
+  /** This tick's static position hits by path, built only if a trailing stop fires beside them. */
+  private staticByPath: Map<string, number> | undefined;
+
+  /** The index in `out` of this tick's static hit of the position, if any (a crash: thousands of each). */
+  private staticHitOf(path: string): number | undefined {
+    if (this.staticEnd === this.firstOfTick) return undefined;
+    if (this.staticByPath === undefined) {
+      const out = this.out as Hit[];
+      this.staticByPath = new Map();
+      for (let i = this.firstOfTick; i < this.staticEnd; i++) this.staticByPath.set(out[i].entry.path, i);
+    }
+    return this.staticByPath.get(path);
+  }
 
   /** Appends one hit per position and trigger the tick's price crosses to `out`; returns how many. */
   find(
@@ -80,11 +98,13 @@ export class CrossingFinder {
     this.begin(tick, out);
     try {
       if (positionsMay) positions.forEachCrossed(price, this.visitPosition);
+      this.staticEnd = out.length;
       if (trailing) positions.advanceTrailing(tick, this.visitTrailing);
       if (triggersMay) triggers.forEachCrossed(price, this.visitTrigger);
     } finally {
       this.tick = undefined;
       this.out = undefined;
+      this.staticByPath = undefined;
     }
     return out.length - before;
   }
@@ -93,6 +113,8 @@ export class CrossingFinder {
     this.tick = tick;
     this.out = out;
     this.firstOfTick = out.length;
+    this.staticEnd = out.length;
+    this.staticByPath = undefined;
   }
 
   /** What a candle's range reaches, each hit with its own fill (see candleFill). Backfill only: rare. */
@@ -110,6 +132,7 @@ export class CrossingFinder {
     try {
       if (positions?.mayCrossRange(low, high))
         positions.forEachCrossedInRange(low, high, this.visitPositionInCandle, open);
+      this.staticEnd = out.length;
       if (positions !== undefined && positions.trailingSize > 0)
         positions.advanceTrailing(tick, this.visitTrailing);
       if (triggers?.mayCrossRange(low, high))
@@ -117,6 +140,7 @@ export class CrossingFinder {
     } finally {
       this.tick = undefined;
       this.out = undefined;
+      this.staticByPath = undefined;
     }
     return out.length - before;
   }
