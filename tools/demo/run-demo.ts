@@ -18,6 +18,7 @@ import { SimulatedExchange } from './feed/simulated-exchange';
 import { Lifecycle, StopRequested } from './lifecycle';
 import { buildSeedPlan } from './seed-plan';
 import { DemoFirestore } from './watch/demo-firestore';
+import { TrailingWatch } from './watch/trailing-watch';
 import { DemoWorker } from './worker/demo-worker';
 import { FileLogger } from './worker/file-logger';
 import { choosePort } from './worker/port';
@@ -73,14 +74,16 @@ async function start(args: DemoArgs, lifecycle: Lifecycle, logger: FileLogger): 
   const firestore = new DemoFirestore(DEMO_PROJECT_ID);
   lifecycle.adopt('demo Firestore client', () => firestore.close());
   const plan = buildSeedPlan({ prices, nearFraction: NEAR_FRACTION[choice.kind] });
-  await firestore.seed(plan);
+  const seededAt = await firestore.seed(plan);
+  const trailing = new TrailingWatch(plan.positions, seededAt);
   say(
-    `Seeded ${plan.positions.length} open positions and ${plan.triggers.length} trade triggers near ${formatPrices(prices)}`,
+    `Seeded ${plan.positions.length} open positions (${trailing.size} with a trailing stop) and ` +
+      `${plan.triggers.length} trade triggers near ${formatPrices(prices)}`,
   );
 
   const port = await choosePort();
   say(`Starting the worker (logs: ${logger.path})…`);
-  const worker = await DemoWorker.start(logger, port);
+  const worker = await DemoWorker.start(logger, port, (tick) => trailing.onTick(tick));
   lifecycle.adopt('worker', () => worker.stop());
   lifecycle.checkpoint();
 
@@ -96,11 +99,15 @@ async function start(args: DemoArgs, lifecycle: Lifecycle, logger: FileLogger): 
     pendingTriggers: firestore.pendingTriggers,
     executions: display.executions.length,
     metrics: worker.metrics,
+    trailing: trailing.views(),
     baseUrl: base,
   });
   const display = new TerminalDisplay(process.stdout, view);
   await firestore.watch({
-    onExecution: (event) => display.addExecution(event),
+    onExecution: (event) => {
+      trailing.onExecution(event); // first, so the display shows the stop closed with its execution
+      display.addExecution(event);
+    },
     onError: (message) => logger.note(message),
   });
   say(`Worker up. Health: ${base}/health/ready  Metrics: ${base}/metrics  (Ctrl-C to stop)`);

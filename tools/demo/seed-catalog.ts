@@ -12,7 +12,18 @@ export interface PositionSpec {
   readonly takeProfit: number | null;
   /** The document's own liquidationPrice, in near units on the losing side; absent: none written. */
   readonly liquidation?: number;
+  /** A trailingStop to write; absent: none. */
+  readonly trailing?: TrailingSeed;
 }
+
+/**
+ * A trailing stop in near units: the callback as a rate (`rate` units of price) or as an amount (`amount`
+ * units of the entry price, in price), exactly one; the activation price `activation` units from the market
+ * on the winning side (long above, short below), or none: active from the first price.
+ */
+export type TrailingSeed =
+  | { readonly rate: number; readonly amount?: undefined; readonly activation?: number }
+  | { readonly amount: number; readonly rate?: undefined; readonly activation?: number };
 
 export interface TriggerSpec {
   readonly uid: string;
@@ -54,8 +65,8 @@ function trigger(
 /**
  * The demo book. Levels 1–2 units away fire within the first minute or so; the far ones (6–10 units) keep
  * something in the books to watch. Every kind is here: spot and futures, long and short, stop-loss and
- * take-profit, a position without a target, a leveraged one liquidated on the mark price, triggers above
- * and below.
+ * take-profit, a position without a target, a leveraged one liquidated on the mark price, trailing stops
+ * by rate and by amount, triggers above and below.
  */
 export const DEMO_POSITIONS: readonly PositionSpec[] = [
   // user, symbol, side, [size, leverage], [stop-loss, take-profit] in near units
@@ -72,6 +83,15 @@ export const DEMO_POSITIONS: readonly PositionSpec[] = [
   // too long to reach in a demo.)
   { ...position('frank', 'XBTUSDTM', 'long', [2, 50], [null, 6]), liquidation: 1.5 },
   { ...position('frank', 'XBTUSDTM', 'short', [2, 50], [null, 6]), liquidation: 1.5 },
+  // Trailing stops and nothing else. The long is active from the first price and trails 2 units under the
+  // highest price since: the walk takes about a minute on average to fall that far from a high, which
+  // it has usually raised by about as much by then. The short waits for the price to fall half a unit,
+  // then trails 1.5 units (as an amount) above the lowest price since.
+  { ...position('grace', 'BTC-USDT', 'long', [0.1, 1], [null, null]), trailing: { rate: 2 } },
+  {
+    ...position('grace', 'ETHUSDTM', 'short', [3, 5], [null, null]),
+    trailing: { amount: 1.5, activation: 0.5 },
+  },
 ];
 
 export const DEMO_TRIGGERS: readonly TriggerSpec[] = [

@@ -49,6 +49,19 @@ describe('buildSeedPlan', () => {
     }
   });
 
+  it('seeds trailing stops the worker parses: a long by rate from the first price, a short by amount below', () => {
+    const trailing = plan.positions.filter(({ data }) => data.trailingStop !== undefined);
+    expect(trailing.map(({ data }) => [data.symbol, data.side, data.trailingStop])).toEqual([
+      ['BTC-USDT', 'long', { callbackRate: 0.002 }],
+      ['ETHUSDTM', 'short', { callbackAmount: 4.5, activationPrice: 2_999.5 }],
+    ]);
+    for (const doc of trailing) {
+      expect(doc.data).toMatchObject({ stopLoss: null, takeProfit: null });
+      const parsed = parsePosition(doc.path, asRead(doc.data));
+      expect(parsed.ok && parsed.value.trailingStop).toBeTruthy();
+    }
+  });
+
   it('puts stops on the losing side and targets on the winning side of the entry', () => {
     for (const { data } of plan.positions) {
       const entry = data.entryPrice as number;

@@ -1,6 +1,12 @@
 import { positionPath, triggerPath } from '../../src/domain/document-paths';
-import { roundToTick } from './feed/random-walk';
-import { DEMO_POSITIONS, DEMO_TRIGGERS, type PositionSpec, type TriggerSpec } from './seed-catalog';
+import { roundToTick, tickSize } from './feed/random-walk';
+import {
+  DEMO_POSITIONS,
+  DEMO_TRIGGERS,
+  type PositionSpec,
+  type TrailingSeed,
+  type TriggerSpec,
+} from './seed-catalog';
 
 /** Last prices per symbol, from the live REST tickers or the simulator's start prices. */
 export type PriceMap = ReadonlyMap<string, number>;
@@ -57,6 +63,9 @@ export function buildSeedPlan(options: SeedOptions): SeedPlan {
         ...(spec.liquidation === undefined
           ? {}
           : { liquidationPrice: at(price, -profit * spec.liquidation) }),
+        ...(spec.trailing === undefined
+          ? {}
+          : { trailingStop: trailingStop(spec.trailing, price, profit, nearFraction) }),
         status: 'open',
         openedAt: now,
       },
@@ -82,4 +91,26 @@ export function buildSeedPlan(options: SeedOptions): SeedPlan {
     };
   });
   return { positions, triggers };
+}
+
+/** The document's trailingStop map: a callback rate or amount, and an activation price on the winning side. */
+function trailingStop(
+  seed: TrailingSeed,
+  price: number,
+  profit: number,
+  nearFraction: number,
+): Record<string, number> {
+  const distance: Record<string, number> =
+    seed.rate !== undefined
+      ? { callbackRate: Number((seed.rate * nearFraction).toPrecision(6)) }
+      : { callbackAmount: inTicksOf(price, price * seed.amount * nearFraction) };
+  return seed.activation === undefined
+    ? distance
+    : { ...distance, activationPrice: roundToTick(price * (1 + profit * seed.activation * nearFraction)) };
+}
+
+/** A distance in price, in whole ticks of `price` (at least one). */
+function inTicksOf(price: number, distance: number): number {
+  const tick = tickSize(price);
+  return Number((Math.max(1, Math.round(distance / tick)) * tick).toPrecision(12));
 }

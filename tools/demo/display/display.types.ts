@@ -1,15 +1,18 @@
 import type { MarketType } from '../../../src/domain/market';
 import type { ConnectionStatus } from '../../../src/market-feed/feed-gateway';
+import type { TrailingView } from '../watch/trailing-watch';
 import type { MetricTotals } from '../worker/metric-totals';
 
 /** One execution as the worker wrote it to Firestore. */
 export interface ExecutionEvent {
   readonly kind: 'position' | 'trigger';
+  /** The document the worker wrote: `users/{uid}/openPositions/{id}` or `users/{uid}/executedTriggers/{id}`. */
+  readonly path?: string;
   readonly uid: string;
   readonly symbol: string;
   readonly marketType: MarketType;
   readonly side: string;
-  /** `stop_loss` / `take_profit` for a position; `above` / `below` for a trigger. */
+  /** `stop_loss` / `take_profit` / `liquidation` / `trailing_stop` for a position; `above` / `below` for a trigger. */
   readonly reason: string;
   readonly level: number;
   readonly fill: number;
@@ -39,5 +42,7 @@ export interface StatusView {
   readonly executions: number;
   /** The worker's own counters (worker_ticks_received_total, worker_executions_total by outcome). */
   readonly metrics?: MetricTotals;
+  /** The seeded trailing stops as the demo follows them (see TrailingWatch); absent or empty: none. */
+  readonly trailing?: readonly TrailingView[];
   readonly baseUrl: string;
 }

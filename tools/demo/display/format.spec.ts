@@ -1,3 +1,4 @@
+import type { TrailingView } from '../watch/trailing-watch';
 import type { ExecutionEvent, StatusView } from './display.types';
 import {
   NO_COLOR,
@@ -7,6 +8,8 @@ import {
   formatMetrics,
   formatPrice,
   formatStatusLine,
+  formatTrailing,
+  formatTrailingStop,
   renderScreen,
 } from './format';
 
@@ -96,5 +99,67 @@ describe('display formatting', () => {
       '[12s / 60s] spot 40.0 ticks/s 1/1 conn 2 symbols | futures no feed | ' +
         '6 open, 4 triggers, 1 executions',
     );
+  });
+
+  describe('trailing stops', () => {
+    const following: TrailingView = {
+      path: 'users/demo-grace/openPositions/pos-11',
+      uid: 'demo-grace',
+      symbol: 'BTC-USDT',
+      marketType: 'spot',
+      side: 'long',
+      stop: { distance: { kind: 'rate', rate: 0.005 }, activationPrice: null },
+      phase: 'following',
+      best: 60_229.4,
+      level: 59_928.253,
+      last: 60_022.4,
+      firstPriceAt: Date.UTC(2026, 0, 1, 12, 0, 0),
+      activatedAt: Date.UTC(2026, 0, 1, 12, 0, 0),
+    };
+
+    it('names the callback as a rate or an amount, with its activation price', () => {
+      expect(formatTrailingStop('long', following.stop)).toBe('trailing 0.5%');
+      expect(
+        formatTrailingStop('short', {
+          distance: { kind: 'amount', amount: 11.25 },
+          activationPrice: 2_996.25,
+        }),
+      ).toBe('trailing 11.25 from <= 2,996.25');
+    });
+
+    it('shows the best price and the level it makes while following', () => {
+      expect(formatTrailing(following, NO_COLOR)).toMatch(
+        /^grace +BTC-USDT +spot +long +trailing 0\.5% +following {2}best 60,229\.4 {2}level 59,928\.25 {2}last 60,022\.4$/,
+      );
+      const waiting = { ...following, phase: 'waiting', best: null, level: null } as const;
+      expect(formatTrailing({ ...waiting, last: undefined }, NO_COLOR)).toMatch(
+        /waiting for the first price$/,
+      );
+      expect(formatTrailing(waiting, NO_COLOR)).toMatch(/waiting for activation {2}last 60,022\.4$/);
+    });
+
+    it('shows what the worker wrote when it fired, and whether the demo followed the same level', () => {
+      const crossing = { level: 59_928.253, price: 59_925.1, time: Date.UTC(2026, 0, 1, 12, 0, 47) };
+      expect(formatTrailing({ ...following, phase: 'crossed', crossing }, NO_COLOR)).toMatch(
+        /crossed {2}59,925\.1 <= level 59,928\.25 at 12:00:47, waiting for the worker's write$/,
+      );
+      const closed = { reason: 'trailing_stop', level: 59_928.253, fill: 59_925.1, tickTime: crossing.time };
+      expect(formatTrailing({ ...following, phase: 'closed', crossing, closed }, NO_COLOR)).toMatch(
+        /fired {2}closeReason trailing_stop {2}closeTriggerPrice 59,928\.25 {2}closePrice 59,925\.1 {2}at 12:00:47, 47 s after its first price {2}\(the level the demo followed\)$/,
+      );
+      const activatedLater = { ...following, activatedAt: following.firstPriceAt! + 7_000 };
+      expect(formatTrailing({ ...activatedLater, phase: 'closed', crossing, closed }, NO_COLOR)).toContain(
+        '47 s after its first price, 40 s after activation',
+      );
+    });
+
+    it('lists them on the screen above the executions, and colours the execution as a stop', () => {
+      const screen = renderScreen({ ...view, trailing: [following] }, [], NO_COLOR).join('\n');
+      expect(screen).toMatch(/Trailing stops[^\n]*\ngrace +BTC-USDT[^\n]*following[\s\S]*Executions/);
+      expect(renderScreen(view, [], NO_COLOR).join('\n')).not.toContain('Trailing stops');
+      expect(formatExecution({ ...event, reason: 'trailing_stop' }, NO_COLOR)).toMatch(
+        /long +trailing stop +level +60,060 +fill/,
+      );
+    });
   });
 });

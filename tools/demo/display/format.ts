@@ -1,5 +1,7 @@
 import type { ConnectionStatus } from '../../../src/market-feed/feed-gateway';
+import type { TrailingStop } from '../../../src/domain/trailing-stop';
 import { DEMO_UID_PREFIX } from '../seed-plan';
+import type { TrailingView } from '../watch/trailing-watch';
 import type { ExecutionEvent, FeedView, StatusView } from './display.types';
 
 export interface Paint {
@@ -77,19 +79,25 @@ const REASON_TEXT: Record<string, string> = {
   stop_loss: 'stop-loss',
   take_profit: 'take-profit',
   liquidation: 'liquidated',
+  trailing_stop: 'trailing stop',
   above: 'trigger above',
   below: 'trigger below',
 };
 
+const LOSING_SIDE_REASONS = new Set(['stop_loss', 'liquidation', 'trailing_stop']);
+
+function userName(uid: string): string {
+  return uid.startsWith(DEMO_UID_PREFIX) ? uid.slice(DEMO_UID_PREFIX.length) : uid;
+}
+
 export function formatExecution(event: ExecutionEvent, paint: Paint): string {
-  const user = event.uid.startsWith(DEMO_UID_PREFIX) ? event.uid.slice(DEMO_UID_PREFIX.length) : event.uid;
+  const user = userName(event.uid);
   const reason = REASON_TEXT[event.reason] ?? event.reason;
-  const colored =
-    event.reason === 'stop_loss' || event.reason === 'liquidation'
-      ? paint.red(reason)
-      : event.reason === 'take_profit'
-        ? paint.green(reason)
-        : paint.cyan(reason);
+  const colored = LOSING_SIDE_REASONS.has(event.reason)
+    ? paint.red(reason)
+    : event.reason === 'take_profit'
+      ? paint.green(reason)
+      : paint.cyan(reason);
   const latency =
     event.writtenAt !== undefined
       ? paint.dim(`  tick→write ${Math.max(0, event.writtenAt - event.tickTime)} ms`)
@@ -117,6 +125,7 @@ export function renderScreen(
     `prices  ${formatPrices(view.prices)}`,
     `firestore  ${view.openPositions} open positions, ${view.pendingTriggers} pending triggers, ${view.executions} executions`,
     `metrics  ${formatMetrics(view)}`,
+    ...trailingSection(view, paint),
     '',
     paint.bold(`Executions (${events.length})`),
   ];
@@ -158,4 +167,81 @@ export function formatStatusLine(view: StatusView): string {
     `[${formatElapsed(view.elapsedMs, view.durationMs)}] ${feeds} | ` +
     `${view.openPositions} open, ${view.pendingTriggers} triggers, ${view.executions} executions`
   );
+}
+
+/** `0.5%` or `11.25`, then the activation price if there is one (long: reached from below, short: above). */
+export function formatTrailingStop(side: string, stop: TrailingStop): string {
+  const { distance, activationPrice } = stop;
+  const callback =
+    distance.kind === 'rate' ? `${Number((distance.rate * 100).toFixed(4))}%` : formatPrice(distance.amount);
+  const from =
+    activationPrice === null ? '' : ` from ${side === 'long' ? '>=' : '<='} ${formatPrice(activationPrice)}`;
+  return `trailing ${callback}${from}`;
+}
+
+function seconds(ms: number): string {
+  return `${Math.max(0, Math.round(ms / 1_000))} s`;
+}
+
+/**
+ * One trailing stop: waiting for its activation, following (best price since activation, the level it
+ * makes, the last price), crossed in the demo's view, or fired as the worker wrote it.
+ */
+export function formatTrailing(view: TrailingView, paint: Paint): string {
+  const head =
+    `${userName(view.uid).padEnd(6)} ${view.symbol.padEnd(9)} ${view.marketType.padEnd(7)} ${view.side.padEnd(5)} ` +
+    formatTrailingStop(view.side, view.stop).padEnd(28);
+  const last = view.last === undefined ? '' : `  last ${formatPrice(view.last)}`;
+  const below = view.side === 'long' ? '<=' : '>=';
+  switch (view.phase) {
+    case 'waiting':
+      return `${head} ${paint.dim(view.last === undefined ? 'waiting for the first price' : 'waiting for activation')}${last}`;
+    case 'following':
+      return (
+        `${head} ${paint.yellow('following')}  best ${formatPrice(view.best as number)}  ` +
+        `level ${formatPrice(view.level as number)}${last}`
+      );
+    case 'crossed': {
+      const crossing = view.crossing as NonNullable<TrailingView['crossing']>;
+      return (
+        `${head} ${paint.yellow('crossed')}  ${formatPrice(crossing.price)} ${below} level ` +
+        `${formatPrice(crossing.level)} at ${formatClock(crossing.time)}, waiting for the worker's write`
+      );
+    }
+    case 'closed': {
+      const closed = view.closed as NonNullable<TrailingView['closed']>;
+      const fired = closed.reason === 'trailing_stop';
+      const timing = [
+        view.firstPriceAt === undefined
+          ? undefined
+          : `${seconds(closed.tickTime - view.firstPriceAt)} after its first price`,
+        view.activatedAt === undefined || view.activatedAt === view.firstPriceAt
+          ? undefined
+          : `${seconds(closed.tickTime - view.activatedAt)} after activation`,
+      ].filter((part) => part !== undefined);
+      const agrees =
+        view.crossing === undefined
+          ? paint.dim("  (the demo's view had not crossed)")
+          : view.crossing.level === closed.level
+            ? paint.dim('  (the level the demo followed)')
+            : paint.dim(`  (the demo followed level ${formatPrice(view.crossing.level)})`);
+      return (
+        `${head} ${fired ? paint.red('fired') : `closed by ${REASON_TEXT[closed.reason] ?? closed.reason}`}  ` +
+        `closeReason ${closed.reason}  closeTriggerPrice ${formatPrice(closed.level)}  ` +
+        `closePrice ${formatPrice(closed.fill)}  at ${formatClock(closed.tickTime)}` +
+        (timing.length > 0 ? `, ${timing.join(', ')}` : '') +
+        (fired ? agrees : '')
+      );
+    }
+  }
+}
+
+function trailingSection(view: StatusView, paint: Paint): string[] {
+  const trailing = view.trailing ?? [];
+  if (trailing.length === 0) return [];
+  return [
+    '',
+    `${paint.bold('Trailing stops')} ${paint.dim("(followed by the demo from the worker's trade ticks)")}`,
+    ...trailing.map((stop) => formatTrailing(stop, paint)),
+  ];
 }

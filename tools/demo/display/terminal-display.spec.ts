@@ -1,3 +1,4 @@
+import type { TrailingView } from '../watch/trailing-watch';
 import type { ExecutionEvent, StatusView } from './display.types';
 import { TerminalDisplay } from './terminal-display';
 
@@ -68,5 +69,50 @@ describe('TerminalDisplay', () => {
     display.start();
     display.stop();
     expect(out.written()).not.toContain('\u001b[');
+  });
+
+  it('prints the open trailing stops under each plain status line, and one when the worker closes it', () => {
+    const path = 'users/demo-grace/openPositions/pos-11';
+    const following: TrailingView = {
+      path,
+      uid: 'demo-grace',
+      symbol: 'BTC-USDT',
+      marketType: 'spot',
+      side: 'long',
+      stop: { distance: { kind: 'rate', rate: 0.005 }, activationPrice: null },
+      phase: 'following',
+      best: 60_200,
+      level: 59_899,
+      last: 60_100,
+    };
+    let trailing = following;
+    const out = fakeStream(false);
+    const display = new TerminalDisplay(out.stream, () => ({ ...view, trailing: [trailing] }), {
+      TERM: 'dumb',
+    });
+    display.start();
+    const closed = { reason: 'trailing_stop', level: 59_899, fill: 59_890, tickTime: 0 };
+    trailing = { ...following, phase: 'closed', closed };
+    display.addExecution({
+      ...event,
+      path,
+      uid: 'demo-grace',
+      side: 'long',
+      reason: 'trailing_stop',
+      level: 59_899,
+      fill: 59_890,
+    });
+    jest.advanceTimersByTime(6_000);
+    display.stop();
+    const lines = out.written().trimEnd().split('\n');
+    expect(lines[1]).toMatch(/^TRAILING grace +BTC-USDT .*following {2}best 60,200 {2}level 59,899/);
+    expect(lines[2]).toMatch(/^EXECUTION .*grace +BTC-USDT +spot +long +trailing stop +level +59,899/);
+    expect(lines[3]).toMatch(
+      /^TRAILING grace .*fired {2}closeReason trailing_stop {2}closeTriggerPrice 59,899/,
+    );
+    expect(lines[4]).toMatch(/^\[\d+s\]/); // a closed stop is not repeated under later status lines…
+    expect(lines[5]).toMatch(/^\[\d+s\]/); // …until the last one, which lists them all
+    expect(lines[6]).toMatch(/^TRAILING grace .*fired/);
+    expect(lines).toHaveLength(7);
   });
 });

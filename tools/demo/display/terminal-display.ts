@@ -1,6 +1,14 @@
 import { DISPLAY_REFRESH_MS, PLAIN_STATUS_EVERY_MS } from '../demo.constants';
 import type { ExecutionEvent, StatusView } from './display.types';
-import { COLOR, NO_COLOR, type Paint, formatExecution, formatStatusLine, renderScreen } from './format';
+import {
+  COLOR,
+  NO_COLOR,
+  type Paint,
+  formatExecution,
+  formatStatusLine,
+  formatTrailing,
+  renderScreen,
+} from './format';
 
 const HOME = '\u001b[H';
 const CLEAR_LINE_END = '\u001b[K';
@@ -11,7 +19,8 @@ const SHOW_CURSOR = '\u001b[?25h';
 
 /**
  * On a terminal, a status screen redrawn in place every second and at each execution. Anywhere else (a
- * pipe, a CI log), plain lines: each execution as it happens and a status line every few seconds.
+ * pipe, a CI log), plain lines: each execution as it happens and a status line every few seconds, each
+ * followed by a line per trailing stop still open (and one more for a trailing stop when it closes).
  */
 export class TerminalDisplay {
   private readonly events: ExecutionEvent[] = [];
@@ -41,8 +50,10 @@ export class TerminalDisplay {
 
   addExecution(event: ExecutionEvent): void {
     this.events.push(event);
-    if (this.tty) this.redraw();
-    else this.out.write(`EXECUTION ${formatExecution(event, this.paint)}\n`);
+    if (this.tty) return this.redraw();
+    this.out.write(`EXECUTION ${formatExecution(event, this.paint)}\n`);
+    const closed = this.view().trailing?.find((stop) => stop.path === event.path && stop.phase === 'closed');
+    if (closed !== undefined) this.out.write(`TRAILING ${formatTrailing(closed, this.paint)}\n`);
   }
 
   /** Leaves the last screen in place (or prints a last status line) and gives the cursor back. */
@@ -53,7 +64,7 @@ export class TerminalDisplay {
     if (this.tty) {
       this.redraw();
       this.out.write(SHOW_CURSOR);
-    } else this.out.write(`${formatStatusLine(this.view())}\n`);
+    } else this.writePlainStatus(true);
   }
 
   private refresh(): void {
@@ -64,7 +75,15 @@ export class TerminalDisplay {
       return;
     }
     this.lastPlainStatus = now;
-    this.out.write(`${formatStatusLine(this.view())}\n`);
+    this.writePlainStatus(false);
+  }
+
+  /** The status line, then the trailing stops still open (all of them on the last one). */
+  private writePlainStatus(last: boolean): void {
+    const view = this.view();
+    this.out.write(`${formatStatusLine(view)}\n`);
+    for (const stop of view.trailing ?? [])
+      if (last || stop.phase !== 'closed') this.out.write(`TRAILING ${formatTrailing(stop, this.paint)}\n`);
   }
 
   private redraw(): void {

@@ -1,6 +1,7 @@
 import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
 import { type Firestore, type QuerySnapshot, getFirestore } from 'firebase-admin/firestore';
 import { EXECUTED_TRIGGERS, OPEN_POSITIONS, TRADE_TRIGGERS } from '../../../src/domain/document-paths';
+import { versionOf } from '../../../src/firestore/versions';
 import type { ExecutionEvent } from '../display/display.types';
 import type { SeedPlan } from '../seed-plan';
 import { closedPositionEvent, executedTriggerEvent } from './execution-events';
@@ -27,10 +28,16 @@ export class DemoFirestore {
     this.db = getFirestore(this.app);
   }
 
-  async seed(plan: SeedPlan): Promise<void> {
+  /**
+   * Writes the plan in one batch; returns its update time as the worker's books count it (exchange ms, the
+   * microseconds as a fraction: a document version / 1000), from which a recovered price applies to a
+   * trailing stop.
+   */
+  async seed(plan: SeedPlan): Promise<number | undefined> {
     const batch = this.db.batch();
     for (const doc of [...plan.positions, ...plan.triggers]) batch.set(this.db.doc(doc.path), doc.data);
-    await batch.commit();
+    const [first] = await batch.commit();
+    return first === undefined ? undefined : versionOf(first.writeTime) / 1_000;
   }
 
   /** Resolves once every listener has delivered its first snapshot, so the counts start out right. */

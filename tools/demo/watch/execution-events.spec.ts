@@ -16,6 +16,7 @@ describe('execution events read back from Firestore', () => {
     });
     expect(event).toEqual({
       kind: 'position',
+      path: 'users/demo-bob/openPositions/pos-3',
       uid: 'demo-bob',
       symbol: 'ETH-USDT',
       marketType: 'spot',

@@ -26,6 +26,7 @@ export function closedPositionEvent(path: string, data: Data): ExecutionEvent | 
   if (!location || data.status !== 'closing' || !isMarketType(marketType)) return undefined;
   return {
     kind: 'position',
+    path,
     uid: location.uid,
     symbol: text(data, 'symbol'),
     marketType,
@@ -45,6 +46,7 @@ export function executedTriggerEvent(path: string, data: Data): ExecutionEvent |
   if (!location || !isMarketType(marketType)) return undefined;
   return {
     kind: 'trigger',
+    path,
     uid: location.uid,
     symbol: text(data, 'symbol'),
     marketType,

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Subscription } from 'rxjs';
 import { validateEnvironment } from '../../../src/config';
-import type { MarketType } from '../../../src/domain/market';
+import type { MarketType, Tick } from '../../../src/domain/market';
 import { FEED_TOKENS, type FeedGateway } from '../../../src/market-feed';
 import type { FeedView } from '../display/display.types';
 import { RateMeter } from '../display/rate-meter';
@@ -36,6 +36,7 @@ export class DemoWorker {
   private constructor(
     private readonly app: INestApplication,
     private readonly logger: FileLogger,
+    onTick?: (tick: Tick) => void,
   ) {
     this.markets = (['spot', 'futures'] as const).map((market) => ({
       market,
@@ -47,6 +48,7 @@ export class DemoWorker {
       const subscription = state.gateway?.ticks$.subscribe((tick) => {
         state.ticks++;
         this.prices.set(tick.symbol, tick.price);
+        onTick?.(tick);
       });
       if (subscription) this.subscriptions.push(subscription);
     }
@@ -54,14 +56,24 @@ export class DemoWorker {
     this.metricsTimer = setInterval(() => void this.readMetrics(registry), METRICS_SAMPLE_MS);
   }
 
-  /** The environment (emulator, KuCoin URLs, project id) must be set before this is called. */
-  static async start(logger: FileLogger, port: number): Promise<DemoWorker> {
+  /**
+   * The environment (emulator, KuCoin URLs, project id) must be set before this is called. `onTick` sees
+   * every tick of the spot and futures feeds, in the order the worker gets them: it is subscribed before the
+   * app starts, so before the worker's own subscription (made at bootstrap) and its first tick.
+   */
+  static async start(logger: FileLogger, port: number, onTick?: (tick: Tick) => void): Promise<DemoWorker> {
     validateEnvironment();
     // Imported only now: the config namespaces read the environment the demo has just set.
     const { AppModule } = await import('../../../src/app.module');
     const app = await NestFactory.create(AppModule, { logger, abortOnError: false });
-    await app.listen(port, '127.0.0.1');
-    return new DemoWorker(app, logger);
+    const worker = new DemoWorker(app, logger, onTick);
+    try {
+      await app.listen(port, '127.0.0.1');
+    } catch (error) {
+      await worker.stop().catch(() => undefined);
+      throw error;
+    }
+    return worker;
   }
 
   /** Last prices of the symbols the worker still watches; a symbol with nothing left to watch is unsubscribed. */
