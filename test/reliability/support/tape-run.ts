@@ -120,9 +120,7 @@ export class TapeRun {
     // Two replicas racing hundreds of transactions on a loaded machine can take longer than the writes
     // take to appear: outcomes still in flight would count as negative duplicates. Idle first, then written
     // (a missed document never is: the verdict says so).
-    await waitFor(`${scenario}: workers idle`, async () => this.workers.every(idle), 60_000).catch(
-      () => undefined,
-    );
+    await waitFor(`${scenario}: workers idle`, () => this.workers.every(idle), 60_000).catch(() => undefined);
     await waitFor(`${scenario}: written, workers idle`, settled, 20_000).catch(() => undefined);
     const outcomes = await Promise.all(this.workers.map((w) => w.executions('executed')));
     const executedOutcomes = outcomes.reduce((a, b) => a + b, this.closedExecutions);
