@@ -156,7 +156,10 @@ export function foldTrailing(
 }
 
 /** Whether two documents' trailing stops are the same order (absent equals absent). */
-export function sameTrailingStop(a: TrailingStop | undefined | null, b: TrailingStop | undefined | null): boolean {
+export function sameTrailingStop(
+  a: TrailingStop | undefined | null,
+  b: TrailingStop | undefined | null,
+): boolean {
   if (a === b) return true;
   if (a == null || b == null) return false;
   return a.activationPrice === b.activationPrice && sameDistance(a.distance, b.distance);
