@@ -99,7 +99,15 @@ describe('a flash crash with two replicas', () => {
     const expected = CROSSED + 60;
     const executedOutcomes = async (): Promise<number> =>
       (await Promise.all(workers.map((worker) => worker.executions('executed')))).reduce((a, b) => a + b, 0);
-    await waitFor('every crossing executed', async () => (await executedOutcomes()) >= expected, 120_000);
+    await waitFor(
+      'every crossing executed',
+      async () => (await executedOutcomes()) >= expected,
+      120_000,
+    ).catch(async (error: Error) => {
+      // Once in a CI run this wait ran out (it takes ~20 s alone): say where each replica stood.
+      const where = await Promise.all(workers.map((worker) => standing(worker)));
+      throw new Error(`${error.message}\n${where.join('\n')}`);
+    });
     await waitFor(
       'both replicas idle',
       () => workers.every((worker) => worker.execution.stats().queue.length === 0),
@@ -129,3 +137,18 @@ describe('a flash crash with two replicas', () => {
     expect(written.reduce((a, b) => a + b, 0)).toBeGreaterThan(CROSSED / 2);
   }, 240_000);
 });
+
+/** A replica's executions by outcome, its queue, its pending crossings and its feeds, for a failure message. */
+async function standing(worker: Worker): Promise<string> {
+  const outcomes = ['executed', 'already_handled', 'failed_retryable', 'failed_permanent'];
+  const counts = await Promise.all(outcomes.map((o) => worker.executions(o)));
+  const { queue } = worker.execution.stats();
+  const { pending } = worker.cache.stats();
+  const feeds = worker.processor.stats();
+  return JSON.stringify({
+    outcomes: Object.fromEntries(outcomes.map((o, i) => [o, counts[i]])),
+    queue,
+    pending,
+    feeds,
+  });
+}
