@@ -1,11 +1,10 @@
 import type { CloseReason } from '../../domain/position';
 import type { PositionEntry } from '../../domain/crossing';
-import type { PositionLadders } from './book.types';
+import type { PositionLadders, PriceStep, TrailingVisit } from './book.types';
 import { LadderBook, type VersionedEntry } from './ladder-book';
 import type { LevelLadder } from './level-ladder';
 import { resized } from './typed-arrays';
 import { TrailingBook, type TrailingEntry } from './trailing-book';
-import type { PriceStep, TrailingVisit } from './book.types';
 
 const LONG = 0;
 const SHORT = 1;

@@ -1,12 +1,8 @@
 import fc from 'fast-check';
+import { smallPrice as price, trailingStopArbitrary as stop } from '../../../test/support/trailing-stops';
 import { type MinuteCandle, MINUTE_MS } from '../../domain/gap-plan';
 import { recoverTrailing } from '../../domain/trailing-recovery';
-import {
-  NOT_ACTIVATED,
-  type TrailingState,
-  type TrailingStop,
-  foldTrailing,
-} from '../../domain/trailing-stop';
+import { NOT_ACTIVATED, type TrailingState, foldTrailing } from '../../domain/trailing-stop';
 import { type TrailingEntry, TrailingBook } from './trailing-book';
 
 /**
@@ -14,17 +10,6 @@ import { type TrailingEntry, TrailingBook } from './trailing-book';
  * moves each stop exactly as recoverTrailing folds that one whole candle; a dormant stop sees only the
  * prices from its start time on, as foldTrailing over those prices alone.
  */
-const price = fc.integer({ min: 1, max: 40 });
-const stop: fc.Arbitrary<TrailingStop> = fc.record({
-  distance: fc.oneof(
-    fc.record({
-      kind: fc.constant('rate' as const),
-      rate: fc.integer({ min: 1, max: 50 }).map((n) => n / 100),
-    }),
-    fc.record({ kind: fc.constant('amount' as const), amount: fc.integer({ min: 1, max: 12 }) }),
-  ),
-  activationPrice: fc.option(price, { nil: null, freq: 2 }),
-});
 const entries = fc.uniqueArray(
   fc.record({
     id: fc.integer({ min: 0, max: 40 }),

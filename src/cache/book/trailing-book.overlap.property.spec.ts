@@ -1,7 +1,8 @@
 import fc from 'fast-check';
+import { smallPrice as price, trailingStopArbitrary as stop } from '../../../test/support/trailing-stops';
 import { type MinuteCandle, MINUTE_MS } from '../../domain/gap-plan';
 import { recoverTrailing } from '../../domain/trailing-recovery';
-import { NOT_ACTIVATED, type TrailingStop } from '../../domain/trailing-stop';
+import { NOT_ACTIVATED } from '../../domain/trailing-stop';
 import { TrailingBook } from './trailing-book';
 
 /**
@@ -9,17 +10,6 @@ import { TrailingBook } from './trailing-book';
  * only its open and the extremes the trades do not reach, the trades the rest, so a price is never judged
  * twice on a level raised after it.
  */
-const price = fc.integer({ min: 1, max: 40 });
-const stop: fc.Arbitrary<TrailingStop> = fc.record({
-  distance: fc.oneof(
-    fc.record({
-      kind: fc.constant('rate' as const),
-      rate: fc.integer({ min: 1, max: 50 }).map((n) => n / 100),
-    }),
-    fc.record({ kind: fc.constant('amount' as const), amount: fc.integer({ min: 1, max: 12 }) }),
-  ),
-  activationPrice: fc.option(price, { nil: null, freq: 2 }),
-});
 const START = 10 * MINUTE_MS;
 
 describe('TrailingBook: a candle the recovered trades overlap', () => {
