@@ -4,7 +4,7 @@ import type { PositionLadders, PriceStep, TrailingVisit } from './book.types';
 import { LadderBook, type VersionedEntry } from './ladder-book';
 import type { LevelLadder } from './level-ladder';
 import { resized } from './typed-arrays';
-import { TrailingBook, type TrailingEntry } from './trailing-book';
+import { PositionTrailing } from './position-trailing';
 
 const LONG = 0;
 const SHORT = 1;
@@ -29,8 +29,7 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
    * holds only the nearer of the two (the one a losing price reaches first), see stopLevel.
    */
   private liquidations: Float64Array;
-  /** The trailing stops, made with the first one: most books have none, and it costs a few KB. */
-  private trailing: TrailingBook | undefined;
+  private readonly trailing = new PositionTrailing((path) => this.get(path) as PositionEntry);
   /** The price range of the walk in progress; fields, so a walk allocates nothing. */
   private readonly range = { low: 0, high: 0, open: 0 };
 
@@ -75,7 +74,7 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
 
   /** How many entries have a trailing stop: while any does, every price of the stream moves them. */
   get trailingSize(): number {
-    return this.trailing?.size ?? 0;
+    return this.trailing.size;
   }
 
   /**
@@ -84,43 +83,17 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
    * it. A recovered trade or candle applies only to stops whose document was updated at or before its time.
    */
   advanceTrailing(step: PriceStep, visit: TrailingVisit): void {
-    const trailing = this.trailing;
-    if (trailing === undefined || trailing.size === 0) return;
-    const { candle, exchangeTime } = step;
-    // A candle starting at or before the last price applied may hold prices the stops have seen (a gap's
-    // first minute): judged again on a level they raised since, they could fire falsely. It is left out.
-    if (candle !== undefined && exchangeTime <= this.trailingThrough) return;
-    this.trailingThrough = Math.max(this.trailingThrough, exchangeTime);
-    trailing.wake(step.source === 'backfill' ? exchangeTime : Infinity);
-    this.trailingVisit = visit;
-    try {
-      if (candle === undefined) trailing.advance(step.price, this.onTrailingFire);
-      else trailing.advanceCandle({ ...candle, close: step.price }, this.onTrailingFire);
-    } finally {
-      this.trailingVisit = undefined;
-    }
+    this.trailing.advance(step, visit);
   }
-
-  /** Exchange time (ms) of the last price applied to the trailing stops (a candle's: its start). */
-  private trailingThrough = -Infinity;
-
-  /** Bound once, so a price that fires nothing allocates nothing. */
-  private trailingVisit: TrailingVisit | undefined;
-  private readonly onTrailingFire = (stop: TrailingEntry, level: number, fill?: number): void => {
-    (this.trailingVisit as TrailingVisit)(this.get(stop.path) as PositionEntry, level, fill);
-  };
 
   /** After a rebuild from a full read: each trailing stop at the same version keeps the state `old` holds. */
   carryTrailingFrom(old: PositionBook): void {
-    const { trailing } = this;
-    if (trailing === undefined || old.trailing === undefined) return;
-    this.trailingThrough = Math.max(this.trailingThrough, old.trailingThrough);
-    for (const { path } of trailing.entries()) trailing.adoptFrom(old.trailing, path);
+    this.trailing.carryFrom(old.trailing);
   }
 
   /** The earliest exchange time (ms) from which prices apply to a trailing stop no price has reached yet. */
   earliestDormantTrailing(): number | undefined {
-    return this.trailing?.earliestDormant();
+    return this.trailing.earliestDormant();
   }
 
   protected place(slot: number, entry: PositionEntry): void {
@@ -134,13 +107,7 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
     if (!Number.isNaN(stop)) this.ladderFor(side, STOP_LOSS).insert(keyFor(side, STOP_LOSS, stop), slot);
     if (entry.takeProfit !== null)
       this.ladderFor(side, TAKE_PROFIT).insert(keyFor(side, TAKE_PROFIT, entry.takeProfit), slot);
-    if (entry.trailing !== undefined) {
-      this.trailing ??= new TrailingBook();
-      const { path, side: named } = entry;
-      const version = this.versionAt(slot);
-      // Prices before the document's update time (µs) are not its: a recovered one does not move it.
-      this.trailing.add({ path, side: named, stop: entry.trailing }, version, undefined, version / 1_000);
-    }
+    this.trailing.add(entry, this.versionAt(slot));
   }
 
   forEachCrossed(
@@ -225,7 +192,7 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
     if (!Number.isNaN(stop)) this.ladderFor(side, STOP_LOSS).remove(keyFor(side, STOP_LOSS, stop), slot);
     if (!Number.isNaN(takeProfit))
       this.ladderFor(side, TAKE_PROFIT).remove(keyFor(side, TAKE_PROFIT, takeProfit), slot);
-    this.trailing?.remove(path);
+    this.trailing.remove(path);
     this.release(path, slot);
   }
 
@@ -244,7 +211,7 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
       stopLoss: Number.isNaN(stopLoss) ? null : stopLoss,
       takeProfit: Number.isNaN(takeProfit) ? null : takeProfit,
     };
-    const stop = this.trailing?.get(entry.path)?.stop;
+    const stop = this.trailing.stopOf(entry.path);
     const withTrailing = stop === undefined ? entry : { ...entry, trailing: stop };
     return Number.isNaN(liquidation) ? withTrailing : { ...withTrailing, liquidation };
   }
