@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { DocumentChange, Unsubscribe, WatchHandlers } from '../document-change';
-import type { NextMessage, WatchThreadData, WatchThreadMessage } from './watch-protocol';
+import {
+  type NextMessage,
+  type WatchThreadData,
+  type WatchThreadMessage,
+  decodeChanges,
+} from './watch-protocol';
 
 /**
  * Runs one Firestore listener in a worker thread of its own and hands its changes to `handlers` on this
@@ -24,14 +29,15 @@ export function watchInThread<T>(data: WatchThreadData, handlers: WatchHandlers<
     if (stopped) return;
     if (message.kind === 'error')
       return fail(Object.assign(new Error(message.message), { code: message.code }));
-    const { changes, documentsRead, last } = message;
+    const { encoded, size, documentsRead, last } = message;
     worker.postMessage({ kind: 'next' } satisfies NextMessage);
+    // The thread parsed them with this listener's parser: its changes are of this listener's type.
+    let changes: DocumentChange<T>[] | undefined;
     handlers.onChanges({
-      size: changes.length,
+      size,
       documentsRead,
       partial: !last,
-      // The thread parsed them with this listener's parser: its changes are of this listener's type.
-      slice: (from, to) => (changes as DocumentChange<T>[]).slice(from, to),
+      slice: (from, to) => (changes ??= decodeChanges<T>(encoded)).slice(from, to),
     });
   });
   worker.on('error', (error: Error) => fail(error));

@@ -12,6 +12,7 @@ import {
   type NextMessage,
   type WatchThreadData,
   type WatchThreadMessage,
+  encodeChanges,
 } from './watch-protocol';
 
 /**
@@ -67,7 +68,14 @@ function onSnapshot(snapshot: QuerySnapshot): void {
       return { type: change.type, path, version, result: parse(path, change.doc.data()) };
     });
     const last = from + CHANGES_PER_MESSAGE >= changes.length;
-    post({ kind: 'changes', changes: slice, documentsRead: from === 0 ? documentsRead : 0, last });
+    const encoded = encodeChanges(slice);
+    post({
+      kind: 'changes',
+      encoded,
+      size: slice.length,
+      documentsRead: from === 0 ? documentsRead : 0,
+      last,
+    });
   }
 }
 
