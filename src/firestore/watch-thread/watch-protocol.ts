@@ -44,9 +44,9 @@ export interface ErrorMessage {
 export type WatchThreadMessage = ChangesMessage | ErrorMessage;
 
 /**
- * Changes per message: the main thread deserializes up to MESSAGES_IN_FLIGHT of them in one turn. At
- * 2,000, bench 7's profile at 200,000 positions showed 1.9 s of native work and GC at start-up as the
- * first snapshot's messages arrived; at 500 the start-up stayed under the reconciliation's 645 ms.
+ * Changes per message: the text the main thread parses at a message's first slice. When messages were
+ * structured clones of the changes, 2,000 a message cost bench 7 at 200,000 positions 1.9 s of native
+ * work and GC at start-up, and 500 still up to 1.8 s under a tight heap (see ChangesMessage).
  */
 export const CHANGES_PER_MESSAGE = 500;
 
