@@ -60,7 +60,7 @@ export class SymbolCache {
 
   /** Whether the books were ever filled whole: by a full read, or by both listeners' first snapshots. */
   hasLoaded(): boolean {
-    return this.health.collections > 0 || this.stats().listenersLive;
+    return this.health.collections > 0 || this.listenersLive();
   }
 
   /** Called once the books are first filled whole (see hasLoaded); returns an unsubscribe. */
@@ -70,10 +70,9 @@ export class SymbolCache {
   }
 
   stats(): CacheStats {
-    const { listeners } = this.health;
     return {
       ...this.health,
-      listenersLive: this.health.cacheMode === 'listen' && listeners.openPositions && listeners.tradeTriggers,
+      listenersLive: this.listenersLive(),
       positions: this.core.count('position'),
       triggers: this.core.count('trigger'),
       symbols: { spot: this.symbolCount('spot'), futures: this.symbolCount('futures') },
@@ -118,6 +117,12 @@ export class SymbolCache {
     const loaded = this.hasLoaded();
     this.health = { ...this.health, listeners: { ...this.health.listeners, [collection]: live } };
     if (!loaded && this.hasLoaded()) this.announceLoaded();
+  }
+
+  /** Listen mode, and both listeners' whole first snapshots in the books. */
+  private listenersLive(): boolean {
+    const { cacheMode, listeners } = this.health;
+    return cacheMode === 'listen' && listeners.openPositions && listeners.tradeTriggers;
   }
 
   private announceLoaded(): void {

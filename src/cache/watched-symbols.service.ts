@@ -53,9 +53,9 @@ export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
     this.scheduled = false;
     const loaded = this.cache.hasLoaded();
     for (const market of MARKET_TYPES) {
-      const gateway = market === 'spot' ? this.spot : this.futures;
-      const symbols = this.books.watchedSymbols(market);
       if (loaded) {
+        const gateway = market === 'spot' ? this.spot : this.futures;
+        const symbols = this.books.watchedSymbols(market);
         this.recoverTrailingPeaks(gateway, market, symbols);
         gateway.updateDesired(symbols);
       }
