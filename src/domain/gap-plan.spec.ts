@@ -6,6 +6,7 @@ import {
   candlesToApply,
   isAfter,
   planGap,
+  tradesInMinute,
 } from './gap-plan';
 
 const T0 = 1_700_000_000_000 - (1_700_000_000_000 % MINUTE_MS); // a minute boundary
@@ -118,5 +119,19 @@ describe('candlesToApply: the ordering rule for candles', () => {
     expect(candlesToApply(candles, T0, T0 + 3 * MINUTE_MS, mark).map((c) => c.start)).toEqual([
       T0 + MINUTE_MS,
     ]);
+  });
+});
+
+describe('tradesInMinute: how far the trades inside one minute reach', () => {
+  it('takes only the trades of that minute, in any order, its start included and its end not', () => {
+    const trades = [
+      { time: T0 - 1, price: 50 },
+      { time: T0 + 30_000, price: 101 },
+      { time: T0, price: 99 },
+      { time: T0 + MINUTE_MS - 1, price: 100 },
+      { time: T0 + MINUTE_MS, price: 150 },
+    ];
+    expect(tradesInMinute(trades, T0)).toEqual({ high: 101, low: 99 });
+    expect(tradesInMinute(trades, T0 + 2 * MINUTE_MS)).toBeUndefined();
   });
 });

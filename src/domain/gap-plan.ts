@@ -92,6 +92,27 @@ export function candlesToApply(
   return [...byStart.values()].sort((a, b) => a.start - b.start);
 }
 
+/** The highest and lowest price of the trades in the minute starting at `start`. */
+export interface TradeRange {
+  readonly high: number;
+  readonly low: number;
+}
+
+/** The range of the trades (any order) inside the minute starting at `start`; undefined if none is. */
+export function tradesInMinute(
+  trades: readonly { readonly time: number; readonly price: number }[],
+  start: number,
+): TradeRange | undefined {
+  let high = -Infinity;
+  let low = Infinity;
+  for (const { time, price } of trades) {
+    if (time < start || time >= start + MINUTE_MS) continue;
+    high = Math.max(high, price);
+    low = Math.min(low, price);
+  }
+  return high >= low ? { high, low } : undefined;
+}
+
 export function floorMinute(ms: number): number {
   return Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 }

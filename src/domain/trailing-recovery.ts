@@ -1,5 +1,11 @@
 import { isActionablePrice } from './crossing';
-import { MINUTE_MS, type MinuteCandle, type RecoveredTrade, candlesToApply } from './gap-plan';
+import {
+  MINUTE_MS,
+  type MinuteCandle,
+  type RecoveredTrade,
+  candlesToApply,
+  tradesInMinute,
+} from './gap-plan';
 import { compareSequences } from './market';
 import {
   type TrailingOutcome,
@@ -109,15 +115,10 @@ function candleViews(
   return candlesToApply(candles, from, first, { time: from }).map((candle) => {
     const end = candle.start + MINUTE_MS;
     if (end <= first) return { candle, whole: true, adverseKnown: true, favourableKnown: true };
-    let high = -Infinity;
-    let low = Infinity;
-    for (const t of trades) {
-      if (t.time >= end) break;
-      high = Math.max(high, t.price);
-      low = Math.min(low, t.price);
-    }
-    const lowKnown = low > candle.low;
-    const highKnown = high < candle.high;
+    // The trades begin inside this minute: its extremes beyond theirs are surely the prefix's.
+    const range = tradesInMinute(trades, candle.start);
+    const lowKnown = range === undefined || range.low > candle.low;
+    const highKnown = range === undefined || range.high < candle.high;
     const long = spec.side === 'long';
     return {
       candle,

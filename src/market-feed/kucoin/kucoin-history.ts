@@ -2,9 +2,11 @@ import {
   type MinuteCandle,
   type RecoveredTrade,
   type TradeMark,
+  type TradeRange,
   MINUTE_MS,
   candlesToApply,
   planGap,
+  tradesInMinute,
 } from '../../domain/gap-plan';
 import type { MarketType, Tick } from '../../domain/market';
 import { nanosToMillis, parsePrice, tradeSequence } from './frame-values';
@@ -56,21 +58,6 @@ export async function recoverGap(deps: GapRecoveryDeps, symbol: string, mark: Tr
     candleTick(market, symbol, candle, receivedAt, candle.start === plan.to ? overlap : undefined),
   );
   return [...candleTicks, ...trades];
-}
-
-/** The highest and lowest of the trades in the minute starting at `start`; undefined if none is. */
-function tradesInMinute(
-  trades: readonly RecoveredTrade[],
-  start: number,
-): { high: number; low: number } | undefined {
-  let high = -Infinity;
-  let low = Infinity;
-  for (const { time, price } of trades) {
-    if (time < start || time >= start + MINUTE_MS) continue;
-    high = Math.max(high, price);
-    low = Math.min(low, price);
-  }
-  return high >= low ? { high, low } : undefined;
 }
 
 export function historyUrl(
@@ -144,7 +131,7 @@ function candleTick(
   symbol: string,
   candle: MinuteCandle,
   receivedAt: number,
-  overlap?: { high: number; low: number },
+  overlap?: TradeRange,
 ): Tick {
   const { open, high, low, close, start } = candle;
   return {
