@@ -102,11 +102,16 @@ export class CrossingFinder {
       if (trailing) positions.advanceTrailing(tick, this.visitTrailing);
       if (triggersMay) triggers.forEachCrossed(price, this.visitTrigger);
     } finally {
-      this.tick = undefined;
-      this.out = undefined;
-      this.staticByPath = undefined;
+      this.end();
     }
     return out.length - before;
+  }
+
+  /** Nothing of a call is kept after it: the tick, the caller's buffer, the index of its hits. */
+  private end(): void {
+    this.tick = undefined;
+    this.out = undefined;
+    this.staticByPath = undefined;
   }
 
   private begin(tick: Tick, out: Hit[]): void {
@@ -138,9 +143,7 @@ export class CrossingFinder {
       if (triggers?.mayCrossRange(low, high))
         triggers.forEachCrossedInRange(low, high, this.visitTriggerInCandle);
     } finally {
-      this.tick = undefined;
-      this.out = undefined;
-      this.staticByPath = undefined;
+      this.end();
     }
     return out.length - before;
   }

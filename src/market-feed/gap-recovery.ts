@@ -99,7 +99,8 @@ export class GapRecovery {
 
   /** Before its first subscribe: the symbol's trades since `time` are recovered then (see FeedGateway). */
   recoverFrom(symbol: string, time: number): void {
-    if (this.firstSubscribedAt.has(symbol) || this.subscribedAt.has(symbol)) return;
+    // Every subscribe records the symbol here, and nothing removes it.
+    if (this.subscribedAt.has(symbol)) return;
     this.sequencer.seedEarlier(symbol, time - FIRST_MARK_MARGIN_MS);
   }
 
