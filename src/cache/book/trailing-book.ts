@@ -174,7 +174,7 @@ export class TrailingBook extends SlotTable {
     this.step(LONG, price);
     this.step(SHORT, price);
     if (this.unarmed !== NONE) this.activateUnarmed(price);
-    if (this.fired.count > 0) this.visitFired((entry, level) => visit(entry, level));
+    if (this.fired.count > 0) this.visitFired(visit, false);
   }
 
   /**
@@ -207,7 +207,7 @@ export class TrailingBook extends SlotTable {
       this.step(SHORT, close);
     }
     if (this.fired.count > 0)
-      this.visitFired((entry, level, index) => visit(entry, level, index < atOpen ? open : level));
+      this.visitFired((entry, level, index) => visit(entry, level, index < atOpen ? open : level), true);
   }
 
   /** One price on one side: fires judged on the state before it, then new bests, then activations. */
@@ -218,15 +218,18 @@ export class TrailingBook extends SlotTable {
   }
 
   /**
-   * Visits the collected fires, each stop once (its first), after taking every entry, so a visitor may
-   * check entries out (or add some) safely.
+   * Visits the collected fires after taking every entry, so a visitor may check entries out (or add some)
+   * safely. One price fires a stop at most once; a candle's several steps can fire one more than once
+   * (`severalSteps`): its first counts.
    */
-  private visitFired(visit: (entry: TrailingEntry, level: number, index: number) => void): void {
+  private visitFired(
+    visit: (entry: TrailingEntry, level: number, index: number) => void,
+    severalSteps: boolean,
+  ): void {
     const { count, nodes } = this.fired;
     const levels = this.fired.levels.slice(0, count);
     const slots = nodes.slice(0, count);
-    // A candle's steps can fire one stop more than once: its first counts.
-    const once = count > 1 ? new Set<number>() : undefined;
+    const once = severalSteps && count > 1 ? new Set<number>() : undefined;
     const hits: [TrailingEntry, number, number][] = [];
     for (let i = 0; i < count; i++) {
       if (once !== undefined) {
