@@ -27,27 +27,35 @@ const feedOn = (
 
 describe('feed gateways against the simulator', () => {
   let sim: ExchangeSimulator;
+  const gateways: KucoinFeedGateway[] = [];
+  const feed = (...args: Parameters<typeof feedOn>): KucoinFeedGateway => {
+    const gateway = feedOn(...args);
+    gateways.push(gateway);
+    return gateway;
+  };
 
+  // Stopped here as well as in the tests: a failed expectation must not leave a gateway reconnecting to
+  // the stopped simulator (it kept Jest from ever exiting once).
   afterEach(async () => {
+    for (const gateway of gateways.splice(0)) await gateway.stop();
     await sim.stop();
   });
+
+  const subscribedTopics = (gateway: KucoinFeedGateway): number =>
+    gateway.status().connections.reduce((n, c) => n + c.subscribedTopics, 0);
 
   it('spreads 1,000 spot symbols over at least 4 connections of at most 300 topics, and every symbol ticks', async () => {
     sim = await startSimulator({ pingInterval: 1_000, pingTimeout: 1_000 });
     const wanted = Array.from({ length: 1_000 }, (_, i) => `C${i}-USDT`);
     wanted.forEach((symbol, i) => sim.setRestPrice(symbol, 10 + i));
     const metrics = new WorkerMetrics();
-    const gateway = feedOn(sim, 100, { metrics });
+    const gateway = feed(sim, 100, { metrics });
     const seen = new Set<string>();
     const subscription = gateway.ticks$.subscribe((tick: Tick) => {
       if (tick.source === 'stream') seen.add(tick.symbol);
     });
     gateway.updateDesired(wanted);
-    await waitFor(
-      'all 1,000 subscribed',
-      () => gateway.status().connections.reduce((n, c) => n + c.subscribedTopics, 0) === 1_000,
-      10_000,
-    );
+    await waitFor('all 1,000 subscribed', () => subscribedTopics(gateway) === 1_000, 10_000);
     const connections = gateway.status().connections;
     expect(connections.length).toBeGreaterThanOrEqual(4);
     expect(connections.every((c) => c.state === 'connected' && c.subscribedTopics <= 300)).toBe(true);
@@ -75,9 +83,14 @@ describe('feed gateways against the simulator', () => {
   it('moves symbols to other connections when the server is full at fewer topics than configured (509)', async () => {
     sim = await startSimulator({ limits: { maxTopicsPerConnection: 5 } });
     const wanted = Array.from({ length: 12 }, (_, i) => `C${i}-USDT`);
-    const gateway = feedOn(sim, 100);
+    const gateway = feed(sim, 100);
     gateway.updateDesired(wanted);
-    await waitFor('all 12 subscribed somewhere', () => sim.subscriptionCounts().size === 12, 5_000);
+    // Both sides: the simulator applies a subscribe before the gateway has read its ack.
+    await waitFor(
+      'all 12 subscribed somewhere, and acknowledged',
+      () => sim.subscriptionCounts().size === 12 && subscribedTopics(gateway) === 12,
+      5_000,
+    );
     expect([...sim.subscriptionCounts().values()].every((n) => n === 1)).toBe(true);
     expect(gateway.status().connections.map((c) => c.subscribedTopics)).toEqual([5, 5, 2]);
     const seen = new Set<string>();
@@ -89,7 +102,7 @@ describe('feed gateways against the simulator', () => {
 
   it('futures: reads every trade from execution pushes (nanosecond ts, sequence), one symbol per subscribe', async () => {
     sim = await startSimulator({ market: 'futures' });
-    const gateway = feedOn(sim, 1);
+    const gateway = feed(sim, 1);
     const ticks: Tick[] = [];
     gateway.ticks$.subscribe((tick) => ticks.push(tick));
     gateway.updateDesired(['XBTUSDTM', 'ETHUSDTM', 'not-a-contract']);
