@@ -5,7 +5,7 @@
 module.exports = {
   rootDir: '..',
   roots: ['<rootDir>/test'],
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/support/closing-environment.ts',
   testRegex: '.*\\.e2e-spec\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
@@ -13,4 +13,8 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,
   maxWorkers: 1,
+  // The last guard against a run that never ends: whatever a failed spec left open (a socket, a timer)
+  // cannot keep Jest's process alive once every spec has run. The environment above closes and names
+  // what the harness started; this covers the rest.
+  forceExit: true,
 };

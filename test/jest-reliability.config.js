@@ -6,7 +6,7 @@
 module.exports = {
   rootDir: '..',
   roots: ['<rootDir>/test/reliability'],
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/support/closing-environment.ts',
   testRegex: '.*\\.reliability-spec\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
@@ -14,4 +14,8 @@ module.exports = {
   globalTeardown: '<rootDir>/test/reliability/support/global-teardown.ts',
   testTimeout: 240000,
   maxWorkers: 1,
+  // The last guard against a run that never ends: whatever a failed spec left open (a socket, a timer)
+  // cannot keep Jest's process alive once every spec has run. The environment above closes and names
+  // what the harness started; this covers the rest.
+  forceExit: true,
 };

@@ -13,6 +13,7 @@ import { type FeedGateway, FUTURES_FEED, SPOT_FEED } from '../../src/market-feed
 import { MetricsModule } from '../../src/metrics/metrics.module';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';
 import { overrideEnv } from './env';
+import { closeOnce } from './live-apps';
 
 export interface CacheApp {
   readonly moduleRef: TestingModule;
@@ -55,6 +56,10 @@ export async function startCacheApp(
     .useValue({ ...DEFAULT_CACHE_TIMING, ...timing })
     .compile();
   moduleRef.useLogger(false);
+  const close = closeOnce('cache app', async () => {
+    await moduleRef.close();
+    restoreEnv();
+  });
   await moduleRef.init();
   return {
     moduleRef,
@@ -64,10 +69,7 @@ export async function startCacheApp(
     spot: moduleRef.get<FeedGateway>(SPOT_FEED),
     futures: moduleRef.get<FeedGateway>(FUTURES_FEED),
     metrics: moduleRef.get(WorkerMetrics),
-    async close(): Promise<void> {
-      await moduleRef.close();
-      restoreEnv();
-    },
+    close,
   };
 }
 

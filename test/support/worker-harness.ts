@@ -11,6 +11,7 @@ import { ExecutionService } from '../../src/execution/execution.service';
 import { PriceUpdateProcessor } from '../../src/execution/price-update.processor';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';
 import { overrideEnv } from './env';
+import { closeOnce } from './live-apps';
 import { type TestFirestore, openTestFirestore } from './firestore';
 import { waitFor } from './wait-for';
 
@@ -29,16 +30,13 @@ export async function startSimulators(options: ExchangeSimulatorOptions = {}): P
     new ExchangeSimulator({ pingInterval: 200, pingTimeout: 300, ...options, market });
   const spot = make('spot');
   const futures = make('futures');
+  const stop = closeOnce('simulators', async () => {
+    await spot.stop();
+    await futures.stop();
+  });
   await spot.start();
   await futures.start();
-  return {
-    spot,
-    futures,
-    async stop(): Promise<void> {
-      await spot.stop();
-      await futures.stop();
-    },
-  };
+  return { spot, futures, stop };
 }
 
 export interface Worker {
@@ -77,9 +75,12 @@ export async function startWorker(options: {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
     app.useLogger(['error', 'warn']);
-    await app.init();
+    const close = closeOnce(`worker ${options.instanceId}`, () => app.close());
+    await app.init().catch(async (error: unknown) => {
+      await close().catch(() => undefined);
+      throw error;
+    });
     const metrics = app.get(WorkerMetrics);
-    let closed: Promise<void> | undefined;
     return {
       app,
       cache: app.get(SymbolCache),
@@ -92,7 +93,7 @@ export async function startWorker(options: {
           .filter((value) => value.labels.outcome === outcome)
           .reduce((sum, value) => sum + value.value, 0);
       },
-      close: () => (closed ??= app.close()),
+      close,
     };
   } finally {
     restoreEnv();
