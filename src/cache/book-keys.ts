@@ -15,6 +15,8 @@ export interface Book<E> {
   versionOf(path: string): Version | undefined;
   has(path: string): boolean;
   entries(): IterableIterator<E>;
+  /** The paths held now (a copy: the book may change while a caller walks it). */
+  heldPaths(): string[];
 }
 
 /**

@@ -4,7 +4,8 @@ import { type PriceStream, priceStream } from '../domain/market';
 import { positionLegs } from '../domain/price-legs';
 import type { PositionBook } from './book/position-book';
 import { BookSet } from './book-set';
-import { POSITION_LEGS, newPositionBook } from './cache-entries';
+import { ENTRIES_PER_STEP } from './book/stepwise';
+import { POSITION_LEGS, buildPositionBook } from './cache-entries';
 
 type Item = Located<PositionEntry>;
 const PATH = 'users/u1/openPositions/p1';
@@ -22,7 +23,7 @@ const pathsIn = (set: BookSet<PositionEntry, PositionBook>, stream: PriceStream,
 
 describe('BookSet with position legs', () => {
   it('puts a leveraged position watching the last trade in the last-price and the mark books, as one document', () => {
-    const set = new BookSet(newPositionBook, POSITION_LEGS);
+    const set = new BookSet(buildPositionBook, POSITION_LEGS);
     const position = item({ stopLoss: 90, takeProfit: 120, liquidation: 80 }, {}, 7);
     set.upsert(position);
     expect(pathsIn(set, 'futures', 'XBTUSDTM')).toEqual([PATH]);
@@ -41,7 +42,7 @@ describe('BookSet with position legs', () => {
   });
 
   it('keeps a position with only a liquidation level in the mark book, and knows what it watches', () => {
-    const set = new BookSet(newPositionBook, POSITION_LEGS);
+    const set = new BookSet(buildPositionBook, POSITION_LEGS);
     const position = item({ liquidation: 80 }, { priceType: 'index' });
     set.upsert(position);
     expect(set.symbols('index')).toEqual([]);
@@ -50,7 +51,7 @@ describe('BookSet with position legs', () => {
   });
 
   it('moves a document between one leg and two as its liquidation level comes and goes', () => {
-    const set = new BookSet(newPositionBook, POSITION_LEGS);
+    const set = new BookSet(buildPositionBook, POSITION_LEGS);
     set.upsert(item({ stopLoss: 90 }, {}, 1));
     set.upsert(item({ stopLoss: 90, liquidation: 80 }, {}, 2));
     expect(pathsIn(set, 'mark', 'XBTUSDTM')).toEqual([PATH]);
@@ -61,7 +62,7 @@ describe('BookSet with position legs', () => {
   });
 
   it('counts a two-legged document where its stops are, once, for a book-by-book diff', () => {
-    const set = new BookSet(newPositionBook, POSITION_LEGS);
+    const set = new BookSet(buildPositionBook, POSITION_LEGS);
     set.upsert(item({ stopLoss: 90, liquidation: 80 }));
     expect(set.countsAt('futures:XBTUSDTM', PATH)).toBe(true);
     expect(set.countsAt('mark:XBTUSDTM', PATH)).toBe(false);
@@ -108,7 +109,7 @@ describe('BookSet with position legs', () => {
   it('holds every document as the plain model says, in exactly the books its legs watch (property)', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60, size: 'max' }), (ops) => {
-        const set = new BookSet(newPositionBook, POSITION_LEGS);
+        const set = new BookSet(buildPositionBook, POSITION_LEGS);
         const model = new Map<string, Item>();
         for (const o of ops) {
           if (o.kind === 'upsert') {
@@ -120,7 +121,7 @@ describe('BookSet with position legs', () => {
             model.delete(o.path);
           }
         }
-        const built = BookSet.building(model.values(), newPositionBook, POSITION_LEGS);
+        const built = BookSet.building(model.values(), buildPositionBook, POSITION_LEGS);
         let step = built.next();
         while (!step.done) step = built.next();
         for (const candidate of [set, step.value]) {
@@ -139,5 +140,32 @@ describe('BookSet with position legs', () => {
         }
       }),
     );
+  });
+});
+
+describe('BookSet.building', () => {
+  it("pauses within a large symbol's book, and builds what a build at once does", () => {
+    const count = ENTRIES_PER_STEP * 3 + 1;
+    const items: Item[] = Array.from({ length: count }, (_, n) =>
+      item({ path: `users/u/openPositions/p${n}`, stopLoss: 1_000 - (n % 500) }, { symbol: 'XBTUSDTM' }),
+    );
+    const steps = BookSet.building(items, buildPositionBook, POSITION_LEGS);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+
+    // Placing the entries pauses 3 times, indexing their paths 3 more, and once after the book (the old
+    // build paused only after the book: every entry of the symbol in one turn).
+    expect(pauses).toBeGreaterThanOrEqual(7);
+    const atOnce = new BookSet(buildPositionBook, POSITION_LEGS);
+    for (const i of items) atOnce.upsert(i);
+    expect(step.value.size).toBe(count);
+    // Sorted once placed: a price at 600 crosses exactly the stops at 600 or above.
+    const crossed: string[] = [];
+    step.value.book('futures', 'XBTUSDTM')?.forEachCrossed(600, (entry) => crossed.push(entry.path));
+    expect(crossed).toHaveLength(items.filter((i) => (i.entry.stopLoss ?? 0) >= 600).length);
+    expect(pathsIn(step.value, 'futures', 'XBTUSDTM')).toEqual(pathsIn(atOnce, 'futures', 'XBTUSDTM'));
+    for (const i of [items[0], items[count - 1], items[ENTRIES_PER_STEP]])
+      expect(step.value.get(i.entry.path)).toEqual(atOnce.get(i.entry.path));
   });
 });

@@ -1,5 +1,6 @@
 import type { Located, Version } from '../domain/crossing';
 import { type Book, type Legs, ONE_LEG, bookKey, marketOf, splitKey } from './book-keys';
+import { ENTRIES_PER_STEP, type Stepwise, finish } from './book/stepwise';
 import {
   type MarketType,
   PRICE_STREAMS,
@@ -45,21 +46,23 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
   private readonly extraLegs: Record<MarketType, number> = { spot: 0, futures: 0 };
 
   constructor(
-    private readonly createBook: (items: Located<E>[]) => B,
+    /** Builds a book in steps; the set's own (one-entry) books are built at once. */
+    private readonly buildBook: (items: Located<E>[]) => Stepwise<B>,
     private readonly legs: Legs<E> = ONE_LEG,
   ) {}
 
   /**
    * Builds a whole set (one sort per ladder) for the collector's build-then-swap, as a generator that
-   * pauses between books and every GROUPING_STEP entries, so a caller can spread a million-entry build
-   * over many event-loop turns instead of blocking ticks for the whole build.
+   * pauses between books, within a book's build, and every GROUPING_STEP entries, so a caller can spread
+   * a million-entry build (one symbol may hold 150,000) over many event-loop turns instead of blocking
+   * ticks for the whole build.
    */
   static *building<E extends { readonly path: string }, B extends Book<E>>(
     items: Iterable<Located<E>>,
-    createBook: (items: Located<E>[]) => B,
+    buildBook: (items: Located<E>[]) => Stepwise<B>,
     legs: Legs<E> = ONE_LEG,
-  ): Generator<void, BookSet<E, B>> {
-    const set = new BookSet<E, B>(createBook, legs);
+  ): Stepwise<BookSet<E, B>> {
+    const set = new BookSet<E, B>(buildBook, legs);
     const grouped: Record<PriceStream, Map<string, Located<E>[]>> = {
       spot: new Map(),
       futures: new Map(),
@@ -82,12 +85,15 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     }
     for (const stream of PRICE_STREAMS) {
       for (const [symbol, group] of grouped[stream]) {
-        const book = createBook(group);
+        const book = yield* buildBook(group);
         if (book.size === 0) continue;
         const key = bookKey(stream, symbol);
         set.setBook(key, book);
-        for (const { entry } of group)
-          if (book.has(entry.path) && !multiLeg.has(entry.path)) set.keyOfPath.set(entry.path, key);
+        for (let i = 0; i < group.length; i++) {
+          const { path } = group[i].entry;
+          if (book.has(path) && !multiLeg.has(path)) set.keyOfPath.set(path, key);
+          if ((i + 1) % ENTRIES_PER_STEP === 0) yield;
+        }
         yield;
       }
     }
@@ -221,7 +227,7 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     const key = this.keyOf(leg);
     let book = this.books.get(key);
     if (!book) {
-      book = this.createBook([]);
+      book = finish(this.buildBook([]));
       this.setBook(key, book);
     }
     book.add(leg.entry, leg.version);

@@ -1,5 +1,6 @@
 import type { EntryKind, Located, PositionEntry, TriggerEntry } from '../domain/crossing';
 import { PositionBook } from './book/position-book';
+import type { Stepwise } from './book/stepwise';
 import { TriggerBook } from './book/trigger-book';
 import { joinPositionLegs, positionLegs } from '../domain/price-legs';
 import { BookSet, type Legs, type SeenAs } from './book-set';
@@ -8,8 +9,11 @@ import { sameTrailingStop } from '../domain/trailing-stop';
 export type PositionSet = BookSet<PositionEntry, PositionBook>;
 export type TriggerSet = BookSet<TriggerEntry, TriggerBook>;
 
-export const newPositionBook = (items: Located<PositionEntry>[]): PositionBook => PositionBook.from(items);
-export const newTriggerBook = (items: Located<TriggerEntry>[]): TriggerBook => TriggerBook.from(items);
+/** A symbol's book built in steps: the collector builds a million entries beside the live books. */
+export const buildPositionBook = (items: Located<PositionEntry>[]): Stepwise<PositionBook> =>
+  PositionBook.building(items);
+export const buildTriggerBook = (items: Located<TriggerEntry>[]): Stepwise<TriggerBook> =>
+  TriggerBook.building(items);
 
 /** A leveraged position watching the last trade is in two books: its stops', and the mark's for its liquidation. */
 export const POSITION_LEGS: Legs<PositionEntry> = { split: positionLegs, join: joinPositionLegs };
@@ -21,7 +25,10 @@ export interface BookSets {
 }
 
 export function emptyBookSets(): BookSets {
-  return { positions: new BookSet(newPositionBook, POSITION_LEGS), triggers: new BookSet(newTriggerBook) };
+  return {
+    positions: new BookSet(buildPositionBook, POSITION_LEGS),
+    triggers: new BookSet(buildTriggerBook),
+  };
 }
 
 export function setOf(

@@ -5,8 +5,8 @@ import { type BuildJournal, type ReadTimes, readTimeOf } from './build-journal';
 import {
   type BookSets,
   POSITION_LEGS,
-  newPositionBook,
-  newTriggerBook,
+  buildPositionBook,
+  buildTriggerBook,
   samePosition,
   sameTrigger,
   setOf,
@@ -58,10 +58,10 @@ export function* buildBooks(
 ): Generator<void, BuiltBooks> {
   const { refused } = basis();
   const next: BookSets = {
-    positions: yield* BookSet.building(read.positions, newPositionBook, POSITION_LEGS),
+    positions: yield* BookSet.building(read.positions, buildPositionBook, POSITION_LEGS),
     triggers: yield* BookSet.building(
       read.triggers.filter((item) => !refused.has(item.entry.path)),
-      newTriggerBook,
+      buildTriggerBook,
     ),
   };
   const replay = (): Generator<void> => journal.replaying(next, read.readTimes);

@@ -1,6 +1,7 @@
 import type { Version } from '../../domain/crossing';
 import { LevelLadder } from './level-ladder';
 import { SlotTable } from './slot-table';
+import { ENTRIES_PER_STEP, type Stepwise } from './stepwise';
 import { resized } from './typed-arrays';
 
 /** What a bulk build takes: an entry and the document version it was read at. */
@@ -71,11 +72,18 @@ export abstract class LadderBook<E extends { readonly path: string }> extends Sl
     for (const slot of [...this.slots()]) yield this.entryAt(slot);
   }
 
-  /** Adds many entries at once: one sort per ladder instead of one shift per insert. */
-  protected addInBulk(items: readonly VersionedEntry<E>[]): void {
+  /**
+   * Adds many entries: one sort per ladder instead of one shift per insert, pausing every
+   * ENTRIES_PER_STEP entries (a book of 150,000 is not placed in one turn). Nothing may read the book
+   * before the steps end: its ladders are unsorted until then.
+   */
+  protected *addingInBulk(items: readonly VersionedEntry<E>[]): Stepwise<void> {
     this.fallsTo.beginBulk();
     this.risesTo.beginBulk();
-    for (const item of items) this.add(item.entry, item.version);
+    for (let i = 0; i < items.length; i++) {
+      this.add(items[i].entry, items[i].version);
+      if ((i + 1) % ENTRIES_PER_STEP === 0) yield;
+    }
     this.fallsTo.endBulk();
     this.risesTo.endBulk();
   }

@@ -5,6 +5,7 @@ import { LadderBook, type VersionedEntry } from './ladder-book';
 import type { LevelLadder } from './level-ladder';
 import { resized } from './typed-arrays';
 import { PositionTrailing } from './position-trailing';
+import { type Stepwise, finish } from './stepwise';
 
 const LONG = 0;
 const SHORT = 1;
@@ -44,6 +45,11 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
 
   /** Builds a book from many entries at once: one sort per ladder instead of one shift per insert. */
   static from(items: readonly VersionedEntry<PositionEntry>[]): PositionBook {
+    return finish(PositionBook.building(items));
+  }
+
+  /** The same build in steps (see addingInBulk), for the collector's build beside the live books. */
+  static *building(items: readonly VersionedEntry<PositionEntry>[]): Stepwise<PositionBook> {
     // Sized exactly: a rebuilt book carries no growth slack, which matters at a million positions.
     let fallsTo = 0;
     let risesTo = 0;
@@ -59,7 +65,7 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
       }
     }
     const book = new PositionBook(items.length, fallsTo, risesTo);
-    book.addInBulk(items);
+    yield* book.addingInBulk(items);
     return book;
   }
 

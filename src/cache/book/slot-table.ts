@@ -32,6 +32,16 @@ export abstract class SlotTable {
     return this.count;
   }
 
+  /** The paths held now (a copy: the book may change while a caller walks it). */
+  heldPaths(): string[] {
+    const held: string[] = [];
+    for (let slot = 0; slot < this.nextSlot; slot++) {
+      const path = this.paths[slot];
+      if (path !== undefined) held.push(path);
+    }
+    return held;
+  }
+
   has(path: string): boolean {
     return this.find(path, hashOf(path)) >= 0;
   }

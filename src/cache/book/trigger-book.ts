@@ -1,6 +1,7 @@
 import type { TriggerEntry } from '../../domain/crossing';
 import type { TriggerLadders } from './book.types';
 import { LadderBook, type VersionedEntry } from './ladder-book';
+import { type Stepwise, finish } from './stepwise';
 import { resized } from './typed-arrays';
 
 const ABOVE = 0;
@@ -22,10 +23,15 @@ export class TriggerBook extends LadderBook<TriggerEntry> implements TriggerLadd
 
   /** Builds a book from many entries at once: one sort per ladder instead of one shift per insert. */
   static from(items: readonly VersionedEntry<TriggerEntry>[]): TriggerBook {
+    return finish(TriggerBook.building(items));
+  }
+
+  /** The same build in steps (see addingInBulk), for the collector's build beside the live books. */
+  static *building(items: readonly VersionedEntry<TriggerEntry>[]): Stepwise<TriggerBook> {
     // Sized exactly: a rebuilt book carries no growth slack.
     const above = items.filter((item) => item.entry.condition === 'above').length;
     const book = new TriggerBook(items.length, items.length - above, above);
-    book.addInBulk(items);
+    yield* book.addingInBulk(items);
     return book;
   }
 
