@@ -6,6 +6,7 @@ import type { FeedLogger, ManagerSink } from '../../src/market-feed/kucoin/conne
 import type { ConnectionIo, ConnectionLimits } from '../../src/market-feed/kucoin/connection-options';
 import type { ReconnectCause } from '../../src/market-feed/kucoin/reconnect-cause';
 import { WebSocketManager } from '../../src/market-feed/kucoin/websocket-manager';
+import { watchOpen } from '../support/live-apps';
 
 /** Polls until `predicate` holds; fails with `what` after `timeoutMs`. No fixed sleeps in the specs. */
 export async function waitFor(what: string, predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -19,6 +20,7 @@ export async function waitFor(what: string, predicate: () => boolean, timeoutMs 
 export async function startSimulator(options: ExchangeSimulatorOptions = {}): Promise<ExchangeSimulator> {
   const sim = new ExchangeSimulator({ pingInterval: 200, pingTimeout: 300, ...options });
   await sim.start();
+  watchOpen(`${sim.market} simulator`, { stillOpen: () => sim.listening, close: () => sim.stop() });
   return sim;
 }
 
@@ -65,7 +67,7 @@ export function fastManager(
 ): WebSocketManager {
   const market: MarketType = sim.market;
   const { sink = recorder.sink, logger, io, ...limits } = overrides;
-  return new WebSocketManager({
+  const manager = new WebSocketManager({
     id: `${market}-test`,
     market,
     apiUrl: sim.apiUrl,
@@ -80,6 +82,11 @@ export function fastManager(
     io,
     events: { sink, logger },
   });
+  watchOpen(`${market} manager`, {
+    stillOpen: () => manager.state !== 'closed',
+    close: () => manager.stop(),
+  });
+  return manager;
 }
 
 /** Connected, subscribed to exactly `symbols` on the simulator side too. */

@@ -36,7 +36,7 @@ describe('the e2e environment when a spec file leaves something running', () => 
     // and the test would time out.
     const { code, output } = await runFixture();
 
-    expect(output).toContain('left running by this spec file, closed when it ended: simulators#1');
+    expect(output).toContain('left open by this spec file, closed when it ended: simulators#1');
     expect(output).toMatch(/Tests:\s+1 passed/);
     expect(code).toBe(1);
   });

@@ -98,6 +98,11 @@ export class SimulatorServer {
     return (this.server.address() as AddressInfo).port;
   }
 
+  /** Between start() and stop(). */
+  get listening(): boolean {
+    return this.server.listening;
+  }
+
   /** REST base URL to configure as the KuCoin API URL. */
   get apiUrl(): string {
     return `http://127.0.0.1:${this.port}`;
