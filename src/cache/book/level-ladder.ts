@@ -13,7 +13,8 @@
  * sorted and merged in (one pass over the ladder) before the next walk or removal. A listener's first
  * snapshot of a million positions thus costs one merge per ladder instead of one array shift per insert.
  */
-import { MIN_CAPACITY, grow, sortPairs } from './typed-arrays';
+import { sortPairs } from './sort-pairs';
+import { MIN_CAPACITY, grow } from './typed-arrays';
 
 const TOMBSTONE = -1;
 const COMPACT_MIN_DEAD = 32;
