@@ -1,6 +1,7 @@
 import type { Located, Version } from '../domain/crossing';
 import { type Book, type Legs, ONE_LEG, bookKey, marketOf, splitKey } from './book-keys';
 import { ENTRIES_PER_STEP, type Stepwise, finish } from './book/stepwise';
+import { ShardedMap } from './sharded-map';
 import {
   type MarketType,
   PRICE_STREAMS,
@@ -39,9 +40,9 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     index: new Map(),
   };
   /** Documents in one book: their book's key. */
-  private readonly keyOfPath = new Map<string, string>();
+  private readonly keyOfPath = new ShardedMap<string>();
   /** Documents with more than one leg: every leg's book key, kept or not, the first being the item's own. */
-  private readonly legKeysOf = new Map<string, readonly string[]>();
+  private readonly legKeysOf = new ShardedMap<readonly string[]>();
   /** Book entries beyond the first of multi-leg documents, per market: count() counts documents. */
   private readonly extraLegs: Record<MarketType, number> = { spot: 0, futures: 0 };
 
@@ -70,7 +71,7 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
       index: new Map(),
     };
     /** Multi-leg documents' legs, indexed once every book is built. */
-    const multiLeg = new Map<string, Located<E>[]>();
+    const multiLeg = new ShardedMap<Located<E>[]>();
     let count = 0;
     for (const item of items) {
       const split = legs.split(item);
