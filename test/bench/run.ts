@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
+import { buildScenario } from './build.bench';
 import { burstScenario } from './burst.bench';
 import { stopBenchEmulator } from './emulator';
 import { evaluationScenario } from './evaluation.bench';
@@ -30,6 +31,7 @@ const SCENARIOS: Record<string, Scenario> = {
   wire: wireScenario,
   venue: venueScenario,
   memory: memoryScenario,
+  build: buildScenario,
   reads: readsScenario,
   burst: burstScenario,
   'flash-crash': flashCrashScenario,

@@ -84,7 +84,9 @@ export abstract class LadderBook<E extends { readonly path: string }> extends Sl
       this.add(items[i].entry, items[i].version);
       if ((i + 1) % ENTRIES_PER_STEP === 0) yield;
     }
+    // Each sort is a step of its own: a large symbol's ladder takes tens of ms.
     this.fallsTo.endBulk();
+    yield;
     this.risesTo.endBulk();
   }
 

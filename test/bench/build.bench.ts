@@ -1,0 +1,140 @@
+import { PerformanceObserver } from 'node:perf_hooks';
+import { sortPairs } from '../../src/cache/book/sort-pairs';
+import { CacheCore } from '../../src/cache/cache-core';
+import type { Located, PositionEntry, TriggerEntry } from '../../src/domain/crossing';
+import { type ScenarioResult, formatNumber, median, percentile } from './table';
+import { makeWorkload } from './workload';
+
+/** The ~100 ms event-loop goal: no step of the collector's build should come near it. */
+const STEP_GOAL_MS = 100;
+
+/**
+ * The collector's build-then-swap (CacheCore.finishCollectionInSteps, what a reconciliation runs) of the
+ * whole cache, timing every step between two pauses: each step is a turn the event loop cannot serve a
+ * tick or a probe in. And the sort that was its longest step, side by side with the comparison sort it
+ * replaced, on the largest symbol's stop levels.
+ */
+export async function buildScenario(quick: boolean): Promise<ScenarioResult> {
+  const positions = quick ? 200_000 : 1_000_000;
+  const workload = makeWorkload(positions);
+  const { steps: timed, gcs } = await timeBuild(workload.positions, workload.triggers);
+  const steps = timed.map((step) => step.ms);
+  const longestWork = Math.max(...timed.map((step) => workOf(step, gcs)));
+  const longestGc = Math.max(0, ...gcs.map((gc) => gc.ms));
+  const largest = largestSymbol(workload.positions);
+  const levels = Float64Array.from(largest.map((item) => item.entry.stopLoss ?? item.entry.takeProfit ?? 0));
+  const comparison = timeSort(() => comparisonSort(levels));
+  const radix = timeSort(() =>
+    sortPairs(levels, new Int32Array(levels.length), levels.length, levels.length),
+  );
+  const longest = Math.max(...steps);
+  return {
+    scenario: 'build',
+    title: `Collector build in steps: ${formatNumber(positions)} positions + ${formatNumber(workload.triggers.length)} triggers`,
+    columns: ['what', 'figure'],
+    rows: [
+      ['whole build (sum of steps)', `${formatNumber(steps.reduce((a, b) => a + b, 0))} ms`],
+      ['steps', formatNumber(steps.length)],
+      ['longest step', `${formatNumber(longest, 1)} ms`],
+      [
+        'longest step less the GC pauses reported (not incremental marking)',
+        `${formatNumber(longestWork, 1)} ms`,
+      ],
+      ['longest GC pause (of any kind, during the build)', `${formatNumber(longestGc, 1)} ms`],
+      [
+        'p99 / median step',
+        `${formatNumber(percentile(steps, 99), 1)} / ${formatNumber(median(steps), 2)} ms`,
+      ],
+      [
+        `sort of the largest symbol's ${formatNumber(levels.length)} levels: comparison / radix`,
+        `${formatNumber(comparison, 1)} / ${formatNumber(radix, 1)} ms: ${formatNumber(comparison / radix, 1)}x`,
+      ],
+    ],
+    notes: [
+      'Positions over 500 symbols (Zipf 1.1) as in the evaluation bench, one CacheCore, the pause a resolved promise;',
+      'a step is the time from one resume to the next pause (the work a reconciliation does in one event-loop turn).',
+      'Sorts: median of 7 after 3 warm-ups; comparison = Array.prototype.sort of indices by key, the previous sortPairs.',
+    ],
+    summary: {
+      longestStepMs: longest,
+      longestStepWorkMs: longestWork,
+      longestGcMs: longestGc,
+      stepGoalMet: longest <= STEP_GOAL_MS,
+      sortRatio: comparison / radix,
+    },
+  };
+}
+
+interface Step {
+  readonly start: number;
+  readonly ms: number;
+}
+
+/** Each step (from a resume, or the start, to the next pause, or the end), and the GC pauses meanwhile. */
+async function timeBuild(
+  positions: Located<PositionEntry>[],
+  triggers: Located<TriggerEntry>[],
+): Promise<{ steps: Step[]; gcs: Step[] }> {
+  const gcs: Step[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcs.push({ start: entry.startTime, ms: entry.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const core = new CacheCore();
+  const read = { positions, triggers, readTimes: { positions: 0, triggers: 0 } };
+  const steps: Step[] = [];
+  let resumed = performance.now();
+  const pause = async (): Promise<void> => {
+    steps.push({ start: resumed, ms: performance.now() - resumed });
+    await Promise.resolve();
+    resumed = performance.now();
+  };
+  const outcome = await core.finishCollectionInSteps(core.beginCollection(), read, pause);
+  steps.push({ start: resumed, ms: performance.now() - resumed });
+  if (outcome.kind !== 'swapped' || core.count('position') !== positions.length)
+    throw new Error(`the build did not swap in every position (${outcome.kind})`);
+  // GC entries are delivered later, from a timer.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  observer.disconnect();
+  return { steps, gcs };
+}
+
+/** A step's own work: its duration less the GC pauses that began in it. */
+function workOf(step: Step, gcs: readonly Step[]): number {
+  const end = step.start + step.ms;
+  const paused = gcs
+    .filter((gc) => gc.start >= step.start && gc.start < end)
+    .reduce((sum, gc) => sum + gc.ms, 0);
+  return Math.max(0, step.ms - paused);
+}
+
+function largestSymbol(positions: Located<PositionEntry>[]): Located<PositionEntry>[] {
+  const bySymbol = new Map<string, Located<PositionEntry>[]>();
+  for (const item of positions) {
+    const group = bySymbol.get(item.symbol);
+    if (group) group.push(item);
+    else bySymbol.set(item.symbol, [item]);
+  }
+  return [...bySymbol.values()].reduce((a, b) => (b.length > a.length ? b : a));
+}
+
+/** The previous sortPairs: indices sorted by key with a comparator (stable), then the pairs gathered. */
+function comparisonSort(keys: Float64Array): Float64Array {
+  const order: number[] = new Array<number>(keys.length);
+  for (let i = 0; i < keys.length; i++) order[i] = i;
+  order.sort((a, b) => keys[a] - keys[b]);
+  const sorted = new Float64Array(keys.length);
+  for (let i = 0; i < keys.length; i++) sorted[i] = keys[order[i]];
+  return sorted;
+}
+
+function timeSort(sort: () => unknown): number {
+  for (let i = 0; i < 3; i++) sort();
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const start = performance.now();
+    sort();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
