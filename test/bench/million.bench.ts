@@ -16,6 +16,7 @@ import { SampledWorker } from './worker-sampler';
  *
  * Overrides (environment): MILLION_POSITIONS, MILLION_TRIGGERS (sizes), MILLION_MAX_OLD_SPACE_MB (the
  * worker's --max-old-space-size), MILLION_EMULATOR_HEAP (the emulator JVM's -Xmx, such as 10g),
+ * MILLION_NODE_OPTIONS (more of the worker's NODE_OPTIONS, such as --max-semi-space-size=4),
  * MILLION_SAMPLES_FILE (writes every sample there as JSON, to plot the run), MILLION_CPU_PROF_DIR (a
  * --cpu-prof profile of the worker and its threads there, to find what holds the event loop).
  */
@@ -110,7 +111,9 @@ export async function millionScenario(quick: boolean): Promise<ScenarioResult> {
     const seedSeconds = await seedMillion({ hostPort: emulator.hostPort, projectId, positions, triggers });
     sims = await startExchange();
     worker = await SampledWorker.start({
-      nodeOptions: `--max-old-space-size=${config.maxOldSpaceMb}`,
+      nodeOptions: [`--max-old-space-size=${config.maxOldSpaceMb}`, process.env.MILLION_NODE_OPTIONS ?? '']
+        .join(' ')
+        .trim(),
       intervalMs: SAMPLE_MS,
       env: workerEnv(config, emulator, projectId, sims),
     });
