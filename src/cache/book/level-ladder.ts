@@ -20,6 +20,12 @@ const TOMBSTONE = -1;
 const COMPACT_MIN_DEAD = 32;
 /** Inserts this close to the tail shift the array at once; farther ones wait in the pending list. */
 const SHIFT_AT_ONCE = 64;
+/**
+ * Equal keys beyond which find() looks a slot up by index instead of scanning them: traders put stops on
+ * round numbers, and a crash that checks out 50,000 stops at one level, each found by a scan of the
+ * others, held the loop for ~900 ms.
+ */
+const LONG_RUN = 32;
 
 export class LevelLadder {
   private keys: Float64Array;
@@ -30,6 +36,8 @@ export class LevelLadder {
   private bulk = false;
   private pendingKeys: number[] = [];
   private pendingSlots: number[] = [];
+  /** Each slot's index in `slots` (-1: none), built when a long run of equal keys is searched, dropped when pairs move. */
+  private indexOfSlot: Int32Array | undefined;
   /**
    * No key in the ladder is above this: the tail key, -Infinity when empty, +Infinity while keys wait
    * unsorted. Kept in a field so the common tick, which crosses nothing, needs neither array.
@@ -52,6 +60,7 @@ export class LevelLadder {
 
   endBulk(): void {
     this.bulk = false;
+    this.indexOfSlot = undefined;
     this.compact();
     const sorted = sortPairs(this.keys, this.slots, this.length, this.keys.length);
     this.keys = sorted.keys;
@@ -65,6 +74,7 @@ export class LevelLadder {
   }
 
   insert(key: number, slot: number): void {
+    this.indexOfSlot = undefined;
     const n = this.length;
     if (this.bulk || n === 0 || key >= this.keys[n - 1]) {
       this.append(key, slot);
@@ -127,6 +137,7 @@ export class LevelLadder {
   private mergePending(): void {
     const count = this.pendingKeys.length;
     if (count === 0) return;
+    this.indexOfSlot = undefined;
     const pending = sortPairs(
       Float64Array.from(this.pendingKeys),
       Int32Array.from(this.pendingSlots),
@@ -189,12 +200,29 @@ export class LevelLadder {
       if (this.keys[mid] < key) lo = mid + 1;
       else hi = mid;
     }
+    if (lo + LONG_RUN < this.length && this.keys[lo + LONG_RUN] === key) {
+      const at = this.indexOf(slot);
+      return at >= lo && at < this.length && this.keys[at] === key && this.slots[at] === slot ? at : -1;
+    }
     for (let i = lo; i < this.length && this.keys[i] === key; i++) if (this.slots[i] === slot) return i;
     return -1;
   }
 
+  /** The slot's index (-1: not in the ladder); O(1) once built, and removals (tombstones) keep it valid. */
+  private indexOf(slot: number): number {
+    if (this.indexOfSlot === undefined) {
+      let highest = -1;
+      for (let i = 0; i < this.length; i++) highest = Math.max(highest, this.slots[i]);
+      const index = new Int32Array(highest + 1).fill(-1);
+      for (let i = 0; i < this.length; i++) if (this.slots[i] !== TOMBSTONE) index[this.slots[i]] = i;
+      this.indexOfSlot = index;
+    }
+    return slot < this.indexOfSlot.length ? this.indexOfSlot[slot] : -1;
+  }
+
   private compact(): void {
     this.mergePending();
+    this.indexOfSlot = undefined;
     let write = 0;
     for (let read = 0; read < this.length; read++) {
       if (this.slots[read] === TOMBSTONE) continue;
