@@ -1,9 +1,13 @@
 import { PerformanceObserver } from 'node:perf_hooks';
+import { PositionBook } from '../../src/cache/book/position-book';
 import { sortPairs } from '../../src/cache/book/sort-pairs';
 import { CacheCore } from '../../src/cache/cache-core';
 import type { Located, PositionEntry, TriggerEntry } from '../../src/domain/crossing';
 import { type ScenarioResult, formatNumber, median, percentile } from './table';
-import { makeWorkload } from './workload';
+import { makeWorkload, rng } from './workload';
+
+/** Stops on one round-number level, all checked out by one crash. */
+const EQUAL_STOPS = 50_000;
 
 /** The ~100 ms event-loop goal: no step of the collector's build should come near it. */
 const STEP_GOAL_MS = 100;
@@ -28,6 +32,7 @@ export async function buildScenario(quick: boolean): Promise<ScenarioResult> {
     sortPairs(levels, new Int32Array(levels.length), levels.length, levels.length),
   );
   const longest = Math.max(...steps);
+  const equalRemoval = timeEqualLevelRemoval(EQUAL_STOPS);
   return {
     scenario: 'build',
     title: `Collector build in steps: ${formatNumber(positions)} positions + ${formatNumber(workload.triggers.length)} triggers`,
@@ -49,6 +54,10 @@ export async function buildScenario(quick: boolean): Promise<ScenarioResult> {
         `sort of the largest symbol's ${formatNumber(levels.length)} levels: comparison / radix`,
         `${formatNumber(comparison, 1)} / ${formatNumber(radix, 1)} ms: ${formatNumber(comparison / radix, 1)}x`,
       ],
+      [
+        `${formatNumber(EQUAL_STOPS)} stops at one level removed in shuffled order (a crash through a round number)`,
+        `${formatNumber(equalRemoval, 1)} ms`,
+      ],
     ],
     notes: [
       'Positions over 500 symbols (Zipf 1.1) as in the evaluation bench, one CacheCore, the pause a resolved promise;',
@@ -61,6 +70,7 @@ export async function buildScenario(quick: boolean): Promise<ScenarioResult> {
       longestGcMs: longestGc,
       stepGoalMet: longest <= STEP_GOAL_MS,
       sortRatio: comparison / radix,
+      equalLevelRemovalMs: equalRemoval,
     },
   };
 }
@@ -137,4 +147,30 @@ function timeSort(sort: () => unknown): number {
     times.push(performance.now() - start);
   }
   return median(times);
+}
+
+/** One book of `count` long positions with the same stop, all removed in a shuffled order: ms. */
+function timeEqualLevelRemoval(count: number): number {
+  const items = Array.from({ length: count }, (_, i) => ({
+    entry: {
+      path: `users/u${i}/openPositions/p`,
+      side: 'long' as const,
+      size: 1,
+      stopLoss: 60_000,
+      takeProfit: null,
+    },
+    version: 1,
+  }));
+  const book = PositionBook.from(items);
+  const random = rng(7);
+  const order = items.map((item) => item.entry.path);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const start = performance.now();
+  for (const path of order) book.remove(path);
+  const ms = performance.now() - start;
+  if (book.size !== 0) throw new Error('the book kept positions it was asked to remove');
+  return ms;
 }
