@@ -4,7 +4,7 @@ import { TcpProxy, settleClosedStreams } from '../support/tcp-proxy';
 import { waitFor } from '../support/wait-for';
 import { Simulators, Worker, seed, startSimulators, startWorker, waitReady } from '../support/worker-harness';
 import type { Expectation } from './support/price-path';
-import { expectClean, judge, readEndState } from './support/verdict';
+import { executedDocuments, expectClean, judge, readEndState } from './support/verdict';
 
 const REPLICAS = ['crash-a', 'crash-b'];
 const SYMBOL = 'ETH-USDT';
@@ -99,9 +99,14 @@ describe('a flash crash with two replicas', () => {
     const expected = CROSSED + 60;
     const executedOutcomes = async (): Promise<number> =>
       (await Promise.all(workers.map((worker) => worker.executions('executed')))).reduce((a, b) => a + b, 0);
+    // Outcomes first; once both replicas are idle, the documents: a commit that failed retryably may have
+    // landed, and its retry then counts as already handled, not executed (seen once in CI: 659 of 660).
+    const idle = (): boolean => workers.every((worker) => worker.execution.stats().queue.length === 0);
     await waitFor(
       'every crossing executed',
-      async () => (await executedOutcomes()) >= expected,
+      async () =>
+        (await executedOutcomes()) >= expected ||
+        (idle() && executedDocuments(await readEndState(store.db)) >= expected),
       120_000,
     ).catch(async (error: Error) => {
       // Once in a CI run this wait ran out (it takes ~20 s alone): say where each replica stood.
