@@ -17,6 +17,7 @@ export class ExecutionReporter {
           ...base,
           reason: outcome.reason,
           level: outcome.level,
+          ...(outcome.landedEarlier ? { landedEarlier: true } : {}),
         });
         return;
       case 'already_handled':

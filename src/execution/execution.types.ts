@@ -30,6 +30,8 @@ export type ExecutionOutcome =
       readonly level: number;
       /** The document as this write left it: no longer open. */
       readonly seen: Sighting;
+      /** The write was an earlier attempt's, reported failed but landed: this attempt found it there. */
+      readonly landedEarlier?: true;
     }
   | {
       readonly kind: 'already_handled';

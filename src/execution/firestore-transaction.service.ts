@@ -21,6 +21,7 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 import { type ExecutionOutcome, type ExecutionRequest, executionKind } from './execution.types';
 import { classifyError, grpcCodeName } from './store/error-classification';
 import {
+  type Landed,
   type ReadDocument,
   type Skip,
   type Tape,
@@ -84,7 +85,7 @@ export class FirestoreTransactionService {
             level: decision.fields.closeTriggerPrice,
             seen: writtenOver(read),
           }
-        : handled(decision);
+        : settled(decision);
     });
   }
 
@@ -102,7 +103,7 @@ export class FirestoreTransactionService {
       const { decision, read } = await this.db.runTransaction(async (tx) => {
         const [trigger, executed] = await tx.getAll(triggerRef, executedRef);
         const document = readDocument(trigger);
-        const decided = decideFire(hit, document, executed.exists, tape);
+        const decided = decideFire(hit, document, executed.data(), tape);
         if (decided.kind === 'write') {
           tx.create(executedRef, { ...decided.executed, executedAt: FieldValue.serverTimestamp() });
           tx.delete(triggerRef);
@@ -111,7 +112,7 @@ export class FirestoreTransactionService {
       });
       return decision.kind === 'write'
         ? { kind: 'executed', reason: decision.condition, level: decision.level, seen: writtenOver(read) }
-        : handled(decision);
+        : settled(decision);
     });
   }
 
@@ -144,7 +145,7 @@ export class FirestoreTransactionService {
       this.metrics.conditionalWrites.inc({ kind, result: 'changed' });
       const read = readDocument(await ref.get());
       const decided = decideClose(hit, read, tape, this.liquidation?.levelOf, version);
-      return decided.kind === 'skip' ? handled(decided) : undefined;
+      return decided.kind === 'write' ? undefined : settled(decided);
     }
   }
 
@@ -176,7 +177,12 @@ export class FirestoreTransactionService {
   }
 }
 
-function handled(decision: Skip): ExecutionOutcome {
+/** Nothing to write: handled by someone else, or this replica's own earlier commit had landed. */
+function settled(decision: Skip | Landed): ExecutionOutcome {
+  if (decision.kind === 'landed') {
+    const { reason, level, seen } = decision;
+    return { kind: 'executed', reason, level, seen, landedEarlier: true };
+  }
   return { kind: 'already_handled', reason: decision.reason, seen: decision.seen };
 }
 

@@ -115,6 +115,19 @@ describe('closes written on the version the cache knew (lastUpdateTime precondit
     expect((await store.db.doc(POSITION).get()).get('closedBy')).toBe('someone-else');
   });
 
+  it('a retry of a conditional close that landed though reported failed: its precondition fails, one read finds its own close', async () => {
+    const version = await open();
+    const crossing = closeRequest(54_000, version);
+    await expect(a.execute(crossing)).resolves.toMatchObject({ kind: 'executed' });
+    const changedBefore = await conditionalWrites(pair.workers[0], 'changed');
+    await expect(a.execute(crossing)).resolves.toMatchObject({ kind: 'executed', landedEarlier: true });
+    expect(await conditionalWrites(pair.workers[0], 'changed')).toBe(changedBefore + 1);
+    await expect(b.execute({ ...crossing, id: ++crossings })).resolves.toMatchObject({
+      kind: 'already_handled',
+      reason: 'not_open',
+    });
+  });
+
   it('two replicas writing the same crossing at once: exactly one close, the other finds it not open', async () => {
     for (let round = 0; round < 10; round++) {
       const version = await open();

@@ -119,6 +119,26 @@ describe('FirestoreTransactionService on the emulator', () => {
       });
     });
 
+    it('a retry finding its own earlier commit landed (reported failed) counts it executed; the other replica does not', async () => {
+      await store.db.doc(POSITION).set(makePosition());
+      const crossing = closeRequest(54_000);
+      // The first attempt's commit lands; say its answer was lost (a deadline): the retry is the same request.
+      await expect(a.execute(crossing)).resolves.toMatchObject({ kind: 'executed' });
+      const landed = await store.db.doc(POSITION).get();
+      await expect(a.execute(crossing)).resolves.toEqual({
+        kind: 'executed',
+        reason: 'stop_loss',
+        level: 55_000,
+        seen: { version: versionOf(landed.updateTime!), item: null },
+        landedEarlier: true,
+      });
+      await expect(b.execute({ ...crossing, id: ++crossings })).resolves.toMatchObject({
+        kind: 'already_handled',
+        reason: 'not_open',
+      });
+      expect((await store.db.doc(POSITION).get()).data()).toEqual(landed.data());
+    });
+
     it('two replicas racing for one position: exactly one executes', async () => {
       for (let i = 0; i < 20; i++) await store.db.doc(`users/race/openPositions/p${i}`).set(makePosition());
       const outcomes = await Promise.all(
@@ -182,6 +202,26 @@ describe('FirestoreTransactionService on the emulator', () => {
       });
       expect((await store.db.doc(TRIGGER).get()).exists).toBe(true);
       expect((await store.db.doc(EXECUTED).get()).get('executedPrice')).toBe(1);
+    });
+
+    it('a retry finding its own earlier executed copy (commit reported failed) counts it executed; the other replica does not', async () => {
+      await store.db.doc(TRIGGER).set(makeTrigger());
+      const crossing = fireRequest(65_100);
+      await expect(a.execute(crossing)).resolves.toMatchObject({ kind: 'executed' });
+      const executed = (await store.db.doc(EXECUTED).get()).data();
+      await expect(a.execute(crossing)).resolves.toEqual({
+        kind: 'executed',
+        reason: 'above',
+        level: 65_000,
+        seen: { version: expect.any(Number) as unknown, item: null },
+        landedEarlier: true,
+      });
+      await expect(b.execute({ ...crossing, id: ++crossings })).resolves.toMatchObject({
+        kind: 'already_handled',
+        reason: 'already_executed',
+      });
+      expect((await store.db.doc(EXECUTED).get()).data()).toEqual(executed);
+      expect((await store.db.doc(TRIGGER).get()).exists).toBe(false);
     });
 
     it('two replicas racing for one trigger: exactly one executes', async () => {

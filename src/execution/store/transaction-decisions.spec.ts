@@ -169,6 +169,36 @@ describe('decideClose', () => {
     expect(decision.kind === 'skip' && decision.seen.item !== null).toBe(reason === 'not_crossed');
   });
 
+  describe('a close already there', () => {
+    const ownClose = {
+      status: 'closing',
+      closeReason: 'stop_loss',
+      closeTriggerPrice: 55_000,
+      closePrice: 54_000,
+      closeTickTime: 1_700_000_000_500,
+      closedBy: 'worker-a',
+    };
+
+    it("is this replica's own for this tape when an earlier commit landed: executed, with what it wrote", () => {
+      expect(decideClose(positionHit, at(positionDoc(ownClose)), tape(54_000))).toEqual({
+        kind: 'landed',
+        reason: 'stop_loss',
+        level: 55_000,
+        seen: { version: 42, item: null },
+      });
+    });
+
+    it.each([
+      ['another replica', { closedBy: 'worker-b' }],
+      ['another tick', { closeTickTime: 1_700_000_000_400 }],
+      ['another price', { closePrice: 54_001 }],
+      ['a close without its fields', { closeReason: undefined }],
+    ])("is someone else's when it was written by %s: not open", (_, overrides) => {
+      const decision = decideClose(positionHit, at(positionDoc({ ...ownClose, ...overrides })), tape(54_000));
+      expect(decision).toMatchObject({ kind: 'skip', reason: 'not_open' });
+    });
+  });
+
   it('hands back the document as it is now when its levels are not crossed', () => {
     const decision = decideClose(
       positionHit,
@@ -255,7 +285,7 @@ describe('decideClose for a trailing stop', () => {
 describe('decideFire on the index price', () => {
   it('fires a trigger watching the index price on an index tick only, and marks the executed copy', () => {
     const hit = makeHit({ kind: 'trigger', priceType: 'index', entry: triggerHit.entry });
-    const fired = decideFire(hit, at(triggerDoc({ triggerPriceType: 'index' })), false, tape(66_000));
+    const fired = decideFire(hit, at(triggerDoc({ triggerPriceType: 'index' })), undefined, tape(66_000));
     expect(fired).toMatchObject({
       kind: 'write',
       executed: { executedPrice: 66_000, executedPriceType: 'index' },
@@ -263,7 +293,7 @@ describe('decideFire on the index price', () => {
     const byTrade = decideFire(
       triggerHit,
       at(triggerDoc({ triggerPriceType: 'index' })),
-      false,
+      undefined,
       tape(66_000),
     );
     expect(byTrade).toMatchObject({ kind: 'skip', reason: 'not_crossed' });
@@ -272,7 +302,7 @@ describe('decideFire on the index price', () => {
 
 describe('decideFire', () => {
   it('copies the trigger and adds the execution fields', () => {
-    expect(decideFire(triggerHit, at(triggerDoc()), false, tape(65_010))).toEqual({
+    expect(decideFire(triggerHit, at(triggerDoc()), undefined, tape(65_010))).toEqual({
       kind: 'write',
       executed: {
         ...triggerDoc(),
@@ -285,22 +315,50 @@ describe('decideFire', () => {
     });
   });
 
+  /** The executed copy worker-b wrote for an earlier tick. */
+  const executedElsewhere = {
+    ...triggerDoc(),
+    executedPrice: 65_001,
+    executedTickTime: 1,
+    executedBy: 'worker-b',
+  };
+
   it.each([
-    ['reused_id', triggerDoc(), true],
-    ['already_executed', undefined, true],
-    ['missing', undefined, false],
-    ['invalid_document', triggerDoc({ targetPrice: -1 }), false],
-    ['not_crossed', triggerDoc({ targetPrice: 66_000 }), false],
-    ['not_crossed', triggerDoc({ condition: 'below' }), false],
-    ['not_crossed', triggerDoc({ marketType: 'spot', symbol: 'BTC-USDT' }), false],
-  ])('skips as %s', (reason, doc, executedExists) => {
-    const decision = decideFire(triggerHit, at(doc), executedExists, tape(65_010));
+    ['reused_id', triggerDoc(), executedElsewhere],
+    ['already_executed', undefined, executedElsewhere],
+    ['missing', undefined, undefined],
+    ['invalid_document', triggerDoc({ targetPrice: -1 }), undefined],
+    ['not_crossed', triggerDoc({ targetPrice: 66_000 }), undefined],
+    ['not_crossed', triggerDoc({ condition: 'below' }), undefined],
+    ['not_crossed', triggerDoc({ marketType: 'spot', symbol: 'BTC-USDT' }), undefined],
+  ])('skips as %s', (reason, doc, executed) => {
+    const decision = decideFire(triggerHit, at(doc), executed, tape(65_010));
     expect(decision).toMatchObject({ kind: 'skip', reason });
     expect(decision.kind === 'skip' && decision.seen.item !== null).toBe(reason === 'not_crossed');
   });
 
+  it("finds this replica's own executed copy for this tape when an earlier commit landed: executed", () => {
+    const own = {
+      ...triggerDoc(),
+      executedPrice: 65_010,
+      executedTickTime: 1_700_000_000_500,
+      executedBy: 'worker-a',
+    };
+    expect(decideFire(triggerHit, at(undefined), own, tape(65_010))).toEqual({
+      kind: 'landed',
+      reason: 'above',
+      level: 65_000,
+      seen: { version: 42, item: null },
+    });
+    // The same replica's copy for another tick or price is an execution of its own from before: handled.
+    for (const other of [{ executedTickTime: 1 }, { executedPrice: 65_011 }]) {
+      const decision = decideFire(triggerHit, at(undefined), { ...own, ...other }, tape(65_010));
+      expect(decision).toMatchObject({ kind: 'skip', reason: 'already_executed' });
+    }
+  });
+
   it('hands back the trigger as it is now when its target is not crossed', () => {
-    const decision = decideFire(triggerHit, at(triggerDoc({ targetPrice: 66_000 })), false, tape(65_010));
+    const decision = decideFire(triggerHit, at(triggerDoc({ targetPrice: 66_000 })), undefined, tape(65_010));
     expect(decision.kind === 'skip' && decision.seen.item).toEqual({
       marketType: 'futures',
       symbol: 'XBTUSDTM',

@@ -38,7 +38,19 @@ export interface Skip {
   readonly seen: Sighting;
 }
 
-export type CloseDecision = { readonly kind: 'write'; readonly fields: PositionCloseRequest } | Skip;
+/**
+ * This replica's own write for this very crossing is already there: an earlier attempt whose commit was
+ * reported failed (a deadline, a dropped stream) had landed. It counts as this replica's execution, once:
+ * the crossing is retried only after a failure, and ends on this outcome.
+ */
+export interface Landed {
+  readonly kind: 'landed';
+  readonly reason: string;
+  readonly level: number;
+  readonly seen: Sighting;
+}
+
+export type CloseDecision = { readonly kind: 'write'; readonly fields: PositionCloseRequest } | Landed | Skip;
 
 export type FireDecision =
   | {
@@ -48,6 +60,7 @@ export type FireDecision =
       readonly level: number;
       readonly condition: TriggerCondition;
     }
+  | Landed
   | Skip;
 
 export interface Tape {
@@ -90,7 +103,8 @@ export function decideClose(
 ): CloseDecision {
   const { data } = doc;
   if (data === undefined || data === null) return gone('missing', doc);
-  if ((data as { status?: unknown }).status !== 'open') return gone('not_open', doc);
+  if ((data as { status?: unknown }).status !== 'open')
+    return ownClose(data, doc, tape) ?? gone('not_open', doc);
   const parsed = parsePosition(hit.entry.path, data);
   if (!parsed.ok) return gone('invalid_document', doc);
   const position = parsed.value;
@@ -117,18 +131,33 @@ function closeFields(crossing: Crossing, tape: Tape, priceType?: InstrumentPrice
   };
 }
 
+/** The close this replica writes for this tape (closedBy, closeTickTime, closePrice), if `data` holds it. */
+function ownClose(data: object, doc: ReadDocument, tape: Tape): Landed | undefined {
+  const close = data as Record<string, unknown>;
+  if (close.closedBy !== tape.instanceId || close.closeTickTime !== tape.tickTime) return undefined;
+  if (close.closePrice !== tape.price) return undefined;
+  const { closeReason: reason, closeTriggerPrice: level } = close;
+  if (typeof reason !== 'string' || typeof level !== 'number') return undefined;
+  return { kind: 'landed', reason, level, seen: { version: doc.version, item: null } };
+}
+
 /**
- * `executed`: the same id in executedTriggers means this trigger was fired already (by anyone). If the
- * trigger document exists beside it, the writer reused an id: it can never fire, and is reported.
+ * `executed`: the executedTriggers document of the same id (its data), undefined if there is none. Its
+ * existence means this trigger was fired already (by anyone; by this replica for this tape if an earlier
+ * commit landed). If the trigger document exists beside it, the writer reused an id: it can never fire,
+ * and is reported.
  */
 export function decideFire(
   hit: TriggerHit,
   trigger: ReadDocument,
-  executed: boolean,
+  executed: Readonly<Record<string, unknown>> | undefined,
   tape: Tape,
 ): FireDecision {
   const { data } = trigger;
-  if (executed) return gone(data === undefined || data === null ? 'already_executed' : 'reused_id', trigger);
+  if (executed !== undefined) {
+    if (data !== undefined && data !== null) return gone('reused_id', trigger);
+    return ownFire(executed, trigger, tape) ?? gone('already_executed', trigger);
+  }
   if (data === undefined || data === null) return gone('missing', trigger);
   const parsed = parseTrigger(hit.entry.path, data);
   if (!parsed.ok) return gone('invalid_document', trigger);
@@ -149,4 +178,17 @@ export function decideFire(
     level: value.targetPrice,
     condition: value.condition,
   };
+}
+
+/** The executed copy this replica writes for this tape (executedBy, executedTickTime, executedPrice). */
+function ownFire(
+  copy: Readonly<Record<string, unknown>>,
+  trigger: ReadDocument,
+  tape: Tape,
+): Landed | undefined {
+  if (copy.executedBy !== tape.instanceId || copy.executedTickTime !== tape.tickTime) return undefined;
+  if (copy.executedPrice !== tape.price) return undefined;
+  const { condition: reason, targetPrice: level } = copy;
+  if (typeof reason !== 'string' || typeof level !== 'number') return undefined;
+  return { kind: 'landed', reason, level, seen: { version: trigger.version, item: null } };
 }
