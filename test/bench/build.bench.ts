@@ -1,6 +1,6 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { PositionBook } from '../../src/cache/book/position-book';
-import { sortPairs } from '../../src/cache/book/sort-pairs';
+import { sortPairs, sortPairsByComparison } from '../../src/cache/book/sort-pairs';
 import { CacheCore } from '../../src/cache/cache-core';
 import type { Located, PositionEntry, TriggerEntry } from '../../src/domain/crossing';
 import { type ScenarioResult, formatNumber, median, percentile } from './table';
@@ -27,10 +27,9 @@ export async function buildScenario(quick: boolean): Promise<ScenarioResult> {
   const longestGc = Math.max(0, ...gcs.map((gc) => gc.ms));
   const largest = largestSymbol(workload.positions);
   const levels = Float64Array.from(largest.map((item) => item.entry.stopLoss ?? item.entry.takeProfit ?? 0));
-  const comparison = timeSort(() => comparisonSort(levels));
-  const radix = timeSort(() =>
-    sortPairs(levels, new Int32Array(levels.length), levels.length, levels.length),
-  );
+  const slots = new Int32Array(levels.length);
+  const comparison = timeSort(() => sortPairsByComparison(levels, slots, levels.length, levels.length));
+  const radix = timeSort(() => sortPairs(levels, slots, levels.length, levels.length));
   const longest = Math.max(...steps);
   const equalRemoval = timeEqualLevelRemoval(EQUAL_STOPS);
   return {
@@ -126,16 +125,6 @@ function largestSymbol(positions: Located<PositionEntry>[]): Located<PositionEnt
     else bySymbol.set(item.symbol, [item]);
   }
   return [...bySymbol.values()].reduce((a, b) => (b.length > a.length ? b : a));
-}
-
-/** The previous sortPairs: indices sorted by key with a comparator (stable), then the pairs gathered. */
-function comparisonSort(keys: Float64Array): Float64Array {
-  const order: number[] = new Array<number>(keys.length);
-  for (let i = 0; i < keys.length; i++) order[i] = i;
-  order.sort((a, b) => keys[a] - keys[b]);
-  const sorted = new Float64Array(keys.length);
-  for (let i = 0; i < keys.length; i++) sorted[i] = keys[order[i]];
-  return sorted;
 }
 
 function timeSort(sort: () => unknown): number {

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
-import { sortPairs } from './sort-pairs';
+import { sortPairs, sortPairsByComparison } from './sort-pairs';
 
 /** The plain model: indices by key, ties (including -0 and 0) in their original order. */
 function modelOrder(keys: readonly number[]): number[] {
   return keys.map((_, i) => i).sort((a, b) => keys[a] - keys[b] || a - b);
 }
 
-function sorted(keys: readonly number[], capacity = keys.length) {
+function sorted(keys: readonly number[], capacity = keys.length, sort = sortPairs) {
   const slots = Int32Array.from(keys, (_, i) => 1_000 + i);
-  return sortPairs(Float64Array.from(keys), slots, keys.length, capacity);
+  return sort(Float64Array.from(keys), slots, keys.length, capacity);
 }
 
 describe('sortPairs', () => {
@@ -19,21 +19,27 @@ describe('sortPairs', () => {
     fc.constantFrom(0, -0, Infinity, -Infinity, Number.MIN_VALUE, -Number.MAX_VALUE, 67_220.5, -67_220.5),
   );
 
-  it('orders pairs by key, ties in their original order, as the plain model does (property)', () => {
-    fc.assert(
-      fc.property(
-        // Lengths both sides of the radix sort's threshold.
-        fc.oneof(fc.array(key, { maxLength: 40 }), fc.array(key, { minLength: 500, maxLength: 3_000 })),
-        (keys) => {
-          const { keys: outKeys, slots: outSlots } = sorted(keys);
-          const expected = modelOrder(keys);
-          expect(Array.from(outSlots)).toEqual(expected.map((i) => 1_000 + i));
-          expect(Array.from(outKeys)).toEqual(expected.map((i) => keys[i]));
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
+  it.each([
+    ['sortPairs', sortPairs],
+    ['sortPairsByComparison (the bench baseline)', sortPairsByComparison],
+  ])(
+    '%s orders pairs by key, ties in their original order, as the plain model does (property)',
+    (_, sort) => {
+      fc.assert(
+        fc.property(
+          // Lengths both sides of the radix sort's threshold.
+          fc.oneof(fc.array(key, { maxLength: 40 }), fc.array(key, { minLength: 500, maxLength: 3_000 })),
+          (keys) => {
+            const { keys: outKeys, slots: outSlots } = sorted(keys, keys.length, sort);
+            const expected = modelOrder(keys);
+            expect(Array.from(outSlots)).toEqual(expected.map((i) => 1_000 + i));
+            expect(Array.from(outKeys)).toEqual(expected.map((i) => keys[i]));
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+  );
 
   it('sorts only the first `count` pairs, into arrays of `capacity`', () => {
     const keys = Array.from({ length: 2_000 }, (_, i) => (i * 7_919) % 1_000);

@@ -14,6 +14,26 @@ export function sortPairs(
   capacity: number,
 ): { keys: Float64Array; slots: Int32Array } {
   const order = count < RADIX_MIN || !LITTLE_ENDIAN ? comparisonOrder(keys, count) : radixOrder(keys, count);
+  return gather(keys, slots, order, count, capacity);
+}
+
+/** The comparison sort alone, at any size: the baseline bench 9 measures the radix sort against. */
+export function sortPairsByComparison(
+  keys: Float64Array,
+  slots: Int32Array,
+  count: number,
+  capacity: number,
+): { keys: Float64Array; slots: Int32Array } {
+  return gather(keys, slots, comparisonOrder(keys, count), count, capacity);
+}
+
+function gather(
+  keys: Float64Array,
+  slots: Int32Array,
+  order: ArrayLike<number>,
+  count: number,
+  capacity: number,
+): { keys: Float64Array; slots: Int32Array } {
   const sortedKeys = new Float64Array(capacity);
   const sortedSlots = new Int32Array(capacity);
   for (let i = 0; i < count; i++) {
