@@ -72,7 +72,13 @@ function setUp(cacheMode: 'listen' | 'poll' = 'listen') {
   const metrics = new WorkerMetrics();
   const collector = { collectInBackground: jest.fn() };
   const service = new CacheListenerService(
-    { cron: '* * * * * *', cacheMode, reconcileIntervalMs: 3_600_000, ...READ_OPTIONS },
+    {
+      cron: '* * * * * *',
+      cacheMode,
+      reconcileIntervalMs: 3_600_000,
+      firstSnapshotTimeoutMs: 300_000,
+      ...READ_OPTIONS,
+    },
     DEFAULT_CACHE_TIMING,
     { watchOpen: positions.watch } as unknown as PositionRepository,
     { watchAll: triggers.watch } as unknown as TradeTriggerRepository,
@@ -120,17 +126,34 @@ describe('CacheListenerService', () => {
 
   it('re-subscribes with backoff after an error, then reconciles at once', () => {
     jest.useFakeTimers();
-    const { positions, cache, collector, service } = setUp();
+    const { positions, triggers, cache, collector, service } = setUp();
     service.onApplicationBootstrap();
     positions.emit([]);
+    triggers.emit([]);
+    expect(cache.stats().firstLoad).toBe('listeners');
     positions.handlers?.onError(new Error('PERMISSION_DENIED'));
     expect(cache.stats().listeners.openPositions).toBe(false);
     expect(positions.unsubscriptions).toBe(1);
+    expect(collector.collectInBackground).not.toHaveBeenCalled(); // loaded: the cron's next run reads
     jest.advanceTimersByTime(DEFAULT_CACHE_TIMING.listenerRetryBaseMs);
     expect(positions.subscriptions).toBe(2);
     positions.emit([]);
     expect(cache.stats().listeners.openPositions).toBe(true);
     expect(collector.collectInBackground).toHaveBeenCalledTimes(1);
+    service.beforeApplicationShutdown();
+  });
+
+  it('loads the books by a full read at once when a listener fails before its first snapshot', () => {
+    jest.useFakeTimers();
+    const { positions, triggers, cache, collector, service } = setUp();
+    service.onApplicationBootstrap();
+    expect(cache.firstSnapshotsSince()).toBeDefined();
+    triggers.emit([]);
+    positions.handlers?.onError(new Error('UNAVAILABLE'));
+    expect(collector.collectInBackground).toHaveBeenCalledTimes(1);
+    // A failed first snapshot is not awaited any longer: the cron's runs read in full until one succeeds.
+    expect(cache.firstSnapshotsSince()).toBeUndefined();
+    expect(cache.hasLoaded()).toBe(false);
     service.beforeApplicationShutdown();
   });
 

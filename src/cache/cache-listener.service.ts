@@ -103,6 +103,7 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
           }),
       ),
     );
+    this.cache.recordListening();
     for (const listener of this.listeners) this.subscribe(listener);
   }
 
@@ -192,6 +193,9 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
       `${listener.collection} listener failed, re-subscribing in ${delay} ms: ${error.message}`,
     );
     listener.retryTimer = this.clock.setTimeout(() => this.subscribe(listener), delay);
+    this.cache.recordListenerFailure();
+    // Before the first load the books wait on this listener's first snapshot: load them by a full read now.
+    if (!this.cache.hasLoaded()) this.collector.collectInBackground();
   }
 
   private setLive(listener: Listener<unknown>, live: boolean): void {

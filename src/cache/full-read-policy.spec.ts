@@ -9,6 +9,7 @@ function state(overrides: Partial<FullReadState> = {}): FullReadState {
     listenersLive: true,
     lastSuccessAt: NOW - 60_000,
     reconcileIntervalMs: HOUR,
+    firstSnapshotTimeoutMs: 300_000,
     now: NOW,
     ...overrides,
   };
@@ -39,6 +40,17 @@ describe('needsFullRead', () => {
 
   it('reads when nothing has been collected yet', () => {
     expect(needsFullRead(state({ lastSuccessAt: undefined }))).toBe(true);
+  });
+
+  it("waits for the listeners' first snapshots as the first load, up to the first-snapshot timeout", () => {
+    const starting = { lastSuccessAt: undefined, listenersLive: false };
+    expect(needsFullRead(state({ ...starting, firstSnapshotsSince: NOW - 299_999 }))).toBe(false);
+    expect(needsFullRead(state({ ...starting, firstSnapshotsSince: NOW - 300_000 }))).toBe(true);
+    // Undefined once a listener failed, or in poll mode whatever it holds.
+    expect(needsFullRead(state({ ...starting, firstSnapshotsSince: undefined }))).toBe(true);
+    expect(needsFullRead(state({ ...starting, cacheMode: 'poll', firstSnapshotsSince: NOW }))).toBe(true);
+    // Once loaded, the first snapshots have no say.
+    expect(needsFullRead(state({ listenersLive: false, firstSnapshotsSince: NOW }))).toBe(true);
   });
 
   it('reconciles on every run with an interval of 0', () => {

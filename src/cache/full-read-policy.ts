@@ -6,6 +6,12 @@ export interface FullReadState {
   readonly lastSuccessAt?: number;
   readonly lastFailureAt?: number;
   readonly reconcileIntervalMs: number;
+  /**
+   * Listen mode before the books were ever loaded: since when the listeners have been taking their first
+   * snapshots; undefined once one of them failed.
+   */
+  readonly firstSnapshotsSince?: number;
+  readonly firstSnapshotTimeoutMs: number;
   readonly now: number;
 }
 
@@ -13,11 +19,20 @@ export interface FullReadState {
  * Whether a collector run should read both collection groups in full. In poll mode every run does: the
  * reads are the cache. In listen mode the listeners keep the books current and a full read is only the
  * reconciliation safety net, due once per reconcile interval; while a listener is down, or since a run
- * failed, every run reads again, so the worker falls back to polling instead of going stale.
+ * failed, every run reads again, so the worker falls back to polling instead of going stale. At start the
+ * listeners' first snapshots are the first load: no full read while they arrive (that would read every
+ * document twice), unless one fails or they take longer than the first-snapshot timeout.
  */
 export function needsFullRead(state: FullReadState): boolean {
-  if (state.cacheMode === 'poll' || !state.listenersLive) return true;
+  if (state.cacheMode === 'poll') return true;
+  if (awaitingFirstSnapshots(state)) return false;
+  if (!state.listenersLive) return true;
   if (state.lastSuccessAt === undefined) return true;
   if (state.lastFailureAt !== undefined && state.lastFailureAt > state.lastSuccessAt) return true;
   return state.now - state.lastSuccessAt >= state.reconcileIntervalMs;
+}
+
+function awaitingFirstSnapshots(state: FullReadState): boolean {
+  const { lastSuccessAt, firstSnapshotsSince: since, now } = state;
+  return lastSuccessAt === undefined && since !== undefined && now - since < state.firstSnapshotTimeoutMs;
 }

@@ -46,4 +46,41 @@ describe('SymbolCache', () => {
     cache.setListenerLive('tradeTriggers', true);
     expect(cache.stats().listenersLive).toBe(true);
   });
+
+  describe('the first load', () => {
+    const clock = { now: () => 7_000 } as never;
+
+    it("by both listeners' first snapshots: loaded for good, the reconciliation one interval from now", () => {
+      const listened = new SymbolCache(core, clock);
+      const loads: number[] = [];
+      listened.onLoaded(() => loads.push(1));
+      listened.recordListening();
+      expect(listened.firstSnapshotsSince()).toBe(7_000);
+      listened.setListenerLive('openPositions', true);
+      expect(listened.hasLoaded()).toBe(false);
+      listened.setListenerLive('tradeTriggers', true);
+      expect(listened.stats()).toMatchObject({
+        firstLoad: 'listeners',
+        lastSuccessAt: 7_000,
+        collections: 0,
+      });
+      expect(listened.firstSnapshotsSince()).toBeUndefined();
+      // A listener down later does not unload the books (full reads keep them then); no second announcement.
+      listened.setListenerLive('openPositions', false);
+      listened.setListenerLive('openPositions', true);
+      expect(listened.hasLoaded()).toBe(true);
+      expect(loads).toEqual([1]);
+    });
+
+    it('by a full read; a failed read loads nothing, and a listener failure ends the wait for snapshots', () => {
+      const read = new SymbolCache(core, clock);
+      read.recordListening();
+      read.recordCollection({ ok: false, durationMs: 5, error: 'UNAVAILABLE' });
+      expect(read.hasLoaded()).toBe(false);
+      read.recordListenerFailure();
+      expect(read.firstSnapshotsSince()).toBeUndefined();
+      read.recordCollection({ ok: true, durationMs: 12, documentsRead: 3 });
+      expect(read.stats()).toMatchObject({ firstLoad: 'full_read', listenerFailures: 1 });
+    });
+  });
 });

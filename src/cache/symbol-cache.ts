@@ -22,6 +22,12 @@ export interface CacheHealth {
   /** True when every listener is live; always false in poll mode, where there are none. */
   readonly listenersLive: boolean;
   readonly listeners: Readonly<Record<ListenedCollection, boolean>>;
+  /** What first filled the books whole: a full read, or both listeners' first snapshots. */
+  readonly firstLoad?: 'full_read' | 'listeners';
+  /** When the listeners first subscribed (listen mode). */
+  readonly listeningSince?: number;
+  /** Listener failures since start: none before the first load means their first snapshots are still due. */
+  readonly listenerFailures: number;
 }
 
 export interface CacheStats extends CacheHealth {
@@ -54,13 +60,17 @@ export class SymbolCache {
     consecutiveFailures: 0,
     skippedRuns: 0,
     listeners: { openPositions: false, tradeTriggers: false },
+    listenerFailures: 0,
   };
 
   private readonly loadWatchers = new Set<() => void>();
 
-  /** Whether the books were ever filled whole: by a full read, or by both listeners' first snapshots. */
+  /**
+   * Whether the books were ever filled whole: by a full read, or by both listeners' first snapshots. It
+   * stays true when a listener goes down later: the books are then kept current by full reads.
+   */
   hasLoaded(): boolean {
-    return this.health.collections > 0 || this.listenersLive();
+    return this.health.firstLoad !== undefined;
   }
 
   /** Called once the books are first filled whole (see hasLoaded); returns an unsubscribe. */
@@ -85,9 +95,8 @@ export class SymbolCache {
   }
 
   recordCollection(result: CollectionResult): void {
-    const loaded = this.hasLoaded();
     this.recordOutcome(result);
-    if (!loaded && this.hasLoaded()) this.announceLoaded();
+    if (result.ok) this.markLoaded('full_read');
   }
 
   private recordOutcome(result: CollectionResult): void {
@@ -109,14 +118,32 @@ export class SymbolCache {
         };
   }
 
+  /** The listeners subscribed for the first time: their first snapshots will fill the books. */
+  recordListening(): void {
+    if (this.health.listeningSince === undefined)
+      this.health = { ...this.health, listeningSince: this.clock.now() };
+  }
+
+  recordListenerFailure(): void {
+    this.health = { ...this.health, listenerFailures: this.health.listenerFailures + 1 };
+  }
+
+  /**
+   * Since when the listeners' first snapshots are awaited as the first load; undefined once the books were
+   * loaded, or once a listener failed before that (then only a full read loads them).
+   */
+  firstSnapshotsSince(): number | undefined {
+    const { listeningSince, listenerFailures } = this.health;
+    return this.hasLoaded() || listenerFailures > 0 ? undefined : listeningSince;
+  }
+
   recordSkippedRun(): void {
     this.health = { ...this.health, skippedRuns: this.health.skippedRuns + 1 };
   }
 
   setListenerLive(collection: ListenedCollection, live: boolean): void {
-    const loaded = this.hasLoaded();
     this.health = { ...this.health, listeners: { ...this.health.listeners, [collection]: live } };
-    if (!loaded && this.hasLoaded()) this.announceLoaded();
+    if (this.listenersLive()) this.markLoaded('listeners');
   }
 
   /** Listen mode, and both listeners' whole first snapshots in the books. */
@@ -125,7 +152,12 @@ export class SymbolCache {
     return cacheMode === 'listen' && listeners.openPositions && listeners.tradeTriggers;
   }
 
-  private announceLoaded(): void {
+  private markLoaded(by: 'full_read' | 'listeners'): void {
+    if (this.hasLoaded()) return;
+    this.health = { ...this.health, firstLoad: by };
+    // Both first snapshots are the whole of both collections: a load as complete as a full read, and the
+    // first reconciliation is due one interval from now.
+    if (by === 'listeners') this.health = { ...this.health, lastSuccessAt: this.clock.now() };
     for (const watcher of this.loadWatchers) watcher();
   }
 

@@ -17,6 +17,7 @@ import { WatchedSymbolsService } from './watched-symbols.service';
 import { waitFor } from '../../test/support/wait-for';
 
 const READ_OPTIONS = {
+  firstSnapshotTimeoutMs: 300_000,
   pageSize: 5_000,
   pageTimeoutMs: DEFAULT_CACHE_TIMING.pageTimeoutMs,
   probeTimeoutMs: DEFAULT_CACHE_TIMING.probeTimeoutMs,
@@ -61,7 +62,7 @@ const NO_LIQUIDATION = {
   onChange: () => () => undefined,
 } as unknown as LiquidationPolicy;
 
-function setUp(liquidation: LiquidationPolicy = NO_LIQUIDATION) {
+function setUp(liquidation: LiquidationPolicy = NO_LIQUIDATION, cacheMode: 'poll' | 'listen' = 'poll') {
   const reads: Array<() => Promise<CollectionRead<OpenPosition>>> = [];
   const positions = {
     loadOpen: jest.fn(() => (reads.shift() ?? (() => Promise.resolve(read([POSITION]))))()),
@@ -74,7 +75,7 @@ function setUp(liquidation: LiquidationPolicy = NO_LIQUIDATION) {
   const scheduler = new SchedulerRegistry();
   const watched = new WatchedSymbolsService(books, cache, metrics, spot, gateway(), gateway());
   const collector = new SymbolCollectorService(
-    { cron: '*/30 * * * * *', cacheMode: 'poll', reconcileIntervalMs: 3_600_000, ...READ_OPTIONS },
+    { cron: '*/30 * * * * *', cacheMode, reconcileIntervalMs: 3_600_000, ...READ_OPTIONS },
     DEFAULT_CACHE_TIMING,
     scheduler,
     positions as unknown as PositionRepository,
@@ -170,6 +171,34 @@ describe('SymbolCollectorService', () => {
       'its level in the mark book',
       () => books.positionBook('mark', 'XBTUSDTM')?.get(futures.path)?.liquidation === 95,
     );
+    await collector.beforeApplicationShutdown();
+  });
+
+  it("in listen mode reads nothing at start: the listeners' first snapshots are the first load", async () => {
+    const { collector, positions } = setUp(NO_LIQUIDATION, 'listen');
+    collector.onApplicationBootstrap();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(positions.loadOpen).not.toHaveBeenCalled();
+    await collector.beforeApplicationShutdown();
+  });
+
+  it('reads nothing when the margins change with no futures position in the books, and no run under way', async () => {
+    let marginsChanged: () => void = () => undefined;
+    const policy = {
+      levelOf: () => null,
+      onChange: (listener: () => void) => ((marginsChanged = listener), () => undefined),
+    } as unknown as LiquidationPolicy;
+    const { collector, positions, reads } = setUp(policy, 'listen');
+    collector.onApplicationBootstrap();
+    marginsChanged(); // the first margins, before any document: levels still to come use them
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(positions.loadOpen).not.toHaveBeenCalled();
+    // With a futures position in the books its level may be stale: everything is read again.
+    const futures: OpenPosition = { ...POSITION, symbol: 'XBTUSDTM', marketType: 'futures', leverage: 10 };
+    reads.push(() => Promise.resolve(read([futures])));
+    await collector.collectAllSymbols();
+    marginsChanged();
+    await waitFor('the read after the change', () => positions.loadOpen.mock.calls.length === 2);
     await collector.beforeApplicationShutdown();
   });
 

@@ -80,8 +80,9 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
     });
     this.scheduler.addCronJob(COLLECTOR_JOB, job);
     job.start();
-    this.collectInBackground();
-    this.liquidation.onChange(() => this.collectAfterRunning());
+    // In listen mode the listeners' first snapshots are the first load (see needsFullRead).
+    if (this.config.cacheMode === 'poll') this.collectInBackground();
+    this.liquidation.onChange(() => this.onMarginsChanged());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -136,6 +137,8 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       lastSuccessAt,
       lastFailureAt,
       reconcileIntervalMs: this.config.reconcileIntervalMs,
+      firstSnapshotsSince: this.cache.firstSnapshotsSince(),
+      firstSnapshotTimeoutMs: this.config.firstSnapshotTimeoutMs,
       now: this.clock.now(),
     });
     if (due) {
@@ -170,10 +173,13 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
   }
 
   /**
-   * A collection that starts after the one running, if any, ends: the contracts' margins changed, and only
-   * a read of every position gives each its new liquidation level (the books keep no entry price).
+   * The contracts' margins changed, and only a read of every position gives each its new liquidation level
+   * (the books keep no entry price): a collection starts after the one running, if any, ends. With no
+   * collection running and no futures position in the books (the first margins, before any document has
+   * arrived), every level still to come is computed with the new margins, and nothing needs reading.
    */
-  private collectAfterRunning(): void {
+  private onMarginsChanged(): void {
+    if (this.running === undefined && this.books.count('position', 'futures') === 0) return;
     void (this.running ?? Promise.resolve()).then(() => this.collectInBackground());
   }
 

@@ -54,6 +54,9 @@ export const collectorConfig = registerAs('collector', () => {
     // The one-document probe of a listen-mode run that does not reconcile: short, since through a cut
     // connection a read hangs instead of failing.
     COLLECTOR_PROBE_TIMEOUT_MS: intVar(5_000, 100, 60_000),
+    // In listen mode the listeners' first snapshots are the first load (each document read once at start);
+    // if they have neither arrived nor failed by then, the collector reads in full.
+    LISTENER_FIRST_SNAPSHOT_TIMEOUT_MS: intVar(300_000, 1_000, 3_600_000),
   });
   return {
     cron: env.COLLECTOR_CRON,
@@ -62,6 +65,7 @@ export const collectorConfig = registerAs('collector', () => {
     pageSize: env.COLLECTOR_PAGE_SIZE,
     pageTimeoutMs: env.COLLECTOR_PAGE_TIMEOUT_MS,
     probeTimeoutMs: env.COLLECTOR_PROBE_TIMEOUT_MS,
+    firstSnapshotTimeoutMs: env.LISTENER_FIRST_SNAPSHOT_TIMEOUT_MS,
   };
 });
 export type CollectorConfig = ReturnType<typeof collectorConfig>;

@@ -53,6 +53,7 @@ describe('configuration', () => {
       pageSize: 5_000,
       pageTimeoutMs: 20_000,
       probeTimeoutMs: 5_000,
+      firstSnapshotTimeoutMs: 300_000,
     });
     expect(kucoinConfig()).toMatchObject({
       futuresMaxTopicsPerConnection: 300,
@@ -89,6 +90,7 @@ describe('configuration', () => {
       COLLECTOR_PAGE_SIZE: '1000',
       COLLECTOR_PAGE_TIMEOUT_MS: '120000',
       COLLECTOR_PROBE_TIMEOUT_MS: '2000',
+      LISTENER_FIRST_SNAPSHOT_TIMEOUT_MS: '60000',
       INSTANCE_ID: 'worker-a',
       LOG_LEVEL: 'debug',
     });
@@ -101,6 +103,7 @@ describe('configuration', () => {
       pageSize: 1_000,
       pageTimeoutMs: 120_000,
       probeTimeoutMs: 2_000,
+      firstSnapshotTimeoutMs: 60_000,
     });
     expect(instanceConfig()).toEqual({ instanceId: 'worker-a', logLevel: 'debug' });
   });

@@ -30,7 +30,7 @@ describe('SymbolCache during a Firestore outage', () => {
       },
       { pageTimeoutMs: 2_000, probeTimeoutMs: 1_000, listenerRetryBaseMs: 200, listenerRetryMaxMs: 1_000 },
     );
-    await waitFor('the first collection', () => app.cache.stats().collections > 0, 5_000);
+    await waitFor('the first load', () => app.cache.hasLoaded(), 5_000);
   });
 
   afterAll(async () => {

@@ -20,13 +20,7 @@ describe('reconciliation in listen mode', () => {
       COLLECTOR_CRON: '* * * * * *',
       RECONCILE_INTERVAL_MS: '3600000',
     });
-    await waitFor(
-      'the first collection and both listeners',
-      () => app.cache.stats().collections > 0 && app.cache.stats().listenersLive,
-      20_000,
-    );
-    // A collection the cron started while a listener was still starting (each runs in a thread of its
-    // own) has finished by the first scheduled run that finds nothing due.
+    await waitFor('both listeners', () => app.cache.stats().listenersLive, 20_000);
     await waitFor(
       'a scheduled run that was not due',
       async () => (await metricValue(app.metrics.collectorRuns, { result: 'not_due' })) >= 1,
@@ -37,6 +31,14 @@ describe('reconciliation in listen mode', () => {
   afterAll(async () => {
     await app?.close();
     await fs.close();
+  });
+
+  it("reads each document once at start: the listeners' first snapshots are the first load, no full read", async () => {
+    expect(app.cache.stats()).toMatchObject({ firstLoad: 'listeners', collections: 0 });
+    expect(app.cache.stats().lastSuccessAt).toBeDefined();
+    expect(await metricValue(app.metrics.documentsRead, { source: 'collector' })).toBe(0);
+    expect(await metricValue(app.metrics.documentsRead, { source: 'listener' })).toBeGreaterThanOrEqual(1);
+    expect(app.core.positionBook('spot', 'BTC-USDT')?.get('users/u1/openPositions/btc')).toBeDefined();
   });
 
   it('skips full reads while the listeners are live and no reconciliation is due, yet stays current', async () => {

@@ -13,6 +13,7 @@ function stats(overrides: Partial<CacheStats> = {}): CacheStats {
     skippedRuns: 0,
     listenersLive: false,
     listeners: { openPositions: false, tradeTriggers: false },
+    listenerFailures: 0,
     positions: 0,
     triggers: 0,
     symbols: { spot: 0, futures: 0 },

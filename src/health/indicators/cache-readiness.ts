@@ -55,10 +55,11 @@ export function collectionErrorKind(message: string | undefined): CollectionErro
 }
 
 /**
- * Why the books cannot be trusted yet, or no longer; empty when they can. The first collection must have
- * succeeded. A collection that failed since the last success is an outage (the listeners retry quietly
- * and cannot tell one), reported at once. Otherwise the books are fresh while the listeners are live
- * (listen mode) or while the last collection is recent.
+ * Why the books cannot be trusted yet, or no longer; empty when they can. They must have been loaded whole
+ * once (`lastSuccessAt`: a full read, or in listen mode both listeners' first snapshots; `no_collection_yet`
+ * keeps its name, alerts match it). A collection that failed since the last success is an outage (the
+ * listeners retry quietly and cannot tell one), reported at once. Otherwise the books are fresh while the
+ * listeners are live (listen mode) or while the last collection is recent.
  */
 export function cacheProblems(stats: CacheStats, now: number, policy: CacheReadinessPolicy): CacheProblem[] {
   if (stats.lastSuccessAt === undefined) return ['no_collection_yet'];

@@ -14,6 +14,7 @@ function indicatorWith(overrides: Partial<CacheStats>): CacheHealthIndicator {
     skippedRuns: 0,
     listenersLive: true,
     listeners: { openPositions: true, tradeTriggers: true },
+    listenerFailures: 0,
     positions: 3,
     triggers: 1,
     symbols: { spot: 1, futures: 0 },
