@@ -17,7 +17,7 @@ const item = (n: number, stopLoss: number, version = 1): Item => ({
 const build = (items: Item[]) => finish(BookSet.building(items, buildPositionBook, POSITION_LEGS));
 
 describe('diffing', () => {
-  const count = ENTRIES_PER_STEP * 2 + 5_000;
+  const count = ENTRIES_PER_STEP * 2 + ENTRIES_PER_STEP / 2;
   const readItems = Array.from({ length: count }, (_, n) => item(n, 1_000 + n));
 
   it('counts what the read adds, removes and changes, pausing within a large book', () => {

@@ -10,7 +10,7 @@ import {
   triggerHit,
 } from '../../test/support/crossings';
 import type { Hit, Located, PositionEntry, TriggerEntry } from '../domain/crossing';
-import { CacheCore, type CollectionTicket } from './cache-core';
+import { CacheCore, type CollectionTicket, type TurnBudget } from './cache-core';
 
 function read(positions: Located<PositionEntry>[], triggers: Located<TriggerEntry>[] = [], readAt = 50) {
   return { positions, triggers, readTimes: { positions: readAt, triggers: readAt } };
@@ -367,4 +367,34 @@ describe('CacheCore', () => {
     cache.applyPosition(P1, seenGone(20));
     expect(watcher).toHaveBeenCalledTimes(2);
   });
+});
+
+describe('CacheCore.finishCollectionInSteps with a turn budget', () => {
+  const positions = Array.from({ length: 9_000 }, (_, n) =>
+    positionAt({ path: `users/u/openPositions/p${n}`, stopLoss: 50 + (n % 40) }),
+  );
+
+  it('pauses only once a turn has run for the budget, and otherwise at every step', async () => {
+    const every = await countPauses();
+    // Every look at this clock advances it 1 ms, so a step costs 1 ms: a pause every 5 steps or so.
+    let clock = 0;
+    const budgeted = await countPauses({ ms: 5, now: () => clock++ });
+    expect(every).toBeGreaterThan(10);
+    expect(budgeted).toBeGreaterThan(0);
+    expect(budgeted).toBeLessThanOrEqual(Math.ceil(every / 4));
+  });
+
+  async function countPauses(budget?: TurnBudget): Promise<number> {
+    const cache = new CacheCore();
+    let pauses = 0;
+    const outcome = await cache.finishCollectionInSteps(
+      cache.beginCollection(),
+      read(positions, [], 50),
+      () => ((pauses += 1), Promise.resolve()),
+      budget,
+    );
+    expect(outcome.kind).toBe('swapped');
+    expect(cache.count('position')).toBe(9_000);
+    return pauses;
+  }
 });

@@ -201,4 +201,24 @@ describe('mapInSlices', () => {
     await loop.drain();
     await expect(mapped).resolves.toEqual([10, 20, 30, 40, 50]);
   });
+
+  it('with a time budget, gives the loop back within a slice once the budget is spent (cold code)', async () => {
+    const loop = turns();
+    let clock = 0;
+    // Each value costs 1 ms; 10 ms a turn: 64 values (the budget is looked at every 64) before the first
+    // yield, although the slice holds 1,000.
+    const values = Array.from({ length: 200 }, (_, n) => n);
+    const mapped = mapInSlices(values, (n) => ((clock += 1), n + 1), {
+      sliceSize: 1_000,
+      yieldToOthers: loop.yieldToOthers,
+      budgetMs: 10,
+      now: () => clock,
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(clock).toBe(64);
+    expect(loop.waiting).toBe(1);
+    await loop.drain();
+    await expect(mapped).resolves.toEqual(values.map((n) => n + 1));
+    expect(clock).toBe(200);
+  });
 });

@@ -116,13 +116,23 @@ export class SlicedApply {
 export async function mapInSlices<T, U>(
   values: readonly T[],
   convert: (value: T) => U,
-  options: Pick<SlicedApplyOptions, 'sliceSize' | 'yieldToOthers'>,
+  options: Pick<SlicedApplyOptions, 'sliceSize' | 'yieldToOthers' | 'budgetMs' | 'now'>,
 ): Promise<U[]> {
+  const { sliceSize, budgetMs, now } = options;
+  const timed = budgetMs !== undefined && now !== undefined;
   const out: U[] = new Array<U>(values.length);
-  for (let from = 0; from < values.length; from += options.sliceSize) {
+  for (let from = 0; from < values.length;) {
     if (from > 0) await options.yieldToOthers();
-    const to = Math.min(values.length, from + options.sliceSize);
-    for (let i = from; i < to; i++) out[i] = convert(values[i]);
+    // Within a slice the time budget is looked at every BUDGET_STEP values: cold code may be slow.
+    const started = timed ? now() : 0;
+    const to = Math.min(values.length, from + sliceSize);
+    let i = from;
+    while (i < to) {
+      const end = timed ? Math.min(to, i + BUDGET_STEP) : to;
+      for (; i < end; i++) out[i] = convert(values[i]);
+      if (timed && now() - started >= budgetMs) break;
+    }
+    from = i;
   }
   return out;
 }

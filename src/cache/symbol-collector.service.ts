@@ -37,6 +37,11 @@ import { WatchedSymbolsService } from './watched-symbols.service';
  * 200,000 positions: 2 us a document, liquidation level included).
  */
 const CONVERT_SLICE = 5_000;
+/**
+ * And the longest one turn converts or builds for: counts alone do not bound a turn, because a pod's first
+ * full read runs this code cold (interpreted), several times slower than once it is optimised.
+ */
+const BUILD_TURN_BUDGET_MS = 10;
 
 export type CollectionRun =
   | { readonly kind: 'collected'; readonly documentsRead: number; readonly durationMs: number }
@@ -203,7 +208,8 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       // Converted and built in steps: at a million positions each takes seconds, and ticks must keep
       // flowing meanwhile.
       const yieldToOthers = (): Promise<void> => new Promise<void>((resolve) => this.clock.defer(resolve));
-      const slices = { sliceSize: CONVERT_SLICE, yieldToOthers };
+      const now = (): number => this.clock.now();
+      const slices = { sliceSize: CONVERT_SLICE, yieldToOthers, budgetMs: BUILD_TURN_BUDGET_MS, now };
       const items = {
         positions: await mapInSlices(
           positions.values,
@@ -213,7 +219,10 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
         triggers: await mapInSlices(triggers.values, (t) => triggerItem(t.value, t.version), slices),
         readTimes: { positions: positions.readVersion, triggers: triggers.readVersion },
       };
-      const outcome = await this.books.finishCollectionInSteps(ticket, items, yieldToOthers);
+      const outcome = await this.books.finishCollectionInSteps(ticket, items, yieldToOthers, {
+        ms: BUILD_TURN_BUDGET_MS,
+        now,
+      });
       if (outcome.kind === 'journal_overflow') throw new Error('too many listener changes during the read');
       if (outcome.kind === 'superseded') throw new Error('another collection began during this one');
       if (countRepairs) {

@@ -43,8 +43,10 @@ export function millionReport(input: MillionReportInput): ScenarioResult {
   const { config, worker, failure, peakRss, seedSeconds, staleBuild } = input;
   const readyAtMs = worker.readyAtMs ?? Infinity;
   const endMs = worker.now();
-  const runsAtReady =
-    worker.endpoints.filter((s) => s.atMs <= readyAtMs).pop()?.collectorRuns.success ?? Infinity;
+  // In listen mode no full read has run by ready (the listeners' first snapshots were the first load):
+  // a scrape without the success series counts none.
+  const atReady = worker.endpoints.filter((s) => s.atMs <= readyAtMs).pop();
+  const runsAtReady = atReady === undefined ? Infinity : (atReady.collectorRuns.success ?? 0);
   const reconcile = findReconcile(worker, readyAtMs, runsAtReady);
   const phases: Phases = {
     readyAtMs,

@@ -4,8 +4,13 @@
  */
 export type Stepwise<T> = Generator<void, T>;
 
-/** Entries placed between two pauses of a stepwise build: a few milliseconds of work. */
-export const ENTRIES_PER_STEP = 10_000;
+/**
+ * Entries placed between two yields of a stepwise build: about a millisecond of work once the code is
+ * optimised. A driver with a time budget (see `CacheCore.finishCollectionInSteps`) runs several steps a
+ * turn; small steps keep a turn short when the code is still cold (a pod's first full read runs the build
+ * in the interpreter: bench 7 saw single 10,000-entry steps of ~300 ms in it).
+ */
+export const ENTRIES_PER_STEP = 2_000;
 
 /** Runs the steps through without pausing. */
 export function finish<T>(steps: Stepwise<T>): T {
