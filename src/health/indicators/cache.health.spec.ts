@@ -28,8 +28,13 @@ function indicatorWith(overrides: Partial<CacheStats>): CacheHealthIndicator {
 }
 
 describe('CacheHealthIndicator (readiness of the books)', () => {
-  it('is up with counts while the listeners are live', () => {
-    expect(indicatorWith({}).check().cache).toMatchObject({ status: 'up', positions: 3, triggers: 1 });
+  it('is up with counts while the listeners are live, saying what first loaded the books', () => {
+    expect(indicatorWith({ firstLoad: 'listeners' }).check().cache).toMatchObject({
+      status: 'up',
+      positions: 3,
+      triggers: 1,
+      firstLoad: 'listeners',
+    });
   });
 
   it('names a failed collection by codes only: the raw error text never reaches the body', () => {
@@ -54,6 +59,7 @@ describe('CacheHealthIndicator (readiness of the books)', () => {
       status: 'down',
       problems: ['no_collection_yet'],
       lastErrorKind: null,
+      firstLoad: null,
     });
   });
 });

@@ -40,6 +40,8 @@ export class CacheHealthIndicator {
     const details = {
       mode: stats.cacheMode,
       listenersLive: stats.listenersLive,
+      // What first filled the books: 'listeners' (their first snapshots) or 'full_read'; null until then.
+      firstLoad: stats.firstLoad ?? null,
       lastSuccessAgeMs: stats.lastSuccessAt === undefined ? null : this.clock.now() - stats.lastSuccessAt,
       positions: stats.positions,
       triggers: stats.triggers,
