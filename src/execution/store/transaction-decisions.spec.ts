@@ -16,6 +16,16 @@ const triggerHit = makeHit({
 
 const tape = (price: number): Tape => ({ price, tickTime: 1_700_000_000_500, instanceId: 'worker-a' });
 
+/** What worker-a writes when a trade at 54,000 crosses positionHit's stop-loss. */
+const STOP_LOSS_CLOSE = {
+  status: 'closing',
+  closeReason: 'stop_loss',
+  closeTriggerPrice: 55_000,
+  closePrice: 54_000,
+  closeTickTime: 1_700_000_000_500,
+  closedBy: 'worker-a',
+};
+
 /** Read at version 42 (its update time, or the read time if missing). */
 const at = (data: Record<string, unknown> | undefined): ReadDocument => ({ data, version: 42 });
 
@@ -50,14 +60,7 @@ describe('decideClose', () => {
   it('closes an open position at the tick price, not the level (a gap fills worse)', () => {
     expect(decideClose(positionHit, at(positionDoc()), tape(54_000))).toEqual({
       kind: 'write',
-      fields: {
-        status: 'closing',
-        closeReason: 'stop_loss',
-        closeTriggerPrice: 55_000,
-        closePrice: 54_000,
-        closeTickTime: 1_700_000_000_500,
-        closedBy: 'worker-a',
-      },
+      fields: STOP_LOSS_CLOSE,
     });
   });
 
@@ -170,14 +173,7 @@ describe('decideClose', () => {
   });
 
   describe('a close already there', () => {
-    const ownClose = {
-      status: 'closing',
-      closeReason: 'stop_loss',
-      closeTriggerPrice: 55_000,
-      closePrice: 54_000,
-      closeTickTime: 1_700_000_000_500,
-      closedBy: 'worker-a',
-    };
+    const ownClose = STOP_LOSS_CLOSE;
 
     it("is this replica's own for this tape when an earlier commit landed: executed, with what it wrote", () => {
       expect(decideClose(positionHit, at(positionDoc(ownClose)), tape(54_000))).toEqual({
