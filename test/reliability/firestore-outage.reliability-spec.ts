@@ -109,7 +109,9 @@ describe('Firestore unreachable for 10 s mid-run', () => {
             proxy.cut();
             cutAt = Date.now();
           } else if (step === RESTORE_STEP) {
-            await new Promise((resolve) => setTimeout(resolve, cutAt + OUTAGE_MS - Date.now()));
+            // The outage lasts at least OUTAGE_MS; the steps between may already have taken longer.
+            const left = Math.max(0, cutAt + OUTAGE_MS - Date.now());
+            await new Promise((resolve) => setTimeout(resolve, left));
             proxy.restore();
             restoredAt = Date.now();
           }
