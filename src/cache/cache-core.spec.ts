@@ -10,7 +10,8 @@ import {
   triggerHit,
 } from '../../test/support/crossings';
 import type { Hit, Located, PositionEntry, TriggerEntry } from '../domain/crossing';
-import { CacheCore, type CollectionTicket, type TurnBudget } from './cache-core';
+import { type TurnBudget } from './book/stepwise';
+import { CacheCore, type CollectionTicket } from './cache-core';
 
 function read(positions: Located<PositionEntry>[], triggers: Located<TriggerEntry>[] = [], readAt = 50) {
   return { positions, triggers, readTimes: { positions: readAt, triggers: readAt } };

@@ -7,6 +7,7 @@ import {
 } from '../domain/crossing';
 import type { MarketType, PriceStream, Tick } from '../domain/market';
 import type { PositionLadders, TriggerLadders } from './book/book.types';
+import { type TurnBudget, finishInTurns } from './book/stepwise';
 import { BuildJournal, type ReadTimes, readTimeOf } from './build-journal';
 import { type BookSets, carryTrailingStates, emptyBookSets, setOf } from './cache-entries';
 import {
@@ -151,14 +152,7 @@ export class CacheCore implements CrossingPort {
     pause: () => Promise<void>,
     budget?: TurnBudget,
   ): Promise<CollectionOutcome> {
-    const steps = this.collecting(ticket, read);
-    let turnStarted = budget?.now() ?? 0;
-    for (let step = steps.next(); ; step = steps.next()) {
-      if (step.done) return step.value;
-      if (budget !== undefined && budget.now() - turnStarted < budget.ms) continue;
-      await pause();
-      turnStarted = budget?.now() ?? 0;
-    }
+    return finishInTurns(this.collecting(ticket, read), pause, budget);
   }
 
   /** Symbols with anything watching any of these price streams, including documents with a crossing pending. */
@@ -264,13 +258,4 @@ export class CacheCore implements CrossingPort {
   private notify(): void {
     for (const watcher of this.changeWatchers) watcher();
   }
-}
-
-/**
- * How long one event-loop turn may run steps before pausing, by `now` (ms). Without one every step is
- * followed by a pause (the specs drive listener changes into those pauses).
- */
-export interface TurnBudget {
-  readonly ms: number;
-  readonly now: () => number;
 }

@@ -19,3 +19,27 @@ export function finish<T>(steps: Stepwise<T>): T {
     if (step.done) return step.value;
   }
 }
+
+/**
+ * How long one event-loop turn may run steps before pausing, by `now` (ms). Without one every step is
+ * followed by a pause (the specs drive listener changes into those pauses).
+ */
+export interface TurnBudget {
+  readonly ms: number;
+  readonly now: () => number;
+}
+
+/** Runs the steps with `pause` between turns: after every step, or once a turn has spent the budget. */
+export async function finishInTurns<T>(
+  steps: Stepwise<T>,
+  pause: () => Promise<void>,
+  budget?: TurnBudget,
+): Promise<T> {
+  let turnStarted = budget?.now() ?? 0;
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    if (budget !== undefined && budget.now() - turnStarted < budget.ms) continue;
+    await pause();
+    turnStarted = budget?.now() ?? 0;
+  }
+}
