@@ -104,7 +104,9 @@ export function decideClose(
   const { data } = doc;
   if (data === undefined || data === null) return gone('missing', doc);
   if ((data as { status?: unknown }).status !== 'open')
-    return ownClose(data, doc, tape) ?? gone('not_open', doc);
+    return (
+      ownWrite(data as Readonly<Record<string, unknown>>, CLOSE_FIELDS, doc, tape) ?? gone('not_open', doc)
+    );
   const parsed = parsePosition(hit.entry.path, data);
   if (!parsed.ok) return gone('invalid_document', doc);
   const position = parsed.value;
@@ -131,12 +133,44 @@ function closeFields(crossing: Crossing, tape: Tape, priceType?: InstrumentPrice
   };
 }
 
-/** The close this replica writes for this tape (closedBy, closeTickTime, closePrice), if `data` holds it. */
-function ownClose(data: object, doc: ReadDocument, tape: Tape): Landed | undefined {
-  const close = data as Record<string, unknown>;
-  if (close.closedBy !== tape.instanceId || close.closeTickTime !== tape.tickTime) return undefined;
-  if (close.closePrice !== tape.price) return undefined;
-  const { closeReason: reason, closeTriggerPrice: level } = close;
+/** Where a written document says who wrote it, for which tape, and what it decided. */
+interface WrittenFields {
+  readonly by: string;
+  readonly tickTime: string;
+  readonly price: string;
+  readonly reason: string;
+  readonly level: string;
+}
+
+/** A position's close, as closeFields writes it. */
+const CLOSE_FIELDS: WrittenFields = {
+  by: 'closedBy',
+  tickTime: 'closeTickTime',
+  price: 'closePrice',
+  reason: 'closeReason',
+  level: 'closeTriggerPrice',
+};
+
+/** A trigger's executed copy, as decideFire writes it: the trigger's own condition and target. */
+const FIRE_FIELDS: WrittenFields = {
+  by: 'executedBy',
+  tickTime: 'executedTickTime',
+  price: 'executedPrice',
+  reason: 'condition',
+  level: 'targetPrice',
+};
+
+/** This replica's write for this tape, if `written` (read at `doc`'s version) is one. */
+function ownWrite(
+  written: Readonly<Record<string, unknown>>,
+  fields: WrittenFields,
+  doc: ReadDocument,
+  tape: Tape,
+): Landed | undefined {
+  if (written[fields.by] !== tape.instanceId || written[fields.tickTime] !== tape.tickTime) return undefined;
+  if (written[fields.price] !== tape.price) return undefined;
+  const reason = written[fields.reason];
+  const level = written[fields.level];
   if (typeof reason !== 'string' || typeof level !== 'number') return undefined;
   return { kind: 'landed', reason, level, seen: { version: doc.version, item: null } };
 }
@@ -156,7 +190,7 @@ export function decideFire(
   const { data } = trigger;
   if (executed !== undefined) {
     if (data !== undefined && data !== null) return gone('reused_id', trigger);
-    return ownFire(executed, trigger, tape) ?? gone('already_executed', trigger);
+    return ownWrite(executed, FIRE_FIELDS, trigger, tape) ?? gone('already_executed', trigger);
   }
   if (data === undefined || data === null) return gone('missing', trigger);
   const parsed = parseTrigger(hit.entry.path, data);
@@ -178,17 +212,4 @@ export function decideFire(
     level: value.targetPrice,
     condition: value.condition,
   };
-}
-
-/** The executed copy this replica writes for this tape (executedBy, executedTickTime, executedPrice). */
-function ownFire(
-  copy: Readonly<Record<string, unknown>>,
-  trigger: ReadDocument,
-  tape: Tape,
-): Landed | undefined {
-  if (copy.executedBy !== tape.instanceId || copy.executedTickTime !== tape.tickTime) return undefined;
-  if (copy.executedPrice !== tape.price) return undefined;
-  const { condition: reason, targetPrice: level } = copy;
-  if (typeof reason !== 'string' || typeof level !== 'number') return undefined;
-  return { kind: 'landed', reason, level, seen: { version: trigger.version, item: null } };
 }
