@@ -93,20 +93,34 @@ export class SlicedApply {
   /** Applies [from, to), stopping early once the turn's time budget is spent; returns where it stopped. */
   private applyWithin(batch: SlicedBatch, from: number, to: number): number {
     const { budgetMs, now } = this.options;
-    if (budgetMs === undefined || now === undefined) {
-      batch.apply(from, to);
-      return to;
-    }
-    const started = now();
-    let at = from;
-    while (at < to) {
-      const end = Math.min(to, at + BUDGET_STEP);
-      batch.apply(at, end);
-      at = end;
-      if (now() - started >= budgetMs) break;
-    }
-    return at;
+    return applyWithinBudget((a, b) => batch.apply(a, b), from, to, budgetMs, now);
   }
+}
+
+/**
+ * Applies [from, to) by `apply`, looking at `now` every BUDGET_STEP items and stopping once `budgetMs` is
+ * spent; returns where it stopped. Without a budget (or a clock) all of it.
+ */
+function applyWithinBudget(
+  apply: (from: number, to: number) => void,
+  from: number,
+  to: number,
+  budgetMs?: number,
+  now?: () => number,
+): number {
+  if (budgetMs === undefined || now === undefined) {
+    apply(from, to);
+    return to;
+  }
+  const started = now();
+  let at = from;
+  while (at < to) {
+    const end = Math.min(to, at + BUDGET_STEP);
+    apply(at, end);
+    at = end;
+    if (now() - started >= budgetMs) break;
+  }
+  return at;
 }
 
 /**
@@ -119,20 +133,15 @@ export async function mapInSlices<T, U>(
   options: Pick<SlicedApplyOptions, 'sliceSize' | 'yieldToOthers' | 'budgetMs' | 'now'>,
 ): Promise<U[]> {
   const { sliceSize, budgetMs, now } = options;
-  const timed = budgetMs !== undefined && now !== undefined;
   const out: U[] = new Array<U>(values.length);
+  const convertRange = (from: number, to: number): void => {
+    for (let i = from; i < to; i++) out[i] = convert(values[i]);
+  };
   for (let from = 0; from < values.length;) {
     if (from > 0) await options.yieldToOthers();
-    // Within a slice the time budget is looked at every BUDGET_STEP values: cold code may be slow.
-    const started = timed ? now() : 0;
+    // Within a slice the time budget too: cold code may be several times slower than the count assumes.
     const to = Math.min(values.length, from + sliceSize);
-    let i = from;
-    while (i < to) {
-      const end = timed ? Math.min(to, i + BUDGET_STEP) : to;
-      for (; i < end; i++) out[i] = convert(values[i]);
-      if (timed && now() - started >= budgetMs) break;
-    }
-    from = i;
+    from = applyWithinBudget(convertRange, from, to, budgetMs, now);
   }
   return out;
 }
