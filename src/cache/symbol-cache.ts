@@ -154,10 +154,10 @@ export class SymbolCache {
 
   private markLoaded(by: 'full_read' | 'listeners'): void {
     if (this.hasLoaded()) return;
-    this.health = { ...this.health, firstLoad: by };
     // Both first snapshots are the whole of both collections: a load as complete as a full read, and the
     // first reconciliation is due one interval from now.
-    if (by === 'listeners') this.health = { ...this.health, lastSuccessAt: this.clock.now() };
+    const loadedAt = by === 'listeners' ? { lastSuccessAt: this.clock.now() } : {};
+    this.health = { ...this.health, firstLoad: by, ...loadedAt };
     for (const watcher of this.loadWatchers) watcher();
   }
 
