@@ -11,6 +11,8 @@ import { SubscriptionDriver, type SubscriptionHost } from './subscription-driver
 import { TimerSet } from './timer-set';
 import type { FeedSocket } from './ws-socket';
 
+type SessionTimer = 'welcome' | 'ping' | 'pong' | 'watchdog' | `${'welcome' | 'pong' | 'watchdog'}_verdict`;
+
 /** What a session needs from the manager that owns the connection's whole life. */
 export interface SessionHost {
   readonly id: string;
@@ -34,7 +36,7 @@ export interface SessionHost {
 export class FeedSession {
   private readonly subscriptions: SubscriptionDriver;
   private readonly catchUp: SessionCatchUp;
-  private readonly timers: TimerSet<'welcome' | 'ping' | 'pong' | 'watchdog'>;
+  private readonly timers: TimerSet<SessionTimer>;
   /** Mark and index prices (read with JSON.parse) rather than trades (the byte scanner first). */
   private readonly instrument: boolean;
   private socket: FeedSocket | undefined;
@@ -74,7 +76,7 @@ export class FeedSession {
     const { io, limits } = this.options;
     const url = `${this.endpoint.endpoint}?token=${this.endpoint.token}&connectId=${io.clock.now()}`;
     this.timers.set('welcome', limits.welcomeTimeoutMs, () =>
-      this.fail('welcome_timeout', 'no welcome in time'),
+      this.afterPendingReads('welcome', () => this.fail('welcome_timeout', 'no welcome in time')),
     );
     this.socket = io.openSocket(url, {
       onOpen: () => undefined,
@@ -177,6 +179,7 @@ export class FeedSession {
         return;
       case 'pong':
         this.timers.clear('pong');
+        this.timers.clear('pong_verdict');
         return;
       case 'ack': {
         const subscribed = this.subscriptions.onAck(frame.id, now);
@@ -194,12 +197,18 @@ export class FeedSession {
 
   private onWelcome(now: number): void {
     this.timers.clear('welcome');
+    this.timers.clear('welcome_verdict');
     this.welcomed = true;
     this.lastDataAt = now;
     this.host.welcomed(now);
     this.timers.set('ping', this.endpoint.pingInterval, () => this.sendPing(), true);
     const checkEvery = Math.max(50, Math.min(1_000, Math.floor(this.options.limits.staleFeedMs / 4)));
-    this.timers.set('watchdog', checkEvery, () => this.watchdog(), true);
+    this.timers.set(
+      'watchdog',
+      checkEvery,
+      () => this.afterPendingReads('watchdog', () => this.watchdog()),
+      true,
+    );
     this.subscriptions.start();
     this.syncSubscriptions();
   }
@@ -219,8 +228,20 @@ export class FeedSession {
     this.subscriptions.recordPing(now);
     this.socket.send(`{"id":"${now}","type":"ping"}`);
     if (!this.timers.has('pong')) {
-      this.timers.set('pong', this.endpoint.pingTimeout, () => this.fail('pong_timeout', 'no pong in time'));
+      this.timers.set('pong', this.endpoint.pingTimeout, () =>
+        this.afterPendingReads('pong', () => this.fail('pong_timeout', 'no pong in time')),
+      );
     }
+  }
+
+  /**
+   * A timeout's verdict, given only once the socket's pending frames are read. Node runs due timers before
+   * it polls for I/O: after the event loop was held (a GC pause, a long turn) past a timeout, the timer
+   * fires while the welcome, pong or ticks that came in time are still unread, and would tear down a
+   * healthy connection. A 0 ms timer set now runs after the next poll; the frame cancels it (welcome, pong).
+   */
+  private afterPendingReads(timeout: 'welcome' | 'pong' | 'watchdog', verdict: () => void): void {
+    this.timers.set(`${timeout}_verdict`, 0, verdict);
   }
 
   private watchdog(): void {

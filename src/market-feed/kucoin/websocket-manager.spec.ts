@@ -7,6 +7,8 @@ import { type FakeKucoin, fakeKucoin } from '../../../test/support/doubles/fake-
 import { WebSocketManager } from './websocket-manager';
 
 const flush = (): Promise<void> => jest.advanceTimersByTimeAsync(0);
+/** A timeout's verdict waits for the socket's pending reads: a 0 ms timer, which fake timers run 1 ms later. */
+const VERDICT_MS = 1;
 const symbols = (n: number): string[] => Array.from({ length: n }, (_, i) => `C${i}-USDT`);
 
 interface Overrides {
@@ -135,9 +137,9 @@ describe('WebSocketManager', () => {
   it('reconnects when no pong arrives within pingTimeout', async () => {
     const { kucoin, connect, reconnects } = setup({}, [1_000, 500]);
     await connect(['BTC-USDT']);
-    await jest.advanceTimersByTimeAsync(1_499);
+    await jest.advanceTimersByTimeAsync(1_500);
     expect(reconnects).toEqual([]);
-    await jest.advanceTimersByTimeAsync(1);
+    await jest.advanceTimersByTimeAsync(VERDICT_MS);
     expect(reconnects).toEqual(['pong_timeout']);
     expect(kucoin.sockets[0].closed).toBe(true);
     await jest.advanceTimersByTimeAsync(500); // backoff: 0.5 × 1000
@@ -152,6 +154,54 @@ describe('WebSocketManager', () => {
     expect(reconnects).toEqual([]);
     await jest.advanceTimersByTimeAsync(1_250);
     expect(reconnects).toEqual(['stale_feed']);
+  });
+
+  // A stall of the event loop: a timeout's timer fires before the frame that came in time is read. The
+  // interleaving is driven: the timer fires, then the frame is read, then the verdict.
+  describe('after the event loop was held past a timeout', () => {
+    it('keeps a connection whose pong came in time but is read after the pong timer', async () => {
+      const { kucoin, connect, reconnects } = setup({}, [1_000, 500]);
+      await connect(['BTC-USDT']);
+      await jest.advanceTimersByTimeAsync(1_500);
+      kucoin.latest().serverSends({ id: 'late-read', type: 'pong' });
+      await jest.advanceTimersByTimeAsync(VERDICT_MS + 400);
+      expect(reconnects).toEqual([]);
+      expect(kucoin.sockets).toHaveLength(1);
+    });
+
+    it('keeps a connection whose ticks came in time but are read after the watchdog', async () => {
+      const { kucoin, connect, reconnects, ticks } = setup(
+        { limits: { staleFeedMs: 5_000 } },
+        [600_000, 10_000],
+      );
+      await connect(['BTC-USDT']);
+      kucoin.latest().ackAll();
+      await jest.advanceTimersByTimeAsync(500);
+      kucoin.latest().serverSends({ id: 'x', type: 'pong' }); // the last frame read for a while
+      await jest.advanceTimersByTimeAsync(5_500); // the watchdog (every 1 s) finds 5.5 s without a frame
+      kucoin.latest().serverSends(pushFor('BTC-USDT'));
+      await jest.advanceTimersByTimeAsync(VERDICT_MS);
+      expect(reconnects).toEqual([]);
+      expect(ticks.filter((t) => t.source === 'stream')).toHaveLength(1);
+    });
+
+    it('keeps a connection whose welcome came in time but is read after the welcome timer', async () => {
+      const { kucoin, manager, reconnects } = setup();
+      manager.updateDesired(['BTC-USDT']);
+      await flush();
+      await jest.advanceTimersByTimeAsync(10_000);
+      kucoin.latest().welcome();
+      await jest.advanceTimersByTimeAsync(VERDICT_MS);
+      expect(reconnects).toEqual([]);
+      expect(manager.state).toBe('connected');
+    });
+
+    it('still tears down a connection when nothing was waiting to be read', async () => {
+      const { connect, reconnects } = setup({ limits: { staleFeedMs: 5_000 } }, [1_000, 500]);
+      await connect(['BTC-USDT']);
+      await jest.advanceTimersByTimeAsync(1_500 + VERDICT_MS);
+      expect(reconnects).toEqual(['pong_timeout']);
+    });
   });
 
   it('reconnects when proven symbols stop streaming although pongs continue', async () => {
@@ -219,6 +269,7 @@ describe('WebSocketManager', () => {
     kucoin.latest().welcome();
     const sent = (): number => kucoin.latest().sentOfType('subscribe').length;
     expect(sent()).toBe(1);
+    await jest.advanceTimersByTimeAsync(VERDICT_MS);
     for (let resends = 1; resends <= 3; resends++) {
       kucoin.latest().serverSends({ id: 'x', type: 'pong' });
       await jest.advanceTimersByTimeAsync(10_000);
