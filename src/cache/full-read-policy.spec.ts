@@ -31,6 +31,17 @@ describe('needsFullRead', () => {
 
   it('falls back to reading on every run while a listener is down', () => {
     expect(needsFullRead(state({ listenersLive: false }))).toBe(true);
+    expect(needsFullRead(state({ listenersLive: false, lastSuccessAt: NOW, lastDurationMs: 0 }))).toBe(true);
+  });
+
+  it('while a listener is down, waits after a read as long as that read took before the next', () => {
+    const down = { listenersLive: false, lastDurationMs: 14 * 60_000 };
+    expect(needsFullRead(state({ ...down, lastSuccessAt: NOW - 14 * 60_000 + 1 }))).toBe(false);
+    expect(needsFullRead(state({ ...down, lastSuccessAt: NOW - 14 * 60_000 }))).toBe(true);
+    // A failure since the last success is retried at once, however long that read took.
+    expect(needsFullRead(state({ ...down, lastSuccessAt: NOW - 60_000, lastFailureAt: NOW - 1 }))).toBe(true);
+    // With the listeners live the reconcile interval alone decides.
+    expect(needsFullRead(state({ lastDurationMs: 14 * 60_000, lastSuccessAt: NOW - HOUR }))).toBe(true);
   });
 
   it('keeps reading on every run after a failed run until one succeeds', () => {

@@ -66,6 +66,7 @@ function setUp(liquidation: LiquidationPolicy = NO_LIQUIDATION, cacheMode: 'poll
   const reads: Array<() => Promise<CollectionRead<OpenPosition>>> = [];
   const positions = {
     loadOpen: jest.fn(() => (reads.shift() ?? (() => Promise.resolve(read([POSITION]))))()),
+    probe: jest.fn(() => Promise.resolve()),
   };
   const triggers = { loadAll: jest.fn(() => Promise.resolve(read<TradeTrigger>([]))) };
   const books = new CacheCore();
@@ -199,6 +200,24 @@ describe('SymbolCollectorService', () => {
     await collector.collectAllSymbols();
     marginsChanged();
     await waitFor('the read after the change', () => positions.loadOpen.mock.calls.length === 2);
+    await collector.beforeApplicationShutdown();
+  });
+
+  it('while a listener is down, a cron run reads in full only once the last read is as old as it was long', async () => {
+    const { collector, positions, cache, scheduler } = setUp(NO_LIQUIDATION, 'listen');
+    collector.onApplicationBootstrap();
+    cache.recordListenerFailure(); // the listeners are not live: the runs fall back to full reads
+    const cronRun = async (): Promise<void> => {
+      await scheduler.getCronJob(COLLECTOR_JOB).fireOnTick();
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    cache.recordCollection({ ok: true, durationMs: 600_000, documentsRead: 1 }); // a 10-minute read, just ended
+    await cronRun();
+    expect(positions.loadOpen).not.toHaveBeenCalled();
+    expect(positions.probe).toHaveBeenCalledTimes(1); // the run between reads still probes
+    cache.recordCollection({ ok: true, durationMs: 0, documentsRead: 1 });
+    await cronRun();
+    expect(positions.loadOpen).toHaveBeenCalledTimes(1);
     await collector.beforeApplicationShutdown();
   });
 

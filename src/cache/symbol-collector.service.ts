@@ -135,12 +135,13 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
    * within one schedule interval.
    */
   private onSchedule(): void {
-    const { cacheMode, listenersLive, lastSuccessAt, lastFailureAt } = this.cache.stats();
+    const { cacheMode, listenersLive, lastSuccessAt, lastFailureAt, lastDurationMs } = this.cache.stats();
     const due = needsFullRead({
       cacheMode,
       listenersLive,
       lastSuccessAt,
       lastFailureAt,
+      lastDurationMs,
       reconcileIntervalMs: this.config.reconcileIntervalMs,
       firstSnapshotsSince: this.cache.firstSnapshotsSince(),
       firstSnapshotTimeoutMs: this.config.firstSnapshotTimeoutMs,
