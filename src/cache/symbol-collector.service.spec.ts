@@ -221,6 +221,25 @@ describe('SymbolCollectorService', () => {
     await collector.beforeApplicationShutdown();
   });
 
+  it('waits at shutdown for a probe under way: the client must not close under a starting query', async () => {
+    const { collector, positions, cache, scheduler } = setUp(NO_LIQUIDATION, 'listen');
+    let answer: () => void = () => undefined;
+    positions.probe.mockImplementationOnce(() => new Promise<void>((resolve) => (answer = resolve)));
+    collector.onApplicationBootstrap();
+    cache.setListenerLive('openPositions', true);
+    cache.setListenerLive('tradeTriggers', true);
+    cache.recordCollection({ ok: true, durationMs: 10, documentsRead: 1 }); // reconciled just now: probe
+    await scheduler.getCronJob(COLLECTOR_JOB).fireOnTick();
+    expect(positions.probe).toHaveBeenCalledTimes(1);
+    let shutDown = false;
+    const shutdown = collector.beforeApplicationShutdown().then(() => (shutDown = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(shutDown).toBe(false);
+    answer();
+    await shutdown;
+    expect(positions.loadOpen).not.toHaveBeenCalled();
+  });
+
   it('registers a cron job at start-up and removes it at shutdown', async () => {
     const { collector, scheduler, cache } = setUp();
     collector.onApplicationBootstrap();

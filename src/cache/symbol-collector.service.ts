@@ -21,27 +21,15 @@ import type { OpenPosition } from '../domain/position';
 import type { TradeTrigger } from '../domain/trade-trigger';
 import type { RepairCounts } from './book-diff';
 import type { CollectionTicket } from './cache-core';
-import { positionItem, triggerItem } from '../domain/crossing';
 import { CacheCore } from './cache-core';
 import { CACHE_TIMING, CacheTiming, COLLECTOR_JOB } from './cache.constants';
 import { needsFullRead } from './full-read-policy';
+import { BUILD_TURN_BUDGET_MS, fullReadItems } from './full-read-items';
 import { PageGate } from './page-gate';
-import { mapInSlices } from './sliced-apply';
 import { LiquidationPolicy } from './liquidation-policy';
 import { RejectReporter } from './reject-reporter';
 import { SymbolCache } from './symbol-cache';
 import { WatchedSymbolsService } from './watched-symbols.service';
-
-/**
- * Documents converted to book items per turn of the event loop: about 10 ms' worth (bench 7's profile at
- * 200,000 positions: 2 us a document, liquidation level included).
- */
-const CONVERT_SLICE = 5_000;
-/**
- * And the longest one turn converts or builds for: counts alone do not bound a turn, because a pod's first
- * full read runs this code cold (interpreted), several times slower than once it is optimised.
- */
-const BUILD_TURN_BUDGET_MS = 10;
 
 export type CollectionRun =
   | { readonly kind: 'collected'; readonly documentsRead: number; readonly durationMs: number }
@@ -49,7 +37,7 @@ export type CollectionRun =
   | { readonly kind: 'failed'; readonly error: string };
 
 /**
- * Fills the books from a full read of both collection groups on a cron schedule, and once at start-up.
+ * Fills the books from a full read of both collection groups on a cron schedule (in poll mode also at start-up).
  * In listen mode it is the reconciliation pass: whatever its read changes in the books is drift the
  * listeners missed, and is counted as a repair. A failed run keeps the previous books and is simply
  * retried at the next tick.
@@ -58,7 +46,8 @@ export type CollectionRun =
 export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SymbolCollectorService.name);
   private running: Promise<void> | undefined;
-  private probing = false;
+  /** The one-document probe under way, if any; shutdown waits for it like for a run. */
+  private probing: Promise<void> | undefined;
   private stopped = false;
 
   constructor(
@@ -93,7 +82,10 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.scheduler.doesExist('cron', COLLECTOR_JOB)) this.scheduler.deleteCronJob(COLLECTOR_JOB);
-    if (this.running) await waitAtMost(this.running, this.timing.shutdownWaitMs, this.clock);
+    // A query still starting when the client is terminated never settles, and firebase-admin rejects it
+    // with nobody to catch it ("The client has already been terminated"): wait for the reads under way.
+    const reads = [this.running, this.probing].filter((read) => read !== undefined);
+    if (reads.length > 0) await waitAtMost(Promise.all(reads), this.timing.shutdownWaitMs, this.clock);
   }
 
   /** Reads everything and swaps new books in; never throws, never runs twice at once. */
@@ -152,7 +144,8 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       return;
     }
     this.metrics.collectorRuns.inc({ result: 'not_due' });
-    void this.probe();
+    if (this.probing || this.running || this.stopped) return;
+    this.probing = this.probe().finally(() => (this.probing = undefined));
   }
 
   /**
@@ -161,8 +154,6 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
    * run reads in full until one succeeds.
    */
   private async probe(): Promise<void> {
-    if (this.probing || this.running || this.stopped) return;
-    this.probing = true;
     const started = performance.now();
     try {
       await withTimeout(this.positions.probe(), this.timing.probeTimeoutMs, this.clock);
@@ -173,8 +164,6 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       this.metrics.collectorRuns.inc({ result: 'probe_failure' });
       this.logger.warn(`${message}; collecting in full`);
       this.collectInBackground();
-    } finally {
-      this.probing = false;
     }
   }
 
@@ -209,21 +198,10 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       // Converted and built in steps: at a million positions each takes seconds, and ticks must keep
       // flowing meanwhile.
       const yieldToOthers = (): Promise<void> => new Promise<void>((resolve) => this.clock.defer(resolve));
-      const now = (): number => this.clock.now();
-      const slices = { sliceSize: CONVERT_SLICE, yieldToOthers, budgetMs: BUILD_TURN_BUDGET_MS, now };
-      const items = {
-        positions: await mapInSlices(
-          positions.values,
-          (p) => positionItem(p.value, p.version, this.liquidation.levelOf),
-          slices,
-        ),
-        triggers: await mapInSlices(triggers.values, (t) => triggerItem(t.value, t.version), slices),
-        readTimes: { positions: positions.readVersion, triggers: triggers.readVersion },
-      };
-      const outcome = await this.books.finishCollectionInSteps(ticket, items, yieldToOthers, {
-        ms: BUILD_TURN_BUDGET_MS,
-        now,
-      });
+      const budget = { ms: BUILD_TURN_BUDGET_MS, now: (): number => this.clock.now() };
+      const levelOf = this.liquidation.levelOf;
+      const items = await fullReadItems(positions, triggers, levelOf, yieldToOthers, budget);
+      const outcome = await this.books.finishCollectionInSteps(ticket, items, yieldToOthers, budget);
       if (outcome.kind === 'journal_overflow') throw new Error('too many listener changes during the read');
       if (outcome.kind === 'superseded') throw new Error('another collection began during this one');
       if (countRepairs) {
