@@ -1,7 +1,7 @@
 import { versionOf } from '../../src/firestore/versions';
 import { WATERMARK_DOCUMENT } from '../../src/firestore/watermark.repository';
 import { makePosition, makeTrigger } from '../support/documents';
-import { TestFirestore, openTestFirestore } from '../support/firestore';
+import type { TestFirestore } from '../support/firestore';
 import {
   type Outcome,
   after,
@@ -17,8 +17,8 @@ import {
   Simulators,
   Worker,
   seed,
-  startSimulators,
-  startWorker,
+  type WorkerSeries,
+  startWorkerSeries,
   subscribed,
 } from '../support/worker-harness';
 import { waitFor } from '../support/wait-for';
@@ -43,30 +43,23 @@ const DOCS = {
 };
 
 describe('a stop crossed while no worker runs is closed by the next start, from the restart watermark', () => {
+  let series: WorkerSeries;
   let store: TestFirestore;
   let sims: Simulators;
-  const workers: Worker[] = [];
 
   beforeAll(async () => {
-    store = openTestFirestore();
-    sims = await startSimulators();
+    series = await startWorkerSeries();
+    ({ store, sims } = series);
     sims.spot.setPrice(SPOT, 60_000);
     sims.futures.setPrice(FUT, 62_000);
     sims.spot.setPrice(ETH, 2_000);
     await seed(store.db, DOCS);
   });
 
-  afterAll(async () => {
-    for (const worker of workers) await worker.close();
-    await sims.stop();
-    await store.close();
-  });
+  afterAll(() => series?.close());
 
-  async function startOne(instanceId: string, env: Record<string, string> = {}): Promise<Worker> {
-    const worker = await startWorker({ projectId: store.projectId, instanceId, sims, env });
-    workers.push(worker);
-    return worker;
-  }
+  const startOne = (instanceId: string, env?: Record<string, string>): Promise<Worker> =>
+    series.start(instanceId, env);
 
   async function watermark(): Promise<Record<string, unknown>> {
     return (await store.db.doc(WATERMARK_DOCUMENT).get()).data() ?? {};
@@ -86,7 +79,6 @@ describe('a stop crossed while no worker runs is closed by the next start, from 
     });
     expect(await watermark()).toMatchObject({ updatedBy: 'worker-a' });
     await a.close();
-    workers.pop();
     await waitFor(
       'worker A unsubscribed',
       () => !subscribed(sims.spot, [SPOT]) && !subscribed(sims.futures, [FUT]),

@@ -2,7 +2,7 @@ import type { MarketType } from '../../src/domain/market';
 import { WATERMARK_DOCUMENT } from '../../src/firestore/watermark.repository';
 import type { ExchangeSimulator, SimTrade } from '../../tools/exchange-simulator';
 import { makePosition } from '../support/documents';
-import { type TestFirestore, openTestFirestore } from '../support/firestore';
+import type { TestFirestore } from '../support/firestore';
 import { after, waitEvaluated } from '../support/trade-scenarios';
 import {
   type Scenario,
@@ -10,8 +10,8 @@ import {
   type Worker,
   seed,
   startScenario,
-  startSimulators,
-  startWorker,
+  type WorkerSeries,
+  startWorkerSeries,
   subscribed,
 } from '../support/worker-harness';
 import { waitFor } from '../support/wait-for';
@@ -149,30 +149,23 @@ const RESTART_DOCS = {
  * no worker ran.
  */
 describe('after a restart, the trailing peak is rebuilt from the trades since the document was updated', () => {
+  let series: WorkerSeries;
   let store: TestFirestore;
   let sims: Simulators;
-  const workers: Worker[] = [];
 
   beforeAll(async () => {
-    store = openTestFirestore();
-    sims = await startSimulators();
+    series = await startWorkerSeries();
+    ({ store, sims } = series);
     // A minute before the documents are written: the latest-100 history reaches back past their update
     // times, so the recovery is the exact trades (no candle), and this trade applies to no stop.
     sims.spot.trade(SPOT, 60_000, { time: Date.now() - 60_000 });
     await seed(store.db, RESTART_DOCS);
   });
 
-  afterAll(async () => {
-    for (const worker of workers) await worker.close();
-    await sims.stop();
-    await store.close();
-  });
+  afterAll(() => series?.close());
 
-  async function startOne(instanceId: string, env: Record<string, string> = {}): Promise<Worker> {
-    const worker = await startWorker({ projectId: store.projectId, instanceId, sims, env });
-    workers.push(worker);
-    return worker;
-  }
+  const startOne = (instanceId: string, env?: Record<string, string>): Promise<Worker> =>
+    series.start(instanceId, env);
 
   it('closes the long at the level of the high made while stopped, the short at the level of the low the first worker saw', async () => {
     const a = await startOne('worker-a', { WATERMARK_INTERVAL_MS: '200' });

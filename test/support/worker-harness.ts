@@ -100,6 +100,38 @@ export async function startWorker(options: {
   }
 }
 
+/**
+ * Workers started one after another on one emulator project and one pair of simulators (the restart
+ * specs): closing the series closes every worker started (a second close of one is harmless), then the
+ * simulators and the spec's Firestore client.
+ */
+export interface WorkerSeries {
+  readonly store: TestFirestore;
+  readonly sims: Simulators;
+  start(instanceId: string, env?: Record<string, string>): Promise<Worker>;
+  close(): Promise<void>;
+}
+
+export async function startWorkerSeries(): Promise<WorkerSeries> {
+  const store = openTestFirestore();
+  const sims = await startSimulators();
+  const workers: Worker[] = [];
+  return {
+    store,
+    sims,
+    async start(instanceId, env = {}) {
+      const worker = await startWorker({ projectId: store.projectId, instanceId, sims, env });
+      workers.push(worker);
+      return worker;
+    },
+    async close() {
+      for (const worker of workers.splice(0)) await worker.close();
+      await sims.stop();
+      await store.close();
+    },
+  };
+}
+
 /** Serves the worker's HTTP endpoints (health, metrics) on a free loopback port; returns its base URL. */
 export async function serveHttp(worker: Worker): Promise<string> {
   await worker.app.listen(0, '127.0.0.1');
