@@ -1,6 +1,8 @@
+import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { ChangeBatch, Unsubscribe } from '../document-change';
-import { watchInThread } from './watch-thread';
+import { type NextMessage, type WatchThreadMessage, encodeChanges } from './watch-protocol';
+import { type WatchThreadPort, followThread, watchInThread } from './watch-thread';
 
 /**
  * The failure paths of a watch thread, with real threads and no Firestore: a thread that cannot start its
@@ -42,5 +44,55 @@ describe('watchInThread', () => {
     unsubscribe?.();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(onError).not.toHaveBeenCalled();
+  });
+});
+
+describe('followThread', () => {
+  /** A thread's port without a thread: messages are emitted by the test, credits recorded. */
+  function fakePort(): WatchThreadPort & { credits: NextMessage[]; send(message: WatchThreadMessage): void } {
+    const events = new EventEmitter();
+    const credits: NextMessage[] = [];
+    return Object.assign(events, {
+      credits,
+      postMessage: (message: NextMessage) => void credits.push(message),
+      terminate: () => Promise.resolve(0),
+      send: (message: WatchThreadMessage) => void events.emit('message', message),
+    });
+  }
+  const changes = (last: boolean): WatchThreadMessage => ({
+    kind: 'changes',
+    encoded: encodeChanges([{ type: 'removed', path: 'users/u/openPositions/p', version: 1 }]),
+    size: 1,
+    documentsRead: 0,
+    last,
+  });
+
+  it('credits the thread only once the turn that handled its messages is over', () => {
+    const port = fakePort();
+    const endOfTurn: Array<() => void> = [];
+    const batches: ChangeBatch<unknown>[] = [];
+    followThread(port, 'openPositions', { onChanges: (b) => batches.push(b), onError: jest.fn() }, (fn) =>
+      endOfTurn.push(fn),
+    );
+    // One drain of the port: both messages in flight are handled, and no credit has gone out meanwhile,
+    // so the thread cannot queue a third into the same drain.
+    port.send(changes(false));
+    port.send(changes(true));
+    expect(batches.map((b) => b.partial)).toEqual([true, false]);
+    expect(port.credits).toEqual([]);
+    for (const fn of endOfTurn.splice(0)) fn();
+    expect(port.credits).toEqual([{ kind: 'next' }, { kind: 'next' }]);
+  });
+
+  it('sends no credit still pending once unsubscribed', () => {
+    const port = fakePort();
+    const endOfTurn: Array<() => void> = [];
+    const stop = followThread(port, 'openPositions', { onChanges: jest.fn(), onError: jest.fn() }, (fn) =>
+      endOfTurn.push(fn),
+    );
+    port.send(changes(true));
+    stop();
+    for (const fn of endOfTurn.splice(0)) fn();
+    expect(port.credits).toEqual([]);
   });
 });
