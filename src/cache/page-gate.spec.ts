@@ -10,7 +10,13 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
 function setUp(stopping = false) {
   const clock = new ManualClock();
   const state = { stopping };
-  const gate = new PageGate({ pageSize: 10, pageTimeoutMs: 1_000, clock, stopping: () => state.stopping });
+  const gate = new PageGate({
+    pageSize: 10,
+    pageTimeoutMs: 1_000,
+    clock,
+    stopping: () => state.stopping,
+    turnBudgetMs: 10,
+  });
   return { clock, state, gate };
 }
 
@@ -68,5 +74,21 @@ describe('PageGate', () => {
     const { gate } = setUp();
     await expect(gate.fetch(() => Promise.reject(new Error('unavailable')))).rejects.toThrow('unavailable');
     await expect(gate.fetch(() => Promise.resolve('triggers'))).rejects.toThrow('another page');
+  });
+  it('lets a turn parse for its budget, then gives the loop a turn before the next', async () => {
+    const { clock, gate } = setUp();
+    expect(gate.pace()).toBeUndefined(); // the turn's first look starts its clock
+    clock.advance(9);
+    expect(gate.pace()).toBeUndefined();
+    clock.advance(1);
+    const paused = gate.pace();
+    expect(paused).toBeInstanceOf(Promise);
+    let resumed = false;
+    void paused!.then(() => (resumed = true));
+    await flush();
+    expect(resumed).toBe(false); // not before the loop has had its turn
+    clock.runDeferred();
+    await paused;
+    expect(gate.pace()).toBeUndefined(); // a new turn, with a budget of its own
   });
 });

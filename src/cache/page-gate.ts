@@ -9,6 +9,8 @@ export interface PageGateOptions {
   readonly clock: Clock;
   /** True once the service is stopping: no new page is asked for. */
   readonly stopping: () => boolean;
+  /** How long one turn of the event loop may parse pages before it gives the loop back. */
+  readonly turnBudgetMs: number;
 }
 
 /**
@@ -21,6 +23,8 @@ export interface PageGateOptions {
 export class PageGate implements PageReading {
   private readonly outstanding = new Set<Promise<unknown>>();
   private failed = false;
+  /** When this turn's parsing began; cleared by a deferral set then, which runs once the turn is over. */
+  private turnStartedAt: number | undefined;
 
   constructor(private readonly options: PageGateOptions) {}
 
@@ -41,6 +45,20 @@ export class PageGate implements PageReading {
       this.failed = true;
       throw error;
     });
+  }
+
+  /** Both collections' pages share the turn: they are parsed on one event loop. */
+  pace(): Promise<void> | undefined {
+    const { clock, turnBudgetMs } = this.options;
+    const now = clock.now();
+    if (this.turnStartedAt === undefined) {
+      this.turnStartedAt = now;
+      clock.defer(() => (this.turnStartedAt = undefined));
+      return undefined;
+    }
+    if (now - this.turnStartedAt < turnBudgetMs) return undefined;
+    // The turn's own deferral was set first, so it has run by the time this one resolves.
+    return new Promise<void>((resolve) => clock.defer(resolve));
   }
 
   /** Resolves once no page asked for is still unanswered. */

@@ -103,6 +103,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       pageTimeoutMs: this.timing.pageTimeoutMs,
       clock: this.clock,
       stopping: () => this.stopped,
+      turnBudgetMs: BUILD_TURN_BUDGET_MS,
     });
     const read = this.readBoth(gate);
     let readSettled = false;

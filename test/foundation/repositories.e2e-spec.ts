@@ -22,6 +22,7 @@ function pagesOf(pageSize: number): PageReading & { fetched: number } {
       pages.fetched++;
       return page();
     },
+    pace: () => undefined,
   };
   return pages;
 }
