@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { systemClock } from '../../timing/clock';
 import type { DocumentChange, Unsubscribe, WatchHandlers } from '../document-change';
 import {
   type NextMessage,
@@ -17,7 +18,7 @@ import {
  * exits is reported as a listener error; unsubscribing ends the thread.
  */
 export function watchInThread<T>(data: WatchThreadData, handlers: WatchHandlers<T>): Unsubscribe {
-  return followThread(startWorker(data), data.group, handlers, (fn) => void setImmediate(fn));
+  return followThread(startWorker(data), data.group, handlers, (fn) => systemClock.defer(fn));
 }
 
 /** The few parts of a Worker the main side uses (a test drives them without a thread). */
