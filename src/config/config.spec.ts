@@ -77,6 +77,7 @@ describe('configuration', () => {
       projectId: 'demo-project',
       emulatorHost: undefined,
       credentialsFile: undefined,
+      listenPartitions: 1,
     });
   });
 
@@ -140,11 +141,26 @@ describe('configuration', () => {
       firestoreConfig,
       /FIRESTORE_EMULATOR_HOST must be host:port/,
     ],
+    [
+      { FIREBASE_PROJECT_ID: 'p-1234', FIRESTORE_LISTEN_PARTITIONS: '33' },
+      firestoreConfig,
+      /FIRESTORE_LISTEN_PARTITIONS must be an integer between 1 and 32/,
+    ],
+    [
+      { FIREBASE_PROJECT_ID: 'p-1234', FIRESTORE_LISTEN_PARTITIONS: '0' },
+      firestoreConfig,
+      /FIRESTORE_LISTEN_PARTITIONS must be an integer between 1 and 32/,
+    ],
   ])('stops on %p with one line naming the variable', (env, load, message) => {
     withEnv(env);
     const text = errorOf(load);
     expect(text).toMatch(message);
     expect(text).not.toContain('\n');
+  });
+
+  it('splits the listeners as asked', () => {
+    withEnv({ FIREBASE_PROJECT_ID: 'p-1234', FIRESTORE_LISTEN_PARTITIONS: '4' });
+    expect(firestoreConfig().listenPartitions).toBe(4);
   });
 
   it('requires a project id when none can be found', () => {

@@ -1,7 +1,8 @@
 import { registerAs } from '@nestjs/config';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, parseEnv } from './parse-env';
+import { MAX_LISTEN_PARTITIONS } from '../firestore/watch-thread/listen-partitions';
+import { ConfigError, intVar, parseEnv } from './parse-env';
 
 /**
  * Which Firestore to talk to. `FIRESTORE_EMULATOR_HOST` is read by firebase-admin itself and switches it
@@ -20,6 +21,9 @@ export const firestoreConfig = registerAs('firestore', () => {
       .regex(/^[\w.-]+:\d{1,5}$/, { error: 'must be host:port, such as 127.0.0.1:8080' })
       .optional(),
     GOOGLE_APPLICATION_CREDENTIALS: z.string().optional(),
+    // Each listener split by uid into this many, opened one after another: a first snapshot in parts,
+    // none of them waiting on the whole collection (see listen-partitions).
+    FIRESTORE_LISTEN_PARTITIONS: intVar(1, 1, MAX_LISTEN_PARTITIONS),
   });
   const projectId = env.FIREBASE_PROJECT_ID ?? projectIdFromCredentials(env.GOOGLE_APPLICATION_CREDENTIALS);
   if (!projectId) {
@@ -32,6 +36,7 @@ export const firestoreConfig = registerAs('firestore', () => {
     projectId,
     emulatorHost: env.FIRESTORE_EMULATOR_HOST,
     credentialsFile: env.GOOGLE_APPLICATION_CREDENTIALS,
+    listenPartitions: env.FIRESTORE_LISTEN_PARTITIONS,
   };
 });
 export type FirestoreConfig = ReturnType<typeof firestoreConfig>;

@@ -1,5 +1,6 @@
-import type { Firestore, Query } from 'firebase-admin/firestore';
+import { FieldPath, type Firestore, type Query } from 'firebase-admin/firestore';
 import { OPEN_POSITIONS, TRADE_TRIGGERS } from '../domain/document-paths';
+import type { NameRange } from './watch-thread/listen-partitions';
 
 /**
  * The two collection-group queries the worker reads and listens to, in one place for the repositories
@@ -12,4 +13,16 @@ export function openPositionsQuery(db: Firestore): Query {
 
 export function tradeTriggersQuery(db: Firestore): Query {
   return db.collectionGroup(TRADE_TRIGGERS);
+}
+
+/**
+ * `query` narrowed to the documents whose names are in `range`: a listener's partition. A range on the
+ * document name needs no index beyond the query's own (every index is ordered by name last), the same as
+ * the full read's pages, whose cursors are names too.
+ */
+export function inNameRange(query: Query, range: NameRange): Query {
+  let narrowed = query;
+  if (range.from !== undefined) narrowed = narrowed.where(FieldPath.documentId(), '>=', range.from);
+  if (range.to !== undefined) narrowed = narrowed.where(FieldPath.documentId(), '<', range.to);
+  return narrowed;
 }

@@ -9,6 +9,8 @@ export interface WatchThreadData {
   readonly projectId: string;
   readonly emulatorHost?: string;
   readonly credentialsFile?: string;
+  /** Listeners the query is split into by document name (see listen-partitions); 1 when absent. */
+  readonly listenPartitions?: number;
 }
 
 /**
@@ -16,7 +18,8 @@ export interface WatchThreadData {
  * array (`encodeChanges`). A string crosses threads as one copy, where a structured clone of hundreds of
  * objects is rebuilt object by object on the main thread in one native step (bench 7's profile put most
  * of a 1.2 s start-up stall there); the main thread parses the text when the cache takes its first slice,
- * inside its time-bounded turns. `last` marks the snapshot's final slice; `documentsRead` is on the first.
+ * inside its time-bounded turns. `last` marks the snapshot's final slice once every partition's first
+ * snapshot is in (until then no slice is: the listener has not caught up); `documentsRead` is on the first.
  */
 export interface ChangesMessage {
   readonly kind: 'changes';

@@ -4,8 +4,9 @@ import { type QuerySnapshot, getFirestore } from 'firebase-admin/firestore';
 import { parsePosition } from '../../domain/position';
 import { parseTrigger } from '../../domain/trade-trigger';
 import type { DocumentChange } from '../document-change';
-import { openPositionsQuery, tradeTriggersQuery } from '../queries';
+import { inNameRange, openPositionsQuery, tradeTriggersQuery } from '../queries';
 import { versionOf } from '../versions';
+import { PartitionedStart, listenRanges } from './listen-partitions';
 import {
   CHANGES_PER_MESSAGE,
   MESSAGES_IN_FLIGHT,
@@ -19,7 +20,9 @@ import {
  * The body of a watch thread: one Firestore listener, off the main thread. firebase-admin builds a
  * listener's snapshot in one synchronous step (a sort and a tree insert per document), which at half a
  * million documents held the main loop for tens of seconds; here it holds only this thread. Each
- * snapshot's changes are parsed here and posted in slices.
+ * snapshot's changes are parsed here and posted in slices. The query may be split into partitions by
+ * document name (listen-partitions), opened one after another; the listener is caught up only once every
+ * partition's first snapshot is in.
  */
 const data = workerData as WatchThreadData;
 const port = parentPort;
@@ -55,7 +58,25 @@ port.on('message', (message: NextMessage) => {
   pump();
 });
 
-function onSnapshot(snapshot: QuerySnapshot): void {
+const ranges = listenRanges(data.listenPartitions ?? 1);
+const start = new PartitionedStart(ranges.length);
+
+function listen(partition: number): void {
+  inNameRange(query, ranges[partition]).onSnapshot(
+    (snapshot) => onSnapshot(partition, snapshot),
+    (error: Error & { code?: number | string }) =>
+      post({ kind: 'error', message: error.message, code: error.code }),
+  );
+}
+
+function onSnapshot(partition: number, snapshot: QuerySnapshot): void {
+  const { whole, openNext } = start.onSnapshot(partition);
+  postSnapshot(snapshot, whole);
+  if (openNext !== undefined) listen(openNext);
+}
+
+/** Posts a snapshot's changes in slices; the last slice is `last` only if the listener is then whole. */
+function postSnapshot(snapshot: QuerySnapshot, whole: boolean): void {
   const readVersion = versionOf(snapshot.readTime);
   const changes = snapshot.docChanges();
   let documentsRead = 0;
@@ -67,7 +88,7 @@ function onSnapshot(snapshot: QuerySnapshot): void {
       const version = versionOf(change.doc.updateTime);
       return { type: change.type, path, version, result: parse(path, change.doc.data()) };
     });
-    const last = from + CHANGES_PER_MESSAGE >= changes.length;
+    const last = whole && from + CHANGES_PER_MESSAGE >= changes.length;
     const encoded = encodeChanges(slice);
     post({
       kind: 'changes',
@@ -79,6 +100,4 @@ function onSnapshot(snapshot: QuerySnapshot): void {
   }
 }
 
-query.onSnapshot(onSnapshot, (error: Error & { code?: number | string }) =>
-  post({ kind: 'error', message: error.message, code: error.code }),
-);
+listen(0);
