@@ -143,6 +143,23 @@ describe('CacheListenerService', () => {
     service.beforeApplicationShutdown();
   });
 
+  it("restarts the first-snapshot wait at each part of a listener's first snapshot", () => {
+    jest.useFakeTimers();
+    const { positions, triggers, cache, service } = setUp();
+    service.onApplicationBootstrap();
+    const subscribed = cache.firstSnapshotsSince() as number;
+    triggers.emit([]);
+    jest.advanceTimersByTime(200_000);
+    expect(cache.firstSnapshotsSince()).toBe(subscribed);
+    positions.emit([], true); // one partition's first snapshot: the listener is not caught up yet
+    expect(cache.stats().listeners.openPositions).toBe(false);
+    expect(cache.firstSnapshotsSince()).toBe(subscribed + 200_000);
+    positions.emit([]);
+    expect(cache.firstSnapshotsSince()).toBeUndefined();
+    expect(cache.stats().firstLoad).toBe('listeners');
+    service.beforeApplicationShutdown();
+  });
+
   it('loads the books by a full read at once when a listener fails before its first snapshot', () => {
     jest.useFakeTimers();
     const { positions, triggers, cache, collector, service } = setUp();

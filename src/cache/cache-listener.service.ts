@@ -146,6 +146,7 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
   private onChanges(listener: Listener<unknown>, batch: ChangeBatch<unknown>, generation: number): void {
     if (this.stopped) return;
     this.metrics.documentsRead.inc({ source: 'listener' }, batch.documentsRead);
+    if (batch.partial) this.cache.recordFirstSnapshotProgress(listener.collection);
     listener.slices.push({
       size: batch.size,
       apply: (from, to) => this.applyChanges(listener, batch.slice(from, to)),

@@ -9,8 +9,8 @@ export interface FullReadState {
   readonly lastDurationMs?: number;
   readonly reconcileIntervalMs: number;
   /**
-   * Listen mode before the books were ever loaded: since when the listeners have been taking their first
-   * snapshots; undefined once one of them failed.
+   * Listen mode before the books were ever loaded: since when the listeners' first snapshots have made no
+   * progress (SymbolCache.firstSnapshotsSince); undefined once one of them failed.
    */
   readonly firstSnapshotsSince?: number;
   readonly firstSnapshotTimeoutMs: number;
@@ -26,7 +26,7 @@ export interface FullReadState {
  * time, so a collection that takes minutes to read is not read back to back (billed each time) for as long
  * as the listener stays down. At start the
  * listeners' first snapshots are the first load: no full read while they arrive (that would read every
- * document twice), unless one fails or they take longer than the first-snapshot timeout.
+ * document twice), unless one fails or one makes no progress for the first-snapshot timeout.
  */
 export function needsFullRead(state: FullReadState): boolean {
   if (state.cacheMode === 'poll') return true;

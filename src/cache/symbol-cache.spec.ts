@@ -72,6 +72,28 @@ describe('SymbolCache', () => {
       expect(loads).toEqual([1]);
     });
 
+    it("counts the wait from the stalest listener's last progress, not from the first part of any", () => {
+      let now = 1_000;
+      const cache = new SymbolCache(core, { now: () => now } as never);
+      cache.recordListening();
+      now = 5_000;
+      cache.recordFirstSnapshotProgress('openPositions');
+      // The triggers' listener has delivered nothing yet: the wait counts from the subscription.
+      expect(cache.firstSnapshotsSince()).toBe(1_000);
+      now = 6_000;
+      cache.recordFirstSnapshotProgress('tradeTriggers');
+      expect(cache.firstSnapshotsSince()).toBe(5_000);
+      cache.setListenerLive('tradeTriggers', true);
+      now = 9_000;
+      // Progress of a listener already caught up (its later snapshots) does not hold the wait open.
+      cache.recordFirstSnapshotProgress('tradeTriggers');
+      expect(cache.firstSnapshotsSince()).toBe(5_000);
+      cache.recordFirstSnapshotProgress('openPositions');
+      expect(cache.firstSnapshotsSince()).toBe(9_000);
+      cache.setListenerLive('openPositions', true);
+      expect(cache.firstSnapshotsSince()).toBeUndefined();
+    });
+
     it('by a full read; a failed read loads nothing, and a listener failure ends the wait for snapshots', () => {
       const read = new SymbolCache(core, clock);
       read.recordListening();

@@ -26,6 +26,8 @@ export interface CacheHealth {
   readonly firstLoad?: 'full_read' | 'listeners';
   /** When the listeners first subscribed (listen mode). */
   readonly listeningSince?: number;
+  /** Before the first load: when each listener last delivered part of its first snapshot. */
+  readonly firstSnapshotProgress?: Readonly<Partial<Record<ListenedCollection, number>>>;
   /** Listener failures since start: none before the first load means their first snapshots are still due. */
   readonly listenerFailures: number;
 }
@@ -128,13 +130,26 @@ export class SymbolCache {
     this.health = { ...this.health, listenerFailures: this.health.listenerFailures + 1 };
   }
 
+  /** A listener delivered part of its first snapshot: it is making progress (see firstSnapshotsSince). */
+  recordFirstSnapshotProgress(collection: ListenedCollection): void {
+    if (this.hasLoaded() || this.health.listeners[collection]) return;
+    const progress = { ...this.health.firstSnapshotProgress, [collection]: this.clock.now() };
+    this.health = { ...this.health, firstSnapshotProgress: progress };
+  }
+
   /**
-   * Since when the listeners' first snapshots are awaited as the first load; undefined once the books were
-   * loaded, or once a listener failed before that (then only a full read loads them).
+   * Since when the listeners' first snapshots, awaited as the first load, have made no progress: the
+   * earliest, over the listeners not caught up yet, of the time each last delivered part of its first
+   * snapshot (or subscribed). A first snapshot arriving in parts (partitioned listeners, or slices of a
+   * large one) is not given up on while its parts keep coming. Undefined once the books were loaded, or
+   * once a listener failed before that (then only a full read loads them).
    */
   firstSnapshotsSince(): number | undefined {
-    const { listeningSince, listenerFailures } = this.health;
-    return this.hasLoaded() || listenerFailures > 0 ? undefined : listeningSince;
+    const { listeningSince, listenerFailures, listeners, firstSnapshotProgress } = this.health;
+    if (this.hasLoaded() || listenerFailures > 0 || listeningSince === undefined) return undefined;
+    const waiting = (Object.keys(listeners) as ListenedCollection[]).filter((c) => !listeners[c]);
+    const lastProgress = waiting.map((c) => Math.max(listeningSince, firstSnapshotProgress?.[c] ?? 0));
+    return lastProgress.length === 0 ? listeningSince : Math.min(...lastProgress);
   }
 
   recordSkippedRun(): void {
