@@ -23,6 +23,8 @@ export interface MillionSetup {
   readonly readyTimeoutMs: number;
   /** COLLECTOR_PAGE_SIZE: larger than the default for large collections (see the bench's worker env). */
   readonly pageSize: number;
+  /** FIRESTORE_LISTEN_PARTITIONS: above 500,000 positions the emulator needs it (see the bench). */
+  readonly listenPartitions: number;
   readonly sampleMs: number;
   readonly tradesPerSecond: { readonly spot: number; readonly futures: number };
 }
@@ -172,6 +174,7 @@ function notes(input: {
     `\`node dist/main.js\` with the ConfigMap values, CACHE_MODE=listen, COLLECTOR_PAGE_SIZE=${formatNumber(config.pageSize)}`,
     '(the emulator scans the whole group for every query), COLLECTOR_PAGE_TIMEOUT_MS=600000 (before the paged',
     'read: COLLECTOR_READ_TIMEOUT_MS=600000), COLLECTOR_PROBE_TIMEOUT_MS=60000,',
+    `FIRESTORE_LISTEN_PARTITIONS=${config.listenPartitions},`,
     `RECONCILE_INTERVAL_MS=${config.reconcileIntervalMs} (the reconciliation at the first 30 s cron tick after it), trading at`,
     `${config.tradesPerSecond.spot} spot + ${config.tradesPerSecond.futures} futures trades/s on the simulator; emulator -Xmx${config.emulatorHeap}.`,
     `Sampled every ${config.sampleMs} ms: RSS from /proc (works while the loop is blocked), heap and event-loop delay`,

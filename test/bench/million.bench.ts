@@ -17,6 +17,7 @@ import { SampledWorker } from './worker-sampler';
  * Overrides (environment): MILLION_POSITIONS, MILLION_TRIGGERS (sizes), MILLION_MAX_OLD_SPACE_MB (the
  * worker's --max-old-space-size), MILLION_EMULATOR_HEAP (the emulator JVM's -Xmx, such as 10g),
  * MILLION_NODE_OPTIONS (more of the worker's NODE_OPTIONS, such as --max-semi-space-size=4),
+ * MILLION_LISTEN_PARTITIONS (FIRESTORE_LISTEN_PARTITIONS; by default one per 250,000 positions above 500,000),
  * MILLION_SAMPLES_FILE (writes every sample there as JSON, to plot the run), MILLION_CPU_PROF_DIR (a
  * --cpu-prof profile of the worker and its threads there, to find what holds the event loop).
  */
@@ -40,6 +41,7 @@ function setup(quick: boolean): MillionSetup {
     reconcileIntervalMs: quick ? 60_000 : 180_000,
     readyTimeoutMs: Math.max(300_000, positions * 3.6),
     pageSize: pageSizeFor(positions),
+    listenPartitions: env('MILLION_LISTEN_PARTITIONS', listenPartitionsFor(positions)),
     sampleMs: SAMPLE_MS,
     tradesPerSecond: { spot: SPOT_TRADES_PER_SECOND, futures: FUTURES_TRADES_PER_SECOND },
   };
@@ -156,6 +158,7 @@ function workerEnv(
     COLLECTOR_PAGE_TIMEOUT_MS: '600000',
     COLLECTOR_READ_TIMEOUT_MS: '600000',
     COLLECTOR_PROBE_TIMEOUT_MS: '60000',
+    FIRESTORE_LISTEN_PARTITIONS: String(config.listenPartitions),
   };
 }
 
@@ -169,6 +172,16 @@ function workerEnv(
  */
 function pageSizeFor(positions: number): number {
   return Math.min(50_000, Math.max(5_000, Math.ceil(positions / 20_000) * 1_000));
+}
+
+/**
+ * The emulator builds a listen target's whole first result before it sends any of it, and firebase-admin
+ * resets a listen stream that has received nothing for 120 s: a single listener of 500,000 positions
+ * delivers in about a minute here, of a million never. Above 500,000, a partition per 250,000 (about 47 s
+ * each at a million, every one a scan of the whole group).
+ */
+function listenPartitionsFor(positions: number): number {
+  return positions <= 500_000 ? 1 : Math.ceil(positions / 250_000);
 }
 
 /** Waits through start-up, the steady state and the reconciliation; a failure is reported, not thrown. */
