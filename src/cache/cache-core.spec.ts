@@ -51,6 +51,32 @@ describe('CacheCore', () => {
     await collect(cache, [positionAt()], [triggerAt()]);
   });
 
+  it("merges a first snapshot's waiting inserts a book at a time, within the turn's budget", () => {
+    const listened = new CacheCore();
+    for (const symbol of ['BTC-USDT', 'ETH-USDT'])
+      for (let i = 0; i < 200; i++) {
+        const path = `users/u/openPositions/${symbol}-${i}`;
+        // Stops below each other: every insert lands at the head, far from the tail, and waits.
+        const item = positionAt({ path, stopLoss: 90 - i * 0.1, takeProfit: null }, { symbol, version: 10 });
+        listened.applyPosition(path, seenOpen(item));
+      }
+    // Waiting inserts leave a book's highest key unknown: any tick, however far above every stop, walks it.
+    const pending = () =>
+      ['BTC-USDT', 'ETH-USDT'].filter((symbol) => listened.positionBook('spot', symbol)?.mayCross(1e9));
+    expect(pending()).toEqual(['BTC-USDT', 'ETH-USDT']);
+    let now = 0;
+    const slowClock = () => (now += 30); // every look at the clock finds a 25 ms budget spent
+    expect(listened.mergePendingInserts(25, slowClock)).toBe(false);
+    expect(pending()).toHaveLength(1);
+    expect(listened.mergePendingInserts(25, slowClock)).toBe(false);
+    expect(pending()).toEqual([]);
+    expect(listened.mergePendingInserts(25, slowClock)).toBe(true);
+    // Merged, the books cross as before: the 200 stops of one symbol from 90 down to 70.1.
+    const out: Hit[] = [];
+    expect(listened.positionBook('spot', 'BTC-USDT')?.mayCross(95)).toBe(false);
+    expect(listened.crossedBy(tickAt(80, { symbol: 'BTC-USDT' }), out)).toBe(101);
+  });
+
   it('serves books by market and symbol, and watches symbols with anything in them', () => {
     expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)).toEqual(positionAt().entry);
     expect(cache.positionBook('futures', 'BTC-USDT')).toBeUndefined();

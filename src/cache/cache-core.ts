@@ -155,6 +155,23 @@ export class CacheCore implements CrossingPort {
     return finishInTurns(this.collecting(ticket, read), pause, budget);
   }
 
+  /**
+   * Merges the live books' waiting inserts, a book at a time, until `budgetMs` of `now` is spent; true once
+   * none waits. A listener's first snapshot inserts far from each ladder's tail, and those inserts wait
+   * to be merged by the next walk: at a million positions the first ticks after the feeds subscribed
+   * merged every ladder of their symbols in one turn (541 ms in bench 7's profile).
+   */
+  mergePendingInserts(budgetMs: number, now: () => number): boolean {
+    const started = now();
+    for (const set of [this.live.positions, this.live.triggers])
+      for (const [, book] of set.booksByKey()) {
+        if (!book.hasPendingInserts()) continue;
+        book.mergePendingInserts();
+        if (now() - started >= budgetMs) return false; // at least one book a call, so it always ends
+      }
+    return true;
+  }
+
   /** Symbols with anything watching any of these price streams, including documents with a crossing pending. */
   watchedSymbols(...streams: PriceStream[]): string[] {
     const symbols = new Set<string>();

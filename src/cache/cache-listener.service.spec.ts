@@ -4,6 +4,8 @@ import type { TradeTrigger } from '../domain/trade-trigger';
 import type { DocumentChange, WatchHandlers } from '../firestore/document-change';
 import type { PositionRepository } from '../firestore/position.repository';
 import type { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
+import { type Clock, systemClock } from '../timing/clock';
+import { ManualClock } from '../../test/support/doubles/manual-clock';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { CacheCore } from './cache-core';
 import { DEFAULT_CACHE_TIMING } from './cache.constants';
@@ -64,11 +66,11 @@ const NO_LIQUIDATION = {
   onChange: () => () => undefined,
 } as unknown as LiquidationPolicy;
 
-function setUp(cacheMode: 'listen' | 'poll' = 'listen') {
+function setUp(cacheMode: 'listen' | 'poll' = 'listen', clock: Clock = systemClock) {
   const positions = new FakeWatch<OpenPosition>();
   const triggers = new FakeWatch<TradeTrigger>();
   const books = new CacheCore();
-  const cache = new SymbolCache(books);
+  const cache = new SymbolCache(books, clock);
   const metrics = new WorkerMetrics();
   const collector = { collectInBackground: jest.fn() };
   const service = new CacheListenerService(
@@ -88,6 +90,7 @@ function setUp(cacheMode: 'listen' | 'poll' = 'listen') {
     collector as unknown as SymbolCollectorService,
     metrics,
     NO_LIQUIDATION,
+    clock,
   );
   return { positions, triggers, books, cache, collector, service };
 }
@@ -111,6 +114,42 @@ describe('CacheListenerService', () => {
     expect(books.positionBook('spot', 'BTC-USDT')?.get(PATH)?.stopLoss).toBe(80);
     positions.emit([{ type: 'removed', path: PATH, version: 30 }]);
     expect(books.positionBook('spot', 'BTC-USDT')).toBeUndefined();
+    service.beforeApplicationShutdown();
+  });
+
+  it("counts a first snapshot only once the inserts it left waiting are merged, a turn's budget at a time", async () => {
+    /** Every look at the clock finds 30 ms gone: each turn's 25 ms budget is spent at its first check. */
+    class SlowClock extends ManualClock {
+      private looks = 0;
+      override now(): number {
+        return super.now() + 30 * ++this.looks;
+      }
+    }
+    const clock = new SlowClock();
+    const { positions, triggers, books, cache, service } = setUp('listen', clock);
+    // Whether a tick far above every stop would still walk the books: inserts wait unsorted in them.
+    const waiting = () => ['A-USDT', 'B-USDT'].some((s) => books.positionBook('spot', s)?.mayCross(1e9));
+    const waitingAtLoad: boolean[] = [];
+    cache.onLoaded(() => waitingAtLoad.push(waiting()));
+    service.onApplicationBootstrap();
+    triggers.emit([]);
+    // Two symbols' stops, each below the one before: every insert lands far from its ladder's tail.
+    positions.emit(
+      ['A-USDT', 'B-USDT'].flatMap((symbol) =>
+        Array.from({ length: 100 }, (_, i) => {
+          const path = `users/u1/openPositions/${symbol}-${i}`;
+          const position = { ...POSITION, path, id: `${symbol}-${i}`, symbol, stopLoss: 90 - i / 10 };
+          return { type: 'added' as const, path, version: 10, result: ok(position) };
+        }),
+      ),
+    );
+    for (let turn = 0; turn < 50 && waitingAtLoad.length === 0; turn++) {
+      expect(cache.stats().listeners.openPositions).toBe(false);
+      clock.runDeferred();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(waitingAtLoad).toEqual([false]);
+    expect(cache.stats()).toMatchObject({ positions: 200, firstLoad: 'listeners' });
     service.beforeApplicationShutdown();
   });
 

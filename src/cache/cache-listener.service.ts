@@ -54,6 +54,8 @@ interface Listener<T> {
   attempt: number;
   /** Set once a subscription failed: its first snapshot afterwards cannot report what was removed meanwhile. */
   recovering: boolean;
+  /** Whether its latest subscription's whole first snapshot is in the books. */
+  live: boolean;
 }
 
 /**
@@ -130,7 +132,16 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
       yieldToOthers: () => new Promise<void>((resolve) => this.clock.defer(resolve)),
       onFailure: (error) => this.logger.error(`Applying ${collection} changes failed: ${String(error)}`),
     });
-    const fresh = { collection, subscribe, apply, slices, attempt: 0, generation: 0, recovering: false };
+    const fresh = {
+      collection,
+      subscribe,
+      apply,
+      slices,
+      attempt: 0,
+      generation: 0,
+      recovering: false,
+      live: false,
+    };
     return fresh as Listener<unknown>;
   }
 
@@ -169,9 +180,17 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
     }
   }
 
-  /** A whole snapshot is in the books: only now is the listener live (its first snapshot included). */
+  /**
+   * A whole snapshot is in the books: only now is the listener live (its first snapshot included). Before
+   * a first snapshot counts, the inserts it left waiting in the books are merged in time-bounded turns:
+   * once live, the feeds subscribe and the first ticks would merge them all in one turn.
+   */
   private caughtUp(listener: Listener<unknown>, generation: number): void {
-    if (generation !== listener.generation) return;
+    if (generation !== listener.generation || this.stopped) return;
+    if (!listener.live && !this.books.mergePendingInserts(LISTENER_TURN_BUDGET_MS, () => this.clock.now())) {
+      this.clock.defer(() => this.caughtUp(listener, generation));
+      return;
+    }
     listener.attempt = 0;
     this.setLive(listener, true);
     if (listener.recovering) {
@@ -200,6 +219,7 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
   }
 
   private setLive(listener: Listener<unknown>, live: boolean): void {
+    listener.live = live;
     this.cache.setListenerLive(listener.collection, live);
     this.metrics.listenerUp.set({ collection: listener.collection }, live ? 1 : 0);
   }

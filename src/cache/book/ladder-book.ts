@@ -58,6 +58,16 @@ export abstract class LadderBook<E extends { readonly path: string }> extends Sl
     return slot === undefined ? undefined : this.entryAt(slot);
   }
 
+  /** Whether either ladder holds inserts not merged yet (see LevelLadder). */
+  hasPendingInserts(): boolean {
+    return this.fallsTo.hasPending || this.risesTo.hasPending;
+  }
+
+  mergePendingInserts(): void {
+    this.fallsTo.mergePending();
+    this.risesTo.mergePending();
+  }
+
   /** False when the price crosses nothing here; two field reads, for the tick that (usually) moves nothing. */
   mayCross(price: number): boolean {
     return this.fallsTo.mayCross(price) || this.risesTo.mayCross(-price);

@@ -64,6 +64,24 @@ describe('LevelLadder', () => {
     );
   });
 
+  it('keeps far inserts waiting until merged, by a walk or ahead of one, with the same walk either way', () => {
+    const merged = new LevelLadder();
+    const walked = new LevelLadder();
+    // Descending keys: each lands at the head, far from the tail once the ladder is longer than a shift.
+    for (let slot = 0; slot < 200; slot++) {
+      merged.insert(1_000 - slot, slot);
+      walked.insert(1_000 - slot, slot);
+    }
+    expect(merged.hasPending).toBe(true);
+    merged.mergePending();
+    expect(merged.hasPending).toBe(false);
+    expect(merged.mayCross(1_000)).toBe(true);
+    expect(merged.mayCross(1_000.5)).toBe(false); // the tail is known again: a tick above it walks nothing
+    expect(walked.mayCross(1_000.5)).toBe(true); // unsorted keys: any tick must walk
+    expect(crossed(merged, 850)).toEqual(crossed(walked, 850));
+    expect(walked.hasPending).toBe(false);
+  });
+
   it('removes 20,000 pairs of one key in shuffled order (the index, its rebuilds after compactions)', () => {
     const ladder = new LevelLadder();
     const count = 20_000;

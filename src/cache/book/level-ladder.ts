@@ -133,8 +133,17 @@ export class LevelLadder {
     return count;
   }
 
-  /** Sorts the pending inserts and merges them in from the back: one pass over the ladder. */
-  private mergePending(): void {
+  /** Whether inserts wait unsorted: the next walk or removal merges them first. */
+  get hasPending(): boolean {
+    return this.pendingKeys.length > 0;
+  }
+
+  /**
+   * Sorts the pending inserts and merges them in from the back: one pass over the ladder. Public so a
+   * large first load can be merged ahead of the first tick (CacheCore.mergePendingInserts), which would
+   * otherwise merge every ladder of its symbol in one turn.
+   */
+  mergePending(): void {
     const count = this.pendingKeys.length;
     if (count === 0) return;
     this.indexOfSlot = undefined;
