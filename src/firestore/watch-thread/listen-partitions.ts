@@ -21,6 +21,10 @@ export interface NameRange {
  */
 const UID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
+/**
+ * Each partition is a listen stream of its own, and the partitions open one after another: a few suffice to
+ * keep each first result small (four for a million positions on the emulator).
+ */
 export const MAX_LISTEN_PARTITIONS = 32;
 
 /**
