@@ -54,8 +54,6 @@ interface Listener<T> {
   attempt: number;
   /** Set once a subscription failed: its first snapshot afterwards cannot report what was removed meanwhile. */
   recovering: boolean;
-  /** Whether its latest subscription's whole first snapshot is in the books. */
-  live: boolean;
 }
 
 /**
@@ -132,16 +130,7 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
       yieldToOthers: () => new Promise<void>((resolve) => this.clock.defer(resolve)),
       onFailure: (error) => this.logger.error(`Applying ${collection} changes failed: ${String(error)}`),
     });
-    const fresh = {
-      collection,
-      subscribe,
-      apply,
-      slices,
-      attempt: 0,
-      generation: 0,
-      recovering: false,
-      live: false,
-    };
+    const fresh = { collection, subscribe, apply, slices, attempt: 0, generation: 0, recovering: false };
     return fresh as Listener<unknown>;
   }
 
@@ -187,7 +176,8 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
    */
   private caughtUp(listener: Listener<unknown>, generation: number): void {
     if (generation !== listener.generation || this.stopped) return;
-    if (!listener.live && !this.books.mergePendingInserts(LISTENER_TURN_BUDGET_MS, () => this.clock.now())) {
+    const first = !this.cache.isListenerLive(listener.collection);
+    if (first && !this.books.mergePendingInserts(LISTENER_TURN_BUDGET_MS, () => this.clock.now())) {
       this.clock.defer(() => this.caughtUp(listener, generation));
       return;
     }
@@ -219,7 +209,6 @@ export class CacheListenerService implements OnApplicationBootstrap, BeforeAppli
   }
 
   private setLive(listener: Listener<unknown>, live: boolean): void {
-    listener.live = live;
     this.cache.setListenerLive(listener.collection, live);
     this.metrics.listenerUp.set({ collection: listener.collection }, live ? 1 : 0);
   }

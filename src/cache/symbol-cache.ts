@@ -132,7 +132,7 @@ export class SymbolCache {
 
   /** A listener delivered part of its first snapshot: it is making progress (see firstSnapshotsSince). */
   recordFirstSnapshotProgress(collection: ListenedCollection): void {
-    if (this.hasLoaded() || this.health.listeners[collection]) return;
+    if (this.hasLoaded() || this.isListenerLive(collection)) return;
     const progress = { ...this.health.firstSnapshotProgress, [collection]: this.clock.now() };
     this.health = { ...this.health, firstSnapshotProgress: progress };
   }
@@ -154,6 +154,11 @@ export class SymbolCache {
 
   recordSkippedRun(): void {
     this.health = { ...this.health, skippedRuns: this.health.skippedRuns + 1 };
+  }
+
+  /** Whether the listener's latest subscription has its whole first snapshot in the books. */
+  isListenerLive(collection: ListenedCollection): boolean {
+    return this.health.listeners[collection];
   }
 
   setListenerLive(collection: ListenedCollection, live: boolean): void {
