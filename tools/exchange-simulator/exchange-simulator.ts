@@ -1,4 +1,5 @@
 import type { SimContract } from './contract-specs';
+import type { IndexPoint } from './index-history';
 import type { SimMarkPrice } from './instrument-book';
 import { InstrumentFeed, PREDICTED_FUNDING_GRANULARITY_MS } from './instrument-feed';
 import type { SilencedChannels } from './push-hub';
@@ -122,6 +123,8 @@ export class ExchangeSimulator extends SimulatorServer {
    * Futures: sets the contract's mark and index price, which REST (mark price, contract details) shows
    * from now on, and pushes one `mark.index.price` frame at once to the `/contract/instrument:{symbol}`
    * subscribers, stamped `now()`. Until a mark is set, the last trade price stands in for both.
+   * The index price joins the contract's index history; a second call in the same ms replaces it there,
+   * so a test building a path must let the clock move between calls.
    */
   setMarkPrice(symbol: string, markPrice: number, indexPrice = markPrice): SimMarkPrice {
     return this.instruments.setMark(symbol, markPrice, indexPrice);
@@ -130,6 +133,14 @@ export class ExchangeSimulator extends SimulatorServer {
   /** The mark and index price REST shows now: the one set, else the last trade price; undefined if neither. */
   markPrice(symbol: string): SimMarkPrice | undefined {
     return this.book.instruments.mark(symbol);
+  }
+
+  /**
+   * The index prices GET /api/v1/index/query and index klines serve for this contract, oldest first:
+   * each set mark and each pushed snapshot of it, stamped with the exchange clock (ms, inclusive range).
+   */
+  indexHistory(symbol: string, from?: number, to?: number): IndexPoint[] {
+    return this.book.instruments.indexHistory(symbol, from, to);
   }
 
   /**

@@ -11,7 +11,8 @@
  *   await spot.stop();
  *
  *   const futures = new ExchangeSimulator({ market: 'futures' });
- *   futures.setMarkPrice('XBTUSDTM', 67_200, 67_190); // mark.index.price push now; REST mark price too
+ *   futures.setMarkPrice('XBTUSDTM', 67_200, 67_190); // mark.index.price push now; REST mark price too;
+ *                                                     // index history (/api/v1/index/query, .KXBTUSDT klines)
  *   futures.pushFundingRate('XBTUSDTM', 0.0001);      // one funding.rate push on /contract/instrument
  *   futures.setContract('XBTUSDTM', { maintainMargin: 0.005 }); // GET /api/v1/contracts/{symbol}, /active
  */
@@ -21,6 +22,7 @@ export { UNKNOWN_CONTRACT } from './instrument-http';
 export { MARK_GRANULARITY_MS, PREDICTED_FUNDING_GRANULARITY_MS } from './instrument-feed';
 export type { SimContract, SimContractStatus } from './contract-specs';
 export type { SimMarkPrice } from './instrument-book';
+export type { IndexPoint } from './index-history';
 export type { PerIpLimitOptions, PerIpRecord, PerIpVerdict } from './per-ip-limits';
 export type { AckMatch, WithholdAckOptions } from './ack-faults';
 export type { SilencedChannels } from './push-hub';

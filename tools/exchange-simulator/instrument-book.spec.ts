@@ -92,6 +92,44 @@ describe('InstrumentBook', () => {
     expect(Math.abs(book.walk('XBTUSDTM').price - 90_000)).toBeLessThan(200);
   });
 
+  it('records the index of every set mark and every restamp, not of a mark derived from trades', () => {
+    const book = futures();
+    book.append('ETHUSDTM', 2_500);
+    book.instruments.restamp('ETHUSDTM', now + 1_000);
+    book.instruments.setMark('XBTUSDTM', 90_010, 90_000, now);
+    book.instruments.setMark('XBTUSDTM', 90_030, 90_020, now); // same ms: the later value only
+    book.instruments.restamp('XBTUSDTM', now + 1_000);
+    book.instruments.setMark('XBTUSDTM', 90_050, 90_040, now + 1_500);
+    expect(book.instruments.indexHistory('XBTUSDTM')).toEqual([
+      { time: now, value: 90_020 },
+      { time: now + 1_000, value: 90_020 },
+      { time: now + 1_500, value: 90_040 },
+    ]);
+    expect(book.instruments.indexHistory('XBTUSDTM', now + 1, now + 1_000)).toEqual([
+      { time: now + 1_000, value: 90_020 },
+    ]);
+    expect(book.instruments.indexHistory('ETHUSDTM')).toEqual([]);
+  });
+
+  it('finds a contract by its index symbol, overrides included, preferring one with index history', () => {
+    const book = futures();
+    book.instruments.setContract('XBTUSDTM', {});
+    book.append('XBTUSDM', 67_000); // listed first (traded), its mark derived: no index history
+    book.instruments.setContract('XBTMH26', { indexSymbol: '.BXBT' });
+    expect(book.instruments.contractForIndex('.KXBTUSDT')).toBe('XBTUSDTM');
+    expect(book.instruments.contractForIndex('.BXBT')).toBe('XBTUSDM');
+    book.instruments.setMark('XBTMH26', 90_000, 90_000, now);
+    expect(book.instruments.symbols().indexOf('XBTMH26')).toBeGreaterThan(
+      book.instruments.symbols().indexOf('XBTUSDM'),
+    );
+    expect(book.instruments.contractForIndex('.BXBT')).toBe('XBTMH26');
+    book.instruments.setContract('XBTUSDTM', { indexSymbol: '.KXBTUSDT2' });
+    expect(book.instruments.contractForIndex('.KXBTUSDT')).toBeUndefined();
+    expect(book.instruments.contractForIndex('.KXBTUSDT2')).toBe('XBTUSDTM');
+    book.unknown.set('XBTUSDTM', 'silent');
+    expect(book.instruments.contractForIndex('.KXBTUSDT2')).toBeUndefined();
+  });
+
   it('has no contracts on spot', () => {
     expect(() => new SimulatorBook('spot').instruments.setContract('BTC-USDT', {})).toThrow(/futures/);
   });

@@ -1,4 +1,5 @@
 import { type DayStats, type SimContract, defaultContract } from './contract-specs';
+import { IndexHistory, type IndexPoint } from './index-history';
 import { autoTickSize } from './price-format';
 import type { SimulatorBook } from './simulator-book';
 import type { SimCandle } from './trade-tape';
@@ -25,6 +26,11 @@ const DAY_MS = 86_400_000;
 export class InstrumentBook {
   private readonly marks = new Map<string, SimMarkPrice>();
   private readonly overrides = new Map<string, Partial<SimContract>>();
+  /**
+   * Every index price shown for an explicitly set mark, as KuCoin's index history would have it. A mark
+   * derived from the last trade is not recorded: no test chose that index, so there is no path to recover.
+   */
+  private readonly index = new IndexHistory();
 
   constructor(private readonly book: SimulatorBook) {}
 
@@ -35,6 +41,7 @@ export class InstrumentBook {
     }
     const mark = { symbol, markPrice, indexPrice, time, explicit: true };
     this.marks.set(symbol, mark);
+    this.index.record(symbol, time, indexPrice);
     return mark;
   }
 
@@ -47,10 +54,32 @@ export class InstrumentBook {
     return { symbol, markPrice: last.price, indexPrice: last.price, time: this.book.now(), explicit: false };
   }
 
-  /** A set mark pushed again (the periodic snapshot): same values, a new time. */
+  /** A set mark pushed again (the periodic snapshot): same values, a new time, one more history point. */
   restamp(symbol: string, time: number): void {
     const set = this.marks.get(symbol);
-    if (set !== undefined) this.marks.set(symbol, { ...set, time });
+    if (set === undefined) return;
+    this.marks.set(symbol, { ...set, time });
+    this.index.record(symbol, time, set.indexPrice);
+  }
+
+  /** The contract's recorded index prices with `from <= time <= to` (ms), oldest first. */
+  indexHistory(symbol: string, from = -Infinity, to = Infinity): IndexPoint[] {
+    return this.index.range(symbol, from, to);
+  }
+
+  /**
+   * The listed contract whose `indexSymbol` (overrides included) is this one. Several contracts can share
+   * an index (KuCoin's dated XBT futures share .BXBT with XBTUSDM); then the first with index history,
+   * since that is the one a test set marks on.
+   */
+  contractForIndex(indexSymbol: string): string | undefined {
+    let first: string | undefined;
+    for (const symbol of this.symbols()) {
+      if (this.contract(symbol)?.indexSymbol !== indexSymbol) continue;
+      if (this.index.has(symbol)) return symbol;
+      first ??= symbol;
+    }
+    return first;
   }
 
   /**

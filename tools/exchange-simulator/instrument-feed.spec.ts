@@ -85,6 +85,28 @@ describe('InstrumentFeed', () => {
     expect(sent).toHaveLength(2);
   });
 
+  it('records each set mark and each pushed snapshot as index history; one point per ms', () => {
+    jest.useFakeTimers();
+    const book = new SimulatorBook('futures', { clock: () => now });
+    const { hub, subscribed } = fakeHub();
+    const feed = new InstrumentFeed(book, hub);
+    feed.setMark('XBTUSDTM', 90_000, 89_990);
+    feed.setMark('XBTUSDTM', 90_100, 90_090); // the same exchange ms: replaces the first
+    subscribed.push('XBTUSDTM');
+    feed.start();
+    now += 1_000;
+    jest.advanceTimersByTime(1_000);
+    now += 250;
+    feed.setMark('XBTUSDTM', 90_200, 90_190);
+    feed.stop();
+    const t = now - 1_250;
+    expect(book.instruments.indexHistory('XBTUSDTM')).toEqual([
+      { time: t, value: 90_090 },
+      { time: t + 1_000, value: 90_090 },
+      { time: t + 1_250, value: 90_190 },
+    ]);
+  });
+
   it('is futures only', () => {
     const { hub } = fakeHub();
     const feed = new InstrumentFeed(new SimulatorBook('spot'), hub);

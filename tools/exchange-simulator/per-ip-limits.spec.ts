@@ -63,12 +63,13 @@ describe('PerIpLimiter', () => {
     ]);
   });
 
-  it('weighs the futures contract and mark-price paths by the spec, the mark price per host', () => {
+  it('weighs the futures contract, mark-price and index paths by the spec, the mark price per host', () => {
     expect(restPathWeight('/api/v1/contracts/active')).toBe(3);
     expect(restPathWeight('/api/v1/contracts/XBTUSDTM', 'futures')).toBe(3);
     expect(restPathWeight('/api/v1/mark-price/XBTUSDTM/current', 'futures')).toBe(3);
     expect(restPathWeight('/api/v1/mark-price/BTC-USDT/current', 'spot')).toBe(2);
     expect(restPathWeight('/api/v1/contracts/XBTUSDTM/other')).toBeUndefined();
+    expect(restPathWeight('/api/v1/index/query', 'futures')).toBe(2);
     const limits = new PerIpLimiter({ restWeight: 5, clock });
     expect(limits.admitRest('127.0.0.1', '/api/v1/mark-price/XBTUSDTM/current', 'futures')).toEqual({
       ok: true,

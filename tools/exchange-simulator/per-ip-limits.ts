@@ -15,6 +15,7 @@ export const REST_WEIGHTS: Readonly<Record<string, number>> = {
   '/api/v1/market/candles': 3,
   '/api/v1/kline/query': 3,
   '/api/v1/contracts/active': 3,
+  '/api/v1/index/query': 2,
 };
 
 /**

@@ -57,13 +57,13 @@ export function futuresTradeHistory(tape: TradeTape | undefined): string {
 
 /**
  * Candles of `periodMin` minutes whose start lies in [fromMs, toMs), oldest first, at most `limit` of
- * them: the newest ones when the range holds more. Built from the kept 1-minute candles; a period
- * without trades has no candle. The spec says neither whether the bounds are inclusive nor which end a
- * full page keeps: start-inclusive, end-exclusive is how ccxt pages KuCoin (endAt = since + limit ×
- * period), and the newest end is what a gap backfill asks for.
+ * them: the newest ones when the range holds more. Built from 1-minute candles (a tape's, or the index
+ * history's), oldest first; a period without any has no candle. The spec says neither whether the bounds
+ * are inclusive nor which end a full page keeps: start-inclusive, end-exclusive is how ccxt pages KuCoin
+ * (endAt = since + limit × period), and the newest end is what a gap backfill asks for.
  */
 export function candleRange(
-  tape: TradeTape | undefined,
+  minutes: readonly SimCandle[],
   periodMin: number,
   fromMs: number,
   toMs: number,
@@ -71,7 +71,7 @@ export function candleRange(
 ): SimCandle[] {
   const periodMs = periodMin * MINUTE_MS;
   const out: SimCandle[] = [];
-  for (const minute of tape?.candles() ?? []) {
+  for (const minute of minutes) {
     const start = Math.floor(minute.start / periodMs) * periodMs;
     if (start < fromMs || start >= toMs) continue;
     const current = out[out.length - 1];

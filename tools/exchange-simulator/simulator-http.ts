@@ -12,6 +12,7 @@ import {
   spotHistories,
   spotLevel1,
 } from './rest-payloads';
+import { indexKlines, indexQuery } from './index-http';
 import { instrumentRest } from './instrument-http';
 import { type PerIpLimiter, RATE_LIMITED_BODY } from './per-ip-limits';
 import type { SimulatorBook } from './simulator-book';
@@ -89,16 +90,24 @@ export class SimulatorHttp {
           // Seconds; 0 (the default) means no bound, and an open end means now.
           const from = integer(q.get('startAt')) * 1000;
           const to = integer(q.get('endAt')) * 1000 || now + 1;
-          const rows = candleRange(tape, period, from, to, MAX_SPOT_CANDLES);
+          const rows = candleRange(tape?.candles() ?? [], period, from, to, MAX_SPOT_CANDLES);
           return okText(tape === undefined ? '{"code":"200000","data":[]}' : spotCandles(tape, rows));
         }
         const granularity = integer(q.get('granularity'));
         if (!FUTURES_GRANULARITIES.has(granularity))
           return bad(`granularity ${granularity} is not supported`);
+        const from = integer(q.get('from'));
         const to = q.has('to') ? integer(q.get('to')) : now + 1;
-        const rows = candleRange(tape, granularity, integer(q.get('from')), to, MAX_FUTURES_CANDLES);
+        // An index symbol (.KXBTUSDT) asks for the index price's candles (spec: Get Klines, `symbol`).
+        if (symbol.startsWith('.'))
+          return okText(
+            indexKlines(book.instruments, symbol, { granularity, from, to }, MAX_FUTURES_CANDLES),
+          );
+        const rows = candleRange(tape?.candles() ?? [], granularity, from, to, MAX_FUTURES_CANDLES);
         return okText(tape === undefined ? '{"code":"200000","data":[]}' : futuresKlines(tape, rows));
       }
+      case '/api/v1/index/query':
+        return spot ? undefined : indexQuery(q, book.instruments, stats);
       default:
         return instrumentRest(url.pathname, book, stats);
     }

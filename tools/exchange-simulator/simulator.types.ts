@@ -66,6 +66,8 @@ export interface SimulatorStats {
   /** Futures GET /api/v1/mark-price/{symbol}/current, and the contract details (one or all active). */
   restMarkPriceRequests: number;
   restContractRequests: number;
+  /** Futures GET /api/v1/index/query (index klines count as `restCandleRequests`). */
+  restIndexRequests: number;
   tradesRecorded: number;
   tradeFramesSent: number;
   tickerFramesSent: number;
@@ -106,6 +108,7 @@ export function emptyStats(): SimulatorStats {
     restCandleRequests: 0,
     restMarkPriceRequests: 0,
     restContractRequests: 0,
+    restIndexRequests: 0,
     tradesRecorded: 0,
     tradeFramesSent: 0,
     tickerFramesSent: 0,
