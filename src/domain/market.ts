@@ -51,8 +51,9 @@ export interface Tick {
    */
   readonly source: 'stream' | 'catch_up' | 'backfill';
   /**
-   * On trades only: the trade's sequence within its symbol, as decimal digits (spot sequences exceed 2^53).
-   * Orders trades: see compareSequences.
+   * On trades: the trade's sequence within its symbol, as decimal digits (spot sequences exceed 2^53).
+   * On index prices: their exchange time as digits (timeSequence), so a snapshot seen live and in the
+   * history is one. Orders them: see compareSequences.
    */
   readonly sequence?: string;
   /**
@@ -82,6 +83,14 @@ export interface CandleRange {
 /** Orders two trade sequences (decimal digit strings without leading zeros): negative, zero or positive. */
 export function compareSequences(a: string, b: string): number {
   return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The sequence of an index price: its time (ms). KuCoin keeps one index snapshot per time point, and the
+ * push and the history stamp it alike, so ordering by it orders them and a repeated one is dropped.
+ */
+export function timeSequence(exchangeTime: number): string {
+  return String(exchangeTime);
 }
 
 /** Spot symbols are BASE-QUOTE (`BTC-USDT`); futures contracts are one upper-case word (`XBTUSDTM`). */

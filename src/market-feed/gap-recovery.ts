@@ -1,5 +1,7 @@
 import type { MarketType, Tick } from '../domain/market';
-import { CANDLES_WEIGHT, HISTORY_WEIGHT, recoverGap } from './kucoin/kucoin-history';
+import type { TradeMark } from '../domain/gap-plan';
+import { INDEX_HISTORY_WEIGHT, IndexSymbols, recoverIndexGap } from './kucoin/index-history';
+import { CANDLES_WEIGHT, type GapRecoveryDeps, HISTORY_WEIGHT, recoverGap } from './kucoin/kucoin-history';
 import type { RateLimitPenalty } from './kucoin/rate-limit-penalty';
 import type { RestBudget } from './kucoin/rate-limiters';
 import { type RestFailure, RestQueue } from './kucoin/rest-queue';
@@ -11,12 +13,40 @@ import { type SequencerVerdict, TradeSequencer } from './trade-sequencer';
 /** A first-subscribe mark sits this far before it: the exchange's and the local clock may differ a little. */
 const FIRST_MARK_MARGIN_MS = 5_000;
 
+/** Where a gap's prices are recovered from. */
+export interface GapHistory {
+  /** REST weight charged when a recovery starts; a long gap spends more as it goes (more candles). */
+  readonly weight: number;
+  readonly recover: (deps: GapRecoveryDeps, symbol: string, mark: TradeMark) => Promise<Tick[]>;
+}
+
+/** A market's trades: its latest 100 trades, and 1-minute candles before them (kucoin-history). */
+export function tradeHistory(market: MarketType): GapHistory {
+  return { weight: HISTORY_WEIGHT[market] + CANDLES_WEIGHT, recover: recoverGap };
+}
+
+/** The futures contracts' index prices: the latest snapshots, and index candles before them (index-history). */
+export function indexHistory(): GapHistory {
+  const indexSymbols = new IndexSymbols();
+  return {
+    weight: INDEX_HISTORY_WEIGHT + CANDLES_WEIGHT,
+    recover: (deps, symbol, mark) => recoverIndexGap({ ...deps, indexSymbols }, symbol, mark),
+  };
+}
+
 /** Metric label of one recovery: what it found, or why it failed; `unchecked`: a pause not looked into. */
 export type RecoveryResult =
   'recovered' | 'nothing_missed' | 'rate_limited' | 'error' | 'gave_up' | 'unchecked';
 
 export interface GapRecoveryOptions {
   readonly market: MarketType;
+  /** What is recovered: the market's trades by default. */
+  readonly history?: GapHistory;
+  /**
+   * Whether a live price after an unusually long pause is held while the pause is looked into (see
+   * TradeSequencer). Default true; off where a stalled stream is replaced by its connection's watchdog.
+   */
+  readonly checkPauses?: boolean;
   readonly apiUrl: string;
   readonly fetch: FetchLike;
   readonly clock: Clock;
@@ -44,20 +74,22 @@ export interface GapRecoveryOptions {
 export class GapRecovery {
   private readonly sequencer: TradeSequencer;
   private readonly queue: RestQueue<Tick[]>;
+  private readonly history: GapHistory;
   /** When each symbol's current subscription was acknowledged. */
   private readonly subscribedAt = new Map<string, number>();
   /** When each symbol was first subscribed in this process. */
   private readonly firstSubscribedAt = new Map<string, number>();
 
   constructor(private readonly options: GapRecoveryOptions) {
-    this.sequencer = new TradeSequencer(options.emit, options.maxHeld);
+    this.sequencer = new TradeSequencer(options.emit, options.maxHeld, options.checkPauses ?? true);
+    this.history = options.history ?? tradeHistory(options.market);
     this.queue = new RestQueue<Tick[]>({
       clock: options.clock,
       bucket: options.bucket,
       penalty: options.penalty,
       market: options.market,
       source: 'gap_recovery',
-      weight: HISTORY_WEIGHT[options.market] + CANDLES_WEIGHT,
+      weight: this.history.weight,
       concurrency: options.concurrency,
       fetchOne: (symbol) => this.fetch(symbol),
       onResult: (symbol, result, _requestedAt, willRetry) => this.onResult(symbol, result, willRetry),
@@ -147,7 +179,11 @@ export class GapRecovery {
     if (mark === undefined) return Promise.resolve([]);
     const { fetch, market, apiUrl, clock, horizonMs } = this.options;
     const spendMore = (weight: number): Promise<void> => this.spend(weight);
-    return recoverGap({ fetch, market, apiUrl, now: () => clock.now(), horizonMs, spendMore }, symbol, mark);
+    return this.history.recover(
+      { fetch, market, apiUrl, now: () => clock.now(), horizonMs, spendMore },
+      symbol,
+      mark,
+    );
   }
 
   /** Takes `weight` from the shared REST budget, waiting out a rate-limit pause and the budget's window. */

@@ -6,7 +6,7 @@ import { systemClock } from '../timing/clock';
 import { ConnectionSlots } from './connection-slots';
 import type { FeedGateway, FeedStatus } from './feed-gateway';
 import { FeedMetrics } from './feed-metrics';
-import { GapRecovery } from './gap-recovery';
+import { GapRecovery, indexHistory } from './gap-recovery';
 import type { ManagerSink } from './kucoin/connection-events';
 import type { ConnectionIo, ConnectionLimits } from './kucoin/connection-options';
 import type { FeedChannel } from './kucoin/feed-channel';
@@ -55,9 +55,11 @@ const MAX_HELD_TRADES = 50_000;
  * One market's feed over as many KuCoin connections as its desired symbols need (ConnectionSlots), with
  * the trades of every connection put in order and their gaps recovered (GapRecovery), silent topics found
  * (TopicAuditor) and unavailable symbols reported. Provided once per market (SPOT_FEED, FUTURES_FEED),
- * and for the futures mark and index prices (INSTRUMENT_FEED, the `instrument` channel): these go straight
- * out, with no sequence to order them by, no history to recover a gap from (every (re)subscribe catches
- * up from the current mark price: see instrument-prices) and no audit (all-tickers shows trades only).
+ * and for the futures mark and index prices (INSTRUMENT_FEED, the `instrument` channel). There the index
+ * prices are put in order by their time and their gaps recovered from KuCoin's index history
+ * (index-history); the mark prices go straight out, having no history to recover a gap from (every
+ * (re)subscribe catches up from the current mark price: see instrument-prices); no audit (all-tickers
+ * shows trades only), and no pause checks (a connection without data is replaced by its watchdog).
  */
 export class KucoinFeedGateway implements FeedGateway {
   readonly marketType: MarketType;
@@ -66,8 +68,10 @@ export class KucoinFeedGateway implements FeedGateway {
   private readonly logger: Logger;
   private readonly slots: ConnectionSlots;
   private readonly counters: FeedMetrics;
-  /** Trades only (see the class comment). */
-  private readonly recovery: GapRecovery | undefined;
+  /** The trades', or the index prices' (see the class comment). */
+  private readonly recovery: GapRecovery;
+  /** The `trades` channel, not the `instrument` one. */
+  private readonly trades: boolean;
   private readonly auditor: TopicAuditor | undefined;
   private readonly unavailable: UnavailableSymbols;
   private readonly invalidReported = new Set<string>();
@@ -80,6 +84,7 @@ export class KucoinFeedGateway implements FeedGateway {
   constructor(private readonly options: KucoinFeedGatewayOptions) {
     const { market, apiUrl, metrics } = options;
     const trades = (options.channel ?? 'trades') === 'trades';
+    this.trades = trades;
     if (!trades && market !== 'futures') throw new Error('the instrument channel is futures only');
     this.marketType = market;
     const name = trades ? (market === 'spot' ? 'Spot' : 'Futures') : 'Instrument';
@@ -103,38 +108,37 @@ export class KucoinFeedGateway implements FeedGateway {
       this.slots.all.map((slot) => slot.manager.status()),
     );
     const rest = { market, apiUrl, fetch, clock, bucket, penalty };
-    const recovery = trades
-      ? new GapRecovery({
-          ...rest,
-          concurrency: options.limits.catchUpConcurrency ?? 4,
-          horizonMs: options.backfillHorizonMs ?? 86_400_000,
-          maxHeld: MAX_HELD_TRADES,
-          emit: (tick) => {
-            if (tick.source === 'backfill') this.counters.countTick('backfill');
-            this.subject.next(tick);
-          },
-          onRecovery: (result) => metrics?.gapRecoveries.inc({ market, result }),
-          onSkipped: (reason) => metrics?.tradesSkipped.inc({ market, reason }),
-        })
-      : undefined;
+    const recovery = new GapRecovery({
+      ...rest,
+      ...(!trades && { history: indexHistory(), checkPauses: false }),
+      concurrency: options.limits.catchUpConcurrency ?? 4,
+      horizonMs: options.backfillHorizonMs ?? 86_400_000,
+      maxHeld: MAX_HELD_TRADES,
+      emit: (tick) => {
+        if (tick.source === 'backfill') this.counters.countTick('backfill');
+        this.subject.next(tick);
+      },
+      onRecovery: (result) => metrics?.gapRecoveries.inc({ market, result }),
+      onSkipped: (reason) => metrics?.tradesSkipped.inc({ market, reason }),
+    });
     this.recovery = recovery;
     // The gauge is the trades gateway's: a second gateway of the market would overwrite its count.
     this.unavailable = new UnavailableSymbols(market, this.logger, (count) => {
       if (trades) metrics?.symbolsUnavailable.set({ market }, count);
     });
     const silentTopicMs = options.silentTopicMs ?? 60_000;
-    this.auditor =
-      recovery &&
-      new TopicAuditor({
-        ...rest,
-        intervalMs: Math.ceil(silentTopicMs / 3),
-        graceMs: Math.ceil(silentTopicMs / 3),
-        topics: () => recovery.watchedTopics(this.slots.streamingSymbols()),
-        onSilent: (silent, repeated) => this.onSilentTopics(silent, repeated),
-        onCaughtUp: (symbols, time) => recovery.vouch(symbols, time),
-        onListing: (unlisted, listed) => this.unavailable.update(unlisted, listed, UNLISTED),
-        onError: (error) => this.logger.warn(`topic audit failed: ${String(error)}`),
-      });
+    this.auditor = trades
+      ? new TopicAuditor({
+          ...rest,
+          intervalMs: Math.ceil(silentTopicMs / 3),
+          graceMs: Math.ceil(silentTopicMs / 3),
+          topics: () => recovery.watchedTopics(this.slots.streamingSymbols()),
+          onSilent: (silent, repeated) => this.onSilentTopics(silent, repeated),
+          onCaughtUp: (symbols, time) => recovery.vouch(symbols, time),
+          onListing: (unlisted, listed) => this.unavailable.update(unlisted, listed, UNLISTED),
+          onError: (error) => this.logger.warn(`topic audit failed: ${String(error)}`),
+        })
+      : undefined;
   }
 
   updateDesired(symbols: Iterable<string>): void {
@@ -163,31 +167,31 @@ export class KucoinFeedGateway implements FeedGateway {
       marketType: this.marketType,
       desiredSymbols: this.desired.size,
       connections: this.slots.all.map((slot) => slot.manager.status()),
-      recoveringSymbols: this.recovery?.recoveringCount() ?? 0,
+      recoveringSymbols: this.recovery.recoveringCount(),
       unavailable: this.unavailable.list(),
     };
   }
 
-  /** The instrument channel ignores it: a restart cannot recover a mark-price path (instrument-prices). */
+  /** On the instrument channel, for the index prices (a mark-price path cannot be recovered). */
   seedWatermark(time: number): void {
-    this.recovery?.seedWatermark(time);
+    this.recovery.seedWatermark(time);
   }
 
-  /** The instrument channel ignores it too: mark and index prices have no history to recover. */
+  /** On the instrument channel, for the index prices. */
   recoverFrom(symbol: string, time: number): void {
-    this.recovery?.recoverFrom(symbol, time);
+    this.recovery.recoverFrom(symbol, time);
   }
 
-  /** Undefined on the instrument channel: its prices are never recovered, so never vouched for. */
+  /** On the instrument channel, of the index prices. */
   evaluatedThrough(): number | undefined {
-    return this.recovery?.evaluatedThrough(this.desired);
+    return this.recovery.evaluatedThrough(this.desired);
   }
 
   stop(): Promise<void> {
     if (!this.stopped) {
       this.stopped = true;
       this.slots.stopAll();
-      this.recovery?.stop();
+      this.recovery.stop();
       this.auditor?.stop();
       this.counters.stop();
       this.subject.complete();
@@ -197,7 +201,7 @@ export class KucoinFeedGateway implements FeedGateway {
 
   private openConnection(): WebSocketManager {
     // `futures-mark-0`: the instrument's connections apart from the trades' in status and metrics.
-    const prefix = this.recovery === undefined ? `${this.marketType}-mark` : this.marketType;
+    const prefix = this.trades ? this.marketType : `${this.marketType}-mark`;
     const id = `${prefix}-${this.nextConnectionId++}`;
     return new WebSocketManager({
       id,
@@ -218,17 +222,18 @@ export class KucoinFeedGateway implements FeedGateway {
         if (tick.source === 'stream') {
           this.counters.countTick('stream');
           this.unavailable.heardFrom(tick.symbol);
-          if (this.recovery !== undefined) this.recovery.onStreamTick(tick);
-          else this.subject.next(tick);
-        } else {
-          this.counters.countTick('catch_up');
-          this.subject.next(tick);
-        }
+        } else this.counters.countTick('catch_up');
+        // Live trades and every index price go in order (a catch-up's index price may race its recovery);
+        // a ticker catch-up and the mark prices go straight out.
+        const ordered = this.trades ? tick.source === 'stream' : tick.priceType === 'index';
+        if (ordered) this.recovery.onStreamTick(tick);
+        else this.subject.next(tick);
       },
       onSubscribed: (symbols) => {
         this.unavailable.accepted(symbols);
-        // Every instrument (re)subscribe catches up: the current mark price is all KuCoin keeps.
-        return this.recovery?.onSubscribed(symbols) ?? symbols;
+        const unknown = this.recovery.onSubscribed(symbols);
+        // Every instrument (re)subscribe catches up: the current mark price is all KuCoin keeps of it.
+        return this.trades ? unknown : symbols;
       },
       onRefused: (symbols, code) => this.unavailable.update(symbols, [], `refused ${code}`),
       onUnanswered: (symbols) => this.unavailable.update(symbols, [], ACK_TIMEOUT),

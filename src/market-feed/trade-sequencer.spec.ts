@@ -14,9 +14,9 @@ function trade(sequence: number, price = 100, symbol = 'BTC-USDT'): Tick {
   };
 }
 
-function setup(maxHeld = 100) {
+function setup(maxHeld = 100, checkPauses = true) {
   const emitted: Tick[] = [];
-  const sequencer = new TradeSequencer((tick) => emitted.push(tick), maxHeld);
+  const sequencer = new TradeSequencer((tick) => emitted.push(tick), maxHeld, checkPauses);
   const sequences = (): (string | undefined)[] => emitted.map((tick) => tick.sequence);
   return { sequencer, emitted, sequences };
 }
@@ -126,6 +126,14 @@ describe('TradeSequencer', () => {
     function steadyRun(t: ReturnType<typeof setup>): void {
       for (let s = 1; s <= 20; s++) t.sequencer.onStream({ ...trade(s), exchangeTime: 100 * s });
     }
+
+    it('evaluates through the pause without pause checks (a stream whose watchdog replaces a silent connection)', () => {
+      const t = setup(100, false);
+      steadyRun(t);
+      expect(t.sequencer.onStream({ ...trade(30), exchangeTime: 7_000 })).toBe('emitted');
+      expect(t.sequencer.isRecovering('BTC-USDT')).toBe(false);
+      expect(t.sequencer.mark('BTC-USDT')).toEqual({ sequence: '30', time: 7_000 });
+    });
 
     it('holds the trade after the pause and asks for the gap, which is then evaluated first', () => {
       const t = setup();

@@ -52,6 +52,8 @@ export class TradeSequencer {
     private readonly emit: (tick: Tick) => void,
     /** Live trades held per symbol during a recovery; beyond it the recovery is abandoned. */
     private readonly maxHeld: number,
+    /** Whether an unusually long pause is looked into (`paused`); without, it is evaluated through. */
+    private readonly checkPauses = true,
   ) {}
 
   /** A live trade (a tick with a sequence); ticks without one pass straight through. */
@@ -69,7 +71,11 @@ export class TradeSequencer {
       state.held.push(tick);
       return 'held';
     }
-    if (state.sequence !== undefined && isUnusualPause(state.cadence, tick.exchangeTime - state.time)) {
+    if (
+      this.checkPauses &&
+      state.sequence !== undefined &&
+      isUnusualPause(state.cadence, tick.exchangeTime - state.time)
+    ) {
       if (!isAfter({ sequence: tick.sequence, time: tick.exchangeTime }, state)) return 'stale';
       if (this.pauseChecks >= MAX_PAUSE_CHECKS) return this.pass(state, tick) ? 'unchecked' : 'stale';
       this.pauseChecks++;

@@ -94,13 +94,13 @@ export class WorkerMetrics {
   });
   readonly gapRecoveries = new Counter({
     name: METRIC.gapRecoveries,
-    help: 'Recoveries of the trades a symbol may have missed (after a reconnect or resubscribe), by result',
+    help: "Recoveries of the trades (or a futures contract's index prices) a symbol may have missed (after a reconnect or resubscribe), by result",
     labelNames: ['market', 'result'],
     registers: [this.registry],
   });
   readonly tradesSkipped = new Counter({
     name: METRIC.tradesSkipped,
-    help: 'Trades not evaluated: stale (not after the last evaluated one) or overflow (held too many while recovering)',
+    help: 'Trades (or futures index prices) not evaluated: stale (not after the last evaluated one) or overflow (held too many while recovering)',
     labelNames: ['market', 'reason'],
     registers: [this.registry],
   });

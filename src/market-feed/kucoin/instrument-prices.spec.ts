@@ -35,6 +35,8 @@ describe('parseInstrumentFrame', () => {
         exchangeTime: 1731899129000,
         receivedAt: 7,
         source: 'stream',
+        // Index prices are ordered (and deduplicated) by their time: see timeSequence.
+        sequence: '1731899129000',
       },
     ]);
   });
@@ -116,6 +118,7 @@ describe('the mark-price catch-up', () => {
         exchangeTime: 1729254307000,
         receivedAt: 9,
         source: 'catch_up',
+        sequence: '1729254307000',
       },
     ]);
   });

@@ -1,4 +1,4 @@
-import type { InstrumentPriceType, Tick } from '../../domain/market';
+import { type InstrumentPriceType, type Tick, timeSequence } from '../../domain/market';
 import { type ControlFrame, type RejectReason, readJsonFrame } from './frame-parser';
 import { parsePrice } from './frame-values';
 import { type FetchLike, callJson, dataOf } from './kucoin-rest';
@@ -10,9 +10,9 @@ import { type FetchLike, callJson, dataOf } from './kucoin-rest';
  * One push or answer carries both prices: it becomes two ticks, one per price type.
  *
  * What cannot be recovered: KuCoin keeps no mark-price history (only the current value), so the mark path
- * while a connection is down is lost; after every (re)subscribe only the current mark and index prices are
- * evaluated. A stop crossed and uncrossed by the mark price meanwhile is not triggered. (Index history
- * exists, `/api/v1/index/query`, but the mark price, what most stops watch, has none.)
+ * while a connection is down is lost; after every (re)subscribe the current mark price is evaluated. A
+ * stop crossed and uncrossed by the mark price meanwhile is not triggered. The index price has a history,
+ * and its gaps are recovered from it (index-history).
  */
 
 export const INSTRUMENT_TOPIC_PREFIX = '/contract/instrument:';
@@ -52,6 +52,8 @@ function instrumentTicks(
     exchangeTime,
     receivedAt,
     source,
+    // Index prices are put in order and their gaps recovered (see index-history); mark prices are not.
+    ...(priceType === 'index' && { sequence: timeSequence(exchangeTime) }),
   });
   return [tick('mark'), tick('index')];
 }

@@ -8,7 +8,7 @@ import {
   planGap,
   tradesInMinute,
 } from '../../domain/gap-plan';
-import type { MarketType, Tick } from '../../domain/market';
+import type { InstrumentPriceType, MarketType, Tick } from '../../domain/market';
 import { nanosToMillis, parsePrice, tradeSequence } from './frame-values';
 import { type FetchLike, callJson } from './kucoin-rest';
 
@@ -37,25 +37,46 @@ export interface GapRecoveryDeps {
 
 /** The ticks that recover the gap after `mark`, oldest first: candles (if needed), then trades. */
 export async function recoverGap(deps: GapRecoveryDeps, symbol: string, mark: TradeMark): Promise<Tick[]> {
+  const history = parseHistory(deps.market, await callJson(deps.fetch, 'GET', historyUrl(deps, symbol)));
+  return recoverFromLatest(deps, { symbol, candlesSymbol: symbol }, history, mark);
+}
+
+/** Whose prices a recovery gives: the symbol its ticks name, the one its candles are asked for, which price. */
+export interface RecoveryTarget {
+  readonly symbol: string;
+  /** The trades' own symbol, or a futures contract's index symbol (`.KXBTUSDT`) for its index prices. */
+  readonly candlesSymbol: string;
+  /** Absent for trades (the last price). */
+  readonly priceType?: InstrumentPriceType;
+}
+
+/**
+ * The ticks that recover the gap after `mark` from the latest points of a price's history (any order):
+ * those after the mark, preceded by the 1-minute candles of the part they do not reach back to.
+ */
+export async function recoverFromLatest(
+  deps: GapRecoveryDeps,
+  target: RecoveryTarget,
+  latest: readonly RecoveredTrade[],
+  mark: TradeMark,
+): Promise<Tick[]> {
   const { market, now } = deps;
-  const history = parseHistory(market, await callJson(deps.fetch, 'GET', historyUrl(deps, symbol)));
-  const plan = planGap(mark, history, now(), deps.horizonMs);
+  const plan = planGap(mark, latest, now(), deps.horizonMs);
   if (plan.kind === 'none') return [];
   const receivedAt = now();
-  const trades = plan.trades.map((trade) => tradeTick(market, symbol, trade, receivedAt));
+  const trades = plan.trades.map((trade) => tradeTick(market, target, trade, receivedAt));
   if (plan.kind === 'trades') return trades;
   const candles: MinuteCandle[] = [];
   const step = CANDLES_PER_CALL[market] * MINUTE_MS;
   for (let from = plan.from; from <= plan.to; from += step) {
     if (from > plan.from) await deps.spendMore(CANDLES_WEIGHT);
     const to = Math.min(plan.to, from + step - MINUTE_MS);
-    candles.push(
-      ...parseCandles(market, await callJson(deps.fetch, 'GET', candlesUrl(deps, symbol, from, to))),
-    );
+    const url = candlesUrl(deps, target.candlesSymbol, from, to);
+    candles.push(...parseCandles(market, await callJson(deps.fetch, 'GET', url)));
   }
   const overlap = tradesInMinute(plan.trades, plan.to);
   const candleTicks = candlesToApply(candles, plan.from, plan.to, mark).map((candle) =>
-    candleTick(market, symbol, candle, receivedAt, candle.start === plan.to ? overlap : undefined),
+    candleTick(market, target, candle, receivedAt, candle.start === plan.to ? overlap : undefined),
   );
   return [...candleTicks, ...trades];
 }
@@ -114,7 +135,12 @@ export function parseCandles(market: MarketType, body: unknown): MinuteCandle[] 
   return candles;
 }
 
-function tradeTick(market: MarketType, symbol: string, trade: RecoveredTrade, receivedAt: number): Tick {
+function tradeTick(
+  market: MarketType,
+  { symbol, priceType }: RecoveryTarget,
+  trade: RecoveredTrade,
+  receivedAt: number,
+): Tick {
   return {
     marketType: market,
     symbol,
@@ -123,12 +149,13 @@ function tradeTick(market: MarketType, symbol: string, trade: RecoveredTrade, re
     receivedAt,
     source: 'backfill',
     sequence: trade.sequence,
+    ...(priceType && { priceType }),
   };
 }
 
 function candleTick(
   market: MarketType,
-  symbol: string,
+  { symbol, priceType }: RecoveryTarget,
   candle: MinuteCandle,
   receivedAt: number,
   overlap?: TradeRange,
@@ -142,5 +169,6 @@ function candleTick(
     receivedAt,
     source: 'backfill',
     candle: overlap === undefined ? { open, high, low } : { open, high, low, overlap },
+    ...(priceType && { priceType }),
   };
 }
