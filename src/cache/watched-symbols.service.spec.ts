@@ -32,7 +32,7 @@ function setUp() {
     as(instrument),
   );
   const load = () => cache.recordCollection({ ok: true, durationMs: 1, documentsRead: 1 });
-  return { books, cache, spot, futures, service, load };
+  return { books, cache, spot, futures, instrument, service, load };
 }
 
 const UPDATED_MS = 1_700_000_000_000;
@@ -99,5 +99,27 @@ describe('WatchedSymbolsService: trailing stops', () => {
     books.applyPosition(late.entry.path, seenOpen(late));
     service.sync();
     expect(spot.recovered).toEqual([]);
+  });
+
+  it('asks the instrument feed to rebuild an index trailing stop’s peak; a mark one has no history to ask', () => {
+    const { books, instrument, service, load } = setUp();
+    load();
+    const trailing = (path: string, priceType: 'mark' | 'index', updatedMs: number) =>
+      positionAt(
+        { path, stopLoss: null, takeProfit: null, trailing: rate(0.05) },
+        {
+          symbol: priceType === 'index' ? 'XBTUSDTM' : 'ETHUSDTM',
+          marketType: 'futures',
+          priceType,
+          version: updatedMs * 1_000,
+        },
+      );
+    const onIndex = trailing('users/u/openPositions/i', 'index', UPDATED_MS);
+    const onMark = trailing('users/u/openPositions/m', 'mark', UPDATED_MS - 60_000);
+    books.applyPosition(onIndex.entry.path, seenOpen(onIndex));
+    books.applyPosition(onMark.entry.path, seenOpen(onMark));
+    service.sync();
+    expect(instrument.recovered).toEqual([['XBTUSDTM', UPDATED_MS]]);
+    expect([...instrument.desired].sort()).toEqual(['ETHUSDTM', 'XBTUSDTM']);
   });
 });

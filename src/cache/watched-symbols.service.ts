@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { MARKET_TYPES, type MarketType } from '../domain/market';
+import { MARKET_TYPES, type PriceStream } from '../domain/market';
 import type { FeedGateway } from '../market-feed/feed-gateway';
 import { FUTURES_FEED, INSTRUMENT_FEED, SPOT_FEED } from '../market-feed/market-feed.constants';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -64,18 +64,23 @@ export class WatchedSymbolsService implements OnModuleInit, OnModuleDestroy {
       this.metrics.cachedTriggers.set({ market }, counts.triggers);
       this.metrics.cachedSymbols.set({ market }, counts.symbols);
     }
-    if (loaded) this.instrument.updateDesired(this.books.watchedSymbols('mark', 'index'));
+    if (loaded) {
+      const symbols = this.books.watchedSymbols('mark', 'index');
+      // Of the instrument prices only the index has a history to rebuild a trailing peak from.
+      this.recoverTrailingPeaks(this.instrument, 'index', symbols);
+      this.instrument.updateDesired(symbols);
+    }
   }
 
   /**
    * A symbol about to be subscribed whose trailing stops no price has reached yet (at a start, all of them)
    * recovers its trades from the oldest one's update time, so their peaks are rebuilt before live prices.
    */
-  private recoverTrailingPeaks(gateway: FeedGateway, market: MarketType, symbols: readonly string[]): void {
+  private recoverTrailingPeaks(gateway: FeedGateway, stream: PriceStream, symbols: readonly string[]): void {
     const desired = gateway.desiredSymbols();
     for (const symbol of symbols) {
       if (desired.has(symbol)) continue;
-      const since = this.books.trailingSince(market, symbol);
+      const since = this.books.trailingSince(stream, symbol);
       if (since !== undefined) gateway.recoverFrom(symbol, since);
     }
   }

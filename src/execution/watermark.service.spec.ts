@@ -5,7 +5,7 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 import type { ExecutionService } from './execution.service';
 import { WatermarkService } from './watermark.service';
 
-function setup(through: { spot?: number; futures?: number }, earliestTickTime: Watermarks = {}) {
+function setup(through: Watermarks, earliestTickTime: Watermarks = {}) {
   const advanced: Watermarks[] = [];
   const repository = {
     load: () => Promise.resolve({}),
@@ -22,6 +22,7 @@ function setup(through: { spot?: number; futures?: number }, earliestTickTime: W
     crossings,
     gateway(through.spot),
     gateway(through.futures),
+    gateway(through.index),
     { watermarkIntervalMs: 0, backfillHorizonMs: 86_400_000 } as never,
     { instanceId: 'w', logLevel: 'info' },
     new WorkerMetrics(),
@@ -39,6 +40,17 @@ describe('WatermarkService', () => {
     expect(setup({ futures: 7_000 }).service.current()).toEqual({ futures: 7_000 });
   });
 
+  it('vouches for the futures index prices apart from the trades, held back by a pending futures crossing', () => {
+    expect(setup({ futures: 7_000, index: 6_500 }).service.current()).toEqual({
+      futures: 7_000,
+      index: 6_500,
+    });
+    expect(setup({ futures: 7_000, index: 6_500 }, { futures: 6_000 }).service.current()).toEqual({
+      futures: 5_999,
+      index: 5_999,
+    });
+  });
+
   it('stores only when the watermark moved, and never once shutdown began', async () => {
     const t = setup({ spot: 5_000 });
     await t.service.store();
@@ -48,5 +60,29 @@ describe('WatermarkService', () => {
     stopping.execution.accepting = false;
     await stopping.service.store();
     expect(stopping.advanced).toEqual([]);
+  });
+
+  it('seeds each feed with its own stream’s watermark at start, the index prices the instrument feed', async () => {
+    const seeded: Record<string, number[]> = { spot: [], futures: [], index: [] };
+    const gateway = (name: string) =>
+      ({ seedWatermark: (time: number) => seeded[name].push(time) }) as unknown as FeedGateway;
+    const now = Date.now();
+    const repository = {
+      load: () => Promise.resolve({ spot: now - 5_000, index: now - 9_000 }),
+    } as unknown as WatermarkRepository;
+    const service = new WatermarkService(
+      repository,
+      {} as CrossingPort,
+      gateway('spot'),
+      gateway('futures'),
+      gateway('index'),
+      { watermarkIntervalMs: 60_000, watermarkLoadTimeoutMs: 1_000, backfillHorizonMs: 86_400_000 } as never,
+      { instanceId: 'w', logLevel: 'info' },
+      new WorkerMetrics(),
+      { accepting: true } as unknown as ExecutionService,
+    );
+    await service.onModuleInit();
+    service.onApplicationShutdown();
+    expect(seeded).toEqual({ spot: [now - 5_000], futures: [], index: [now - 9_000] });
   });
 });

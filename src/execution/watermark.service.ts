@@ -9,10 +9,15 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import { CROSSING_PORT, type CrossingPort } from '../cache/crossing-port';
 import { instanceConfig, kucoinConfig } from '../config';
-import { MARKET_TYPES, type MarketType } from '../domain/market';
-import { WatermarkRepository, type Watermarks } from '../firestore/watermark.repository';
+import { marketOfStream } from '../domain/market';
+import {
+  WATERMARK_STREAMS,
+  WatermarkRepository,
+  type WatermarkStream,
+  type Watermarks,
+} from '../firestore/watermark.repository';
 import type { FeedGateway } from '../market-feed/feed-gateway';
-import { FUTURES_FEED, SPOT_FEED } from '../market-feed/market-feed.constants';
+import { FUTURES_FEED, INSTRUMENT_FEED, SPOT_FEED } from '../market-feed/market-feed.constants';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { type Clock, type TimerHandle, systemClock, unrefTimer } from '../timing/clock';
 import { withTimeout } from '../timing/timeout';
@@ -20,16 +25,17 @@ import { CLOCK } from '../timing/timing.module';
 import { ExecutionService } from './execution.service';
 
 /**
- * Restart without amnesia. While running, stores per market the exchange time through which every
- * watched symbol was evaluated and every crossing written (never past the earliest pending crossing's
- * tick); on start, seeds both feeds with it, so each symbol's trades since then (capped by the backfill
- * horizon) are recovered before its feed counts as caught up. A deploy, or a crash of every replica, no
+ * Restart without amnesia. While running, stores per market (and for the futures index prices) the
+ * exchange time through which every watched symbol was evaluated and every crossing written (never past
+ * the earliest pending crossing's tick); on start, seeds the feeds with it, so each symbol's trades and
+ * index prices since then (capped by the backfill horizon) are recovered before its feed counts as caught
+ * up. A deploy, or a crash of every replica, no
  * longer loses the stops crossed meanwhile.
  */
 @Injectable()
 export class WatermarkService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(WatermarkService.name);
-  private readonly gateways: Record<MarketType, FeedGateway>;
+  private readonly gateways: Record<WatermarkStream, FeedGateway>;
   private timer: TimerHandle | undefined;
   private written: Watermarks = {};
   private writing: Promise<void> | undefined;
@@ -39,13 +45,15 @@ export class WatermarkService implements OnModuleInit, BeforeApplicationShutdown
     @Inject(CROSSING_PORT) private readonly crossings: CrossingPort,
     @Inject(SPOT_FEED) spot: FeedGateway,
     @Inject(FUTURES_FEED) futures: FeedGateway,
+    @Inject(INSTRUMENT_FEED) instrument: FeedGateway,
     @Inject(kucoinConfig.KEY) private readonly config: ConfigType<typeof kucoinConfig>,
     @Inject(instanceConfig.KEY) private readonly instance: ConfigType<typeof instanceConfig>,
     private readonly metrics: WorkerMetrics,
     private readonly execution: ExecutionService,
     @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {
-    this.gateways = { spot, futures };
+    // The instrument feed recovers its index prices only: a mark-price path has no history.
+    this.gateways = { spot, futures, index: instrument };
   }
 
   /** Before the first collection subscribes anything: the feeds must know where to recover from. */
@@ -59,9 +67,9 @@ export class WatermarkService implements OnModuleInit, BeforeApplicationShutdown
       );
       this.metrics.documentsRead.inc({ source: 'watermark' });
       const floor = this.clock.now() - this.config.backfillHorizonMs;
-      for (const market of MARKET_TYPES) {
-        const mark = this.written[market];
-        if (mark !== undefined) this.gateways[market].seedWatermark(Math.max(mark, floor));
+      for (const stream of WATERMARK_STREAMS) {
+        const mark = this.written[stream];
+        if (mark !== undefined) this.gateways[stream].seedWatermark(Math.max(mark, floor));
       }
       this.logger.log({ msg: 'recovering from the last watermark', ...this.written });
     } catch (error) {
@@ -85,15 +93,16 @@ export class WatermarkService implements OnModuleInit, BeforeApplicationShutdown
     this.stopTimer();
   }
 
-  /** What this replica can vouch for now, per market. */
+  /** What this replica can vouch for now, per stream. */
   current(): Watermarks {
     const { earliestTickTime } = this.crossings.pendingStats();
     const marks: Watermarks = {};
-    for (const market of MARKET_TYPES) {
-      const through = this.gateways[market].evaluatedThrough();
+    for (const stream of WATERMARK_STREAMS) {
+      const through = this.gateways[stream].evaluatedThrough();
       if (through === undefined) continue;
-      const pending = earliestTickTime[market];
-      marks[market] = pending === undefined ? through : Math.min(through, pending - 1);
+      // Pending crossings are kept per market: an index crossing holds back the futures and the index.
+      const pending = earliestTickTime[marketOfStream(stream)];
+      marks[stream] = pending === undefined ? through : Math.min(through, pending - 1);
     }
     return marks;
   }
@@ -103,8 +112,8 @@ export class WatermarkService implements OnModuleInit, BeforeApplicationShutdown
     // Once shutdown began, a crossing may be released unwritten: moving past it would forget it.
     if (this.writing !== undefined || !this.execution.accepting) return this.writing ?? Promise.resolve();
     const marks = this.current();
-    const moved = MARKET_TYPES.some(
-      (m) => marks[m] !== undefined && !(marks[m] <= (this.written[m] ?? -Infinity)),
+    const moved = WATERMARK_STREAMS.some(
+      (s) => marks[s] !== undefined && !(marks[s] <= (this.written[s] ?? -Infinity)),
     );
     if (!moved) return Promise.resolve();
     this.writing = this.advance(marks).finally(() => (this.writing = undefined));

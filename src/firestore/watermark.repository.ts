@@ -1,18 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
-import type { MarketType } from '../domain/market';
+import { MARKET_TYPES } from '../domain/market';
 import { FIRESTORE } from './firestore.constants';
 
 /**
- * Where the workers keep, per market, the exchange time (ms) through which every watched symbol was
- * evaluated and every crossing written. One document for all replicas: each only moves a market's time
+ * Where the workers keep, per market (and for the futures index prices), the exchange time (ms) through
+ * which every watched symbol was evaluated and every crossing written. One document for all replicas: each only moves a market's time
  * forward (a transaction keeps the larger), so whichever replica got furthest is what a start recovers
  * from, and pod names that change on every deploy leave nothing behind. Outside `users/`, so the web
  * app's rules and the collection-group queries never see it.
  */
 export const WATERMARK_DOCUMENT = 'realtimeWorker/evaluatedThrough';
 
-export type Watermarks = Partial<Record<MarketType, number>>;
+/** Each market's trades, and the futures contracts' index prices (the one instrument price with a history). */
+export const WATERMARK_STREAMS = [...MARKET_TYPES, 'index'] as const;
+export type WatermarkStream = (typeof WATERMARK_STREAMS)[number];
+
+export type Watermarks = Partial<Record<WatermarkStream, number>>;
 
 @Injectable()
 export class WatermarkRepository {
@@ -23,17 +27,17 @@ export class WatermarkRepository {
     return pickTimes(data);
   }
 
-  /** Moves each given market's time forward (never back); returns what the document holds after. */
+  /** Moves each given stream's time forward (never back); returns what the document holds after. */
   advance(marks: Watermarks, instanceId: string): Promise<Watermarks> {
     const ref = this.db.doc(WATERMARK_DOCUMENT);
     return this.db.runTransaction(async (tx) => {
       const held = pickTimes((await tx.get(ref)).data() ?? {});
       const next: Watermarks = { ...held };
       let moved = false;
-      for (const market of ['spot', 'futures'] as const) {
-        const mark = marks[market];
-        if (mark !== undefined && !(mark <= (held[market] ?? -Infinity))) {
-          next[market] = mark;
+      for (const stream of WATERMARK_STREAMS) {
+        const mark = marks[stream];
+        if (mark !== undefined && !(mark <= (held[stream] ?? -Infinity))) {
+          next[stream] = mark;
           moved = true;
         }
       }
@@ -45,9 +49,9 @@ export class WatermarkRepository {
 
 function pickTimes(data: Record<string, unknown>): Watermarks {
   const marks: Watermarks = {};
-  for (const market of ['spot', 'futures'] as const) {
-    const value = data[market];
-    if (typeof value === 'number' && Number.isFinite(value) && value > 0) marks[market] = value;
+  for (const stream of WATERMARK_STREAMS) {
+    const value = data[stream];
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) marks[stream] = value;
   }
   return marks;
 }
