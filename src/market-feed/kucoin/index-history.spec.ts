@@ -13,6 +13,11 @@ describe('index history (GET /api/v1/index/query)', () => {
     });
   });
 
+  it('asks in whole milliseconds, from a mark with a fraction (a document’s update time) too', () => {
+    const url = new URL(indexHistoryUrl('https://f.test', '.KXBTUSDT', 1_000.813, 9_000.2));
+    expect([url.searchParams.get('startAt'), url.searchParams.get('endAt')]).toEqual(['1000', '9001']);
+  });
+
   it('reads each snapshot as a point sequenced by its time, leaving out malformed ones', () => {
     // The SDK spec's example row, then rows without a usable time or value.
     const body = {

@@ -37,12 +37,13 @@ export async function recoverIndexGap(deps: IndexGapDeps, symbol: string, mark: 
 
 /**
  * The latest snapshots from the mark on (newest first: `reverse=true`, as the trade history's latest 100).
- * The mark's own snapshot is asked for too: an answer that includes it shows the gap is covered.
+ * The mark's own snapshot is asked for too: an answer that includes it shows the gap is covered. KuCoin
+ * takes whole milliseconds; a mark from a document's update time has a fraction, so it is rounded down.
  */
 export function indexHistoryUrl(apiUrl: string, indexSymbol: string, from: number, to: number): string {
   const s = encodeURIComponent(indexSymbol);
   return (
-    `${apiUrl}/api/v1/index/query?symbol=${s}&startAt=${from}&endAt=${to}` +
+    `${apiUrl}/api/v1/index/query?symbol=${s}&startAt=${Math.floor(from)}&endAt=${Math.ceil(to)}` +
     `&reverse=true&maxCount=${INDEX_POINTS_PER_CALL}`
   );
 }
