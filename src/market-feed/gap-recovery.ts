@@ -8,7 +8,7 @@ import { type RestFailure, RestQueue } from './kucoin/rest-queue';
 import type { Clock } from '../timing/clock';
 import type { FetchLike } from './kucoin/kucoin-rest';
 import type { WatchedTopic } from './topic-audit';
-import { type SequencerVerdict, TradeSequencer } from './trade-sequencer';
+import { type SequencedKind, type SequencerVerdict, TradeSequencer } from './trade-sequencer';
 
 /** A first-subscribe mark sits this far before it: the exchange's and the local clock may differ a little. */
 const FIRST_MARK_MARGIN_MS = 5_000;
@@ -42,11 +42,8 @@ export interface GapRecoveryOptions {
   readonly market: MarketType;
   /** What is recovered: the market's trades by default. */
   readonly history?: GapHistory;
-  /**
-   * Whether a live price after an unusually long pause is held while the pause is looked into (see
-   * TradeSequencer). Default true; off where a stalled stream is replaced by its connection's watchdog.
-   */
-  readonly checkPauses?: boolean;
+  /** What is put in order: the market's trades by default, or the index prices' snapshots (TradeSequencer). */
+  readonly kind?: SequencedKind;
   readonly apiUrl: string;
   readonly fetch: FetchLike;
   readonly clock: Clock;
@@ -81,7 +78,7 @@ export class GapRecovery {
   private readonly firstSubscribedAt = new Map<string, number>();
 
   constructor(private readonly options: GapRecoveryOptions) {
-    this.sequencer = new TradeSequencer(options.emit, options.maxHeld, options.checkPauses ?? true);
+    this.sequencer = new TradeSequencer(options.emit, options.maxHeld, options.kind);
     this.history = options.history ?? tradeHistory(options.market);
     this.queue = new RestQueue<Tick[]>({
       clock: options.clock,

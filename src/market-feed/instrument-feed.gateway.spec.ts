@@ -74,17 +74,21 @@ describe('KucoinFeedGateway on the instrument channel (futures mark and index pr
     socket.serverSends(push('XBTUSDTM', 0, 90_401, 1731899130000));
     socket.serverSends(push('ETHUSDTM', 3_000, 3_001, 1731899130000));
     socket.serverSends(push('XBTUSDTM', 90_500, 90_502, 1731899131000));
+    // Another price stamped the same millisecond is a later push, not a repeat: evaluated too.
+    socket.serverSends(push('XBTUSDTM', 90_510, 90_503, 1731899131000));
     expect(ticks.map((t) => [t.priceType, t.price, t.exchangeTime, t.source])).toEqual([
       ['mark', 90445.02, 1731899129000, 'stream'],
       ['index', 90445.02, 1731899129000, 'stream'],
       ['mark', 90_400, 1731899128000, 'stream'],
       ['mark', 90_500, 1731899131000, 'stream'],
       ['index', 90_502, 1731899131000, 'stream'],
+      ['mark', 90_510, 1731899131000, 'stream'],
+      ['index', 90_503, 1731899131000, 'stream'],
     ]);
     await jest.advanceTimersByTimeAsync(1_000);
     await feed.stop();
     const text = await metrics.registry.metrics();
-    expect(text).toContain('worker_ticks_received_total{market="futures",source="stream"} 6');
+    expect(text).toContain('worker_ticks_received_total{market="futures",source="stream"} 8');
     expect(text).toContain('worker_trades_skipped_total{market="futures",reason="stale"} 1');
     expect(text).toContain('worker_frames_rejected_total{market="futures",reason="invalid_price"} 1');
     expect(text).toContain('worker_frames_rejected_total{market="futures",reason="unexpected_symbol"} 1');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Tick } from '../domain/market';
-import { MAX_PAUSE_CHECKS, TradeSequencer } from './trade-sequencer';
+import { MAX_PAUSE_CHECKS, type SequencedKind, TradeSequencer } from './trade-sequencer';
 
 function trade(sequence: number, price = 100, symbol = 'BTC-USDT'): Tick {
   return {
@@ -14,9 +14,9 @@ function trade(sequence: number, price = 100, symbol = 'BTC-USDT'): Tick {
   };
 }
 
-function setup(maxHeld = 100, checkPauses = true) {
+function setup(maxHeld = 100, kind: SequencedKind = 'trades') {
   const emitted: Tick[] = [];
-  const sequencer = new TradeSequencer((tick) => emitted.push(tick), maxHeld, checkPauses);
+  const sequencer = new TradeSequencer((tick) => emitted.push(tick), maxHeld, kind);
   const sequences = (): (string | undefined)[] => emitted.map((tick) => tick.sequence);
   return { sequencer, emitted, sequences };
 }
@@ -121,14 +121,31 @@ describe('TradeSequencer', () => {
     expect(t.sequencer.isRecovering('BTC-USDT')).toBe(false);
   });
 
+  it('evaluates a snapshot of another price at the time last evaluated, and drops the same one again', () => {
+    const snapshot = (time: number, price: number): Tick => ({
+      ...trade(time, price),
+      sequence: String(time),
+    });
+    for (const kind of ['snapshots', 'trades'] as const) {
+      const t = setup(100, kind);
+      t.sequencer.onStream(snapshot(5, 100));
+      const again = t.sequencer.onStream(snapshot(5, 100));
+      const another = t.sequencer.onStream(snapshot(5, 101));
+      const earlier = t.sequencer.onStream(snapshot(4, 102));
+      expect([kind, again, another, earlier]).toEqual(
+        kind === 'snapshots' ? [kind, 'stale', 'emitted', 'stale'] : [kind, 'stale', 'stale', 'stale'],
+      );
+    }
+  });
+
   describe('a topic that stalls and resumes (an unusual pause before a trade)', () => {
     /** Twenty trades 100 ms apart: a cadence the sequencer knows. */
     function steadyRun(t: ReturnType<typeof setup>): void {
       for (let s = 1; s <= 20; s++) t.sequencer.onStream({ ...trade(s), exchangeTime: 100 * s });
     }
 
-    it('evaluates through the pause without pause checks (a stream whose watchdog replaces a silent connection)', () => {
-      const t = setup(100, false);
+    it('evaluates index snapshots through the pause (their connection’s watchdog replaces a silent one)', () => {
+      const t = setup(100, 'snapshots');
       steadyRun(t);
       expect(t.sequencer.onStream({ ...trade(30), exchangeTime: 7_000 })).toBe('emitted');
       expect(t.sequencer.isRecovering('BTC-USDT')).toBe(false);

@@ -34,6 +34,9 @@ export const MAX_PAUSE_CHECKS = 16;
  * is held and the gap before it must be recovered (the caller starts the recovery). `unchecked`: the same,
  * but MAX_PAUSE_CHECKS symbols were held already: it was evaluated without looking into the pause.
  */
+/** What a sequencer orders: see the constructor. */
+export type SequencedKind = 'trades' | 'snapshots';
+
 export type SequencerVerdict = 'emitted' | 'held' | 'paused' | 'unchecked' | 'stale' | 'overflow';
 
 /**
@@ -52,8 +55,12 @@ export class TradeSequencer {
     private readonly emit: (tick: Tick) => void,
     /** Live trades held per symbol during a recovery; beyond it the recovery is abandoned. */
     private readonly maxHeld: number,
-    /** Whether an unusually long pause is looked into (`paused`); without, it is evaluated through. */
-    private readonly checkPauses = true,
+    /**
+     * `trades` (sequenced by the exchange; an unusually long pause is looked into) or `snapshots` (the
+     * index prices, sequenced by their time: another price at the time last evaluated is a later push,
+     * not a repeat, and a pause is left to the connection's watchdog).
+     */
+    private readonly kind: SequencedKind = 'trades',
   ) {}
 
   /** A live trade (a tick with a sequence); ticks without one pass straight through. */
@@ -72,7 +79,7 @@ export class TradeSequencer {
       return 'held';
     }
     if (
-      this.checkPauses &&
+      this.kind === 'trades' &&
       state.sequence !== undefined &&
       isUnusualPause(state.cadence, tick.exchangeTime - state.time)
     ) {
@@ -201,7 +208,11 @@ export class TradeSequencer {
   }
 
   private pass(state: SymbolState, tick: Tick): boolean {
-    if (state.known && !isAfter({ sequence: tick.sequence, time: tick.exchangeTime }, state)) return false;
+    if (state.known && !isAfter({ sequence: tick.sequence, time: tick.exchangeTime }, state)) {
+      const anotherPriceAtThatTime =
+        this.kind === 'snapshots' && tick.sequence === state.sequence && tick.price !== state.price;
+      if (!anotherPriceAtThatTime) return false;
+    }
     // Only the spacing between trades (not from a watermark or a first subscribe) teaches the cadence.
     if (state.sequence !== undefined) observeGap(state.cadence, tick.exchangeTime - state.time);
     state.known = true;
