@@ -223,15 +223,17 @@ describe('KucoinFeedGateway on the instrument channel: gaps in the index price',
     expect(text).toContain('worker_ticks_received_total{market="futures",source="backfill"} 3');
   });
 
-  it('recovers what the latest 100 snapshots do not reach back to from the index symbol’s candles', async () => {
+  it('asks the snapshots of the last 99 s only, and recovers what they do not reach back to from the index symbol’s candles', async () => {
     const { kucoin, feed, rest, ticks } = await seenThenDropped();
-    // 150 s of snapshots after T: the latest 100 begin at T + 51 s.
+    // 150 s of snapshots after T, asked for at T + 150 s: the window begins at T + 51 s.
     rest.indexPoints = Array.from({ length: 151 }, (_, i) => ({ time: T + i * 1_000, value: 100 + i }));
     rest.indexCandles = [[T, 100.25, 160, 90, 159, 0]];
     rest.mark = { value: 250, indexPrice: 250, timePoint: T + 150_000 };
-    jest.setSystemTime(T + 200_000);
+    jest.setSystemTime(T + 148_000);
     await jest.advanceTimersByTimeAsync(2_000);
     await settle(kucoin);
+    const asked = kucoin.fetchedUrls.filter((url) => url.includes('/index/query'));
+    expect(Number(new URL(asked[0]).searchParams.get('startAt'))).toBe(T + 51_000);
     const candles = kucoin.fetchedUrls.filter((url) => url.includes('/kline/query'));
     expect(candles).toHaveLength(1);
     expect(new URL(candles[0]).searchParams.get('symbol')).toBe('.KXBTUSDT');

@@ -18,6 +18,12 @@ export const INDEX_HISTORY_WEIGHT = 2;
 export const CONTRACT_WEIGHT = 3;
 /** Snapshots per call: KuCoin's maximum. */
 const INDEX_POINTS_PER_CALL = 100;
+/**
+ * How far back the snapshots are asked for: no more than one call's worth at one a second, so the answer
+ * is the whole window whichever end KuCoin would have cut a longer one from (`reverse`, `forward` and
+ * `offset` are not explained well enough to rely on). Older parts of a gap come from the index candles.
+ */
+const INDEX_WINDOW_MS = (INDEX_POINTS_PER_CALL - 1) * 1_000;
 
 export interface IndexGapDeps extends GapRecoveryDeps {
   /** The contract's index symbol, asked of KuCoin once per contract (see IndexSymbols). */
@@ -30,14 +36,16 @@ export async function recoverIndexGap(deps: IndexGapDeps, symbol: string, mark: 
   // Asking again will not name one: the recovery is given up (and counted) at once.
   if (indexSymbol === undefined)
     throw new KucoinRestError(`KuCoin names no index symbol for ${symbol}`, 200, false);
-  const url = indexHistoryUrl(deps.apiUrl, indexSymbol, mark.time, deps.now());
+  const now = deps.now();
+  const url = indexHistoryUrl(deps.apiUrl, indexSymbol, Math.max(mark.time, now - INDEX_WINDOW_MS), now);
   const latest = parseIndexHistory(await callJson(deps.fetch, 'GET', url));
   return recoverFromLatest(deps, { symbol, candlesSymbol: indexSymbol, priceType: 'index' }, latest, mark);
 }
 
 /**
- * The latest snapshots from the mark on (newest first: `reverse=true`, as the trade history's latest 100).
- * The mark's own snapshot is asked for too: an answer that includes it shows the gap is covered. KuCoin
+ * The snapshots from `from` (the mark, or the start of the last window) to `to`, newest first
+ * (`reverse=true`). The mark's own snapshot is asked for too: an answer that includes it shows the gap is
+ * covered. KuCoin
  * takes whole milliseconds; a mark from a document's update time has a fraction, so it is rounded down.
  */
 export function indexHistoryUrl(apiUrl: string, indexSymbol: string, from: number, to: number): string {
