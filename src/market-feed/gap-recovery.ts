@@ -15,6 +15,8 @@ const FIRST_MARK_MARGIN_MS = 5_000;
 
 /** Where a gap's prices are recovered from. */
 export interface GapHistory {
+  /** How its prices are put in order (TradeSequencer): by the exchange's sequence, or by their time. */
+  readonly kind: SequencedKind;
   /** REST weight charged when a recovery starts; a long gap spends more as it goes (more candles). */
   readonly weight: number;
   readonly recover: (deps: GapRecoveryDeps, symbol: string, mark: TradeMark) => Promise<Tick[]>;
@@ -22,13 +24,14 @@ export interface GapHistory {
 
 /** A market's trades: its latest 100 trades, and 1-minute candles before them (kucoin-history). */
 export function tradeHistory(market: MarketType): GapHistory {
-  return { weight: HISTORY_WEIGHT[market] + CANDLES_WEIGHT, recover: recoverGap };
+  return { kind: 'trades', weight: HISTORY_WEIGHT[market] + CANDLES_WEIGHT, recover: recoverGap };
 }
 
 /** The futures contracts' index prices: the latest snapshots, and index candles before them (index-history). */
 export function indexHistory(): GapHistory {
   const indexSymbols = new IndexSymbols();
   return {
+    kind: 'snapshots',
     weight: INDEX_HISTORY_WEIGHT + CANDLES_WEIGHT,
     recover: (deps, symbol, mark) => recoverIndexGap({ ...deps, indexSymbols }, symbol, mark),
   };
@@ -40,10 +43,8 @@ export type RecoveryResult =
 
 export interface GapRecoveryOptions {
   readonly market: MarketType;
-  /** What is recovered: the market's trades by default. */
+  /** What is put in order and recovered: the market's trades by default. */
   readonly history?: GapHistory;
-  /** What is put in order: the market's trades by default, or the index prices' snapshots (TradeSequencer). */
-  readonly kind?: SequencedKind;
   readonly apiUrl: string;
   readonly fetch: FetchLike;
   readonly clock: Clock;
@@ -78,8 +79,8 @@ export class GapRecovery {
   private readonly firstSubscribedAt = new Map<string, number>();
 
   constructor(private readonly options: GapRecoveryOptions) {
-    this.sequencer = new TradeSequencer(options.emit, options.maxHeld, options.kind);
     this.history = options.history ?? tradeHistory(options.market);
+    this.sequencer = new TradeSequencer(options.emit, options.maxHeld, this.history.kind);
     this.queue = new RestQueue<Tick[]>({
       clock: options.clock,
       bucket: options.bucket,

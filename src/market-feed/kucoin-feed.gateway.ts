@@ -110,7 +110,7 @@ export class KucoinFeedGateway implements FeedGateway {
     const rest = { market, apiUrl, fetch, clock, bucket, penalty };
     const recovery = new GapRecovery({
       ...rest,
-      ...(!trades && { history: indexHistory(), kind: 'snapshots' as const }),
+      ...(!trades && { history: indexHistory() }),
       concurrency: options.limits.catchUpConcurrency ?? 4,
       horizonMs: options.backfillHorizonMs ?? 86_400_000,
       maxHeld: MAX_HELD_TRADES,
