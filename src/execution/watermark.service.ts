@@ -29,8 +29,7 @@ import { ExecutionService } from './execution.service';
  * exchange time through which every watched symbol was evaluated and every crossing written (never past
  * the earliest pending crossing's tick); on start, seeds the feeds with it, so each symbol's trades and
  * index prices since then (capped by the backfill horizon) are recovered before its feed counts as caught
- * up. A deploy, or a crash of every replica, no
- * longer loses the stops crossed meanwhile.
+ * up. A deploy, or a crash of every replica, no longer loses the stops crossed meanwhile.
  */
 @Injectable()
 export class WatermarkService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {

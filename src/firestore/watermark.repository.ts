@@ -5,9 +5,9 @@ import { FIRESTORE } from './firestore.constants';
 
 /**
  * Where the workers keep, per market (and for the futures index prices), the exchange time (ms) through
- * which every watched symbol was evaluated and every crossing written. One document for all replicas: each only moves a market's time
- * forward (a transaction keeps the larger), so whichever replica got furthest is what a start recovers
- * from, and pod names that change on every deploy leave nothing behind. Outside `users/`, so the web
+ * which every watched symbol was evaluated and every crossing written. One document for all replicas:
+ * each only moves a stream's time forward (a transaction keeps the larger), so whichever replica got
+ * furthest is what a start recovers from, and pod names that change on every deploy leave nothing behind. Outside `users/`, so the web
  * app's rules and the collection-group queries never see it.
  */
 export const WATERMARK_DOCUMENT = 'realtimeWorker/evaluatedThrough';
