@@ -4,14 +4,13 @@ import type { RestAnswer } from './instrument-http';
 import { jsonNumber } from './price-format';
 import { candleRange } from './rest-payloads';
 import type { SimulatorStats } from './simulator.types';
-import type { SimCandle } from './trade-tape';
+import { type SimCandle, addToMinuteCandle } from './trade-tape';
 
 /** KuCoin snapshots an index once a second (spec: "Update snapshots once per second"). */
 const INDEX_GRANULARITY_MS = 1_000;
 const DEFAULT_MAX_COUNT = 10;
 /** Spec: maxCount "cannot exceed 100". */
 const MAX_COUNT = 100;
-const MINUTE_MS = 60_000;
 
 const ok = (data: string): string => `{"code":"200000","data":${data}}`;
 const bad = (msg: string): RestAnswer => ({ status: 400, text: JSON.stringify({ code: '400100', msg }) });
@@ -94,20 +93,10 @@ export function indexKlines(
   return ok(`[${rows.join(',')}]`);
 }
 
-/** 1-minute candles of time-ordered points; minutes without a point have none. */
+/** 1-minute candles of time-ordered points (an index is not traded: no volume); minutes without a point have none. */
 export function indexMinutes(points: readonly IndexPoint[]): SimCandle[] {
   const minutes: SimCandle[] = [];
-  for (const { time, value } of points) {
-    const start = Math.floor(time / MINUTE_MS) * MINUTE_MS;
-    const current = minutes[minutes.length - 1];
-    if (current !== undefined && current.start === start) {
-      current.high = Math.max(current.high, value);
-      current.low = Math.min(current.low, value);
-      current.close = value;
-    } else {
-      minutes.push({ start, open: value, high: value, low: value, close: value, volume: 0, turnover: 0 });
-    }
-  }
+  for (const { time, value } of points) addToMinuteCandle(minutes, time, value, 0);
   return minutes;
 }
 

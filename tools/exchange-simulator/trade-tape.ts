@@ -158,29 +158,38 @@ export class TradeTape {
   }
 
   private addToCandle(trade: SimTrade): void {
-    const start = Math.floor(trade.time / MINUTE_MS) * MINUTE_MS;
     const candles = this.minuteCandles;
-    const current = candles[candles.length - 1];
-    if (current !== undefined && current.start === start) {
-      current.high = Math.max(current.high, trade.price);
-      current.low = Math.min(current.low, trade.price);
-      current.close = trade.price;
-      current.volume += trade.size;
-      current.turnover += trade.price * trade.size;
-    } else {
-      candles.push({
-        start,
-        open: trade.price,
-        high: trade.price,
-        low: trade.price,
-        close: trade.price,
-        volume: trade.size,
-        turnover: trade.price * trade.size,
-      });
-    }
+    const start = addToMinuteCandle(candles, trade.time, trade.price, trade.size);
     const oldest = start - (this.limits.candleMinutes - 1) * MINUTE_MS;
     let drop = 0;
     while (drop < candles.length && candles[drop].start < oldest) drop++;
     if (drop > 0) candles.splice(0, drop);
   }
+}
+
+/**
+ * Adds a price (and the size traded at it) to the 1-minute candles of time-ordered prices: the last
+ * candle if the price falls in its minute, else a new one. Returns the minute's start.
+ */
+export function addToMinuteCandle(candles: SimCandle[], time: number, price: number, size: number): number {
+  const start = Math.floor(time / MINUTE_MS) * MINUTE_MS;
+  const current = candles[candles.length - 1];
+  if (current !== undefined && current.start === start) {
+    current.high = Math.max(current.high, price);
+    current.low = Math.min(current.low, price);
+    current.close = price;
+    current.volume += size;
+    current.turnover += price * size;
+  } else {
+    candles.push({
+      start,
+      open: price,
+      high: price,
+      low: price,
+      close: price,
+      volume: size,
+      turnover: price * size,
+    });
+  }
+  return start;
 }
