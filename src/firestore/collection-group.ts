@@ -1,5 +1,4 @@
-import type { Readable } from 'node:stream';
-import type { Query, QueryDocumentSnapshot } from 'firebase-admin/firestore';
+import type { Query } from 'firebase-admin/firestore';
 import type { ParseResult } from '../domain/parse-result';
 import type { CollectionRead, DocumentReject, Versioned } from './document-change';
 import { versionOf } from './versions';
@@ -16,8 +15,7 @@ export interface PageReading {
   /**
    * Asked while a page is parsed: undefined while this turn of the event loop has time left, otherwise a
    * promise that resolves once the loop has had a turn. Bench 7 parses pages of 25,000 documents at 500,000
-   * positions, about 200 ms of `data()` and parsing if done at once. A page's fetch includes its parsing
-   * (the page is streamed), so its timeout does too.
+   * positions, about 200 ms of `data()` and parsing if done at once.
    */
   pace(): Promise<void> | undefined;
 }
@@ -27,14 +25,9 @@ const PARSE_CHECK_EVERY = 64;
 
 /**
  * Reads every document of a collection-group query in pages ordered by path, each after the previous
- * page's last document, and parses each document as it arrives (a page is streamed, not gathered),
- * within the reader's turn budget (`pace`), so no single step holds the event loop for long and a slow
- * read fails one page at a time instead of as a whole. A bad document becomes a reject.
- *
- * Streamed, because a gathered page keeps every one of its decoded documents alive until the last is
- * parsed: at 25,000 documents a page, parsed over many turns, each young-generation collection copied
- * them, and the reconciliation's longest event-loop stalls were those collections. Streamed, a document
- * is garbage once parsed, and the stream reads no further while a turn is given back (backpressure).
+ * page's last document, and parses each page as it arrives, within the reader's turn budget (`pace`), so
+ * no single step holds the event loop for long and a slow read fails one page at a time instead of as a
+ * whole. A bad document becomes a reject.
  *
  * The pages are not one snapshot: each is read at its own time. The read time reported is the first
  * page's, the earliest: a document missing from the read was not open at its page's time, which is no
@@ -48,58 +41,26 @@ export async function readAll<T>(
 ): Promise<CollectionRead<T>> {
   const values: Versioned<T>[] = [];
   const rejects: DocumentReject[] = [];
-  const take = (doc: QueryDocumentSnapshot): void => {
-    const result = parse(doc.ref.path, doc.data());
-    if (result.ok) values.push({ value: result.value, version: versionOf(doc.updateTime) });
-    else rejects.push({ path: doc.ref.path, collection, rejection: result.rejection });
-  };
   const { pageSize } = pages;
-  let page = await readPage(query.limit(pageSize), pages, take);
-  // An empty first page names no read time: an empty query's answer does.
-  const readVersion = page.readVersion ?? versionOf((await pages.fetch(() => query.limit(1).get())).readTime);
-  let documentsRead = page.count;
-  while (page.count === pageSize && page.last !== undefined) {
-    page = await readPage(query.startAfter(page.last).limit(pageSize), pages, take);
-    documentsRead += page.count;
+  let snapshot = await pages.fetch(() => query.limit(pageSize).get());
+  const readVersion = versionOf(snapshot.readTime);
+  let documentsRead = 0;
+  for (;;) {
+    documentsRead += snapshot.size;
+    const docs = snapshot.docs;
+    for (let i = 0; i < docs.length; i++) {
+      if (i % PARSE_CHECK_EVERY === PARSE_CHECK_EVERY - 1) {
+        const paused = pages.pace();
+        if (paused !== undefined) await paused;
+      }
+      const doc = docs[i];
+      const result = parse(doc.ref.path, doc.data());
+      if (result.ok) values.push({ value: result.value, version: versionOf(doc.updateTime) });
+      else rejects.push({ path: doc.ref.path, collection, rejection: result.rejection });
+    }
+    if (snapshot.size < pageSize) break;
+    const last = docs[pageSize - 1];
+    snapshot = await pages.fetch(() => query.startAfter(last).limit(pageSize).get());
   }
   return { values, rejects, documentsRead, readVersion };
-}
-
-interface PageRead {
-  readonly count: number;
-  readonly last: QueryDocumentSnapshot | undefined;
-  /** The read time of the page's documents; undefined for an empty page. */
-  readonly readVersion: number | undefined;
-}
-
-/** Streams one page into `take`, pausing where the turn is spent; a page given up stops its stream. */
-async function readPage(
-  query: Query,
-  pages: PageReading,
-  take: (doc: QueryDocumentSnapshot) => void,
-): Promise<PageRead> {
-  let stream: NodeJS.ReadableStream | undefined;
-  try {
-    return await pages.fetch(async () => {
-      stream = query.stream();
-      let count = 0;
-      let last: QueryDocumentSnapshot | undefined;
-      let readVersion: number | undefined;
-      for await (const doc of stream as AsyncIterable<QueryDocumentSnapshot>) {
-        if (count % PARSE_CHECK_EVERY === PARSE_CHECK_EVERY - 1) {
-          const paused = pages.pace();
-          if (paused !== undefined) await paused;
-        }
-        readVersion ??= versionOf(doc.readTime);
-        take(doc);
-        last = doc;
-        count++;
-      }
-      return { count, last, readVersion };
-    });
-  } catch (error) {
-    // Timed out or refused: nothing more of this page is read or parsed.
-    (stream as Readable | undefined)?.destroy();
-    throw error;
-  }
 }
