@@ -4,7 +4,7 @@ import { withTimeout } from '../timing/timeout';
 
 export interface PageGateOptions {
   readonly pageSize: number;
-  /** A page not answered by then fails the whole read (firebase-admin retries a lost backend for minutes). */
+  /** A page not read through by then fails the whole read (firebase-admin retries a lost backend for minutes). */
   readonly pageTimeoutMs: number;
   readonly clock: Clock;
   /** True once the service is stopping: no new page is asked for. */

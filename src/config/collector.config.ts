@@ -49,7 +49,8 @@ export const collectorConfig = registerAs('collector', () => {
     // A full read goes in pages of this many documents per collection, each parsed as it arrives: at a
     // million documents no single step holds the event loop, and a slow read fails one page at a time.
     COLLECTOR_PAGE_SIZE: intVar(5_000, 100, 50_000),
-    // A page not answered by then fails the run (the page itself goes on; the next run waits for it).
+    // A page not read through by then fails the run (the page is still read to its end, unparsed; the next
+    // run waits for it).
     COLLECTOR_PAGE_TIMEOUT_MS: intVar(20_000, 1_000, 600_000),
     // The one-document probe of a listen-mode run that does not reconcile: short, since through a cut
     // connection a read hangs instead of failing.

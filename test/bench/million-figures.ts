@@ -1,4 +1,5 @@
 import { type GcSummary, isolatesOf, summarizeGc } from './gc-trace';
+import { type ThreadTime, threadTime } from './thread-time';
 import type { EndpointSample, SampledWorker } from './worker-sampler';
 
 /** Ms since the worker was spawned. */
@@ -19,6 +20,16 @@ export interface PhaseFigures {
   readonly heapUsedMedianBytes: number;
   readonly lagMaxSeconds: number;
   readonly lagMaxAtMs: number;
+  /** The main thread between the scrape before the worst stall's and that scrape: work or a busy machine. */
+  readonly lagMaxThread?: ThreadTime;
+  /** The same for the five longest stalls, longest first. */
+  readonly longestLags: readonly {
+    readonly lagMs: number;
+    readonly atMs: number;
+    readonly thread?: ThreadTime;
+  }[];
+  /** The main thread over the whole phase. */
+  readonly thread?: ThreadTime;
   /**
    * The longest wait for a scrape answer beyond the sampling interval, ending at `unansweredAtMs`: the loop
    * was blocked (or starved) at least that long. prom-client's maximum can miss a stall: when the queued
@@ -47,6 +58,15 @@ export function phaseFigures(worker: SampledWorker, fromMs: number, toMs: number
     (worst, s) => (worst && worst.lagMaxSeconds >= s.lagMaxSeconds ? worst : s),
     undefined,
   );
+  const mainIsolate = isolatesOf(worker.gc)[0] ?? '';
+  const around = (scrape: EndpointSample): ThreadTime | undefined => {
+    const previous = worker.endpoints[worker.endpoints.indexOf(scrape) - 1];
+    return previous && threadTime(worker.sched, worker.gc, mainIsolate, previous.atMs, scrape.atMs);
+  };
+  const longestLags = [...scrapes]
+    .sort((a, b) => b.lagMaxSeconds - a.lagMaxSeconds)
+    .slice(0, 5)
+    .map((s) => ({ lagMs: s.lagMaxSeconds * 1_000, atMs: s.atMs, thread: around(s) }));
   let [unansweredMaxMs, unansweredAtMs] = [0, 0];
   for (let i = 1; i < worker.endpoints.length; i++) {
     const [before, after] = [worker.endpoints[i - 1], worker.endpoints[i]];
@@ -63,7 +83,10 @@ export function phaseFigures(worker: SampledWorker, fromMs: number, toMs: number
     heapUsedMedianBytes: median(heap),
     lagMaxSeconds: worstLag?.lagMaxSeconds ?? 0,
     lagMaxAtMs: worstLag?.atMs ?? 0,
-    gc: summarizeGc(worker.gc, fromMs, toMs, isolatesOf(worker.gc)[0] ?? ''),
+    lagMaxThread: worstLag && around(worstLag),
+    longestLags,
+    thread: threadTime(worker.sched, worker.gc, mainIsolate, fromMs, Math.min(toMs, worker.now())),
+    gc: summarizeGc(worker.gc, fromMs, toMs, mainIsolate),
     threads: isolatesOf(worker.gc)
       .slice(1)
       .map((isolate) => summarizeGc(worker.gc, fromMs, toMs, isolate))

@@ -8,6 +8,7 @@ import {
   phaseOf,
 } from './million-figures';
 import { type ScenarioResult, formatNumber } from './table';
+import { describeThreadTime } from './thread-time';
 import type { SampledWorker } from './worker-sampler';
 
 const MB = 2 ** 20;
@@ -83,6 +84,8 @@ export function millionReport(input: MillionReportInput): ScenarioResult {
     ['RSS after reconcile (median)', `${mb(after.rssMedianBytes)} MB`],
     ['RSS peak, whole run (VmHWM)', `${mb(peakRss)} MB`],
     ['event-loop max delay (prom-client)', stall],
+    ['  main thread around it (schedstat)', describeThreadTime(whole.lagMaxThread)],
+    ['  main thread in the reconcile', describeThreadTime(during.thread)],
     ['longest unanswered scrape', unanswered],
     ['  same, during reconcile', reconcile ? `${formatNumber(during.unansweredMaxMs)} ms` : '-'],
     ['longest GC pause, main thread', gcPause ? `${formatNumber(gcPause.pauseMs)} ms ${gcPause.kind}` : '-'],
@@ -93,7 +96,10 @@ export function millionReport(input: MillionReportInput): ScenarioResult {
     title: `7. Memory budget: real worker, listen mode, ${formatNumber(config.positions)} positions + ${formatNumber(config.triggers)} triggers`,
     columns: ['measure', 'value'],
     rows,
-    notes: notes({ config, worker, failure, seedSeconds, staleBuild, phases, steady }),
+    notes: [
+      ...notes({ config, worker, failure, seedSeconds, staleBuild, phases, steady }),
+      ...longestLagNotes(during),
+    ],
     summary: {
       completed: failure === undefined,
       positions: config.positions,
@@ -118,6 +124,14 @@ export function millionReport(input: MillionReportInput): ScenarioResult {
       longestUnansweredScrapeAtSeconds: round(whole.unansweredAtMs / 1_000),
       longestUnansweredScrapeReconcileMs: round(during.unansweredMaxMs),
       longestGcPauseMs: round(gcPause?.pauseMs ?? 0),
+      // Each of the reconciliation's five longest stalls: "lag/on a CPU/waiting/GC" in ms.
+      reconcileLongestLags: during.longestLags
+        .map(({ lagMs, thread: t }) =>
+          [lagMs, t?.runMs, t?.waitMs, t?.gcMs].map((v) => round(v ?? -1)).join('/'),
+        )
+        .join(' '),
+      reconcileMainThreadRunS: round((during.thread?.runMs ?? -1_000) / 1_000),
+      reconcileMainThreadWaitS: round((during.thread?.waitMs ?? -1_000) / 1_000),
       threadsHeapPeakMb: round(whole.threads.reduce((sum, gc) => sum + gc.peakUsedMb, 0)),
       threadsHeapLiveMb: round(whole.threads.reduce((sum, gc) => sum + gc.peakLiveMb, 0)),
       documentsReadListener: read('listener'),
@@ -129,6 +143,18 @@ export function millionReport(input: MillionReportInput): ScenarioResult {
 }
 
 const round = (value: number): number => (Number.isFinite(value) ? Math.round(value * 10) / 10 : -1);
+
+/** The reconciliation's five longest stalls, each with what the main thread did around it. */
+function longestLagNotes(during: PhaseFigures): string[] {
+  if (during.longestLags.length === 0) return [];
+  return [
+    "The reconciliation's longest stalls (prom-client), with the main thread's time from the scrape before:",
+    ...during.longestLags.map(
+      ({ lagMs, atMs, thread }) =>
+        `  ${formatNumber(lagMs)} ms at t=${seconds(atMs)} s: ${describeThreadTime(thread)}`,
+    ),
+  ];
+}
 
 function heapPeak(figures: PhaseFigures): string {
   return `${formatNumber(figures.gc.peakUsedMb)} / ${mb(figures.heapUsedPeakBytes)} MB`;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { freePort } from '../../tools/firestore-emulator';
 import { type GcEvent, readGcLine } from './gc-trace';
 import { type MetricsSample, parseMetrics } from './prom-text';
+import { type SchedSample, readMainThreadSchedstat } from './thread-time';
 
 const MAIN = join(__dirname, '../../dist/main.js');
 const TAIL_LINES = 20;
@@ -29,6 +30,8 @@ export class SampledWorker {
   readonly proc: ProcSample[] = [];
   readonly endpoints: EndpointSample[] = [];
   readonly gc: GcEvent[] = [];
+  /** The main thread's CPU and run-queue time, sampled with /proc. */
+  readonly sched: SchedSample[] = [];
   readyAtMs: number | undefined;
   exitCode: number | null | undefined;
   private readonly child: ChildProcess;
@@ -95,8 +98,8 @@ export class SampledWorker {
     return this.tail.join('\n');
   }
 
-  samples(): { proc: ProcSample[]; endpoints: EndpointSample[]; gc: GcEvent[] } {
-    return { proc: this.proc, endpoints: this.endpoints, gc: this.gc };
+  samples(): { proc: ProcSample[]; endpoints: EndpointSample[]; gc: GcEvent[]; sched: SchedSample[] } {
+    return { proc: this.proc, endpoints: this.endpoints, gc: this.gc, sched: this.sched };
   }
 
   /** The kernel's high-water mark of the process's resident set (VmHWM), while it still runs. */
@@ -143,7 +146,10 @@ export class SampledWorker {
 
   private sampleProc(): void {
     const { rss } = this.status();
-    if (rss > 0) this.proc.push({ atMs: this.now(), rssBytes: rss });
+    const atMs = this.now();
+    if (rss > 0) this.proc.push({ atMs, rssBytes: rss });
+    const sched = this.child.pid === undefined ? undefined : readMainThreadSchedstat(this.child.pid);
+    if (sched) this.sched.push({ atMs, ...sched });
   }
 
   /**
