@@ -27,6 +27,8 @@ export interface MillionSetup {
   /** FIRESTORE_LISTEN_PARTITIONS: above 500,000 positions the emulator needs it (see the bench). */
   readonly listenPartitions: number;
   readonly sampleMs: number;
+  /** MILLION_MAIN_THREAD_CPU: the worker's main thread alone on this CPU, everything else on the others. */
+  readonly mainThreadCpu?: number;
   readonly tradesPerSecond: { readonly spot: number; readonly futures: number };
 }
 
@@ -203,6 +205,9 @@ function notes(input: {
     `FIRESTORE_LISTEN_PARTITIONS=${config.listenPartitions},`,
     `RECONCILE_INTERVAL_MS=${config.reconcileIntervalMs} (the reconciliation at the first 30 s cron tick after it), trading at`,
     `${config.tradesPerSecond.spot} spot + ${config.tradesPerSecond.futures} futures trades/s on the simulator; emulator -Xmx${config.emulatorHeap}.`,
+    config.mainThreadCpu !== undefined
+      ? `The worker's main thread alone on CPU ${config.mainThreadCpu}; its other threads, the emulator, the simulator and the bench on the others.`
+      : 'The worker shares every CPU with the emulator, the simulator and the bench.',
     `Sampled every ${config.sampleMs} ms: RSS from /proc (works while the loop is blocked), heap and event-loop delay`,
     "from the worker's /metrics (prom-client resets the delay histogram per scrape, and no scrape is abandoned,",
     'so the maximum of the scrapes covers the whole run), and --trace-gc: heap in use before each collection',

@@ -3,6 +3,7 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExchangeSimulator } from '../../tools/exchange-simulator';
 import { type FirestoreEmulator, startFirestoreEmulator } from '../../tools/firestore-emulator';
+import { CpuPinning } from './cpu-pinning';
 import { findReconcile, lastScrape } from './million-figures';
 import { type MillionSetup, millionReport } from './million-report';
 import { makeMarket, seedMillion } from './million-seed';
@@ -19,7 +20,8 @@ import { SampledWorker } from './worker-sampler';
  * MILLION_NODE_OPTIONS (more of the worker's NODE_OPTIONS, such as --max-semi-space-size=4),
  * MILLION_LISTEN_PARTITIONS (FIRESTORE_LISTEN_PARTITIONS; by default one per 250,000 positions above 500,000),
  * MILLION_SAMPLES_FILE (writes every sample there as JSON, to plot the run), MILLION_CPU_PROF_DIR (a
- * --cpu-prof profile of the worker and its threads there, to find what holds the event loop).
+ * --cpu-prof profile of the worker and its threads there, to find what holds the event loop),
+ * MILLION_MAIN_THREAD_CPU (such as 0: the worker's event loop alone on that CPU, everything else on the others).
  */
 const SAMPLE_MS = 250;
 /** After the reconciliation, how long to keep sampling (the old books become garbage after the swap). */
@@ -43,6 +45,9 @@ function setup(quick: boolean): MillionSetup {
     pageSize: pageSizeFor(positions),
     listenPartitions: env('MILLION_LISTEN_PARTITIONS', listenPartitionsFor(positions)),
     sampleMs: SAMPLE_MS,
+    mainThreadCpu: process.env.MILLION_MAIN_THREAD_CPU
+      ? Number(process.env.MILLION_MAIN_THREAD_CPU)
+      : undefined,
     tradesPerSecond: { spot: SPOT_TRADES_PER_SECOND, futures: FUTURES_TRADES_PER_SECOND },
   };
 }
@@ -104,6 +109,8 @@ async function until(what: string, worker: SampledWorker, done: () => boolean, m
 
 export async function millionScenario(quick: boolean): Promise<ScenarioResult> {
   const config = setup(quick);
+  const pinning = config.mainThreadCpu === undefined ? undefined : new CpuPinning(config.mainThreadCpu);
+  pinning?.pinThisProcess();
   const emulator = await startEmulator(config.emulatorHeap);
   const projectId = `bench-million-${randomUUID().slice(0, 8)}`;
   let sims: ExchangeSimulator[] = [];
@@ -117,6 +124,7 @@ export async function millionScenario(quick: boolean): Promise<ScenarioResult> {
         .join(' ')
         .trim(),
       intervalMs: SAMPLE_MS,
+      pinning,
       env: workerEnv(config, emulator, projectId, sims),
     });
     const failure = await drive(worker, config);

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../tools/firestore-emulator';
+import type { CpuPinning } from './cpu-pinning';
 import { type GcEvent, readGcLine } from './gc-trace';
 import { type MetricsSample, parseMetrics } from './prom-text';
 import { type SchedSample, readMainThreadSchedstat } from './thread-time';
@@ -48,13 +49,16 @@ export class SampledWorker {
     env: Record<string, string>,
     nodeOptions: string,
     readonly intervalMs: number,
+    private readonly pinning: CpuPinning | undefined,
   ) {
     const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
     // NODE_OPTIONS as a Deployment would set it; --trace-gc is not allowed there, so it is an argument.
     // MILLION_CPU_PROF_DIR: a V8 CPU profile of the worker and each of its threads, written there on exit.
     const profile = process.env.MILLION_CPU_PROF_DIR;
     const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
-    this.child = spawn(process.execPath, ['--trace-gc', ...flags, MAIN], {
+    const argv = [process.execPath, '--trace-gc', ...flags, MAIN];
+    const [command, args] = pinning ? pinning.command(argv) : [argv[0], argv.slice(1)];
+    this.child = spawn(command, args, {
       env: { ...inherited, ...env, PORT: String(port), NODE_OPTIONS: nodeOptions },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -80,9 +84,12 @@ export class SampledWorker {
     readonly env: Record<string, string>;
     readonly nodeOptions: string;
     readonly intervalMs: number;
+    /** Its main thread alone on one CPU, its other threads on the others. */
+    readonly pinning?: CpuPinning;
   }): Promise<SampledWorker> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
-    return new SampledWorker(await freePort(), options.env, options.nodeOptions, options.intervalMs);
+    const { env, nodeOptions, intervalMs, pinning } = options;
+    return new SampledWorker(await freePort(), env, nodeOptions, intervalMs, pinning);
   }
 
   now(): number {
@@ -145,6 +152,7 @@ export class SampledWorker {
   }
 
   private sampleProc(): void {
+    if (this.child.pid !== undefined) this.pinning?.place(this.child.pid);
     const { rss } = this.status();
     const atMs = this.now();
     if (rss > 0) this.proc.push({ atMs, rssBytes: rss });
