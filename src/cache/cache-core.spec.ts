@@ -140,6 +140,19 @@ describe('CacheCore', () => {
     });
   });
 
+  it('keeps a document out once a transaction saw its levels cleared, whatever older change the listener brings late', () => {
+    const crossing = cache.checkOut(positionHit(), CRASH)!;
+    // The transaction reads the document newer than the listener has delivered: open, nothing to watch.
+    const cleared = positionAt({ stopLoss: null, takeProfit: null }, { version: 60 });
+    expect(cache.putBack(crossing, seenOpen(cleared))).toBe(false);
+    // The listener then delivers an older change, which still had levels (found by the model spec).
+    cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: 70 }, { version: 55 })));
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)).toBeUndefined();
+    // A newer one is taken.
+    cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: 60 }, { version: 61 })));
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)?.stopLoss).toBe(60);
+  });
+
   it('keeps a pending document out of the books, even when a collection reads it again', async () => {
     cache.checkOut(positionHit(), CRASH);
     await collect(cache, [positionAt()], [triggerAt()]);
@@ -380,7 +393,7 @@ describe('CacheCore', () => {
   });
 
   it('drops a position whose levels are both removed, and its symbol with it', () => {
-    cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: null, takeProfit: null }, { version: 20 })));
+    cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: null, takeProfit: null }, { version: 60 })));
     expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
     expect(cache.watchedSymbols('spot')).toEqual([]);
   });

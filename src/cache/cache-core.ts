@@ -248,8 +248,9 @@ export class CacheCore implements CrossingPort {
     }
     if (this.removals.isStale(kind, path, seen)) return;
     // What the live books refuse as older, a collection's new books hold at least as new: not journaled.
-    if (!setOf(this.live, kind).observe(path, seen, absentSince)) return;
-    this.removals.note(kind, path, seen);
+    const books = setOf(this.live, kind);
+    if (!books.observe(path, seen, absentSince)) return;
+    this.removals.note(kind, path, seen, books.get(path) !== undefined);
     this.journal?.record(kind, path, seen);
   }
 

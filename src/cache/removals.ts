@@ -2,7 +2,7 @@ import type { EntryKind, Sighting, Version } from '../domain/crossing';
 import { type ReadTimes, readTimeOf } from './build-journal';
 
 /**
- * Documents seen leaving since the books' last full read, with the version they left at: the listener may
+ * Documents seen leaving the books since their last full read, with the version they left at: the listener may
  * still deliver an older change of one (it lags behind a transaction's own read), which must not bring it
  * back. A removal the next full read reflects is covered by its read time from then on.
  */
@@ -17,10 +17,14 @@ export class Removals {
     return seen.version < (this.removed[kind].get(path) ?? -Infinity);
   }
 
-  /** A sighting the live books took: a removal is remembered, a (re)opening forgets it. */
-  note(kind: EntryKind, path: string, seen: Sighting): void {
-    if (seen.item === null) this.removed[kind].set(path, seen.version);
-    else this.removed[kind].delete(path);
+  /**
+   * A sighting the live books took. One that left the document out of them is remembered as a removal: a
+   * closed or deleted document, and also one still open with nothing to watch (its levels cleared), whose
+   * older levels a late listener change must not bring back. One the books now hold forgets it.
+   */
+  note(kind: EntryKind, path: string, seen: Sighting, held: boolean): void {
+    if (held) this.removed[kind].delete(path);
+    else this.removed[kind].set(path, seen.version);
   }
 
   forgetBefore(readTimes: ReadTimes): void {
