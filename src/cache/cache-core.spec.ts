@@ -393,7 +393,7 @@ describe('CacheCore', () => {
   });
 
   it('drops a position whose levels are both removed, and its symbol with it', () => {
-    cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: null, takeProfit: null }, { version: 60 })));
+    cache.applyPosition(P1, seenOpen(positionAt({ stopLoss: null, takeProfit: null }, { version: 20 })));
     expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
     expect(cache.watchedSymbols('spot')).toEqual([]);
   });

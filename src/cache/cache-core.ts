@@ -250,7 +250,7 @@ export class CacheCore implements CrossingPort {
     // What the live books refuse as older, a collection's new books hold at least as new: not journaled.
     const books = setOf(this.live, kind);
     if (!books.observe(path, seen, absentSince)) return;
-    this.removals.note(kind, path, seen, books.get(path) !== undefined);
+    this.removals.note(kind, path, seen, books.versionOf(path) !== undefined);
     this.journal?.record(kind, path, seen);
   }
 
