@@ -8,10 +8,20 @@ const SCHEDSTAT = '/proc/thread-self/schedstat';
  * threads compete with the thread under test; its own CPU time is what it needed, whatever it waited for.
  */
 export function threadCpuNanos(): number | undefined {
+  // Not Linux, or /proc not mounted: callers fall back to wall time.
+  return readSchedstat(SCHEDSTAT)?.runNs;
+}
+
+/**
+ * A task's schedstat (Linux): ns on a CPU, and ns runnable but waiting for one. Undefined where the file
+ * cannot be read (not Linux, or the task has exited).
+ */
+export function readSchedstat(file: string): { runNs: number; waitNs: number } | undefined {
   try {
-    return Number(readFileSync(SCHEDSTAT, 'latin1').split(' ', 1)[0]);
+    const [run, wait] = readFileSync(file, 'latin1').split(' ');
+    return { runNs: Number(run), waitNs: Number(wait) };
   } catch {
-    return undefined; // not Linux, or /proc not mounted: callers fall back to wall time
+    return undefined;
   }
 }
 

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { GcEvent } from './gc-trace';
+import { readSchedstat } from './thread-clock';
 
 /** The main thread's scheduler counters at one moment (ms since the worker was spawned). */
 export interface SchedSample {
@@ -10,17 +10,9 @@ export interface SchedSample {
   readonly waitNs: number;
 }
 
-/**
- * The main thread's schedstat (Linux): its task id is the process id. Undefined once it has exited, or
- * where /proc has no schedstat.
- */
+/** The main thread's schedstat: its task id is the process id. Undefined once it has exited. */
 export function readMainThreadSchedstat(pid: number): { runNs: number; waitNs: number } | undefined {
-  try {
-    const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'latin1').split(' ');
-    return { runNs: Number(run), waitNs: Number(wait) };
-  } catch {
-    return undefined;
-  }
+  return readSchedstat(`/proc/${pid}/task/${pid}/schedstat`);
 }
 
 /**
