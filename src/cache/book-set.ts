@@ -13,7 +13,7 @@ import {
 export type { Book, Legs } from './book-keys';
 
 /** Entries grouped between two pauses of a stepwise build. */
-const GROUPING_STEP = 4_000;
+const GROUPING_STEP = 1_000;
 
 /** A document seen open as `item`, or not open (null), as of `version`. */
 export interface SeenAs<E> {

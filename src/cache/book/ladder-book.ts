@@ -94,10 +94,10 @@ export abstract class LadderBook<E extends { readonly path: string }> extends Sl
       this.add(items[i].entry, items[i].version);
       if ((i + 1) % ENTRIES_PER_STEP === 0) yield;
     }
-    // Each sort is a step of its own: a large symbol's ladder takes tens of ms.
-    this.fallsTo.endBulk();
+    // The sorts pause too: a large symbol's ladder takes tens of ms to sort, more while the code is cold.
+    yield* this.fallsTo.endingBulk();
     yield;
-    this.risesTo.endBulk();
+    yield* this.risesTo.endingBulk();
   }
 
   /** The version of the entry in a slot (place() runs after it is set). */

@@ -13,7 +13,8 @@
  * sorted and merged in (one pass over the ladder) before the next walk or removal. A listener's first
  * snapshot of a million positions thus costs one merge per ladder instead of one array shift per insert.
  */
-import { sortPairs } from './sort-pairs';
+import { sortPairs, sortingPairs } from './sort-pairs';
+import { type Stepwise, finish } from './stepwise';
 import { MIN_CAPACITY, grow } from './typed-arrays';
 
 const TOMBSTONE = -1;
@@ -59,10 +60,15 @@ export class LevelLadder {
   }
 
   endBulk(): void {
+    finish(this.endingBulk());
+  }
+
+  /** endBulk in steps (the sort's): nothing may read the ladder before they end. */
+  *endingBulk(): Stepwise<void> {
     this.bulk = false;
     this.indexOfSlot = undefined;
     this.compact();
-    const sorted = sortPairs(this.keys, this.slots, this.length, this.keys.length);
+    const sorted = yield* sortingPairs(this.keys, this.slots, this.length, this.keys.length);
     this.keys = sorted.keys;
     this.slots = sorted.slots;
     this.syncHighest();

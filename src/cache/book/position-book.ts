@@ -5,7 +5,7 @@ import { LadderBook, type VersionedEntry } from './ladder-book';
 import type { LevelLadder } from './level-ladder';
 import { resized } from './typed-arrays';
 import { PositionTrailing } from './position-trailing';
-import { type Stepwise, finish } from './stepwise';
+import { ENTRIES_PER_STEP, type Stepwise, finish } from './stepwise';
 
 const LONG = 0;
 const SHORT = 1;
@@ -53,7 +53,10 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
     // Sized exactly: a rebuilt book carries no growth slack, which matters at a million positions.
     let fallsTo = 0;
     let risesTo = 0;
-    for (const { entry } of items) {
+    for (let i = 0; i < items.length; i++) {
+      // Counted in steps too: the largest symbol at a million positions holds ~190,000.
+      if (i > 0 && i % ENTRIES_PER_STEP === 0) yield;
+      const { entry } = items[i];
       const long = entry.side === 'long';
       if (entry.stopLoss !== null || (entry.liquidation ?? null) !== null) {
         if (long) fallsTo++;

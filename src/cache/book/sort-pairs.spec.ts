@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { sortPairs, sortPairsByComparison } from './sort-pairs';
+import { SORT_STEP, sortPairs, sortPairsByComparison, sortingPairs } from './sort-pairs';
 
 /** The plain model: indices by key, ties (including -0 and 0) in their original order. */
 function modelOrder(keys: readonly number[]): number[] {
@@ -50,5 +50,22 @@ describe('sortPairs', () => {
     expect(Array.from(outKeys.subarray(0, 3))).toEqual([0, 0, 1]);
     expect(Array.from(outSlots.subarray(0, 2))).toEqual([1_000, 2_000]);
     expect(outKeys[2_000]).toBe(0);
+  });
+
+  it('sorts in steps of at most SORT_STEP pairs per pass, to the same pairs as at once', () => {
+    // Keys differing in every byte, so none of the eight passes is skipped.
+    const count = 3 * SORT_STEP + 5;
+    const keys = Array.from({ length: count }, (_, i) => Math.sin(i + 1) * 1e6 + i / 7);
+    const slots = Int32Array.from(keys, (_, i) => i);
+    const steps = sortingPairs(Float64Array.from(keys), slots, count, count);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    const chunks = Math.ceil(count / SORT_STEP);
+    // Each of the 8 passes, the counting, the words and the gather pause before every chunk but the first.
+    expect(pauses).toBeGreaterThanOrEqual(11 * (chunks - 1));
+    const atOnce = sortPairs(Float64Array.from(keys), slots, count, count);
+    expect(Array.from(step.value.slots)).toEqual(Array.from(atOnce.slots));
+    expect(Array.from(step.value.keys)).toEqual(modelOrder(keys).map((i) => keys[i]));
   });
 });

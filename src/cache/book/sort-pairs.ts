@@ -1,3 +1,5 @@
+import { type Stepwise, finish } from './stepwise';
+
 /**
  * (key, slot) pairs sorted by key, ties in their original order, into new arrays of `capacity`.
  *
@@ -12,9 +14,29 @@ export function sortPairs(
   slots: Int32Array,
   count: number,
   capacity: number,
-): { keys: Float64Array; slots: Int32Array } {
-  const order = count < RADIX_MIN || !LITTLE_ENDIAN ? comparisonOrder(keys, count) : radixOrder(keys, count);
-  return gather(keys, slots, order, count, capacity);
+): SortedPairs {
+  return finish(sortingPairs(keys, slots, count, capacity));
+}
+
+export interface SortedPairs {
+  readonly keys: Float64Array;
+  readonly slots: Int32Array;
+}
+
+/**
+ * The same sort in steps of SORT_STEP pairs, for the collector's build: one pass over the largest symbol's
+ * levels at a million positions took ~30 ms once optimised and several times that cold (a pod's first
+ * build runs it in the interpreter), and a sort has eight passes and a gather.
+ */
+export function* sortingPairs(
+  keys: Float64Array,
+  slots: Int32Array,
+  count: number,
+  capacity: number,
+): Stepwise<SortedPairs> {
+  const order =
+    count < RADIX_MIN || !LITTLE_ENDIAN ? comparisonOrder(keys, count) : yield* radixOrdering(keys, count);
+  return yield* gathering(keys, slots, order, count, capacity);
 }
 
 /** The comparison sort alone, at any size: the baseline bench 9 measures the radix sort against. */
@@ -23,22 +45,25 @@ export function sortPairsByComparison(
   slots: Int32Array,
   count: number,
   capacity: number,
-): { keys: Float64Array; slots: Int32Array } {
-  return gather(keys, slots, comparisonOrder(keys, count), count, capacity);
+): SortedPairs {
+  return finish(gathering(keys, slots, comparisonOrder(keys, count), count, capacity));
 }
 
-function gather(
+function* gathering(
   keys: Float64Array,
   slots: Int32Array,
   order: ArrayLike<number>,
   count: number,
   capacity: number,
-): { keys: Float64Array; slots: Int32Array } {
+): Stepwise<SortedPairs> {
   const sortedKeys = new Float64Array(capacity);
   const sortedSlots = new Int32Array(capacity);
-  for (let i = 0; i < count; i++) {
-    sortedKeys[i] = keys[order[i]];
-    sortedSlots[i] = slots[order[i]];
+  for (let from = 0; from < count; from += SORT_STEP) {
+    if (from > 0) yield;
+    for (let i = from, to = Math.min(count, from + SORT_STEP); i < to; i++) {
+      sortedKeys[i] = keys[order[i]];
+      sortedSlots[i] = slots[order[i]];
+    }
   }
   return { keys: sortedKeys, slots: sortedSlots };
 }
@@ -47,6 +72,8 @@ function gather(
 const RADIX_MIN = 512;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const BYTES = 8;
+/** Pairs handled between two pauses of the stepwise sort: a fraction of a millisecond once optimised. */
+export const SORT_STEP = 8_192;
 
 function comparisonOrder(keys: Float64Array, count: number): ArrayLike<number> {
   // A plain array of small integers sorts several times faster than a Uint32Array with a comparator,
@@ -57,17 +84,20 @@ function comparisonOrder(keys: Float64Array, count: number): ArrayLike<number> {
   return order;
 }
 
-function radixOrder(keys: Float64Array, count: number): ArrayLike<number> {
-  const { low, high } = sortableWords(keys, count);
+function* radixOrdering(keys: Float64Array, count: number): Stepwise<Uint32Array> {
+  const { low, high } = yield* sortableWords(keys, count);
   const counts = new Uint32Array(BYTES * 256);
-  for (let i = 0; i < count; i++) {
-    for (let b = 0; b < 4; b++) {
-      counts[b * 256 + ((low[i] >>> (8 * b)) & 255)]++;
-      counts[(b + 4) * 256 + ((high[i] >>> (8 * b)) & 255)]++;
+  let order = new Uint32Array(count);
+  for (let from = 0; from < count; from += SORT_STEP) {
+    yield;
+    for (let i = from, to = Math.min(count, from + SORT_STEP); i < to; i++) {
+      order[i] = i;
+      for (let b = 0; b < 4; b++) {
+        counts[b * 256 + ((low[i] >>> (8 * b)) & 255)]++;
+        counts[(b + 4) * 256 + ((high[i] >>> (8 * b)) & 255)]++;
+      }
     }
   }
-  let order = new Uint32Array(count);
-  for (let i = 0; i < count; i++) order[i] = i;
   let next = new Uint32Array(count);
   const offsets = new Uint32Array(256);
   for (let pass = 0; pass < BYTES; pass++) {
@@ -79,9 +109,13 @@ function radixOrder(keys: Float64Array, count: number): ArrayLike<number> {
     }
     const words = pass < 4 ? low : high;
     const shift = 8 * (pass % 4);
-    for (let i = 0; i < count; i++) {
-      const at = order[i];
-      next[offsets[(words[at] >>> shift) & 255]++] = at;
+    // A pass moves pairs in their current order, so it may pause anywhere: `offsets` carries it on.
+    for (let from = 0; from < count; from += SORT_STEP) {
+      yield;
+      for (let i = from, to = Math.min(count, from + SORT_STEP); i < to; i++) {
+        const at = order[i];
+        next[offsets[(words[at] >>> shift) & 255]++] = at;
+      }
     }
     [order, next] = [next, order];
   }
@@ -89,16 +123,22 @@ function radixOrder(keys: Float64Array, count: number): ArrayLike<number> {
 }
 
 /** Each key's 64 bits as two words whose unsigned order (high, then low) is the keys' numeric order. */
-function sortableWords(keys: Float64Array, count: number): { low: Uint32Array; high: Uint32Array } {
+function* sortableWords(
+  keys: Float64Array,
+  count: number,
+): Stepwise<{ low: Uint32Array; high: Uint32Array }> {
   const one = new Float64Array(1);
   const words = new Uint32Array(one.buffer);
   const low = new Uint32Array(count);
   const high = new Uint32Array(count);
-  for (let i = 0; i < count; i++) {
-    one[0] = keys[i] === 0 ? 0 : keys[i];
-    const negative = words[1] >>> 31 === 1;
-    high[i] = negative ? ~words[1] >>> 0 : (words[1] | 0x80000000) >>> 0;
-    low[i] = negative ? ~words[0] >>> 0 : words[0];
+  for (let from = 0; from < count; from += SORT_STEP) {
+    if (from > 0) yield;
+    for (let i = from, to = Math.min(count, from + SORT_STEP); i < to; i++) {
+      one[0] = keys[i] === 0 ? 0 : keys[i];
+      const negative = words[1] >>> 31 === 1;
+      high[i] = negative ? ~words[1] >>> 0 : (words[1] | 0x80000000) >>> 0;
+      low[i] = negative ? ~words[0] >>> 0 : words[0];
+    }
   }
   return { low, high };
 }
