@@ -55,6 +55,51 @@ function printTop(title: string, totals: Map<string, number>): void {
     console.log(`  ${ms.toFixed(0).padStart(7)} ms  ${name}`);
 }
 
+/** The frame a sample's stack entered JavaScript by: the callback the event loop (or a job queue) ran. */
+function entryOf(id: number, byId: Map<number, ProfileNode>, parentOf: Map<number, number>): string {
+  let entry = id;
+  for (
+    let parent = parentOf.get(entry);
+    parent !== undefined && parentOf.has(parent);
+    parent = parentOf.get(entry)
+  )
+    entry = parent;
+  return frameName(byId.get(entry) as ProfileNode);
+}
+
+/**
+ * The stretch as the callbacks that ran one after another (consecutive samples entered by the same
+ * frame), in order: which pieces of work shared the turn, and how long each held it.
+ */
+function printCallbacks(
+  profile: CpuProfile,
+  byId: Map<number, ProfileNode>,
+  parentOf: Map<number, number>,
+  times: number[],
+  { from, to }: Stretch,
+): void {
+  const runs: { entry: string; ms: number }[] = [];
+  for (let i = from; i < to; i++) {
+    const entry = entryOf(profile.samples[i], byId, parentOf);
+    const ms = (times[i + 1] - times[i]) / 1_000;
+    const last = runs.at(-1);
+    if (last?.entry === entry) last.ms += ms;
+    else runs.push({ entry, ms });
+  }
+  console.log('in order (callbacks of 2 ms or more; the rest summed between them):');
+  let small = 0;
+  for (const run of runs) {
+    if (run.ms < 2) {
+      small += run.ms;
+      continue;
+    }
+    if (small > 0) console.log(`  ${small.toFixed(0).padStart(7)} ms  (shorter callbacks)`);
+    small = 0;
+    console.log(`  ${run.ms.toFixed(0).padStart(7)} ms  ${run.entry}`);
+  }
+  if (small > 0) console.log(`  ${small.toFixed(0).padStart(7)} ms  (shorter callbacks)`);
+}
+
 function main(file: string, count: number): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -86,6 +131,7 @@ function main(file: string, count: number): void {
       }
     }
     console.log(`\n== ${stretch.ms.toFixed(0)} ms busy from ${at(stretch.from)} ==`);
+    printCallbacks(profile, byId, parentOf, times, stretch);
     printTop('self:', self);
     printTop('inclusive:', inclusive);
   }
