@@ -44,8 +44,11 @@ export function oneOf<const T extends readonly string[]>(
   const value = doc[field];
   if (value === undefined || value === null) throw new FieldError(field, 'missing');
   if (typeof value !== 'string') throw new FieldError(field, 'not_a_string');
-  if (!values.includes(value)) throw new FieldError(field, 'invalid_value');
-  return value;
+  const index = values.indexOf(value);
+  if (index < 0) throw new FieldError(field, 'invalid_value');
+  // The list's own string, not the document's: a read or a listener decodes a fresh copy per document,
+  // and the books keep a position's side and a trigger's condition for as long as it stays open.
+  return values[index];
 }
 
 /**
