@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { SlicedApply, mapInSlices } from './sliced-apply';
+import { SlicedApply } from './sliced-apply';
 
 /** A yield the test releases by hand, so every interleaving is driven, not timed. */
 function turns() {
@@ -188,37 +188,3 @@ describe('SlicedApply', () => {
 function fail(error: unknown): never {
   throw error;
 }
-
-describe('mapInSlices', () => {
-  it('maps every value in order, giving the loop back between slices', async () => {
-    const loop = turns();
-    const mapped = mapInSlices([1, 2, 3, 4, 5], (n) => n * 10, {
-      sliceSize: 2,
-      yieldToOthers: loop.yieldToOthers,
-    });
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(loop.waiting).toBe(1);
-    await loop.drain();
-    await expect(mapped).resolves.toEqual([10, 20, 30, 40, 50]);
-  });
-
-  it('with a time budget, gives the loop back within a slice once the budget is spent (cold code)', async () => {
-    const loop = turns();
-    let clock = 0;
-    // Each value costs 1 ms; 10 ms a turn: 64 values (the budget is looked at every 64) before the first
-    // yield, although the slice holds 1,000.
-    const values = Array.from({ length: 200 }, (_, n) => n);
-    const mapped = mapInSlices(values, (n) => ((clock += 1), n + 1), {
-      sliceSize: 1_000,
-      yieldToOthers: loop.yieldToOthers,
-      budgetMs: 10,
-      now: () => clock,
-    });
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(clock).toBe(64);
-    expect(loop.waiting).toBe(1);
-    await loop.drain();
-    await expect(mapped).resolves.toEqual(values.map((n) => n + 1));
-    expect(clock).toBe(200);
-  });
-});

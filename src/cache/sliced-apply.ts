@@ -122,26 +122,3 @@ function applyWithinBudget(
   }
   return at;
 }
-
-/**
- * `values.map(convert)`, a slice at a time with the loop given back between slices: converting a
- * million documents read in full at once holds the loop for a third of a second.
- */
-export async function mapInSlices<T, U>(
-  values: readonly T[],
-  convert: (value: T) => U,
-  options: Pick<SlicedApplyOptions, 'sliceSize' | 'yieldToOthers' | 'budgetMs' | 'now'>,
-): Promise<U[]> {
-  const { sliceSize, budgetMs, now } = options;
-  const out: U[] = new Array<U>(values.length);
-  const convertRange = (from: number, to: number): void => {
-    for (let i = from; i < to; i++) out[i] = convert(values[i]);
-  };
-  for (let from = 0; from < values.length;) {
-    if (from > 0) await options.yieldToOthers();
-    // Within a slice the time budget too: cold code may be several times slower than the count assumes.
-    const to = Math.min(values.length, from + sliceSize);
-    from = applyWithinBudget(convertRange, from, to, budgetMs, now);
-  }
-  return out;
-}

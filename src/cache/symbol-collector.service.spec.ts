@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { OpenPosition } from '../domain/position';
 import type { TradeTrigger } from '../domain/trade-trigger';
-import type { CollectionRead } from '../firestore/document-change';
+import type { CollectionRead, KeepParsed, Versioned } from '../firestore/document-change';
 import type { PositionRepository } from '../firestore/position.repository';
 import type { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
 import type { FeedGateway } from '../market-feed/feed-gateway';
@@ -63,12 +63,18 @@ const NO_LIQUIDATION = {
 } as unknown as LiquidationPolicy;
 
 function setUp(liquidation: LiquidationPolicy = NO_LIQUIDATION, cacheMode: 'poll' | 'listen' = 'poll') {
-  const reads: Array<() => Promise<CollectionRead<OpenPosition>>> = [];
+  const reads: Array<() => Promise<Read<OpenPosition>>> = [];
   const positions = {
-    loadOpen: jest.fn(() => (reads.shift() ?? (() => Promise.resolve(read([POSITION]))))()),
+    loadOpen: jest.fn(<K>(_pages: unknown, keep: KeepParsed<OpenPosition, K>) =>
+      (reads.shift() ?? (() => Promise.resolve(read([POSITION]))))().then((done) => kept(done, keep)),
+    ),
     probe: jest.fn(() => Promise.resolve()),
   };
-  const triggers = { loadAll: jest.fn(() => Promise.resolve(read<TradeTrigger>([]))) };
+  const triggers = {
+    loadAll: jest.fn(<K>(_pages: unknown, keep: KeepParsed<TradeTrigger, K>) =>
+      Promise.resolve(kept(read<TradeTrigger>([]), keep)),
+    ),
+  };
   const books = new CacheCore();
   const cache = new SymbolCache(books);
   const metrics = new WorkerMetrics();
@@ -91,7 +97,14 @@ function setUp(liquidation: LiquidationPolicy = NO_LIQUIDATION, cacheMode: 'poll
   return { reads, positions, books, cache, metrics, spot, scheduler, collector };
 }
 
-function read<T>(values: T[], rejects: CollectionRead<T>['rejects'] = []): CollectionRead<T> {
+type Read<T> = CollectionRead<Versioned<T>>;
+
+/** What the repository makes of a read: each parsed document as the caller keeps it. */
+function kept<T, K>(done: Read<T>, keep: KeepParsed<T, K>): CollectionRead<K> {
+  return { ...done, values: done.values.map(({ value, version }) => keep(value, version)) };
+}
+
+function read<T>(values: T[], rejects: Read<T>['rejects'] = []): Read<T> {
   return {
     values: values.map((value) => ({ value, version: 10 })),
     rejects,
@@ -112,7 +125,7 @@ describe('SymbolCollectorService', () => {
 
   it('never runs twice at once: an overlapping call is skipped and counted', async () => {
     const { collector, cache, reads, positions } = setUp();
-    let release: (value: CollectionRead<OpenPosition>) => void = () => undefined;
+    let release: (value: Read<OpenPosition>) => void = () => undefined;
     reads.push(() => new Promise((resolve) => (release = resolve)));
     const first = collector.collectAllSymbols();
     expect(await collector.collectAllSymbols()).toEqual({ kind: 'skipped_overlap' });
@@ -158,7 +171,7 @@ describe('SymbolCollectorService', () => {
       onChange: (listener: () => void) => ((marginsChanged = listener), () => undefined),
     } as unknown as LiquidationPolicy;
     const { collector, books, reads, positions } = setUp(policy);
-    let release: (value: CollectionRead<OpenPosition>) => void = () => undefined;
+    let release: (value: Read<OpenPosition>) => void = () => undefined;
     reads.push(() => new Promise((resolve) => (release = resolve)));
     reads.push(() => Promise.resolve(read([futures])));
     collector.onApplicationBootstrap(); // the first run starts, its read pending

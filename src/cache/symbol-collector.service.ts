@@ -16,15 +16,12 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 import { type Clock, systemClock } from '../timing/clock';
 import { waitAtMost, withTimeout } from '../timing/timeout';
 import { CLOCK } from '../timing/timing.module';
-import type { CollectionRead } from '../firestore/document-change';
-import type { OpenPosition } from '../domain/position';
-import type { TradeTrigger } from '../domain/trade-trigger';
 import type { RepairCounts } from './book-diff';
 import type { CollectionTicket } from './cache-core';
 import { CacheCore } from './cache-core';
 import { CACHE_TIMING, CacheTiming, COLLECTOR_JOB } from './cache.constants';
 import { needsFullRead } from './full-read-policy';
-import { BUILD_TURN_BUDGET_MS, fullReadItems } from './full-read-items';
+import { BUILD_TURN_BUDGET_MS, type FullReadItems, readBookItems } from './full-read-items';
 import { PageGate } from './page-gate';
 import { LiquidationPolicy } from './liquidation-policy';
 import { RejectReporter } from './reject-reporter';
@@ -196,12 +193,11 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       const rejects = [...positions.rejects, ...triggers.rejects];
       this.rejects.report(rejects);
       this.rejects.retainOnly(rejects);
-      // Converted and built in steps: at a million positions each takes seconds, and ticks must keep
-      // flowing meanwhile.
+      // Built in steps: at a million positions the build takes seconds, and ticks must keep flowing meanwhile.
       const yieldToOthers = (): Promise<void> => new Promise<void>((resolve) => this.clock.defer(resolve));
       const budget = { ms: BUILD_TURN_BUDGET_MS, now: (): number => this.clock.now() };
-      const levelOf = this.liquidation.levelOf;
-      const items = await fullReadItems(positions, triggers, levelOf, yieldToOthers, budget);
+      const readTimes = { positions: positions.readVersion, triggers: triggers.readVersion };
+      const items = { positions: positions.values, triggers: triggers.values, readTimes };
       const outcome = await this.books.finishCollectionInSteps(ticket, items, yieldToOthers, budget);
       if (outcome.kind === 'journal_overflow') throw new Error('too many listener changes during the read');
       if (outcome.kind === 'superseded') throw new Error('another collection began during this one');
@@ -229,10 +225,8 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
   }
 
   /** Async so that even a synchronous throw (a terminated client) becomes a failed run, not a crash. */
-  private async readBoth(
-    gate: PageGate,
-  ): Promise<[CollectionRead<OpenPosition>, CollectionRead<TradeTrigger>]> {
-    return Promise.all([this.positions.loadOpen(gate), this.triggers.loadAll(gate)]);
+  private readBoth(gate: PageGate): Promise<FullReadItems> {
+    return readBookItems(this.positions, this.triggers, gate, this.liquidation.levelOf);
   }
 
   private countRepairs(collection: string, counts: RepairCounts): void {
@@ -246,7 +240,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
 
 interface PendingRun {
   readonly ticket: CollectionTicket;
-  readonly read: Promise<[CollectionRead<OpenPosition>, CollectionRead<TradeTrigger>]>;
+  readonly read: Promise<FullReadItems>;
   readonly started: number;
   /** Only once listeners are live is a difference drift; before that the collector is the first fill. */
   readonly countRepairs: boolean;
