@@ -54,7 +54,11 @@ const round = (value: number): number => Number(value.toPrecision(6));
  * Yields `count` documents of one collection, deterministic by seed: positions as the web app writes
  * them (open, stop-loss on 90 %, take-profit on 80 %), or trade triggers with their order fields.
  */
-function* documents(kind: 'position' | 'trigger', count: number, seed: number): Generator<[string, object]> {
+export function* seedDocuments(
+  kind: 'position' | 'trigger',
+  count: number,
+  seed: number,
+): Generator<[string, object]> {
   const random = rng(seed);
   const { symbols } = makeMarket();
   const pick = sampler(zipfWeights(symbols.length), random);
@@ -114,8 +118,8 @@ export async function seedMillion(options: {
   process.env.FIRESTORE_EMULATOR_HOST = previous;
   try {
     const source = (function* (): Generator<[string, object]> {
-      yield* documents('position', options.positions, 11);
-      yield* documents('trigger', options.triggers, 13);
+      yield* seedDocuments('position', options.positions, 11);
+      yield* seedDocuments('trigger', options.triggers, 13);
     })();
     const writer = async (): Promise<void> => {
       for (;;) {

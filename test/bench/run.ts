@@ -17,6 +17,7 @@ import { stopBenchEmulator } from './emulator';
 import { evaluationScenario } from './evaluation.bench';
 import { flashCrashScenario } from './flash-crash.bench';
 import { memoryScenario } from './memory.bench';
+import { readMemoryScenario } from './read-memory.bench';
 import { millionScenario } from './million.bench';
 import { readsScenario } from './reads.bench';
 import { type ScenarioResult, printScenario } from './table';
@@ -31,6 +32,7 @@ const SCENARIOS: Record<string, Scenario> = {
   wire: wireScenario,
   venue: venueScenario,
   memory: memoryScenario,
+  'read-memory': readMemoryScenario,
   build: buildScenario,
   reads: readsScenario,
   burst: burstScenario,

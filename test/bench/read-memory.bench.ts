@@ -1,0 +1,95 @@
+import { Timestamp } from 'firebase-admin/firestore';
+import { positionItem } from '../../src/domain/crossing';
+import { parsePosition } from '../../src/domain/position';
+import { versioned } from '../../src/firestore/document-change';
+import { seedDocuments } from './million-seed';
+import { type ScenarioResult, formatNumber } from './table';
+
+/** What a full read may keep of each parsed position, until its books are built. */
+const HOLDERS = {
+  'parsed value + version (kept until the build, before 2026-12-01)': (value: unknown) => value,
+  'book item (kept now, as each document is parsed)': (_: unknown, item: unknown) => item,
+  'both (what the build used to hold: the values beside their items)': (value: unknown, item: unknown) => [
+    value,
+    item,
+  ],
+} as const;
+
+/**
+ * A copy with every string and timestamp made afresh, as firebase-admin decodes each document of a read:
+ * no string is shared between documents, as the seed's constants would be.
+ */
+function decodedAfresh(data: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    copy[fresh(key)] =
+      typeof value === 'string'
+        ? fresh(value)
+        : value instanceof Timestamp
+          ? new Timestamp(value.seconds, value.nanoseconds)
+          : value;
+  }
+  return copy;
+}
+
+function fresh(text: string): string {
+  return Buffer.from(text).toString();
+}
+
+function settledHeap(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run the bench with node --expose-gc');
+  for (let i = 0; i < 4; i++) gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Bytes of V8 heap per position that `hold` keeps, the input documents dropped. */
+function bytesKept(count: number, hold: (value: unknown, item: unknown) => unknown): number {
+  const before = settledHeap();
+  const kept: unknown[] = [];
+  let version = 1_760_000_000_000_000;
+  for (const [path, data] of seedDocuments('position', count, 11)) {
+    const parsed = parsePosition(fresh(path), decodedAfresh(data as Record<string, unknown>));
+    if (!parsed.ok)
+      throw new Error(`the seed wrote a document the parser rejects: ${parsed.rejection.reason}`);
+    version++;
+    kept.push(hold(versioned(parsed.value, version), positionItem(parsed.value, version)));
+  }
+  const bytes = (settledHeap() - before) / count;
+  if (kept.length !== count) throw new Error('a document was not kept');
+  return bytes;
+}
+
+/**
+ * 10. What a full read keeps per position between its pages and the build: bench 7's seeded documents,
+ * parsed with every string fresh per document, kept each way in turn.
+ */
+export function readMemoryScenario(quick: boolean): ScenarioResult {
+  const count = quick ? 100_000 : 200_000;
+  const rows = Object.entries(HOLDERS).map(([holder, hold]) => [
+    holder,
+    formatNumber(bytesKept(count, hold)),
+  ]);
+  const [value, item, both] = rows.map((row) => Number(String(row[1]).replace(/,/g, '')));
+  return {
+    scenario: 'read-memory',
+    title: `10. What a full read keeps per position (${formatNumber(count)} of bench 7's documents)`,
+    columns: ['kept', 'V8 heap B/position'],
+    rows: [
+      ...rows,
+      ['through the read: now / before (item / value)', `${formatNumber(item / value, 2)}x`],
+      ['during the build: now / before (item / both)', `${formatNumber(item / both, 2)}x`],
+    ],
+    notes: [
+      'process.memoryUsage().heapUsed after 4 forced GCs, before and after parsing the documents and keeping each as named;',
+      "every string and timestamp of a document is made afresh, as a read decodes them; paths as the seed's.",
+    ],
+    summary: {
+      valueBytes: value,
+      itemBytes: item,
+      bothBytes: both,
+      readRatio: item / value,
+      buildRatio: item / both,
+    },
+  };
+}
