@@ -91,6 +91,7 @@ export function millionReport(input: MillionReportInput): ScenarioResult {
     ['longest unanswered scrape', unanswered],
     ['  same, during reconcile', reconcile ? `${formatNumber(during.unansweredMaxMs)} ms` : '-'],
     ['longest GC pause, main thread', gcPause ? `${formatNumber(gcPause.pauseMs)} ms ${gcPause.kind}` : '-'],
+    ['incremental marking, main thread: biggest step / in all', markingCell(whole.gc)],
     ['documents read', readCells(last?.documentsRead ?? {})],
   ];
   return {
@@ -223,4 +224,12 @@ function notes(input: {
       ? `Longest GC pause ${formatNumber(pause.pauseMs)} ms (${pause.kind}, ${phaseOf(phases, pause.atMs)}, t=${seconds(pause.atMs)} s); ${formatNumber(phaseFigures(worker, 0, Infinity).gc.markCompacts)} full GCs on the main thread.`
       : 'No GC trace lines seen.',
   ];
+}
+
+/** "75 ms (reconcile, t=616.9 s) / 2,310 ms": V8's marking steps on the main thread, outside its pauses. */
+function markingCell(gc: GcSummary): string {
+  const biggest = gc.biggestMarking;
+  if (biggest?.marking === undefined) return '-';
+  const at = `t=${(biggest.atMs / 1_000).toFixed(1)} s`;
+  return `${formatNumber(biggest.marking.biggestStepMs)} ms (${at}) / ${formatNumber(gc.markingTotalMs)} ms`;
 }

@@ -1,4 +1,4 @@
-import type { GcEvent } from './gc-trace';
+import { type GcEvent, markingWithin } from './gc-trace';
 import { readSchedstat } from './thread-clock';
 
 /** The main thread's scheduler counters at one moment (ms since the worker was spawned). */
@@ -27,6 +27,8 @@ export interface ThreadTime {
   readonly runMs: number;
   readonly waitMs: number;
   readonly gcMs: number;
+  /** Incremental marking steps in the window (an estimate: see markingWithin), on top of the pauses. */
+  readonly markingMs: number;
 }
 
 export function threadTime(
@@ -47,12 +49,14 @@ export function threadTime(
     runMs: (after.runNs - before.runNs) / 1e6,
     waitMs: (after.waitNs - before.waitNs) / 1e6,
     gcMs,
+    markingMs: markingWithin(gc, isolate, before.atMs, after.atMs),
   };
 }
 
-/** "on a CPU 420 ms (GC 298), waiting for one 380 ms, of 900 ms" */
+/** "on a CPU 420 ms (GC 98, marking ~200), waiting for one 380 ms, of 900 ms" */
 export function describeThreadTime(time: ThreadTime | undefined): string {
   if (!time) return '-';
   const ms = (value: number): string => String(Math.round(value));
-  return `on a CPU ${ms(time.runMs)} ms (GC ${ms(time.gcMs)}), waiting for one ${ms(time.waitMs)} ms, of ${ms(time.windowMs)} ms`;
+  const gc = `GC ${ms(time.gcMs)}, marking ~${ms(time.markingMs)}`;
+  return `on a CPU ${ms(time.runMs)} ms (${gc}), waiting for one ${ms(time.waitMs)} ms, of ${ms(time.windowMs)} ms`;
 }
