@@ -147,6 +147,17 @@ describe('SymbolCollectorService', () => {
     expect(cache.stats().consecutiveFailures).toBe(0);
   });
 
+  it('turns a repository that throws at once (a terminated client) into a failed run, not a crash', async () => {
+    const { collector, positions, cache } = setUp();
+    positions.loadOpen.mockImplementationOnce(() => {
+      throw new Error('The client has already been terminated');
+    });
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const run = await collector.collectAllSymbols();
+    expect(run).toEqual({ kind: 'failed', error: 'The client has already been terminated' });
+    expect(cache.stats().consecutiveFailures).toBe(1);
+  });
+
   it('counts rejected documents on every read but logs each one once', async () => {
     const { collector, reads, metrics } = setUp();
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);

@@ -225,7 +225,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
   }
 
   /** Async so that even a synchronous throw (a terminated client) becomes a failed run, not a crash. */
-  private readBoth(gate: PageGate): Promise<FullReadItems> {
+  private async readBoth(gate: PageGate): Promise<FullReadItems> {
     return readBookItems(this.positions, this.triggers, gate, this.liquidation.levelOf);
   }
 
