@@ -22,8 +22,8 @@ export type FullReadItems = [CollectionRead<Located<PositionEntry>>, CollectionR
 /**
  * Both collections read in full, each document kept as its book item as it is parsed (the parse is paced
  * by `pages`). Converted after the read instead, every parsed document lived to the end of the read and
- * then beside its item while the new books were built: ~490 + ~335 bytes a position, where the item
- * alone is ~335 (measured with strings fresh per document, as a read decodes them).
+ * then beside its item while the new books were built: 693 bytes a position, where the item alone is
+ * 309 (bench 10: strings fresh per document, as a read decodes them).
  */
 export function readBookItems(
   positions: PositionRepository,
