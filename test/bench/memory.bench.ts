@@ -14,7 +14,8 @@ interface Usage {
   readonly external: number;
 }
 
-function settledUsage(): Usage {
+/** Memory in use after 4 forced GCs (bench 10 weighs its holders with it too). */
+export function settledUsage(): Usage {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run the bench with node --expose-gc');
   for (let i = 0; i < 4; i++) gc();

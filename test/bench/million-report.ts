@@ -226,10 +226,10 @@ function notes(input: {
   ];
 }
 
-/** "75 ms (reconcile, t=616.9 s) / 2,310 ms": V8's marking steps on the main thread, outside its pauses. */
+/** "75 ms (t=616.9 s) / 2,310 ms": V8's marking steps on the main thread, outside its pauses. */
 function markingCell(gc: GcSummary): string {
   const biggest = gc.biggestMarking;
   if (biggest?.marking === undefined) return '-';
-  const at = `t=${(biggest.atMs / 1_000).toFixed(1)} s`;
+  const at = `t=${seconds(biggest.atMs)} s`;
   return `${formatNumber(biggest.marking.biggestStepMs)} ms (${at}) / ${formatNumber(gc.markingTotalMs)} ms`;
 }

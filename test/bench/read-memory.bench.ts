@@ -2,6 +2,7 @@ import { Timestamp } from 'firebase-admin/firestore';
 import { positionItem } from '../../src/domain/crossing';
 import { parsePosition } from '../../src/domain/position';
 import { versioned } from '../../src/firestore/document-change';
+import { settledUsage } from './memory.bench';
 import { seedDocuments } from './million-seed';
 import { type ScenarioResult, formatNumber } from './table';
 
@@ -36,16 +37,9 @@ function fresh(text: string): string {
   return Buffer.from(text).toString();
 }
 
-function settledHeap(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run the bench with node --expose-gc');
-  for (let i = 0; i < 4; i++) gc();
-  return process.memoryUsage().heapUsed;
-}
-
 /** Bytes of V8 heap per position that `hold` keeps, the input documents dropped. */
 function bytesKept(count: number, hold: (value: unknown, item: unknown) => unknown): number {
-  const before = settledHeap();
+  const before = settledUsage().heap;
   const kept: unknown[] = [];
   let version = 1_760_000_000_000_000;
   for (const [path, data] of seedDocuments('position', count, 11)) {
@@ -55,7 +49,7 @@ function bytesKept(count: number, hold: (value: unknown, item: unknown) => unkno
     version++;
     kept.push(hold(versioned(parsed.value, version), positionItem(parsed.value, version)));
   }
-  const bytes = (settledHeap() - before) / count;
+  const bytes = (settledUsage().heap - before) / count;
   if (kept.length !== count) throw new Error('a document was not kept');
   return bytes;
 }
