@@ -18,6 +18,8 @@ export interface MillionSetup {
   readonly positions: number;
   readonly triggers: number;
   readonly maxOldSpaceMb: number;
+  /** MILLION_NODE_FLAGS: on the worker's command line besides --trace-gc (V8 flags NODE_OPTIONS refuses). */
+  readonly nodeFlags: readonly string[];
   readonly emulatorHeap: string;
   /** From the first collection's success; the cron (every 30 s) starts the reconciliation after it. */
   readonly reconcileIntervalMs: number;
@@ -74,6 +76,7 @@ export function millionReport(input: MillionReportInput): ScenarioResult {
   const rows: (string | number)[][] = [
     ['positions / triggers', `${formatNumber(config.positions)} / ${formatNumber(config.triggers)}`],
     ['--max-old-space-size', `${formatNumber(config.maxOldSpaceMb)} MB`],
+    ['node flags besides --trace-gc', config.nodeFlags.join(' ') || 'none'],
     ['time to ready', worker.readyAtMs === undefined ? 'never' : `${seconds(readyAtMs)} s`],
     ['RSS peak, start-up', `${mb(startup.rssPeakBytes)} MB`],
     ['main heap used peak, start-up (GC trace / scrapes)', heapPeak(startup)],

@@ -18,6 +18,7 @@ import { SampledWorker } from './worker-sampler';
  * Overrides (environment): MILLION_POSITIONS, MILLION_TRIGGERS (sizes), MILLION_MAX_OLD_SPACE_MB (the
  * worker's --max-old-space-size), MILLION_EMULATOR_HEAP (the emulator JVM's -Xmx, such as 10g),
  * MILLION_NODE_OPTIONS (more of the worker's NODE_OPTIONS, such as --max-semi-space-size=4),
+ * MILLION_NODE_FLAGS (flags on the worker's command line, such as --single-threaded-gc, which NODE_OPTIONS refuses),
  * MILLION_LISTEN_PARTITIONS (FIRESTORE_LISTEN_PARTITIONS; by default one per 250,000 positions above 500,000),
  * MILLION_SAMPLES_FILE (writes every sample there as JSON, to plot the run), MILLION_CPU_PROF_DIR (a
  * --cpu-prof profile of the worker and its threads there, to find what holds the event loop),
@@ -39,6 +40,7 @@ function setup(quick: boolean): MillionSetup {
     // Full size: a ceiling above the need, so the run measures what the heap takes rather than what a
     // tight limit squeezes it into (a tight heap trades memory for more collections).
     maxOldSpaceMb: env('MILLION_MAX_OLD_SPACE_MB', quick ? 1_024 : 6_144),
+    nodeFlags: (process.env.MILLION_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== ''),
     emulatorHeap: process.env.MILLION_EMULATOR_HEAP ?? (quick ? '3g' : '6g'),
     reconcileIntervalMs: quick ? 60_000 : 180_000,
     readyTimeoutMs: Math.max(300_000, positions * 3.6),
@@ -123,6 +125,7 @@ export async function millionScenario(quick: boolean): Promise<ScenarioResult> {
       nodeOptions: [`--max-old-space-size=${config.maxOldSpaceMb}`, process.env.MILLION_NODE_OPTIONS ?? '']
         .join(' ')
         .trim(),
+      nodeFlags: config.nodeFlags,
       intervalMs: SAMPLE_MS,
       pinning,
       env: workerEnv(config, emulator, projectId, sims),

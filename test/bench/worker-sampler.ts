@@ -48,6 +48,7 @@ export class SampledWorker {
     private readonly port: number,
     env: Record<string, string>,
     nodeOptions: string,
+    nodeFlags: readonly string[],
     readonly intervalMs: number,
     private readonly pinning: CpuPinning | undefined,
   ) {
@@ -56,7 +57,7 @@ export class SampledWorker {
     // MILLION_CPU_PROF_DIR: a V8 CPU profile of the worker and each of its threads, written there on exit.
     const profile = process.env.MILLION_CPU_PROF_DIR;
     const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
-    const argv = [process.execPath, '--trace-gc', ...flags, MAIN];
+    const argv = [process.execPath, '--trace-gc', ...nodeFlags, ...flags, MAIN];
     const [command, args] = pinning ? pinning.command(argv) : [argv[0], argv.slice(1)];
     this.child = spawn(command, args, {
       env: { ...inherited, ...env, PORT: String(port), NODE_OPTIONS: nodeOptions },
@@ -83,13 +84,15 @@ export class SampledWorker {
   static async start(options: {
     readonly env: Record<string, string>;
     readonly nodeOptions: string;
+    /** Flags on the command line, as the image's CMD gives them (V8 flags NODE_OPTIONS refuses). */
+    readonly nodeFlags?: readonly string[];
     readonly intervalMs: number;
     /** Its main thread alone on one CPU, its other threads on the others. */
     readonly pinning?: CpuPinning;
   }): Promise<SampledWorker> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
-    const { env, nodeOptions, intervalMs, pinning } = options;
-    return new SampledWorker(await freePort(), env, nodeOptions, intervalMs, pinning);
+    const { env, nodeOptions, nodeFlags = [], intervalMs, pinning } = options;
+    return new SampledWorker(await freePort(), env, nodeOptions, nodeFlags, intervalMs, pinning);
   }
 
   now(): number {
