@@ -23,6 +23,7 @@ function trade(sequence: number, price: number): Tick {
 function setup(history: () => Response) {
   const emitted: Tick[] = [];
   const results: RecoveryResult[] = [];
+  const givenUp: [string, string][] = [];
   const fetch: FetchLike = () => Promise.resolve(history());
   const recovery = new GapRecovery({
     market: 'spot',
@@ -36,9 +37,10 @@ function setup(history: () => Response) {
     maxHeld: 100,
     emit: (tick) => emitted.push(tick),
     onRecovery: (result) => results.push(result),
+    onGivenUp: (symbol, reason) => givenUp.push([symbol, reason]),
   });
   const seen = (): string[] => emitted.map((t) => `${t.sequence}@${t.price}:${t.source}`);
-  return { recovery, emitted, results, seen };
+  return { recovery, emitted, results, givenUp, seen };
 }
 
 const historyOf = (rows: [number, number][]) => () =>
@@ -98,6 +100,7 @@ describe('GapRecovery', () => {
     t.recovery.onStreamTick(trade(9, 99));
     await settle();
     expect(t.results).toEqual(['gave_up']);
+    expect(t.givenUp).toEqual([['BTC-USDT', expect.stringContaining('400')]]);
     expect(t.seen()).toEqual(['1@100:stream', '9@99:stream']);
   });
 });

@@ -60,6 +60,8 @@ export interface GapRecoveryOptions {
   /** Where trades go, in order: the gateway's tick stream. */
   readonly emit: (tick: Tick) => void;
   readonly onRecovery?: (result: RecoveryResult, ticks: number) => void;
+  /** A gap given up (its tries used up, or a refusal asking again cannot change): what went wrong last. */
+  readonly onGivenUp?: (symbol: string, reason: string) => void;
   readonly onSkipped?: (verdict: Extract<SequencerVerdict, 'stale' | 'overflow'>) => void;
 }
 
@@ -90,7 +92,8 @@ export class GapRecovery {
       weight: this.history.weight,
       concurrency: options.concurrency,
       fetchOne: (symbol) => this.fetch(symbol),
-      onResult: (symbol, result, _requestedAt, willRetry) => this.onResult(symbol, result, willRetry),
+      onResult: (symbol, result, _requestedAt, willRetry, reason) =>
+        this.onResult(symbol, result, willRetry, reason),
     });
   }
 
@@ -193,14 +196,21 @@ export class GapRecovery {
     }
   }
 
-  private onResult(symbol: string, result: Tick[] | RestFailure, willRetry: boolean): void {
+  private onResult(
+    symbol: string,
+    result: Tick[] | RestFailure,
+    willRetry: boolean,
+    reason: string | undefined,
+  ): void {
     if (Array.isArray(result)) {
       const emitted = this.sequencer.finishRecovery(symbol, result);
       this.options.onRecovery?.(emitted > 0 ? 'recovered' : 'nothing_missed', emitted);
       return;
     }
     this.options.onRecovery?.(willRetry ? result : 'gave_up', 0);
-    // Given up: the held trades are evaluated now; the gap is lost and counted.
-    if (!willRetry) this.sequencer.abandonRecovery(symbol);
+    if (willRetry) return;
+    // Given up: the held trades are evaluated now; the gap is lost, counted, and logged with its cause.
+    this.sequencer.abandonRecovery(symbol);
+    this.options.onGivenUp?.(symbol, reason ?? result);
   }
 }

@@ -119,6 +119,10 @@ export class KucoinFeedGateway implements FeedGateway {
         this.subject.next(tick);
       },
       onRecovery: (result) => metrics?.gapRecoveries.inc({ market, result }),
+      onGivenUp: (symbol, reason) =>
+        this.logger.warn(
+          `${market} ${trades ? 'trade' : 'index price'} gap of ${symbol} given up (${reason}): its prices were not evaluated`,
+        ),
       onSkipped: (reason) => metrics?.tradesSkipped.inc({ market, reason }),
     });
     this.recovery = recovery;

@@ -13,6 +13,7 @@ function setup(bucket = new TokenBucket(4, 1_000), penalty = new RateLimitPenalt
   type Result = Tick | 'empty' | 'invalid_price' | RestFailure;
   const results: Array<[string, Result]> = [];
   const retries: boolean[] = [];
+  const reasons: (string | undefined)[] = [];
   const queue = new RestQueue({
     clock: systemClock,
     bucket,
@@ -23,12 +24,13 @@ function setup(bucket = new TokenBucket(4, 1_000), penalty = new RateLimitPenalt
     concurrency: 8,
     fetchOne: (symbol) =>
       fetchCatchUpTick(kucoin.fetch, 'futures', 'https://f.test', symbol, () => systemClock.now()),
-    onResult: (symbol, result, _requestedAt, willRetry) => {
+    onResult: (symbol, result, _requestedAt, willRetry, reason) => {
       results.push([symbol, result]);
       retries.push(willRetry);
+      reasons.push(reason);
     },
   });
-  return { kucoin, queue, results, retries };
+  return { kucoin, queue, results, retries, reasons };
 }
 
 describe('RestQueue (the ticker catch-up)', () => {
@@ -122,7 +124,7 @@ describe('RestQueue (the ticker catch-up)', () => {
   });
 
   it('gives up after five retries, and does not retry a 4xx, saying which answer was the last', async () => {
-    const { kucoin, queue, results, retries } = setup(new TokenBucket(100, 1_000));
+    const { kucoin, queue, results, retries, reasons } = setup(new TokenBucket(100, 1_000));
     kucoin.ticker = (symbol) => ({ status: symbol === 'BAD' ? 400 : 500 });
     queue.enqueue(['A', 'BAD']);
     await jest.advanceTimersByTimeAsync(120_000);
@@ -135,6 +137,20 @@ describe('RestQueue (the ticker catch-up)', () => {
       results.flatMap(([s], i) => (s === symbol ? [retries[i]] : []));
     expect(finalFor('A')).toEqual([true, true, true, true, true, false]);
     expect(finalFor('BAD')).toEqual([false]);
+    // Each failure carries the answer's error text for the logs.
+    const reasonsFor = (symbol: string): (string | undefined)[] =>
+      results.flatMap(([s], i) => (s === symbol ? [reasons[i]] : []));
+    expect(reasonsFor('BAD')).toEqual([expect.stringContaining('400')]);
+    expect(reasonsFor('A').every((reason) => reason?.includes('500'))).toBe(true);
+  });
+
+  it('gives no failure text with an answer', async () => {
+    const { kucoin, queue, results, reasons } = setup();
+    kucoin.ticker = () => ({ price: '100' });
+    queue.enqueue(['A']);
+    await flush();
+    expect(results.map(([, result]) => typeof result)).toEqual(['object']);
+    expect(reasons).toEqual([undefined]);
   });
 
   it('cancels a pending retry on clear()', async () => {

@@ -25,14 +25,16 @@ export interface RestQueueOptions<T> {
   /** One job: the REST calls for one symbol. Throws KucoinRestError (or anything) on failure. */
   readonly fetchOne: (symbol: string) => Promise<T>;
   /**
-   * Called with the job's result (or why there is none), the time its request was issued, and whether a
-   * failure will be tried again (false: this symbol is given up until it is enqueued again).
+   * Called with the job's result (or why there is none), the time its request was issued, whether a
+   * failure will be tried again (false: this symbol is given up until it is enqueued again), and a
+   * failure's error text, for the logs.
    */
   readonly onResult: (
     symbol: string,
     result: T | RestFailure,
     requestedAt: number,
     willRetry: boolean,
+    reason?: string,
   ) => void;
 }
 
@@ -125,9 +127,11 @@ export class RestQueue<T> {
     const { clock, onResult, penalty, market, source } = this.options;
     let result: T | RestFailure;
     let willRetry = false;
+    let reason: string | undefined;
     try {
       result = await this.options.fetchOne(symbol);
     } catch (error) {
+      reason = error instanceof Error ? error.message : String(error);
       const pauseMs = rateLimitPauseMs(error);
       result = pauseMs !== undefined ? 'rate_limited' : 'error';
       // KuCoin refused the IP, whoever asked: every caller of the process waits as long as it says.
@@ -144,7 +148,7 @@ export class RestQueue<T> {
     if (generation !== this.generation) return;
     if (result !== 'error') this.failures.delete(symbol);
     this.inFlight--;
-    onResult(symbol, result, requestedAt, willRetry);
+    onResult(symbol, result, requestedAt, willRetry, reason);
     this.pump();
   }
 }
