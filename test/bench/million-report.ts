@@ -31,6 +31,11 @@ export interface MillionSetup {
   readonly sampleMs: number;
   /** MILLION_MAIN_THREAD_CPU: the worker's main thread alone on this CPU, everything else on the others. */
   readonly mainThreadCpu?: number;
+  /**
+   * MILLION_EMULATOR_NICE: the emulator's JVM at this nice value, so that the worker's threads (V8's GC
+   * helpers) take the CPU they share before it, as in production, where Firestore's CPU is not the pod's.
+   */
+  readonly emulatorNice?: number;
   readonly tradesPerSecond: { readonly spot: number; readonly futures: number };
 }
 
@@ -212,6 +217,11 @@ function notes(input: {
     config.mainThreadCpu !== undefined
       ? `The worker's main thread alone on CPU ${config.mainThreadCpu}; its other threads, the emulator, the simulator and the bench on the others.`
       : 'The worker shares every CPU with the emulator, the simulator and the bench.',
+    ...(config.emulatorNice !== undefined
+      ? [
+          `The emulator at nice ${config.emulatorNice}: the worker's threads take a CPU they share with it first.`,
+        ]
+      : []),
     `Sampled every ${config.sampleMs} ms: RSS from /proc (works while the loop is blocked), heap and event-loop delay`,
     "from the worker's /metrics (prom-client resets the delay histogram per scrape, and no scrape is abandoned,",
     'so the maximum of the scrapes covers the whole run), and --trace-gc: heap in use before each collection',

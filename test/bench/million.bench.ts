@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +23,8 @@ import { SampledWorker } from './worker-sampler';
  * MILLION_LISTEN_PARTITIONS (FIRESTORE_LISTEN_PARTITIONS; by default one per 250,000 positions above 500,000),
  * MILLION_SAMPLES_FILE (writes every sample there as JSON, to plot the run), MILLION_CPU_PROF_DIR (a
  * --cpu-prof profile of the worker and its threads there, to find what holds the event loop),
- * MILLION_MAIN_THREAD_CPU (such as 0: the worker's event loop alone on that CPU, everything else on the others).
+ * MILLION_MAIN_THREAD_CPU (such as 0: the worker's event loop alone on that CPU, everything else on the others),
+ * MILLION_EMULATOR_NICE (such as 19: the emulator yields a CPU it shares to the worker's threads).
  */
 const SAMPLE_MS = 250;
 /** After the reconciliation, how long to keep sampling (the old books become garbage after the swap). */
@@ -50,6 +52,7 @@ function setup(quick: boolean): MillionSetup {
     mainThreadCpu: process.env.MILLION_MAIN_THREAD_CPU
       ? Number(process.env.MILLION_MAIN_THREAD_CPU)
       : undefined,
+    emulatorNice: process.env.MILLION_EMULATOR_NICE ? Number(process.env.MILLION_EMULATOR_NICE) : undefined,
     tradesPerSecond: { spot: SPOT_TRADES_PER_SECOND, futures: FUTURES_TRADES_PER_SECOND },
   };
 }
@@ -68,6 +71,12 @@ async function startEmulator(heap: string): Promise<FirestoreEmulator> {
     if (previous === undefined) delete process.env.JAVA_TOOL_OPTIONS;
     else process.env.JAVA_TOOL_OPTIONS = previous;
   }
+}
+
+/** Every thread of the emulator's process group at this nice value (renice -g sets each thread's). */
+function deprioritize(pid: number, nice: number | undefined): void {
+  if (nice !== undefined)
+    execFileSync('renice', ['-n', String(nice), '-g', String(pid)], { stdio: 'ignore' });
 }
 
 function signalGroup(pid: number): void {
@@ -119,7 +128,10 @@ export async function millionScenario(quick: boolean): Promise<ScenarioResult> {
   let worker: SampledWorker | undefined;
   try {
     const { positions, triggers } = config;
+    deprioritize(emulator.pid, config.emulatorNice);
     const seedSeconds = await seedMillion({ hostPort: emulator.hostPort, projectId, positions, triggers });
+    // Again for the threads the JVM started while seeding (a thread takes its creator's nice value after).
+    deprioritize(emulator.pid, config.emulatorNice);
     sims = await startExchange();
     worker = await SampledWorker.start({
       nodeOptions: [`--max-old-space-size=${config.maxOldSpaceMb}`, process.env.MILLION_NODE_OPTIONS ?? '']
