@@ -84,7 +84,7 @@ export class SampledWorker {
   static async start(options: {
     readonly env: Record<string, string>;
     readonly nodeOptions: string;
-    /** Flags on the command line, as the image's CMD gives them (V8 flags NODE_OPTIONS refuses). */
+    /** Flags on the command line before dist/main.js: V8's, which NODE_OPTIONS refuses (--single-threaded-gc). */
     readonly nodeFlags?: readonly string[];
     readonly intervalMs: number;
     /** Its main thread alone on one CPU, its other threads on the others. */
