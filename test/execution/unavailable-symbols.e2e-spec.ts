@@ -10,7 +10,7 @@ import {
   startScenario,
   subscribed,
 } from '../support/worker-harness';
-import { waitFor } from '../support/wait-for';
+import { waitFor, waitForValue } from '../support/wait-for';
 
 const BTC = 'BTC-USDT';
 /** Refused: its subscribe is answered 404, as KuCoin answers a topic that does not exist. */
@@ -75,21 +75,19 @@ describe('symbols KuCoin refuses or does not list, on a running worker', () => {
   async function readyListing(expected: FeedDetails['unavailable']): Promise<Readiness> {
     const bySymbol = (list: FeedDetails['unavailable']) =>
       [...list].sort((a, b) => a.symbol.localeCompare(b.symbol));
-    let last: Readiness | undefined;
-    await waitFor(
+    return waitForValue(
       `ready, listing ${expected.map((u) => u.symbol).join(', ') || 'nothing'} as unavailable`,
-      async () => {
-        last = await ready();
-        const listed = last.body.details?.feed_spot?.unavailable;
+      ready,
+      (answer) => {
+        const listed = answer.body.details?.feed_spot?.unavailable;
         return (
-          last.status === 200 &&
+          answer.status === 200 &&
           listed !== undefined &&
           JSON.stringify(bySymbol(listed)) === JSON.stringify(bySymbol(expected))
         );
       },
       20_000,
     );
-    return last!;
   }
 
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import {
   serveHttp,
   startScenario,
 } from '../support/worker-harness';
-import { waitFor } from '../support/wait-for';
+import { waitFor, waitForValue } from '../support/wait-for';
 
 interface FeedDetails {
   readonly connections: readonly { readonly state: string }[];
@@ -28,18 +28,6 @@ describe('health and metrics endpoints on a running worker', () => {
     return { status: response.status, body: (await response.json()) as Probe['body'] };
   }
 
-  /** Probes until `accept` holds, and returns that very answer: readiness can change between two probes. */
-  async function probeUntil(
-    path: string,
-    what: string,
-    accept: (answer: Probe) => boolean,
-    timeoutMs?: number,
-  ): Promise<Probe> {
-    let answer: Probe | undefined;
-    await waitFor(what, async () => accept((answer = await probe(path))), timeoutMs);
-    return answer as Probe;
-  }
-
   async function metric(name: string, labels: string): Promise<number> {
     const text = await (await fetch(`${base}/metrics`)).text();
     const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
@@ -54,9 +42,7 @@ describe('health and metrics endpoints on a running worker', () => {
       },
       prices: { spot: { 'BTC-USDT': 60_000 } },
       // The simulator shares this process: a stall of the test's event loop silences the exchange too,
-      // so the silence threshold and the pong deadline leave room for a loaded machine. (The harness's
-      // 300 ms pong deadline is for the specs that drop pongs; in one process a pong takes two polls.)
-      simulators: { pingTimeout: 5_000 },
+      // so the silence threshold leaves room for a loaded machine.
       env: { KUCOIN_STALE_FEED_MS: '5000', COLLECTOR_CRON: '*/2 * * * * *' },
     });
     ({ sims, worker } = scenario);
@@ -68,7 +54,12 @@ describe('health and metrics endpoints on a running worker', () => {
 
   it('is live, and becomes ready once the books are filled and the feed is flowing', async () => {
     expect((await probe('/health/live')).status).toBe(200);
-    const ready = await probeUntil('/health/ready', 'readiness', (answer) => answer.status === 200, 15_000);
+    const ready = await waitForValue(
+      'readiness',
+      () => probe('/health/ready'),
+      (answer) => answer.status === 200,
+      15_000,
+    );
     expect(ready.body.details).toMatchObject({
       cache: { status: 'up', positions: 1 },
       feed_spot: { status: 'up', desiredSymbols: 1 },
@@ -81,14 +72,18 @@ describe('health and metrics endpoints on a running worker', () => {
     sims.spot.dropAllConnections();
     // Readiness may be 503 for a moment for another reason (a trade gap being recovered after a stall of
     // this process); the outage is the spot connection itself being down.
-    const down = await probeUntil('/health/ready', 'readiness to report the feed outage', (answer) => {
-      const connections = (answer.body.error?.feed_spot as FeedDetails | undefined)?.connections;
-      return (
-        answer.status === 503 &&
-        connections !== undefined &&
-        connections.every((c) => c.state !== 'connected')
-      );
-    });
+    const down = await waitForValue(
+      'readiness to report the feed outage',
+      () => probe('/health/ready'),
+      (answer) => {
+        const connections = (answer.body.error?.feed_spot as FeedDetails | undefined)?.connections;
+        return (
+          answer.status === 503 &&
+          connections !== undefined &&
+          connections.every((c) => c.state !== 'connected')
+        );
+      },
+    );
     expect(down.body.status).toBe('error');
     expect(Object.keys(down.body.error ?? {})).toEqual(['feed_spot']);
     expect((await probe('/health/live')).status).toBe(200);

@@ -16,3 +16,18 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
 }
+
+/**
+ * Reads until `accept` holds for what `read` returned, and returns that very value: what a spec checks
+ * next is the answer that met the wait, not a later one (readiness, for one, can change between two probes).
+ */
+export async function waitForValue<T>(
+  what: string,
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs?: number,
+): Promise<T> {
+  let value: T | undefined;
+  await waitFor(what, async () => accept((value = await read())), timeoutMs);
+  return value as T;
+}
