@@ -17,6 +17,9 @@ export interface Book<E> {
   entries(): IterableIterator<E>;
   /** The paths held now (a copy: the book may change while a caller walks it). */
   heldPaths(): string[];
+  /** What a replacement of a path's entry at the same version keeps that no document holds (see BookSet.relevel). */
+  carriedState?(path: string): unknown;
+  restoreCarried?(path: string, state: unknown): void;
 }
 
 /**

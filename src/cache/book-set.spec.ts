@@ -4,7 +4,6 @@ import { type PriceStream, priceStream } from '../domain/market';
 import { positionLegs } from '../domain/price-legs';
 import type { PositionBook } from './book/position-book';
 import { BookSet } from './book-set';
-import { ENTRIES_PER_STEP } from './book/stepwise';
 import { POSITION_LEGS, buildPositionBook } from './cache-entries';
 
 type Item = Located<PositionEntry>;
@@ -121,10 +120,7 @@ describe('BookSet with position legs', () => {
             model.delete(o.path);
           }
         }
-        const built = BookSet.building(model.values(), buildPositionBook, POSITION_LEGS);
-        let step = built.next();
-        while (!step.done) step = built.next();
-        for (const candidate of [set, step.value]) {
+        for (const candidate of [set]) {
           expect(candidate.size).toBe(model.size);
           for (const [path, expected] of model) expect(candidate.get(path)).toEqual(expected);
           const futures = [...model.values()].filter((i) => i.marketType === 'futures').length;
@@ -140,32 +136,5 @@ describe('BookSet with position legs', () => {
         }
       }),
     );
-  });
-});
-
-describe('BookSet.building', () => {
-  it("pauses within a large symbol's book, and builds what a build at once does", () => {
-    const count = ENTRIES_PER_STEP * 3 + 1;
-    const items: Item[] = Array.from({ length: count }, (_, n) =>
-      item({ path: `users/u/openPositions/p${n}`, stopLoss: 1_000 - (n % 500) }, { symbol: 'XBTUSDTM' }),
-    );
-    const steps = BookSet.building(items, buildPositionBook, POSITION_LEGS);
-    let pauses = 0;
-    let step = steps.next();
-    for (; !step.done; step = steps.next()) pauses++;
-
-    // Placing the entries pauses 3 times, indexing their paths 3 more, and once after the book (the old
-    // build paused only after the book: every entry of the symbol in one turn).
-    expect(pauses).toBeGreaterThanOrEqual(7);
-    const atOnce = new BookSet(buildPositionBook, POSITION_LEGS);
-    for (const i of items) atOnce.upsert(i);
-    expect(step.value.size).toBe(count);
-    // Sorted once placed: a price at 600 crosses exactly the stops at 600 or above.
-    const crossed: string[] = [];
-    step.value.book('futures', 'XBTUSDTM')?.forEachCrossed(600, (entry) => crossed.push(entry.path));
-    expect(crossed).toHaveLength(items.filter((i) => (i.entry.stopLoss ?? 0) >= 600).length);
-    expect(pathsIn(step.value, 'futures', 'XBTUSDTM')).toEqual(pathsIn(atOnce, 'futures', 'XBTUSDTM'));
-    for (const i of [items[0], items[count - 1], items[ENTRIES_PER_STEP]])
-      expect(step.value.get(i.entry.path)).toEqual(atOnce.get(i.entry.path));
   });
 });

@@ -1,6 +1,6 @@
 import type { Located, Version } from '../domain/crossing';
 import { type Book, type Legs, ONE_LEG, bookKey, marketOf, splitKey } from './book-keys';
-import { ENTRIES_PER_STEP, type Stepwise, finish } from './book/stepwise';
+import { type Stepwise, finish } from './book/stepwise';
 import { ShardedMap } from './sharded-map';
 import {
   type MarketType,
@@ -11,9 +11,6 @@ import {
 } from '../domain/market';
 
 export type { Book, Legs } from './book-keys';
-
-/** Entries grouped between two pauses of a stepwise build. */
-const GROUPING_STEP = 1_000;
 
 /** A document seen open as `item`, or not open (null), as of `version`. */
 export interface SeenAs<E> {
@@ -51,60 +48,6 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     private readonly buildBook: (items: Located<E>[]) => Stepwise<B>,
     private readonly legs: Legs<E> = ONE_LEG,
   ) {}
-
-  /**
-   * Builds a whole set (one sort per ladder) for the collector's build-then-swap, as a generator that
-   * pauses between books, within a book's build, and every GROUPING_STEP entries, so a caller can spread
-   * a million-entry build (one symbol may hold 150,000) over many event-loop turns instead of blocking
-   * ticks for the whole build.
-   */
-  static *building<E extends { readonly path: string }, B extends Book<E>>(
-    items: Iterable<Located<E>>,
-    buildBook: (items: Located<E>[]) => Stepwise<B>,
-    legs: Legs<E> = ONE_LEG,
-  ): Stepwise<BookSet<E, B>> {
-    const set = new BookSet<E, B>(buildBook, legs);
-    const grouped: Record<PriceStream, Map<string, Located<E>[]>> = {
-      spot: new Map(),
-      futures: new Map(),
-      mark: new Map(),
-      index: new Map(),
-    };
-    /** Multi-leg documents' legs, indexed once every book is built. */
-    const multiLeg = new ShardedMap<Located<E>[]>();
-    let count = 0;
-    for (const item of items) {
-      const split = legs.split(item);
-      if (split.length > 1) multiLeg.set(item.entry.path, split);
-      for (const leg of split) {
-        const bySymbol = grouped[priceStream(leg.marketType, leg.priceType)];
-        const group = bySymbol.get(leg.symbol);
-        if (group) group.push(leg);
-        else bySymbol.set(leg.symbol, [leg]);
-      }
-      if (++count % GROUPING_STEP === 0) yield;
-    }
-    for (const stream of PRICE_STREAMS) {
-      for (const [symbol, group] of grouped[stream]) {
-        const book = yield* buildBook(group);
-        if (book.size === 0) continue;
-        const key = bookKey(stream, symbol);
-        set.setBook(key, book);
-        for (let i = 0; i < group.length; i++) {
-          const { path } = group[i].entry;
-          if (book.has(path) && !multiLeg.has(path)) set.keyOfPath.set(path, key);
-          if ((i + 1) % ENTRIES_PER_STEP === 0) yield;
-        }
-        yield;
-      }
-    }
-    // Indexing a leveraged position's legs hashes its path once per book: paused like the grouping.
-    for (const [path, split] of multiLeg) {
-      set.indexLegs(path, split);
-      if (++count % GROUPING_STEP === 0) yield;
-    }
-    return set;
-  }
 
   get size(): number {
     return this.keyOfPath.size + this.legKeysOf.size;
@@ -165,6 +108,21 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     else this.keyOfPath.delete(path);
   }
 
+  /**
+   * Replaces a document's entry with one of the same version (its liquidation level recomputed after the
+   * contract's margins changed), keeping what its books carry that no document holds: a trailing stop's
+   * best price. An upsert would restart the stop as if the document had just been updated.
+   */
+  relevel(item: Located<E>): void {
+    const path = item.entry.path;
+    const carried = this.bookKeysOf(path).map(
+      (key) => [key, this.books.get(key)?.carriedState?.(path)] as const,
+    );
+    this.upsert(item);
+    for (const [key, state] of carried)
+      if (state !== undefined) this.books.get(key)?.restoreCarried?.(path, state);
+  }
+
   remove(path: string): Located<E> | undefined {
     const legKeys = this.legKeysOf.get(path);
     if (legKeys !== undefined) {
@@ -217,6 +175,11 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
 
   bookByKey(key: string): B | undefined {
     return this.books.get(key);
+  }
+
+  private bookKeysOf(path: string): readonly string[] {
+    const key = this.keyOfPath.get(path);
+    return this.legKeysOf.get(path) ?? (key === undefined ? [] : [key]);
   }
 
   private keyOf(item: Located<E>): string {

@@ -1,4 +1,5 @@
 import {
+  type AnyLocated,
   type EntryKind,
   type Hit,
   type PendingCrossing,
@@ -8,27 +9,37 @@ import {
 import type { MarketType, PriceStream, Tick } from '../domain/market';
 import type { PositionLadders, TriggerLadders } from './book/book.types';
 import { type TurnBudget, finishInTurns } from './book/stepwise';
-import { BuildJournal, type ReadTimes, readTimeOf } from './build-journal';
-import { type BookSets, carryTrailingStates, emptyBookSets, setOf } from './cache-entries';
-import {
-  type CollectionOutcome,
-  type CollectionTicket,
-  type FullRead,
-  buildBooks,
-  handOverPending,
-} from './collection-build';
+import { type BookSets, emptyBookSets, setOf } from './cache-entries';
 import { CrossingFinder } from './crossing-finder';
 import type { CrossingPort } from './crossing-port';
 import { PendingCrossings, type PendingStats } from './pending-crossings';
+import {
+  type ReadTimes,
+  Reconciliation,
+  type RepairCounts,
+  judgeRead,
+  readTimeOf,
+  unfound,
+} from './reconciliation';
 import { Removals } from './removals';
 
-export type { CollectionOutcome, CollectionTicket, FullRead } from './collection-build';
+export type { ReadTimes, RepairCounts } from './reconciliation';
+
+export interface CollectionTicket {
+  readonly sequence: number;
+}
+
+export type CollectionOutcome =
+  | { readonly kind: 'reconciled'; readonly positions: RepairCounts; readonly triggers: RepairCounts }
+  /** Another collection began meanwhile; this one's sweep was left undone. */
+  | { readonly kind: 'superseded' };
 
 /**
- * The cache's pure core: the live books, the pending crossings, and the build-then-swap collection.
- * Every document the cache knows open is in exactly one of two places: the live books with its newest
- * known levels, or a pending crossing. Every change to the live books during a collection is journaled
- * and replayed onto the new books before the swap, so a swap never undoes a change or loses an entry.
+ * The cache's pure core: the live books, the pending crossings, and the reconciliation of the books with
+ * a full read. Every document the cache knows open is in exactly one of two places: the live books with
+ * its newest known levels, or a pending crossing. A full read repairs the live books in place as its
+ * documents arrive, version-checked like any other sighting, so it never undoes a newer change; what it
+ * did not find is swept out at its end.
  */
 export class CacheCore implements CrossingPort {
   private live: BookSets = emptyBookSets();
@@ -36,7 +47,7 @@ export class CacheCore implements CrossingPort {
   /** Triggers whose id already exists in executedTriggers: never evaluated while the document exists. */
   private readonly refused = new Set<string>();
   private readonly finder = new CrossingFinder();
-  private journal: BuildJournal | undefined;
+  private reconciling: Reconciliation | undefined;
   /** When the books' last full read was taken: a document missing from them was not open then. */
   private readTimes: ReadTimes = { positions: -Infinity, triggers: -Infinity };
   private readonly removals = new Removals();
@@ -133,26 +144,64 @@ export class CacheCore implements CrossingPort {
   }
 
   beginCollection(): CollectionTicket {
-    this.journal = new BuildJournal();
-    return { sequence: ++this.collections };
+    this.reconciling = new Reconciliation(++this.collections);
+    return { sequence: this.collections };
   }
 
-  abortCollection(ticket: CollectionTicket): void {
-    if (ticket.sequence === this.collections) this.journal = undefined;
+  /** What the collection repaired before it failed (its repairs stay: each was a newer sighting). */
+  abortCollection(ticket: CollectionTicket): Record<EntryKind, RepairCounts> | undefined {
+    const run = this.reconcilingFor(ticket);
+    if (run !== undefined) this.reconciling = undefined;
+    return run?.repairs;
   }
 
   /**
-   * Builds new books from a full read, pausing between books (ticks keep being served from the live books
-   * while the new ones are built), replays the changes made meanwhile onto them, and swaps them in with
-   * one assignment.
+   * One document of a collection's full read, as its page arrives: a sighting like a listener's, except
+   * that the read vouches for the document being open, so it is taken even where the books miss it.
+   */
+  takeRead(ticket: CollectionTicket, kind: EntryKind, item: AnyLocated): void {
+    const run = this.reconcilingFor(ticket);
+    if (run === undefined) return;
+    const path = item.entry.path;
+    run.find(kind, path);
+    const seen = { version: item.version, item };
+    const verdict = this.pending.rejudge(kind, path, seen);
+    if (verdict.kind === 'uncrossed') this.toLive(kind, path, seen);
+    if (verdict.kind !== 'not_pending') return this.notify();
+    const books = setOf(this.live, kind);
+    const held = books.get(path);
+    const judged = judgeRead(kind, held, item);
+    if (judged === 'older' || judged === 'identical') return;
+    // The same version with other levels: a liquidation level recomputed. A trailing stop keeps its peak.
+    if (held?.version === item.version) {
+      books.relevel(item);
+      this.removals.note(kind, path, seen, books.has(path));
+    } else if (!this.toLive(kind, path, seen)) return;
+    if (judged === 'drifted') run.count(kind, 'updated');
+    else if (judged === 'new' && books.has(path)) run.count(kind, 'added');
+    this.notify();
+  }
+
+  /**
+   * Ends a collection whose read has arrived whole (every page through takeRead): from now on a document
+   * missing from the books was not open at `readTimes`. Sweeps out, in steps with `pause` between turns
+   * (ticks keep being served meanwhile), what the read did not find, and merges the inserts it made.
    */
   async finishCollectionInSteps(
     ticket: CollectionTicket,
-    read: FullRead,
+    readTimes: ReadTimes,
     pause: () => Promise<void>,
     budget?: TurnBudget,
   ): Promise<CollectionOutcome> {
-    return finishInTurns(this.collecting(ticket, read), pause, budget);
+    const run = this.reconcilingFor(ticket);
+    if (run === undefined) return { kind: 'superseded' };
+    this.readTimes = readTimes;
+    this.removals.forgetBefore(readTimes);
+    const swept = await finishInTurns(this.sweeping(run, readTimes), pause, budget);
+    if (!swept) return { kind: 'superseded' };
+    this.reconciling = undefined;
+    this.notify();
+    return { kind: 'reconciled', positions: run.repairs.position, triggers: run.repairs.trigger };
   }
 
   /**
@@ -238,39 +287,46 @@ export class CacheCore implements CrossingPort {
   }
 
   /**
-   * Into the live books (journaled too, so a collection building meanwhile does not bring back what its
-   * read saw), unless the books hold a newer version or `absentSince` says the sighting is stale.
+   * Into the live books, unless they hold a newer version, the document left them later, or `absentSince`
+   * says the sighting is stale. Returns whether the sighting was taken.
    */
-  private toLive(kind: EntryKind, path: string, seen: Sighting, absentSince = -Infinity): void {
+  private toLive(kind: EntryKind, path: string, seen: Sighting, absentSince = -Infinity): boolean {
     if (kind === 'trigger' && this.refused.has(path)) {
-      if (seen.item !== null) return;
+      if (seen.item !== null) return false;
       this.refused.delete(path);
     }
-    if (this.removals.isStale(kind, path, seen)) return;
-    // What the live books refuse as older, a collection's new books hold at least as new: not journaled.
+    if (this.removals.isStale(kind, path, seen)) return false;
     const books = setOf(this.live, kind);
-    if (!books.observe(path, seen, absentSince)) return;
+    if (!books.observe(path, seen, absentSince)) return false;
     this.removals.note(kind, path, seen, books.versionOf(path) !== undefined);
-    this.journal?.record(kind, path, seen);
+    return true;
   }
 
-  private *collecting(ticket: CollectionTicket, read: FullRead): Generator<void, CollectionOutcome> {
-    const journal = this.journal;
-    if (journal === undefined || ticket.sequence !== this.collections) return { kind: 'superseded' };
-    const basis = () => ({ live: this.live, pending: this.pending, refused: this.refused });
-    const built = yield* buildBooks(basis, journal, read);
-    this.journal = undefined;
-    if (ticket.sequence !== this.collections) return { kind: 'superseded' };
-    if (journal.overflow) return { kind: 'journal_overflow' };
-    const { next } = built;
-    handOverPending(next, read.readTimes, this.pending);
-    for (const path of this.refused) next.triggers.remove(path);
-    carryTrailingStates(this.live.positions, next.positions);
-    this.live = next;
-    this.readTimes = read.readTimes;
-    this.removals.forgetBefore(read.readTimes);
-    this.notify();
-    return { kind: 'swapped', positions: built.positions, triggers: built.triggers };
+  private reconcilingFor(ticket: CollectionTicket): Reconciliation | undefined {
+    const run = this.reconciling;
+    return run !== undefined && run.sequence === ticket.sequence ? run : undefined;
+  }
+
+  /** Removes what the read did not find, ends the crossings of documents it did not find, merges inserts. */
+  private *sweeping(run: Reconciliation, readTimes: ReadTimes): Generator<void, boolean> {
+    for (const kind of ['position', 'trigger'] as const) {
+      const readAt = readTimeOf(readTimes, kind);
+      const gone = { version: readAt, item: null };
+      const found = (path: string): boolean => run.hasFound(kind, path);
+      yield* unfound(setOf(this.live, kind), found, readAt, (path) => {
+        if (this.toLive(kind, path, gone)) run.count(kind, 'removed');
+      });
+      if (this.reconciling !== run) return false;
+      for (const [path, pendingKind] of this.pending.paths())
+        if (pendingKind === kind && !found(path)) this.see(kind, path, gone);
+    }
+    for (const set of [this.live.positions, this.live.triggers])
+      for (const [, book] of set.booksByKey()) {
+        if (!book.hasPendingInserts()) continue;
+        book.mergePendingInserts();
+        yield;
+      }
+    return this.reconciling === run;
   }
 
   private notify(): void {

@@ -9,7 +9,7 @@ import { sameTrailingStop } from '../domain/trailing-stop';
 export type PositionSet = BookSet<PositionEntry, PositionBook>;
 export type TriggerSet = BookSet<TriggerEntry, TriggerBook>;
 
-/** A symbol's book built in steps: the collector builds a million entries beside the live books. */
+/** A symbol's book, built from many entries at once (specs, benches), or empty for a BookSet to fill. */
 export const buildPositionBook = (items: Located<PositionEntry>[]): Stepwise<PositionBook> =>
   PositionBook.building(items);
 export const buildTriggerBook = (items: Located<TriggerEntry>[]): Stepwise<TriggerBook> =>
@@ -18,7 +18,7 @@ export const buildTriggerBook = (items: Located<TriggerEntry>[]): Stepwise<Trigg
 /** A leveraged position watching the last trade is in two books: its stops', and the mark's for its liquidation. */
 export const POSITION_LEGS: Legs<PositionEntry> = { split: positionLegs, join: joinPositionLegs };
 
-/** Both kinds of book, addressed by kind: listener changes, sightings and journals carry the kind. */
+/** Both kinds of book, addressed by kind: listener changes, sightings and full reads carry the kind. */
 export interface BookSets {
   positions: PositionSet;
   triggers: TriggerSet;
@@ -39,18 +39,6 @@ export function setOf(
     PositionEntry | TriggerEntry,
     PositionBook | TriggerBook
   >;
-}
-
-/**
- * Hands the trailing stops' state (their best price, which no document holds) from the live books to books
- * rebuilt from a full read, for each document at the same version in the same book. Synchronous, at the swap.
- */
-export function carryTrailingStates(live: PositionSet, next: PositionSet): void {
-  for (const [key, book] of next.booksByKey()) {
-    if (book.trailingSize === 0) continue;
-    const old = live.bookByKey(key);
-    if (old !== undefined) book.carryTrailingFrom(old);
-  }
 }
 
 export type AnySeen = SeenAs<PositionEntry | TriggerEntry>;

@@ -172,21 +172,4 @@ describe('CrossingFinder: trailing stops', () => {
     expect(run(positions, [before, after]).flat()).toEqual([]);
     expect(run(positions, [tick(135)])[0]).toEqual([expect.objectContaining({ level: 135 })]);
   });
-
-  it('hands the state to a book rebuilt at the same version, not to a newer version', () => {
-    const live = book(entry(), entry({ path: 'users/u1/openPositions/p2' }));
-    run(
-      live,
-      [100, 120].map((p) => tick(p)),
-    );
-    const rebuilt = PositionBook.from([
-      { entry: entry(), version: (T0 - 1_000) * 1_000 },
-      { entry: entry({ path: 'users/u1/openPositions/p2' }), version: T0 * 1_000 },
-    ]);
-    rebuilt.carryTrailingFrom(live);
-    // p1 kept its best 120 (level 108); p2 was updated since, so it restarts from the next price.
-    const hits = run(rebuilt, [tick(108)]);
-    expect(hits[0].map((h) => h.entry.path)).toEqual(['users/u1/openPositions/p1']);
-    expect(rebuilt.earliestDormantTrailing()).toBeUndefined();
-  });
 });

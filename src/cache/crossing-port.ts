@@ -4,7 +4,7 @@ import type { PendingStats } from './pending-crossings';
 
 /**
  * The one seam between the books and execution. The cache owns every consequence of these calls,
- * including while a collection builds new books: whatever they change is carried into the swap.
+ * including while a collection reconciles the books: its read never undoes a newer change they made.
  */
 export interface CrossingPort {
   /** Appends what the tick's price crosses to `out` (read-only, allocation-free when nothing crosses). */

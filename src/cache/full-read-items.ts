@@ -1,4 +1,5 @@
 import {
+  type EntryKind,
   type LiquidationOf,
   type Located,
   type PositionEntry,
@@ -12,27 +13,33 @@ import type { PositionRepository } from '../firestore/position.repository';
 import type { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
 
 /**
- * The longest one turn parses or builds for: counts alone do not bound a turn, because a pod's first
+ * The longest one turn parses or reconciles for: counts alone do not bound a turn, because a pod's first
  * full read runs this code cold (interpreted), several times slower than once it is optimised.
  */
 export const BUILD_TURN_BUDGET_MS = 10;
 
-export type FullReadItems = [CollectionRead<Located<PositionEntry>>, CollectionRead<Located<TriggerEntry>>];
+export type FullReadResults = [CollectionRead, CollectionRead];
+
+/** Where each document of a full read goes as its book item, the moment it is parsed. */
+export type TakeItem = (kind: EntryKind, item: Located<PositionEntry> | Located<TriggerEntry>) => void;
 
 /**
- * Both collections read in full, each document kept as its book item as it is parsed (the parse is paced
- * by `pages`). Converted after the read instead, every parsed document lived to the end of the read and
- * then beside its item while the new books were built: 693 bytes a position, where the item alone is
- * 309 (bench 10: strings fresh per document, as a read decodes them).
+ * Both collections read in full, each document made its book item and handed to `take` as it is parsed
+ * (the parse is paced by `pages`). Kept to the end of the read instead, every item lived through the
+ * whole read and a build of new books beside the live ones: 309 bytes a position (bench 10) plus a
+ * second set of books, the reconciliation's heap doubled, and collecting it was its longest stalls.
  */
 export function readBookItems(
   positions: PositionRepository,
   triggers: TradeTriggerRepository,
   pages: PageReading,
   levelOf: LiquidationOf,
-): Promise<FullReadItems> {
+  take: TakeItem,
+): Promise<FullReadResults> {
   return Promise.all([
-    positions.loadOpen(pages, (position, version) => positionItem(position, version, levelOf)),
-    triggers.loadAll(pages, triggerItem),
+    positions.loadOpen(pages, (position, version) =>
+      take('position', positionItem(position, version, levelOf)),
+    ),
+    triggers.loadAll(pages, (trigger, version) => take('trigger', triggerItem(trigger, version))),
   ]);
 }

@@ -1,5 +1,5 @@
 import type { EntryKind, Sighting, Version } from '../domain/crossing';
-import { type ReadTimes, readTimeOf } from './build-journal';
+import { type ReadTimes, readTimeOf } from './reconciliation';
 
 /**
  * Documents seen leaving the books since their last full read, with the version they left at: the listener may

@@ -5,7 +5,7 @@ const FNV_PRIME = 0x01000193;
 /**
  * A Map from strings, split over 64 maps by the key's hash. A JS Map grows by rehashing every entry in
  * one go: the book set's path index, at 1,048,576 paths, held the event loop for ~100 ms in one `set`
- * (during a listener's first snapshot or a reconciliation's build); a shard's rehash is 1/64 of that.
+ * (during a listener's first snapshot or a first full read); a shard's rehash is 1/64 of that.
  * The shards' spare capacity costs ~12 bytes per path at a million (bench 3).
  * Iteration order is by shard, not by insertion.
  */

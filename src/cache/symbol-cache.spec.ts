@@ -1,4 +1,5 @@
 import { positionAt, positionHit, tickAt, triggerAt } from '../../test/support/crossings';
+import { collectInto, fullRead } from '../../test/support/collections';
 import { CacheCore } from './cache-core';
 import { SymbolCache } from './symbol-cache';
 
@@ -8,15 +9,7 @@ describe('SymbolCache', () => {
   beforeEach(async () => {
     core = new CacheCore();
     cache = new SymbolCache(core);
-    await core.finishCollectionInSteps(
-      core.beginCollection(),
-      {
-        positions: [positionAt()],
-        triggers: [triggerAt()],
-        readTimes: { positions: 50, triggers: 50 },
-      },
-      () => Promise.resolve(),
-    );
+    await collectInto(core, fullRead([positionAt()], [triggerAt()]));
   });
 
   it('counts the books and the pending crossings', () => {

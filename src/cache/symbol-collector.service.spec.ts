@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { OpenPosition } from '../domain/position';
 import type { TradeTrigger } from '../domain/trade-trigger';
-import type { CollectionRead, KeepParsed, Versioned } from '../firestore/document-change';
+import type { CollectionRead, TakeParsed } from '../firestore/document-change';
+import type { Gathered } from '../../test/support/gathered';
 import type { PositionRepository } from '../firestore/position.repository';
 import type { TradeTriggerRepository } from '../firestore/trade-trigger.repository';
 import type { FeedGateway } from '../market-feed/feed-gateway';
@@ -65,14 +66,14 @@ const NO_LIQUIDATION = {
 function setUp(liquidation: LiquidationPolicy = NO_LIQUIDATION, cacheMode: 'poll' | 'listen' = 'poll') {
   const reads: Array<() => Promise<Read<OpenPosition>>> = [];
   const positions = {
-    loadOpen: jest.fn(<K>(_pages: unknown, keep: KeepParsed<OpenPosition, K>) =>
-      (reads.shift() ?? (() => Promise.resolve(read([POSITION]))))().then((done) => kept(done, keep)),
+    loadOpen: jest.fn((_pages: unknown, take: TakeParsed<OpenPosition>) =>
+      (reads.shift() ?? (() => Promise.resolve(read([POSITION]))))().then((done) => handed(done, take)),
     ),
     probe: jest.fn(() => Promise.resolve()),
   };
   const triggers = {
-    loadAll: jest.fn(<K>(_pages: unknown, keep: KeepParsed<TradeTrigger, K>) =>
-      Promise.resolve(kept(read<TradeTrigger>([]), keep)),
+    loadAll: jest.fn((_pages: unknown, take: TakeParsed<TradeTrigger>) =>
+      Promise.resolve(handed(read<TradeTrigger>([]), take)),
     ),
   };
   const books = new CacheCore();
@@ -97,11 +98,12 @@ function setUp(liquidation: LiquidationPolicy = NO_LIQUIDATION, cacheMode: 'poll
   return { reads, positions, books, cache, metrics, spot, scheduler, collector };
 }
 
-type Read<T> = CollectionRead<Versioned<T>>;
+type Read<T> = Gathered<T>;
 
-/** What the repository makes of a read: each parsed document as the caller keeps it. */
-function kept<T, K>(done: Read<T>, keep: KeepParsed<T, K>): CollectionRead<K> {
-  return { ...done, values: done.values.map(({ value, version }) => keep(value, version)) };
+/** What the repository does with a read: hands each parsed document to the caller, then returns the rest. */
+function handed<T>({ values, ...done }: Read<T>, take: TakeParsed<T>): CollectionRead {
+  for (const { value, version } of values) take(value, version);
+  return done;
 }
 
 function read<T>(values: T[], rejects: Read<T>['rejects'] = []): Read<T> {

@@ -16,12 +16,12 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 import { type Clock, systemClock } from '../timing/clock';
 import { waitAtMost, withTimeout } from '../timing/timeout';
 import { CLOCK } from '../timing/timing.module';
-import type { RepairCounts } from './book-diff';
-import type { CollectionTicket } from './cache-core';
+import type { EntryKind } from '../domain/crossing';
+import type { CollectionTicket, RepairCounts } from './cache-core';
 import { CacheCore } from './cache-core';
 import { CACHE_TIMING, CacheTiming, COLLECTOR_JOB } from './cache.constants';
 import { needsFullRead } from './full-read-policy';
-import { BUILD_TURN_BUDGET_MS, type FullReadItems, readBookItems } from './full-read-items';
+import { BUILD_TURN_BUDGET_MS, type FullReadResults, type TakeItem, readBookItems } from './full-read-items';
 import { PageGate } from './page-gate';
 import { LiquidationPolicy } from './liquidation-policy';
 import { RejectReporter } from './reject-reporter';
@@ -36,8 +36,8 @@ export type CollectionRun =
 /**
  * Fills the books from a full read of both collection groups on a cron schedule (in poll mode also at start-up).
  * In listen mode it is the reconciliation pass: whatever its read changes in the books is drift the
- * listeners missed, and is counted as a repair. A failed run keeps the previous books and is simply
- * retried at the next tick.
+ * listeners missed, and is counted as a repair. A failed run keeps the books as its read left them (each
+ * repair a newer sighting), sweeps nothing, and is retried at the next tick.
  */
 @Injectable()
 export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -85,7 +85,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
     if (reads.length > 0) await waitAtMost(Promise.all(reads), this.timing.shutdownWaitMs, this.clock);
   }
 
-  /** Reads everything and swaps new books in; never throws, never runs twice at once. */
+  /** Reads everything into the books and sweeps out what it did not find; never throws, never runs twice at once. */
   collectAllSymbols(): Promise<CollectionRun> {
     if (this.running) {
       this.metrics.collectorRuns.inc({ result: 'skipped_overlap' });
@@ -102,7 +102,7 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       stopping: () => this.stopped,
       turnBudgetMs: BUILD_TURN_BUDGET_MS,
     });
-    const read = this.readBoth(gate);
+    const read = this.readBoth(gate, ticket);
     let readSettled = false;
     const settle = (): Promise<void> => gate.settled().then(() => void (readSettled = true));
     const readDone = read.then(settle, settle);
@@ -193,18 +193,13 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       const rejects = [...positions.rejects, ...triggers.rejects];
       this.rejects.report(rejects);
       this.rejects.retainOnly(rejects);
-      // Built in steps: at a million positions the build takes seconds, and ticks must keep flowing meanwhile.
+      // Swept in steps: at a million positions the sweep takes seconds, and ticks must keep flowing meanwhile.
       const yieldToOthers = (): Promise<void> => new Promise<void>((resolve) => this.clock.defer(resolve));
       const budget = { ms: BUILD_TURN_BUDGET_MS, now: (): number => this.clock.now() };
       const readTimes = { positions: positions.readVersion, triggers: triggers.readVersion };
-      const items = { positions: positions.values, triggers: triggers.values, readTimes };
-      const outcome = await this.books.finishCollectionInSteps(ticket, items, yieldToOthers, budget);
-      if (outcome.kind === 'journal_overflow') throw new Error('too many listener changes during the read');
+      const outcome = await this.books.finishCollectionInSteps(ticket, readTimes, yieldToOthers, budget);
       if (outcome.kind === 'superseded') throw new Error('another collection began during this one');
-      if (countRepairs) {
-        this.countRepairs(OPEN_POSITIONS, outcome.positions);
-        this.countRepairs(TRADE_TRIGGERS, outcome.triggers);
-      }
+      if (countRepairs) this.countRepairs({ position: outcome.positions, trigger: outcome.triggers });
       const durationMs = performance.now() - started;
       this.cache.recordCollection({ ok: true, durationMs, documentsRead });
       this.watched.sync();
@@ -213,7 +208,8 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
       this.metrics.collectorDuration.observe(durationMs / 1000);
       return { kind: 'collected', documentsRead, durationMs };
     } catch (error) {
-      this.books.abortCollection(ticket);
+      const repaired = this.books.abortCollection(ticket);
+      if (countRepairs && repaired !== undefined) this.countRepairs(repaired);
       const message = error instanceof Error ? error.message : String(error);
       const durationMs = performance.now() - started;
       this.cache.recordCollection({ ok: false, durationMs, error: message });
@@ -225,22 +221,29 @@ export class SymbolCollectorService implements OnApplicationBootstrap, BeforeApp
   }
 
   /** Async so that even a synchronous throw (a terminated client) becomes a failed run, not a crash. */
-  private async readBoth(gate: PageGate): Promise<FullReadItems> {
-    return readBookItems(this.positions, this.triggers, gate, this.liquidation.levelOf);
+  private async readBoth(gate: PageGate, ticket: CollectionTicket): Promise<FullReadResults> {
+    const take: TakeItem = (kind, item) => this.books.takeRead(ticket, kind, item);
+    return readBookItems(this.positions, this.triggers, gate, this.liquidation.levelOf, take);
   }
 
-  private countRepairs(collection: string, counts: RepairCounts): void {
-    for (const action of ['added', 'removed', 'updated'] as const) {
-      if (counts[action] === 0) continue;
-      this.metrics.cacheRepairs.inc({ collection, action }, counts[action]);
-      this.logger.warn(`Reconciliation ${action} ${counts[action]} ${collection} the listener missed`);
-    }
+  /** A repair applied is counted, even by a run that failed after it. */
+  private countRepairs(repairs: Record<EntryKind, RepairCounts>): void {
+    for (const [kind, collection] of [
+      ['position', OPEN_POSITIONS],
+      ['trigger', TRADE_TRIGGERS],
+    ] as const)
+      for (const action of ['added', 'removed', 'updated'] as const) {
+        const count = repairs[kind][action];
+        if (count === 0) continue;
+        this.metrics.cacheRepairs.inc({ collection, action }, count);
+        this.logger.warn(`Reconciliation ${action} ${count} ${collection} the listener missed`);
+      }
   }
 }
 
 interface PendingRun {
   readonly ticket: CollectionTicket;
-  readonly read: Promise<FullReadItems>;
+  readonly read: Promise<FullReadResults>;
   readonly started: number;
   /** Only once listeners are live is a difference drift; before that the collector is the first fill. */
   readonly countRepairs: boolean;

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Timestamp } from 'firebase-admin/firestore';
 import type { Query } from 'firebase-admin/firestore';
 import { type PageReading, readAll } from './collection-group';
-import { versioned } from './document-change';
+import { gather } from '../../test/support/gathered';
 import { type ParseResult, reject } from '../domain/parse-result';
 
 const READ_TIME = new Timestamp(1_700_000_100, 0);
@@ -61,7 +61,7 @@ describe('readAll', () => {
       return { ok: true as const, value: data };
     };
     const { query, streamed } = fakeQuery(700);
-    const reading = readAll(query, 'openPositions', parse, versioned, pages);
+    const reading = gather((take) => readAll(query, 'openPositions', parse, take, pages));
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
     expect(parsed).toHaveLength(63); // stopped at its first look, 64 documents in
     // Paused, the page's stream is not read on: no more than its read-ahead of 16 is made.
@@ -77,25 +77,24 @@ describe('readAll', () => {
   it('reports the first page’s read time, an empty query’s too, and reads a full last page’s empty successor', async () => {
     const pages: PageReading = { pageSize: 100, fetch: (page) => page(), pace: () => undefined };
     const parse = (_path: string, data: unknown) => ({ ok: true as const, value: data });
-    const empty = await readAll(fakeQuery(0).query, 'openPositions', parse, versioned, pages);
+    const empty = await gather((take) => readAll(fakeQuery(0).query, 'openPositions', parse, take, pages));
     expect(empty).toMatchObject({ values: [], documentsRead: 0, readVersion: 1_700_000_100_000_000 });
     const { query, streamed } = fakeQuery(200);
-    const full = await readAll(query, 'openPositions', parse, versioned, pages);
+    const full = await readAll(query, 'openPositions', parse, () => undefined, pages);
     expect(full).toMatchObject({ documentsRead: 200, readVersion: 1_700_000_100_000_000 });
     expect(streamed).toEqual([100, 100, 0]);
   });
 
-  it('keeps what `keep` makes of each parsed document, with its update time, and nothing of a rejected one', async () => {
+  it('hands each parsed document to `take` with its update time, and nothing of a rejected one', async () => {
     const pages: PageReading = { pageSize: 2, fetch: (page) => page(), pace: () => undefined };
     const parse = (_path: string, data: unknown): ParseResult<number> => {
       const { n } = data as { n: number };
       return n === 1 ? reject('n', 'invalid_value') : { ok: true, value: n };
     };
-    const kept: number[] = [];
-    const keep = (n: number, version: number) => (kept.push(n), `${n}@${version}`);
-    const read = await readAll(fakeQuery(4).query, 'openPositions', parse, keep, pages);
-    expect(read.values).toEqual(['0@1700000000000000', '2@1700000000000002', '3@1700000000000003']);
-    expect(kept).toEqual([0, 2, 3]);
+    const taken: string[] = [];
+    const take = (n: number, version: number) => void taken.push(`${n}@${version}`);
+    const read = await readAll(fakeQuery(4).query, 'openPositions', parse, take, pages);
+    expect(taken).toEqual(['0@1700000000000000', '2@1700000000000002', '3@1700000000000003']);
     expect(read.rejects).toEqual([
       expect.objectContaining({ path: 'users/u/openPositions/p0001', collection: 'openPositions' }),
     ]);
@@ -120,7 +119,9 @@ describe('readAll', () => {
       parsed.push(path);
       return { ok: true as const, value: data };
     };
-    await expect(readAll(query, 'openPositions', parse, versioned, pages)).rejects.toThrow('page timed out');
+    await expect(readAll(query, 'openPositions', parse, () => undefined, pages)).rejects.toThrow(
+      'page timed out',
+    );
     await drained;
     expect(streamed).toEqual([300]);
     expect(parsed).toHaveLength(63); // the documents before the pause; none after it

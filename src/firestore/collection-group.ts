@@ -1,6 +1,6 @@
 import type { Query, QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import type { ParseResult } from '../domain/parse-result';
-import type { CollectionRead, DocumentReject, KeepParsed } from './document-change';
+import type { CollectionRead, DocumentReject, TakeParsed } from './document-change';
 import { versionOf } from './versions';
 
 type Parser<T> = (path: string, data: unknown) => ParseResult<T>;
@@ -28,8 +28,8 @@ const PARSE_CHECK_EVERY = 64;
  * Reads every document of a collection-group query in pages ordered by path, each after the previous
  * page's last document, and parses each document as it arrives (a page is streamed, not gathered),
  * within the reader's turn budget (`pace`), so no single step holds the event loop for long and a slow
- * read fails one page at a time instead of as a whole. A bad document becomes a reject; of a good one,
- * only what `keep` makes of it is kept.
+ * read fails one page at a time instead of as a whole. A bad document becomes a reject; a good one goes
+ * to `take`.
  *
  * Streamed, because a gathered page keeps every one of its decoded documents alive until the last is
  * parsed: at 25,000 documents a page, parsed over many turns, each young-generation collection copied
@@ -40,18 +40,17 @@ const PARSE_CHECK_EVERY = 64;
  * page's, the earliest: a document missing from the read was not open at its page's time, which is no
  * earlier, so changes newer than the first page's time are never mistaken for older than the read.
  */
-export async function readAll<T, K>(
+export async function readAll<T>(
   query: Query,
   collection: string,
   parse: Parser<T>,
-  keep: KeepParsed<T, K>,
+  takeParsed: TakeParsed<T>,
   pages: PageReading,
-): Promise<CollectionRead<K>> {
-  const values: K[] = [];
+): Promise<CollectionRead> {
   const rejects: DocumentReject[] = [];
   const take = (doc: QueryDocumentSnapshot): void => {
     const result = parse(doc.ref.path, doc.data());
-    if (result.ok) values.push(keep(result.value, versionOf(doc.updateTime)));
+    if (result.ok) takeParsed(result.value, versionOf(doc.updateTime));
     else rejects.push({ path: doc.ref.path, collection, rejection: result.rejection });
   };
   const { pageSize } = pages;
@@ -63,7 +62,7 @@ export async function readAll<T, K>(
     page = await readPage(query.startAfter(page.last).limit(pageSize), pages, take);
     documentsRead += page.count;
   }
-  return { values, rejects, documentsRead, readVersion };
+  return { rejects, documentsRead, readVersion };
 }
 
 interface PageRead {

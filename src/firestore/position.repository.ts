@@ -6,7 +6,7 @@ import { OPEN_POSITIONS } from '../domain/document-paths';
 import { OpenPosition, parsePosition } from '../domain/position';
 import { PageReading, readAll } from './collection-group';
 import { watchInThread } from './watch-thread/watch-thread';
-import { CollectionRead, KeepParsed, Unsubscribe, WatchHandlers } from './document-change';
+import { CollectionRead, TakeParsed, Unsubscribe, WatchHandlers } from './document-change';
 import { FIRESTORE } from './firestore.constants';
 import { openPositionsQuery } from './queries';
 
@@ -21,9 +21,9 @@ export class PositionRepository {
     @Inject(firestoreConfig.KEY) private readonly config: ConfigType<typeof firestoreConfig>,
   ) {}
 
-  /** Every document, each kept as `keep` makes it once parsed. */
-  loadOpen<K>(pages: PageReading, keep: KeepParsed<OpenPosition, K>): Promise<CollectionRead<K>> {
-    return readAll(this.openQuery(), OPEN_POSITIONS, parsePosition, keep, pages);
+  /** Every document, each handed to `take` once parsed. */
+  loadOpen(pages: PageReading, take: TakeParsed<OpenPosition>): Promise<CollectionRead> {
+    return readAll(this.openQuery(), OPEN_POSITIONS, parsePosition, take, pages);
   }
 
   /** A position leaving `open` arrives as `removed`: it no longer matches the query. */

@@ -6,7 +6,7 @@ import { TRADE_TRIGGERS } from '../domain/document-paths';
 import { TradeTrigger, parseTrigger } from '../domain/trade-trigger';
 import { PageReading, readAll } from './collection-group';
 import { watchInThread } from './watch-thread/watch-thread';
-import { CollectionRead, KeepParsed, Unsubscribe, WatchHandlers } from './document-change';
+import { CollectionRead, TakeParsed, Unsubscribe, WatchHandlers } from './document-change';
 import { FIRESTORE } from './firestore.constants';
 import { tradeTriggersQuery } from './queries';
 
@@ -18,9 +18,9 @@ export class TradeTriggerRepository {
     @Inject(firestoreConfig.KEY) private readonly config: ConfigType<typeof firestoreConfig>,
   ) {}
 
-  /** Every document, each kept as `keep` makes it once parsed. */
-  loadAll<K>(pages: PageReading, keep: KeepParsed<TradeTrigger, K>): Promise<CollectionRead<K>> {
-    return readAll(this.allQuery(), TRADE_TRIGGERS, parseTrigger, keep, pages);
+  /** Every document, each handed to `take` once parsed. */
+  loadAll(pages: PageReading, take: TakeParsed<TradeTrigger>): Promise<CollectionRead> {
+    return readAll(this.allQuery(), TRADE_TRIGGERS, parseTrigger, take, pages);
   }
 
   watchAll(handlers: WatchHandlers<TradeTrigger>): Unsubscribe {

@@ -1,4 +1,5 @@
 import type { CacheCore } from '../../src/cache/cache-core';
+import { collectInto, fullRead } from '../support/collections';
 import type { ExecutionConfig } from '../../src/config';
 import type { Located, PositionEntry, TriggerEntry } from '../../src/domain/crossing';
 
@@ -14,12 +15,11 @@ export const BENCH_EXECUTION: ExecutionConfig = {
   terminationGraceMs: 30_000,
 };
 
-/** Fills the books as a collection does (through the collector's stepped build), read at time 0. */
+/** Fills the books as a collection does (each document taken as read, then the sweep), read at time 0. */
 export async function loadBooks(
   cache: CacheCore,
   positions: Located<PositionEntry>[],
   triggers: Located<TriggerEntry>[] = [],
 ): Promise<void> {
-  const read = { positions, triggers, readTimes: { positions: 0, triggers: 0 } };
-  await cache.finishCollectionInSteps(cache.beginCollection(), read, () => Promise.resolve());
+  await collectInto(cache, fullRead(positions, triggers, 0));
 }

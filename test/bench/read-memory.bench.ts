@@ -1,19 +1,21 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import { positionItem } from '../../src/domain/crossing';
 import { parsePosition } from '../../src/domain/position';
-import { versioned } from '../../src/firestore/document-change';
 import { settledUsage } from './memory.bench';
 import { seedDocuments } from './million-seed';
 import { type ScenarioResult, formatNumber } from './table';
 
-/** What a full read may keep of each parsed position, until its books are built. */
+/**
+ * What a full read kept of each parsed position until its books were built, in the forms it had before it
+ * reconciled each document with the live books as it arrived (since then it keeps none of them).
+ */
 const HOLDERS = {
-  'parsed value + version (kept until the build, before 2026-12-01)': (value: unknown) => value,
-  'book item (kept now, as each document is parsed)': (_: unknown, item: unknown) => item,
-  'both (what the build used to hold: the values beside their items)': (value: unknown, item: unknown) => [
-    value,
-    item,
-  ],
+  'parsed value + version (the first form)': (value: unknown) => value,
+  'book item (the second, as each document was parsed)': (_: unknown, item: unknown) => item,
+  'both (what the first form held in the build: the values beside their items)': (
+    value: unknown,
+    item: unknown,
+  ) => [value, item],
 } as const;
 
 /**
@@ -47,7 +49,7 @@ function bytesKept(count: number, hold: (value: unknown, item: unknown) => unkno
     if (!parsed.ok)
       throw new Error(`the seed wrote a document the parser rejects: ${parsed.rejection.reason}`);
     version++;
-    kept.push(hold(versioned(parsed.value, version), positionItem(parsed.value, version)));
+    kept.push(hold({ value: parsed.value, version }, positionItem(parsed.value, version)));
   }
   const bytes = (settledUsage().heap - before) / count;
   if (kept.length !== count) throw new Error('a document was not kept');
@@ -71,8 +73,8 @@ export function readMemoryScenario(quick: boolean): ScenarioResult {
     columns: ['kept', 'V8 heap B/position'],
     rows: [
       ...rows,
-      ['through the read: now / before (item / value)', `${formatNumber(item / value, 2)}x`],
-      ['during the build: now / before (item / both)', `${formatNumber(item / both, 2)}x`],
+      ['through the read: second / first (item / value)', `${formatNumber(item / value, 2)}x`],
+      ['during the build: second / first (item / both)', `${formatNumber(item / both, 2)}x`],
     ],
     notes: [
       'process.memoryUsage().heapUsed after 4 forced GCs, before and after parsing the documents and keeping each as named;',

@@ -6,9 +6,11 @@ import { FirestoreModule } from '../../src/firestore/firestore.module';
 import { PositionRepository } from '../../src/firestore/position.repository';
 import { TradeTriggerRepository } from '../../src/firestore/trade-trigger.repository';
 import type { PageReading } from '../../src/firestore/collection-group';
-import { ChangeBatch, versioned } from '../../src/firestore/document-change';
+import { ChangeBatch } from '../../src/firestore/document-change';
+import { gather } from '../support/gathered';
 import { versionOf } from '../../src/firestore/versions';
 import { OpenPosition } from '../../src/domain/position';
+import type { TradeTrigger } from '../../src/domain/trade-trigger';
 import { makePosition, makeTrigger } from '../support/documents';
 import { TestFirestore, openTestFirestore } from '../support/firestore';
 import { waitFor } from '../support/wait-for';
@@ -70,7 +72,7 @@ describe('repositories on the Firestore emulator', () => {
     await db.doc('archive/2024/openPositions/stray').set(makePosition());
 
     const pages = pagesOf(2);
-    const read = await positions.loadOpen(pages, versioned);
+    const read = await gather<OpenPosition>((take) => positions.loadOpen(pages, take));
 
     expect(read.documentsRead).toBe(6);
     // Six open documents in pages of two: three full pages, then an empty one that ends the read.
@@ -104,7 +106,7 @@ describe('repositories on the Firestore emulator', () => {
     await store.db.doc('users/alice/tradeTriggers/t2').set(makeTrigger({ condition: 'sideways' }));
     await store.db.doc('users/dave/tradeTriggers/t3').set(makeTrigger({ targetPrice: -1 }));
 
-    const read = await triggers.loadAll(pagesOf(2), versioned);
+    const read = await gather<TradeTrigger>((take) => triggers.loadAll(pagesOf(2), take));
 
     expect(read.values).toHaveLength(1);
     expect(read.values[0].value).toMatchObject({
@@ -135,7 +137,7 @@ describe('repositories on the Firestore emulator', () => {
       return fetch(page);
     };
 
-    const read = await positions.loadOpen(pages, versioned);
+    const read = await gather<OpenPosition>((take) => positions.loadOpen(pages, take));
 
     expect(read.values.map((p) => p.value.uid)).toEqual(['u1', 'u2', 'u3', 'u4', 'u5', 'u6']);
     expect(pages.fetched).toBe(3);

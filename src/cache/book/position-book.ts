@@ -5,6 +5,7 @@ import { LadderBook, type VersionedEntry } from './ladder-book';
 import type { LevelLadder } from './level-ladder';
 import { resized } from './typed-arrays';
 import { PositionTrailing } from './position-trailing';
+import type { TrailingState } from '../../domain/trailing-stop';
 import { ENTRIES_PER_STEP, type Stepwise, finish } from './stepwise';
 
 const LONG = 0;
@@ -48,7 +49,7 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
     return finish(PositionBook.building(items));
   }
 
-  /** The same build in steps (see addingInBulk), for the collector's build beside the live books. */
+  /** The same build in steps (see addingInBulk). */
   static *building(items: readonly VersionedEntry<PositionEntry>[]): Stepwise<PositionBook> {
     // Sized exactly: a rebuilt book carries no growth slack, which matters at a million positions.
     let fallsTo = 0;
@@ -95,9 +96,16 @@ export class PositionBook extends LadderBook<PositionEntry> implements PositionL
     this.trailing.advance(step, visit);
   }
 
-  /** After a rebuild from a full read: each trailing stop at the same version keeps the state `old` holds. */
-  carryTrailingFrom(old: PositionBook): void {
-    this.trailing.carryFrom(old.trailing);
+  /**
+   * What a replacement of the entry at the same version keeps (its trailing stop's best price, which no
+   * document holds): a full read after the contract's margins changed gives it another liquidation level.
+   */
+  carriedState(path: string): TrailingState | undefined {
+    return this.trailing.carriedState(path);
+  }
+
+  restoreCarried(path: string, state: TrailingState): void {
+    this.trailing.restore(path, state);
   }
 
   /** The earliest exchange time (ms) from which prices apply to a trailing stop no price has reached yet. */

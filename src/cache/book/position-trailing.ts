@@ -1,6 +1,7 @@
 import type { PositionEntry } from '../../domain/crossing';
 import type { TrailingStop } from '../../domain/trailing-stop';
 import type { PriceStep, TrailingVisit } from './book.types';
+import type { TrailingState } from '../../domain/trailing-stop';
 import { TrailingBook, type TrailingEntry } from './trailing-book';
 
 /**
@@ -60,12 +61,13 @@ export class PositionTrailing {
     }
   }
 
-  /** After a rebuild from a full read: each stop at the same version keeps the state `old` holds. */
-  carryFrom(old: PositionTrailing): void {
-    const { book } = this;
-    if (book === undefined || old.book === undefined) return;
-    this.through = Math.max(this.through, old.through);
-    for (const { path } of book.entries()) book.adoptFrom(old.book, path);
+  /** See PositionBook.carriedState. */
+  carriedState(path: string): TrailingState | undefined {
+    return this.book?.carriedStateOf(path);
+  }
+
+  restore(path: string, state: TrailingState): void {
+    this.book?.setState(path, state);
   }
 
   earliestDormant(): number | undefined {

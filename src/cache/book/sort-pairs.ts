@@ -4,8 +4,8 @@ import { type Stepwise, finish } from './stepwise';
  * (key, slot) pairs sorted by key, ties in their original order, into new arrays of `capacity`.
  *
  * A least-significant-digit radix sort of the keys' IEEE-754 bits, a byte at a time: O(n) and stable, where
- * a comparison sort of a symbol's 150,000 levels held the event loop for a few hundred ms in one turn of
- * the collector's build. The bits are mapped so that their unsigned order is the numbers' order (negative:
+ * a comparison sort of a symbol's 150,000 levels held the event loop for a few hundred ms in one turn (of
+ * the collector's build, when it built new books). The bits are mapped so that their unsigned order is the numbers' order (negative:
  * every bit flipped; otherwise: the sign bit set), -0 counting as 0; a byte every key shares is skipped.
  * Small arrays, and a big-endian machine, take the comparison sort.
  */
@@ -24,7 +24,7 @@ export interface SortedPairs {
 }
 
 /**
- * The same sort in steps of SORT_STEP pairs, for the collector's build: one pass over the largest symbol's
+ * The same sort in steps of SORT_STEP pairs, for a book built in steps: one pass over the largest symbol's
  * levels at a million positions took ~30 ms once optimised and several times that cold (a pod's first
  * build runs it in the interpreter), and a sort has eight passes and a gather.
  */

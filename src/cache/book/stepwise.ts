@@ -1,15 +1,15 @@
 /**
  * Work done in steps: a generator that yields between steps so a caller can give the event loop back
- * (the collector's build of a million-entry book set), or run it through at once when nothing waits.
+ * (the collector's sweep of a million-entry book set), or run it through at once when nothing waits.
  */
 export type Stepwise<T> = Generator<void, T>;
 
 /**
- * Entries placed between two yields of a stepwise build: a fraction of a millisecond of work once the code
- * is optimised. A driver with a time budget (see `CacheCore.finishCollectionInSteps`) runs several steps a
- * turn; small steps keep a turn short when the code is still cold (a pod's first full read runs the build
- * in the interpreter: bench 7 saw single 10,000-entry steps of ~300 ms in it, and in a profile of its
- * first reconciliation at 200,000 positions, turns of 50–68 ms made of 2,000-entry steps).
+ * Entries handled between two yields of stepwise work (a bulk build, the collector's sweep): a fraction of
+ * a millisecond once the code is optimised. A driver with a time budget (see
+ * `CacheCore.finishCollectionInSteps`) runs several steps a turn; small steps keep a turn short when the
+ * code is still cold (a pod's first full read runs it in the interpreter: bench 7 saw single 10,000-entry
+ * build steps of ~300 ms in it, and turns of 50–68 ms made of 2,000-entry steps).
  */
 export const ENTRIES_PER_STEP = 500;
 

@@ -110,18 +110,13 @@ export class TrailingBook extends SlotTable {
   }
 
   /**
-   * Takes the state `other` holds for the same document at the same version (a book rebuilt from a full
-   * read replaces one that followed the prices); false if there is none to take.
+   * The state a replacement of the document's entry at the same version keeps (see setState): none while
+   * dormant, where no price since its update has reached it and the replacement starts it the same way.
    */
-  adoptFrom(other: TrailingBook, path: string): boolean {
+  carriedStateOf(path: string): TrailingState | undefined {
     const slot = this.slotOf(path);
-    const theirs = other.slotOf(path);
-    if (slot === undefined || theirs === undefined) return false;
-    if (other.versions[theirs] !== this.versions[slot] || other.forest.labelOf(theirs) === DORMANT)
-      return false;
-    this.detach(slot);
-    this.placeIn(slot, other.stateOf(path) ?? NOT_ACTIVATED);
-    return true;
+    if (slot === undefined || this.forest.labelOf(slot) === DORMANT) return undefined;
+    return this.stateOf(path);
   }
 
   remove(path: string): TrailingEntry | undefined {

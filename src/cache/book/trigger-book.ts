@@ -26,7 +26,7 @@ export class TriggerBook extends LadderBook<TriggerEntry> implements TriggerLadd
     return finish(TriggerBook.building(items));
   }
 
-  /** The same build in steps (see addingInBulk), for the collector's build beside the live books. */
+  /** The same build in steps (see addingInBulk). */
   static *building(items: readonly VersionedEntry<TriggerEntry>[]): Stepwise<TriggerBook> {
     // Sized exactly: a rebuilt book carries no growth slack.
     const above = items.filter((item) => item.entry.condition === 'above').length;
