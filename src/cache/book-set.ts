@@ -26,6 +26,8 @@ export interface SeenAs<E> {
 export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
   /** Keyed by bookKey(stream, symbol). */
   private readonly books = new Map<string, B>();
+  /** Each book's key string, by itself (see canonical). */
+  private readonly keyNames = new Map<string, string>();
   /**
    * The same books by price stream, then symbol, for the tick path: looking up by the tick's own symbol
    * string avoids building (and hashing) a new key string on every tick.
@@ -104,7 +106,7 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     const key = this.keyOf(item);
     const previous = this.keyOfPath.get(path);
     if (previous !== undefined && previous !== key) this.removeFrom(previous, path);
-    if (this.addLeg(item)) this.keyOfPath.set(path, key);
+    if (this.addLeg(item)) this.keyOfPath.set(path, this.canonical(key));
     else this.keyOfPath.delete(path);
   }
 
@@ -202,7 +204,7 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
 
   /** Records a multi-leg document whose legs are in their books, if any of them was kept. */
   private indexLegs(path: string, split: readonly Located<E>[]): void {
-    const legKeys = split.map((leg) => this.keyOf(leg));
+    const legKeys = split.map((leg) => this.canonical(this.keyOf(leg)));
     const kept = this.keptLegs(path, legKeys);
     if (kept === 0) return;
     this.legKeysOf.set(path, legKeys);
@@ -238,14 +240,24 @@ export class BookSet<E extends { readonly path: string }, B extends Book<E>> {
     return entry;
   }
 
+  /**
+   * The one string naming a book, kept per document instead of the one built for its key: a document
+   * placed by itself (a listener change, a full read's document) built its own, 40-odd bytes a document kept.
+   */
+  private canonical(key: string): string {
+    return this.keyNames.get(key) ?? key;
+  }
+
   private setBook(key: string, book: B): void {
     const colon = key.indexOf(':');
+    this.keyNames.set(key, key);
     this.books.set(key, book);
     this.byStream[key.slice(0, colon) as PriceStream].set(key.slice(colon + 1), book);
   }
 
   private deleteBook(key: string): void {
     const colon = key.indexOf(':');
+    this.keyNames.delete(key);
     this.books.delete(key);
     this.byStream[key.slice(0, colon) as PriceStream].delete(key.slice(colon + 1));
   }

@@ -9,7 +9,7 @@ import {
 import type { MarketType, PriceStream, Tick } from '../domain/market';
 import type { PositionLadders, TriggerLadders } from './book/book.types';
 import { type TurnBudget, finishInTurns } from './book/stepwise';
-import { type BookSets, emptyBookSets, setOf } from './cache-entries';
+import { type BookSets, emptyBookSets, keepUpdatedBefore, mergingInserts, setOf } from './cache-entries';
 import { CrossingFinder } from './crossing-finder';
 import type { CrossingPort } from './crossing-port';
 import { PendingCrossings, type PendingStats } from './pending-crossings';
@@ -74,7 +74,7 @@ export class CacheCore implements CrossingPort {
     if (positions === undefined && triggers === undefined) return 0;
     const before = out.length;
     const found = this.finder.find(positions, triggers, tick, out);
-    return tick.source === 'backfill' && found > 0 ? this.keepUpdatedBefore(tick, out, before) : found;
+    return tick.source === 'backfill' && found > 0 ? keepUpdatedBefore(this.live, tick, out, before) : found;
   }
 
   checkOut(hit: Hit, tick: Tick): PendingCrossing | undefined {
@@ -212,12 +212,8 @@ export class CacheCore implements CrossingPort {
    */
   mergePendingInserts(budgetMs: number, now: () => number): boolean {
     const started = now();
-    for (const set of [this.live.positions, this.live.triggers])
-      for (const [, book] of set.booksByKey()) {
-        if (!book.hasPendingInserts()) continue;
-        book.mergePendingInserts();
-        if (now() - started >= budgetMs) return false; // at least one book a call, so it always ends
-      }
+    // At least one book a call, so it always ends.
+    for (const _ of mergingInserts(this.live)) if (now() - started >= budgetMs) return false;
     return true;
   }
 
@@ -253,22 +249,6 @@ export class CacheCore implements CrossingPort {
   onChange(watcher: () => void): () => void {
     this.changeWatchers.add(watcher);
     return () => this.changeWatchers.delete(watcher);
-  }
-
-  /**
-   * A document's levels hold only from its last update: a trade or candle recovered for a gap is not applied
-   * to a document updated after it (its time, or the candle's start). Live ticks are judged as they come.
-   */
-  private keepUpdatedBefore(tick: Tick, out: Hit[], from: number): number {
-    const at = tick.exchangeTime * 1_000;
-    let kept = from;
-    for (let i = from; i < out.length; i++) {
-      const hit = out[i];
-      const book = hit.kind === 'position' ? this.live.positions : this.live.triggers;
-      if ((book.versionOf(hit.entry.path) ?? Infinity) <= at) out[kept++] = hit;
-    }
-    out.length = kept;
-    return kept - from;
   }
 
   /** Any sighting: a pending crossing takes it first (and may end); otherwise it goes to the live books. */
@@ -320,12 +300,7 @@ export class CacheCore implements CrossingPort {
       for (const [path, pendingKind] of this.pending.paths())
         if (pendingKind === kind && !found(path)) this.see(kind, path, gone);
     }
-    for (const set of [this.live.positions, this.live.triggers])
-      for (const [, book] of set.booksByKey()) {
-        if (!book.hasPendingInserts()) continue;
-        book.mergePendingInserts();
-        yield;
-      }
+    yield* mergingInserts(this.live);
     return this.reconciling === run;
   }
 

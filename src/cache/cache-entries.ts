@@ -1,4 +1,5 @@
-import type { EntryKind, Located, PositionEntry, TriggerEntry } from '../domain/crossing';
+import type { EntryKind, Hit, Located, PositionEntry, TriggerEntry } from '../domain/crossing';
+import type { Tick } from '../domain/market';
 import { PositionBook } from './book/position-book';
 import type { Stepwise } from './book/stepwise';
 import { TriggerBook } from './book/trigger-book';
@@ -39,6 +40,33 @@ export function setOf(
     PositionEntry | TriggerEntry,
     PositionBook | TriggerBook
   >;
+}
+
+/** Merges the books' waiting inserts (see CacheCore.mergePendingInserts), pausing after each book that had some. */
+export function* mergingInserts(sets: BookSets): Generator<void> {
+  for (const set of [sets.positions, sets.triggers])
+    for (const [, book] of set.booksByKey()) {
+      if (!book.hasPendingInserts()) continue;
+      book.mergePendingInserts();
+      yield;
+    }
+}
+
+/**
+ * Keeps the hits in `out` from `from` on whose document was updated at or before the tick: a document's
+ * levels hold only from its last update, so a trade or candle recovered for a gap is not applied to a
+ * document updated after it (its time, or the candle's start). Live ticks are judged as they come.
+ */
+export function keepUpdatedBefore(sets: BookSets, tick: Tick, out: Hit[], from: number): number {
+  const at = tick.exchangeTime * 1_000;
+  let kept = from;
+  for (let i = from; i < out.length; i++) {
+    const hit = out[i];
+    const book = hit.kind === 'position' ? sets.positions : sets.triggers;
+    if ((book.versionOf(hit.entry.path) ?? Infinity) <= at) out[kept++] = hit;
+  }
+  out.length = kept;
+  return kept - from;
 }
 
 export type AnySeen = SeenAs<PositionEntry | TriggerEntry>;

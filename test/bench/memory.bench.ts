@@ -89,7 +89,7 @@ export async function memoryScenario(quick: boolean): Promise<ScenarioResult> {
     rows,
     notes: [
       'process.memoryUsage() after 4 forced GCs (--expose-gc), before and after filling a SymbolCache (its CacheCore) through',
-      "the collector's build (finishCollectionInSteps), with the input documents dropped: what the cache itself retains.",
+      'a collection (each document taken as read, then the sweep), with the input documents dropped: what the cache retains.',
       'Counts heapUsed + arrayBuffers (typed-array columns and ladders live outside the V8 heap) + the rest of external.',
       '"books only": the per-symbol PositionBooks without the cache\'s path -> symbol map.',
       'Paths are Firestore-shaped (users/<28-char uid>/openPositions/<20-char id>), 500 symbols, Zipf 1.1.',
