@@ -115,6 +115,12 @@ describe('SymbolCache in listen mode', () => {
       () => !!app.core.positionBook('spot', 'BTC-USDT')?.get(path),
       8_000,
     );
+    // The read puts it back as its page arrives; the repair is counted when the collection ends.
+    await waitFor(
+      'the repair counted',
+      async () => (await metricValue(app.metrics.cacheRepairs, labels)) > repairsBefore,
+      8_000,
+    );
     expect(await metricValue(app.metrics.cacheRepairs, labels)).toBe(repairsBefore + 1);
   });
 });
