@@ -165,9 +165,8 @@ export class CacheCore implements CrossingPort {
     const path = item.entry.path;
     run.find(kind, path);
     const seen = { version: item.version, item };
-    const verdict = this.pending.rejudge(kind, path, seen);
-    if (verdict.kind === 'uncrossed') this.toLive(kind, path, seen);
-    if (verdict.kind !== 'not_pending') return this.notify();
+    // A pending crossing takes the read's document like any other sighting of it.
+    if (this.pending.has(path)) return this.see(kind, path, seen);
     const books = setOf(this.live, kind);
     const held = books.get(path);
     const judged = judgeRead(kind, held, item);

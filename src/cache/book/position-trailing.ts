@@ -1,7 +1,6 @@
 import type { PositionEntry } from '../../domain/crossing';
-import type { TrailingStop } from '../../domain/trailing-stop';
+import type { TrailingState, TrailingStop } from '../../domain/trailing-stop';
 import type { PriceStep, TrailingVisit } from './book.types';
-import type { TrailingState } from '../../domain/trailing-stop';
 import { TrailingBook, type TrailingEntry } from './trailing-book';
 
 /**

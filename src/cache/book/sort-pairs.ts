@@ -5,8 +5,9 @@ import { type Stepwise, finish } from './stepwise';
  *
  * A least-significant-digit radix sort of the keys' IEEE-754 bits, a byte at a time: O(n) and stable, where
  * a comparison sort of a symbol's 150,000 levels held the event loop for a few hundred ms in one turn (of
- * the collector's build, when it built new books). The bits are mapped so that their unsigned order is the numbers' order (negative:
- * every bit flipped; otherwise: the sign bit set), -0 counting as 0; a byte every key shares is skipped.
+ * the collector's build, when it built new books). The bits are mapped so that their unsigned order is
+ * the numbers' order (negative: every bit flipped; otherwise: the sign bit set), -0 counting as 0; a byte
+ * every key shares is skipped.
  * Small arrays, and a big-endian machine, take the comparison sort.
  */
 export function sortPairs(
