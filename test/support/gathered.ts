@@ -10,19 +10,11 @@ export interface Versioned<T> {
 /** A full read's documents gathered in the order they were handed over, beside what the read returned. */
 export type Gathered<T> = CollectionRead & { readonly values: Versioned<T>[] };
 
-/** A `take` for a full read that gathers each document, and `done` to join them to the read's result. */
-export function gathering<T>(): { take: TakeParsed<T>; done: (read: CollectionRead) => Gathered<T> } {
-  const values: Versioned<T>[] = [];
-  return {
-    take: (value, version) => void values.push({ value, version }),
-    done: (read) => ({ ...read, values }),
-  };
-}
-
-/** Reads with `read`, gathering what it hands over. */
+/** Reads with `read`, gathering each document it hands over, in order, beside what it returned. */
 export async function gather<T>(
   read: (take: TakeParsed<T>) => Promise<CollectionRead>,
 ): Promise<Gathered<T>> {
-  const { take, done } = gathering<T>();
-  return done(await read(take));
+  const values: Versioned<T>[] = [];
+  const done = await read((value, version) => void values.push({ value, version }));
+  return { ...done, values };
 }
