@@ -20,6 +20,12 @@ export interface GcEvent {
    * V8's concurrent markers get no CPU, these steps are most of the collection.
    */
   readonly marking?: { readonly stepsMs: number; readonly biggestStepMs: number; readonly wallMs: number };
+  /**
+   * With `--trace-gc-nvp` (MILLION_NODE_FLAGS), which V8 prints instead of the plain line: the pause's
+   * phases on this thread, ms, so a long pause shows whether marking, evacuation (copying survivors and
+   * compacting) or sweeping and clearing took it.
+   */
+  readonly phases?: Readonly<Record<(typeof NVP_PHASES)[number], number>>;
 }
 
 export interface GcSummary {
@@ -42,8 +48,16 @@ const LINE =
 const MARKING =
   /\(\+ ([\d.]+) ms in \d+ steps since start of marking, biggest step ([\d.]+) ms, walltime since start of marking ([\d.]+) ms\)/;
 
+// [4309:0xa955000:0]  430 ms: pause=124.7 mutator=84.6 gc=mc ... mark=102.3 ... start_object_size=93844832 ...
+const NVP = /^\[\d+:(0x[0-9a-f]+)(?::\d+)?\]\s+\d+ ms: pause=([\d.]+) .*?\bgc=(\w+)/;
+const NVP_KINDS: Record<string, string> = { s: 'Scavenge', mc: 'Mark-Compact', ms: 'Minor Mark-Sweep' };
+const NVP_PHASES = ['mark', 'evacuate', 'sweep', 'clear', 'finish'] as const;
+const MB = 2 ** 20;
+
 /** The collection a trace line reports, or undefined for any other line. */
 export function readGcLine(line: string, atMs: number): GcEvent | undefined {
+  const nvp = NVP.exec(line);
+  if (nvp) return readNvpLine(line, atMs, nvp);
   const match = LINE.exec(line);
   if (!match) return undefined;
   const [, isolate, kind, before, after, pause] = match;
@@ -59,6 +73,22 @@ export function readGcLine(line: string, atMs: number): GcEvent | undefined {
   if (!marking) return event;
   const [, stepsMs, biggestStepMs, wallMs] = marking.map(Number);
   return { ...event, marking: { stepsMs, biggestStepMs, wallMs } };
+}
+
+function readNvpLine(line: string, atMs: number, [, isolate, pause, gc]: RegExpExecArray): GcEvent {
+  const values = new Map<string, number>();
+  for (const [, name, value] of line.matchAll(/ ([a-z_.]+)=([\d.]+)/g)) values.set(name, Number(value));
+  const megabytes = (name: string): number => Math.round(((values.get(name) ?? 0) / MB) * 10) / 10;
+  const phases = Object.fromEntries(NVP_PHASES.map((phase) => [phase, values.get(phase) ?? 0]));
+  return {
+    atMs,
+    isolate,
+    kind: NVP_KINDS[gc] ?? gc,
+    beforeMb: megabytes('start_object_size'),
+    afterMb: megabytes('end_object_size'),
+    pauseMs: Number(pause),
+    phases: phases as GcEvent['phases'],
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { GcSummary } from './gc-trace';
+import { type GcSummary, isolatesOf } from './gc-trace';
 import {
   type PhaseFigures,
   type Phases,
@@ -110,6 +110,7 @@ export function millionReport(input: MillionReportInput): ScenarioResult {
     notes: [
       ...notes({ config, worker, failure, seedSeconds, staleBuild, phases, steady }),
       ...longestLagNotes(during),
+      ...pausePhaseNotes(worker, phases),
     ],
     summary: {
       completed: failure === undefined,
@@ -164,6 +165,28 @@ function longestLagNotes(during: PhaseFigures): string[] {
       ({ lagMs, atMs, thread }) =>
         `  ${formatNumber(lagMs)} ms at t=${seconds(atMs)} s: ${describeThreadTime(thread)}`,
     ),
+  ];
+}
+
+/**
+ * With `--trace-gc-nvp` in MILLION_NODE_FLAGS: each main-thread pause of 50 ms or more in the
+ * reconciliation, split into V8's phases.
+ */
+function pausePhaseNotes(worker: SampledWorker, phases: Phases): string[] {
+  const from = phases.reconcileStartMs;
+  if (from === undefined) return [];
+  const to = (phases.reconcileEndMs ?? phases.endMs) + 5_000;
+  const main = isolatesOf(worker.gc)[0];
+  const long = worker.gc.filter(
+    (e) => e.isolate === main && e.phases && e.atMs >= from && e.atMs < to && e.pauseMs >= 50,
+  );
+  if (long.length === 0) return [];
+  return [
+    "The reconciliation's main-thread GC pauses of 50 ms or more, by phase (--trace-gc-nvp), ms:",
+    ...long.map(({ atMs, kind, pauseMs, beforeMb, afterMb, phases: split }) => {
+      const parts = Object.entries(split ?? {}).map(([phase, ms]) => `${phase} ${formatNumber(ms)}`);
+      return `  t=${seconds(atMs)} s ${kind} ${formatNumber(pauseMs)} (${beforeMb} -> ${afterMb} MB): ${parts.join(', ')}`;
+    }),
   ];
 }
 
