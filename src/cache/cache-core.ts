@@ -163,12 +163,17 @@ export class CacheCore implements CrossingPort {
     const run = this.reconcilingFor(ticket);
     if (run === undefined) return;
     const path = item.entry.path;
-    run.find(kind, path);
     const seen = { version: item.version, item };
     // A pending crossing takes the read's document like any other sighting of it.
-    if (this.pending.has(path)) return this.see(kind, path, seen);
+    if (this.pending.has(path)) {
+      run.find(kind, path);
+      return this.see(kind, path, seen);
+    }
     const books = setOf(this.live, kind);
     const held = books.get(path);
+    // Found by the books' own copy of the path where they hold one: the read's copy is then garbage with
+    // its page, where kept until the sweep it would be promoted and a million of them compacted later.
+    run.find(kind, held?.entry.path ?? path);
     const judged = judgeRead(kind, held, item);
     if (judged === 'older' || judged === 'identical') return;
     // The same version with other levels: a liquidation level recomputed. A trailing stop keeps its peak.
