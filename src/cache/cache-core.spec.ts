@@ -68,6 +68,29 @@ describe('CacheCore', () => {
     expect(listened.crossedBy(tickAt(80, { symbol: 'BTC-USDT' }), out)).toBe(101);
   });
 
+  it("merges a book's two ladders in separate steps", () => {
+    const listened = new CacheCore();
+    for (let i = 0; i < 200; i++) {
+      const path = `users/u/openPositions/p${i}`;
+      // Stops ever lower, take-profits ever higher: both ladders' inserts land far from their tails and wait.
+      const levels = { path, stopLoss: 90 - i * 0.1, takeProfit: 110 + i * 0.1 };
+      listened.applyPosition(path, seenOpen(positionAt(levels, { symbol: 'BTC-USDT', version: 10 })));
+    }
+    // No level is near 100: only waiting inserts (a ladder's highest key unknown) make it a maybe.
+    const waiting = () => listened.positionBook('spot', 'BTC-USDT')?.mayCross(100);
+    let now = 0;
+    const slowClock = () => (now += 30); // every look at the clock finds a 25 ms budget spent
+    expect(waiting()).toBe(true);
+    expect(listened.mergePendingInserts(25, slowClock)).toBe(false);
+    expect(waiting()).toBe(true); // one ladder merged, the other's inserts still wait
+    expect(listened.mergePendingInserts(25, slowClock)).toBe(false);
+    expect(waiting()).toBe(false);
+    expect(listened.mergePendingInserts(25, slowClock)).toBe(true);
+    const out: Hit[] = [];
+    expect(listened.crossedBy(tickAt(80, { symbol: 'BTC-USDT' }), out)).toBe(101);
+    expect(listened.crossedBy(tickAt(120, { symbol: 'BTC-USDT' }), out)).toBe(101);
+  });
+
   it('serves books by market and symbol, and watches symbols with anything in them', () => {
     expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)).toEqual(positionAt().entry);
     expect(cache.positionBook('futures', 'BTC-USDT')).toBeUndefined();

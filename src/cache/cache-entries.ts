@@ -42,14 +42,11 @@ export function setOf(
   >;
 }
 
-/** Merges the books' waiting inserts (see CacheCore.mergePendingInserts), pausing after each book that had some. */
+/** Merges the books' waiting inserts (see CacheCore.mergePendingInserts), pausing after each ladder that had some. */
 export function* mergingInserts(sets: BookSets): Generator<void> {
   for (const set of [sets.positions, sets.triggers])
-    for (const [, book] of set.booksByKey()) {
-      if (!book.hasPendingInserts()) continue;
-      book.mergePendingInserts();
-      yield;
-    }
+    for (const [, book] of set.booksByKey())
+      if (book.hasPendingInserts()) yield* book.mergingPendingInserts();
 }
 
 /**

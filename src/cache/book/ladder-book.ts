@@ -63,9 +63,17 @@ export abstract class LadderBook<E extends { readonly path: string }> extends Sl
     return this.fallsTo.hasPending || this.risesTo.hasPending;
   }
 
-  mergePendingInserts(): void {
-    this.fallsTo.mergePending();
-    this.risesTo.mergePending();
+  /**
+   * Merges the waiting inserts a ladder at a time, yielding after each that had some: a first fill of a
+   * million positions leaves some 190,000 waiting in each ladder of the largest symbol, ~40 ms of sorting
+   * each, and merged together they held one turn ~150 ms (bench 9).
+   */
+  *mergingPendingInserts(): Generator<void> {
+    for (const ladder of [this.fallsTo, this.risesTo]) {
+      if (!ladder.hasPending) continue;
+      ladder.mergePending();
+      yield;
+    }
   }
 
   /** False when the price crosses nothing here; two field reads, for the tick that (usually) moves nothing. */
