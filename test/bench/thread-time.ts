@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type GcEvent, markingWithin } from './gc-trace';
 import { readSchedstat } from './thread-clock';
 
@@ -8,11 +9,33 @@ export interface SchedSample {
   readonly runNs: number;
   /** Time runnable but waiting for a CPU (the run queue), ns: the machine was busy with something else. */
   readonly waitNs: number;
+  /** Time the hypervisor ran another guest on the CPUs the main thread may use, ms (/proc/stat). */
+  readonly stolenMs?: number;
 }
 
 /** The main thread's schedstat: its task id is the process id. Undefined once it has exited. */
 export function readMainThreadSchedstat(pid: number): { runNs: number; waitNs: number } | undefined {
   return readSchedstat(`/proc/${pid}/task/${pid}/schedstat`);
+}
+
+const TICK_MS = 10; // /proc/stat counts in USER_HZ, 100 a second on Linux
+
+/**
+ * Time the hypervisor gave the machine's CPUs to another guest, ms since boot: `cpuN` for one CPU, `cpu`
+ * for all of them summed. A thread on a stolen CPU is neither running nor waiting in its own schedstat,
+ * so a stall that is neither is the host's. Undefined where /proc/stat is not readable.
+ */
+export function readStolenMs(cpu: 'cpu' | `cpu${number}`): number | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'latin1')
+      .split('\n')
+      .find((candidate) => candidate.startsWith(`${cpu} `));
+    // user nice system idle iowait irq softirq steal ...
+    const steal = line?.trim().split(/\s+/)[8];
+    return steal === undefined ? undefined : Number(steal) * TICK_MS;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -29,6 +52,8 @@ export interface ThreadTime {
   readonly gcMs: number;
   /** Incremental marking steps in the window (an estimate: see markingWithin), on top of the pauses. */
   readonly markingMs: number;
+  /** Its CPUs given to another guest by the hypervisor (10 ms resolution), where that was sampled. */
+  readonly stolenMs?: number;
 }
 
 export function threadTime(
@@ -50,13 +75,18 @@ export function threadTime(
     waitMs: (after.waitNs - before.waitNs) / 1e6,
     gcMs,
     markingMs: markingWithin(gc, isolate, before.atMs, after.atMs),
+    stolenMs:
+      before.stolenMs === undefined || after.stolenMs === undefined
+        ? undefined
+        : after.stolenMs - before.stolenMs,
   };
 }
 
-/** "on a CPU 420 ms (GC 98, marking ~200), waiting for one 380 ms, of 900 ms" */
+/** "on a CPU 420 ms (GC 98, marking ~200), waiting for one 380 ms, stolen 40 ms, of 900 ms" */
 export function describeThreadTime(time: ThreadTime | undefined): string {
   if (!time) return '-';
   const ms = (value: number): string => String(Math.round(value));
   const gc = `GC ${ms(time.gcMs)}, marking ~${ms(time.markingMs)}`;
-  return `on a CPU ${ms(time.runMs)} ms (${gc}), waiting for one ${ms(time.waitMs)} ms, of ${ms(time.windowMs)} ms`;
+  const stolen = time.stolenMs === undefined ? '' : `, stolen ${ms(time.stolenMs)} ms`;
+  return `on a CPU ${ms(time.runMs)} ms (${gc}), waiting for one ${ms(time.waitMs)} ms${stolen}, of ${ms(time.windowMs)} ms`;
 }

@@ -5,7 +5,7 @@ import { freePort } from '../../tools/firestore-emulator';
 import type { CpuPinning } from './cpu-pinning';
 import { type GcEvent, readGcLine } from './gc-trace';
 import { type MetricsSample, parseMetrics } from './prom-text';
-import { type SchedSample, readMainThreadSchedstat } from './thread-time';
+import { type SchedSample, readMainThreadSchedstat, readStolenMs } from './thread-time';
 
 const MAIN = join(__dirname, '../../dist/main.js');
 const TAIL_LINES = 20;
@@ -160,7 +160,9 @@ export class SampledWorker {
     const atMs = this.now();
     if (rss > 0) this.proc.push({ atMs, rssBytes: rss });
     const sched = this.child.pid === undefined ? undefined : readMainThreadSchedstat(this.child.pid);
-    if (sched) this.sched.push({ atMs, ...sched });
+    // Pinned, the main thread's own CPU; otherwise the machine's CPUs summed.
+    const stolenMs = readStolenMs(this.pinning ? `cpu${this.pinning.mainThreadCpu}` : 'cpu');
+    if (sched) this.sched.push({ atMs, ...sched, stolenMs });
   }
 
   /**
