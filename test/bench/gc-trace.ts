@@ -80,7 +80,7 @@ function readNvpLine(line: string, atMs: number, [, isolate, pause, gc]: RegExpE
   for (const [, name, value] of line.matchAll(/ ([a-z_.]+)=([\d.]+)/g)) values.set(name, Number(value));
   const megabytes = (name: string): number => Math.round(((values.get(name) ?? 0) / MB) * 10) / 10;
   const phases = Object.fromEntries(NVP_PHASES.map((phase) => [phase, values.get(phase) ?? 0]));
-  return {
+  const event: GcEvent = {
     atMs,
     isolate,
     kind: NVP_KINDS[gc] ?? gc,
@@ -89,6 +89,12 @@ function readNvpLine(line: string, atMs: number, [, isolate, pause, gc]: RegExpE
     pauseMs: Number(pause),
     phases: phases as GcEvent['phases'],
   };
+  // The same marking steps the plain line prints in brackets, under their nvp names.
+  const stepsMs = values.get('incremental') ?? 0;
+  if (stepsMs <= 0) return event;
+  const biggestStepMs = values.get('incremental_longest_step') ?? 0;
+  const wallMs = values.get('incremental_walltime_duration') ?? 0;
+  return { ...event, marking: { stepsMs, biggestStepMs, wallMs } };
 }
 
 /**
