@@ -5,6 +5,7 @@ import { CacheCore } from '../../src/cache/cache-core';
 import { BUILD_TURN_BUDGET_MS } from '../../src/cache/full-read-items';
 import type { Located, PositionEntry, TriggerEntry } from '../../src/domain/crossing';
 import { settledUsage } from './memory.bench';
+import { fresh } from './read-memory.bench';
 import { type ScenarioResult, formatNumber, median, percentile } from './table';
 import { makeWorkload, rng } from './workload';
 
@@ -178,7 +179,7 @@ async function timeReconciliation(
 
 /** A read's document as firebase-admin decodes it: nothing shared with the books, the path string least. */
 function decoded<T extends Located<PositionEntry | TriggerEntry>>(item: T): T {
-  return { ...item, entry: { ...item.entry, path: Buffer.from(item.entry.path).toString() } };
+  return { ...item, entry: { ...item.entry, path: fresh(item.entry.path) } };
 }
 
 /** A step's own work: its duration less the GC pauses that began in it. */
@@ -231,7 +232,7 @@ function timeEqualLevelRemoval(count: number): number {
     [order[i], order[j]] = [order[j], order[i]];
   }
   // The reconciliations' million entries are garbage by now: collected first, not inside the timing.
-  (globalThis as { gc?: () => void }).gc?.();
+  settledUsage();
   const start = performance.now();
   for (const path of order) book.remove(path);
   const ms = performance.now() - start;
