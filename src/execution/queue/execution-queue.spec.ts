@@ -41,14 +41,30 @@ function setup(options: QueueOptions = OPTIONS) {
     },
     { clock, random: () => 1 },
   );
-  /** Resolves the oldest running attempt. */
+  /** Resolves the oldest running attempt, then runs the next turn (the pump it scheduled). */
   const finish = async (verdict: AttemptVerdict): Promise<Pending> => {
     const next = running.shift() as Pending;
     next.resolve(verdict);
     await settle();
+    clock.runDeferred();
     return next;
   };
-  return { clock, queue, running, exhausted, dropped, crashed, finish, maxConcurrent: () => maxConcurrent };
+  /** Moves time on (retries fall due), then runs the next turn. */
+  const advance = (ms: number): void => {
+    clock.advance(ms);
+    clock.runDeferred();
+  };
+  return {
+    clock,
+    queue,
+    running,
+    exhausted,
+    dropped,
+    crashed,
+    finish,
+    advance,
+    maxConcurrent: () => maxConcurrent,
+  };
 }
 
 describe('ExecutionQueue', () => {
@@ -73,6 +89,19 @@ describe('ExecutionQueue', () => {
     expect(t.queue.stats()).toMatchObject({ length: 0, waiting: 0, running: 0 });
   });
 
+  it('a wave of attempts finishing in one turn starts their successors on the next turn, not in it', async () => {
+    const t = setup();
+    for (let i = 0; i < 6; i++) t.queue.enqueue(`w${i}`);
+    t.clock.runDeferred();
+    // All three fail together, as calls do that share one deadline: their handling is one turn.
+    for (const pending of t.running.splice(0)) pending.resolve('retry');
+    await settle();
+    expect(t.running).toEqual([]);
+    expect(t.queue.stats()).toMatchObject({ running: 0, waiting: 3, delayed: 3 });
+    t.clock.runDeferred();
+    expect(t.running.map((p) => p.item)).toEqual(['w3', 'w4', 'w5']);
+  });
+
   it('retries with exponential backoff, giving its slot back while it waits, then goes on slowly', async () => {
     const t = setup({ ...OPTIONS, concurrency: 1 });
     t.queue.enqueue('flaky');
@@ -86,7 +115,7 @@ describe('ExecutionQueue', () => {
     for (let attempt = 2; attempt <= 4; attempt++) {
       const delay = t.clock.pendingTimers[0];
       delays.push(delay);
-      t.clock.advance(delay);
+      t.advance(delay);
       expect(t.running).toEqual([expect.objectContaining({ item: 'flaky', attempt })]);
       await t.finish('retry');
     }
@@ -97,7 +126,7 @@ describe('ExecutionQueue', () => {
     for (let attempt = 5; attempt <= 7; attempt++) {
       const delay = t.clock.pendingTimers[0];
       slow.push(delay);
-      t.clock.advance(delay);
+      t.advance(delay);
       expect(t.running).toEqual([expect.objectContaining({ item: 'flaky', attempt })]);
       await t.finish(attempt < 7 ? 'retry' : 'done');
     }
@@ -115,6 +144,7 @@ describe('ExecutionQueue', () => {
     expect(t.clock.pendingTimers).toEqual([1_000]);
     const drained = t.queue.drain(10_000);
     expect(t.clock.pendingTimers).toEqual([10_000]); // only the drain's own timeout
+    t.clock.runDeferred();
     expect(t.running).toEqual([expect.objectContaining({ item: 'stuck', attempt: 2 })]);
     await t.finish('retry');
     await expect(drained).resolves.toBe(true);
@@ -128,7 +158,7 @@ describe('ExecutionQueue', () => {
     (t.running.shift() as Pending).reject(new Error('bug'));
     await settle();
     expect(t.crashed).toEqual(['boom']);
-    t.clock.advance(100);
+    t.advance(100);
     expect(t.running.map((p) => [p.item, p.attempt])).toEqual([['boom', 2]]);
   });
 
@@ -152,7 +182,7 @@ describe('ExecutionQueue', () => {
     const drained = t.queue.drain(1_000);
     expect(t.queue.enqueue('late')).toBe(false);
     await t.finish('retry');
-    t.clock.advance(100);
+    t.advance(100);
     await t.finish('done');
     await expect(drained).resolves.toBe(true);
     expect(t.clock.pendingTimers).toEqual([]);
@@ -212,9 +242,68 @@ describe('ExecutionQueue with a throwing handler', () => {
     queue.enqueue('b');
     clock.runDeferred();
     await settle();
+    clock.runDeferred();
     await settle();
     expect(started).toEqual(['a', 'b']);
     expect(crashed).toEqual(['a', 'b']);
     expect(queue.stats()).toMatchObject({ length: 2, delayed: 2 });
+  });
+});
+
+describe('ExecutionQueue start budget', () => {
+  it('starts attempts for at most its budget in one turn and the rest on the turns after', () => {
+    const clock = new ManualClock();
+    const turns: string[][] = [];
+    const queue = new ExecutionQueue<string>(
+      { ...OPTIONS, concurrency: 10 },
+      {
+        attempt: (item) => {
+          turns[turns.length - 1].push(item);
+          clock.time += 4; // building and sending a request
+          return new Promise<AttemptVerdict>(() => undefined);
+        },
+        exhausted: () => undefined,
+        dropped: () => undefined,
+        crashed: () => undefined,
+      },
+      { clock, startTurnBudgetMs: 10 },
+    );
+    for (let i = 0; i < 8; i++) queue.enqueue(`s${i}`);
+    while (queue.stats().waiting > 0) {
+      turns.push([]);
+      clock.runDeferred();
+    }
+    // Starts at 0, 4 and 8 ms into a turn; at 12 ms the rest waits for the next turn.
+    expect(turns).toEqual([
+      ['s0', 's1', 's2'],
+      ['s3', 's4', 's5'],
+      ['s6', 's7'],
+    ]);
+    expect(queue.stats()).toMatchObject({ running: 8, waiting: 0 });
+  });
+
+  it('starts at least one attempt per turn, however slow a start is', () => {
+    const clock = new ManualClock();
+    const starts: number[] = [];
+    const queue = new ExecutionQueue<string>(
+      { ...OPTIONS, concurrency: 10 },
+      {
+        attempt: () => {
+          starts.push(clock.time);
+          clock.time += 50;
+          return new Promise<AttemptVerdict>(() => undefined);
+        },
+        exhausted: () => undefined,
+        dropped: () => undefined,
+        crashed: () => undefined,
+      },
+      { clock, startTurnBudgetMs: 10 },
+    );
+    queue.enqueue('a');
+    queue.enqueue('b');
+    clock.runDeferred();
+    expect(starts).toEqual([0]);
+    clock.runDeferred();
+    expect(starts).toEqual([0, 50]);
   });
 });

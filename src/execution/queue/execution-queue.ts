@@ -1,8 +1,15 @@
 import { type BackoffPolicy, backoffDelay } from '../../timing/backoff';
 import { type Clock, type TimerHandle, systemClock } from '../../timing/clock';
-import type { AttemptVerdict, QueueHandlers, QueueOptions, QueueStats } from './queue.types';
+import {
+  type AttemptVerdict,
+  type QueueHandlers,
+  type QueueOptions,
+  type QueueStats,
+  type QueueTiming,
+  START_TURN_BUDGET_MS,
+} from './queue.types';
 
-export type { AttemptVerdict, QueueHandlers, QueueOptions, QueueStats } from './queue.types';
+export type { AttemptVerdict, QueueHandlers, QueueOptions, QueueStats, QueueTiming } from './queue.types';
 
 interface Job<T> {
   readonly item: T;
@@ -12,16 +19,11 @@ interface Job<T> {
   timer: TimerHandle | undefined;
 }
 
-/** Time and randomness for the queue; its unit tests pass a manual clock and a fixed random. */
-export interface QueueTiming {
-  readonly clock?: Clock;
-  /** In [0, 1): the retry backoffs' jitter. */
-  readonly random?: () => number;
-}
-
 /**
  * A FIFO with bounded concurrency and delayed retries. `enqueue` is O(1) and never awaits, so the tick path
- * can hand work over and return; attempts start on a deferred pump. A retrying item gives its slot back
+ * can hand work over and return. Attempts start only on a deferred pump, which starts them for at most
+ * a turn budget and leaves the rest to the next turn: what frees a slot (an enqueue, a finished attempt, a
+ * retry falling due) never starts the next attempt in its own turn. A retrying item gives its slot back
  * while it waits out its backoff. An item is never given up: after `maxAttempts` fast attempts it is
  * retried on a long capped backoff until an attempt says it is done. Only a drain ends that: each such
  * item gets one more attempt at once, and is handed to `dropped` if that fails too. Pure TypeScript: time
@@ -40,6 +42,7 @@ export class ExecutionQueue<T> {
   private idleWaiters: (() => void)[] = [];
   private readonly clock: Clock;
   private readonly random: () => number;
+  private readonly startTurnBudgetMs: number;
   /** Half jitter, so two replicas contending for the same documents do not retry in lockstep. */
   private readonly fastBackoff: BackoffPolicy;
   private readonly longBackoff: BackoffPolicy;
@@ -51,6 +54,7 @@ export class ExecutionQueue<T> {
   ) {
     this.clock = timing.clock ?? systemClock;
     this.random = timing.random ?? Math.random;
+    this.startTurnBudgetMs = timing.startTurnBudgetMs ?? START_TURN_BUDGET_MS;
     this.fastBackoff = { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs, jitter: 'half' };
     this.longBackoff = {
       baseMs: options.pendingRetryBaseMs,
@@ -71,10 +75,7 @@ export class ExecutionQueue<T> {
     };
     this.unfinished.add(job);
     this.waiting.push(job);
-    if (!this.pumpScheduled) {
-      this.pumpScheduled = true;
-      this.clock.defer(this.deferredPump);
-    }
+    this.schedulePump();
     return true;
   }
 
@@ -157,13 +158,27 @@ export class ExecutionQueue<T> {
     }
   }
 
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    this.clock.defer(this.deferredPump);
+  }
+
   private readonly deferredPump = (): void => {
     this.pumpScheduled = false;
     this.pump();
   };
 
+  /** Starts waiting attempts into free slots until the turn's budget is spent (at least one). */
   private pump(): void {
+    const startedAt = this.clock.now();
+    let started = 0;
     while (!this.closed && this.running < this.options.concurrency && this.head < this.waiting.length) {
+      if (started > 0 && this.clock.now() - startedAt >= this.startTurnBudgetMs) {
+        this.schedulePump();
+        break;
+      }
+      started++;
       const job = this.waiting[this.head] as Job<T>;
       this.waiting[this.head] = undefined;
       this.head++;
@@ -203,7 +218,7 @@ export class ExecutionQueue<T> {
     try {
       this.settle(job, verdict);
     } finally {
-      this.pump();
+      this.schedulePump();
     }
   }
 
@@ -234,7 +249,7 @@ export class ExecutionQueue<T> {
     job.state = 'waiting';
     this.delayed--;
     this.waiting.push(job);
-    this.pump();
+    this.schedulePump();
   }
 
   private complete(job: Job<T>): void {

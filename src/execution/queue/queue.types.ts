@@ -1,3 +1,5 @@
+import type { Clock } from '../../timing/clock';
+
 export type AttemptVerdict = 'done' | 'retry';
 
 export interface QueueOptions {
@@ -27,4 +29,21 @@ export interface QueueStats {
   readonly delayed: number;
   readonly oldestAgeMs: number;
   readonly accepting: boolean;
+}
+
+/**
+ * How long one turn may spend starting attempts. Each start is firebase-admin building, encoding and
+ * sending a request. A full window of them at once, or the successors of a wave of calls that failed
+ * together on one deadline (started in the same turn as the failures were decoded), held the event loop,
+ * and the ticks behind it, for tens of milliseconds (bench 7's CPU profiles).
+ */
+export const START_TURN_BUDGET_MS = 10;
+
+/** Time and randomness for the queue; its unit tests pass a manual clock and a fixed random. */
+export interface QueueTiming {
+  readonly clock?: Clock;
+  /** In [0, 1): the retry backoffs' jitter. */
+  readonly random?: () => number;
+  /** START_TURN_BUDGET_MS unless given. */
+  readonly startTurnBudgetMs?: number;
 }
