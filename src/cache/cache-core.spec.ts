@@ -230,6 +230,27 @@ describe('CacheCore', () => {
     expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
   });
 
+  it('does not let a crossing released during the sweep bring back a document the swept read did not find', async () => {
+    const other = positionAt({ path: 'users/u2/openPositions/p2' });
+    cache.applyPosition(other.entry.path, seenOpen(other));
+    const crossing = cache.checkOut(positionHit(), CRASH)!;
+    const ticket = cache.beginCollection();
+    cache.takeRead(ticket, 'position', other);
+    cache.takeRead(ticket, 'trigger', triggerAt());
+    // The read, at 70, did not find P1 (version 10). The sweep passes the books while P1 is still pending,
+    // and the crossing is released (a shutdown, say) at the sweep's first pause.
+    let releasedAtPause = false;
+    const outcome = await cache.finishCollectionInSteps(ticket, { positions: 70, triggers: 70 }, () => {
+      if (!releasedAtPause) cache.release(crossing);
+      releasedAtPause = true;
+      return Promise.resolve();
+    });
+    expect(outcome.kind).toBe('reconciled');
+    expect(releasedAtPause).toBe(true);
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)).toBeUndefined();
+    expect(cache.positionBook('spot', 'BTC-USDT')?.get(other.entry.path)).toEqual(other.entry);
+  });
+
   it('releases a crossing at shutdown into the books in its newest version', () => {
     const crossing = cache.checkOut(positionHit(), CRASH)!;
     cache.release(crossing);

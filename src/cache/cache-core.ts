@@ -200,6 +200,7 @@ export class CacheCore implements CrossingPort {
     const run = this.reconcilingFor(ticket);
     if (run === undefined) return { kind: 'superseded' };
     this.readTimes = readTimes;
+    run.whole = true;
     this.removals.forgetBefore(readTimes);
     const swept = await finishInTurns(this.sweeping(run, readTimes), pause, budget);
     if (!swept) return { kind: 'superseded' };
@@ -264,9 +265,16 @@ export class CacheCore implements CrossingPort {
     this.notify();
   }
 
-  /** A crossing just ended: its document returns to the books as `seen` says (or stays out, if gone). */
+  /**
+   * A crossing just ended: its document returns to the books as `seen` says (or stays out, if gone). While
+   * a whole read is swept, one it did not find was not open at its read time: the sweep may have passed
+   * the crossing by while it was pending, so an older sighting must not bring the document back.
+   */
   private endInto(crossing: PendingCrossing, seen: Sighting): void {
-    this.toLive(crossing.hit.kind, crossing.hit.entry.path, seen);
+    const { kind, entry } = crossing.hit;
+    const run = this.reconciling;
+    const unfound = run?.whole === true && !run.hasFound(kind, entry.path);
+    this.toLive(kind, entry.path, seen, unfound ? readTimeOf(this.readTimes, kind) : -Infinity);
     this.notify();
   }
 

@@ -37,6 +37,9 @@ export class Reconciliation {
     trigger: { added: 0, removed: 0, updated: 0 },
   };
 
+  /** Set once every page is in: from then on a path not found was not open at the read's time. */
+  whole = false;
+
   constructor(readonly sequence: number) {}
 
   find(kind: EntryKind, path: string): void {
