@@ -265,16 +265,9 @@ export class CacheCore implements CrossingPort {
     this.notify();
   }
 
-  /**
-   * A crossing just ended: its document returns to the books as `seen` says (or stays out, if gone). While
-   * a whole read is swept, one it did not find was not open at its read time: the sweep may have passed
-   * the crossing by while it was pending, so an older sighting must not bring the document back.
-   */
+  /** A crossing just ended: its document returns to the books as `seen` says (or stays out, if gone). */
   private endInto(crossing: PendingCrossing, seen: Sighting): void {
-    const { kind, entry } = crossing.hit;
-    const run = this.reconciling;
-    const unfound = run?.whole === true && !run.hasFound(kind, entry.path);
-    this.toLive(kind, entry.path, seen, unfound ? readTimeOf(this.readTimes, kind) : -Infinity);
+    this.toLive(crossing.hit.kind, crossing.hit.entry.path, seen);
     this.notify();
   }
 
@@ -289,9 +282,19 @@ export class CacheCore implements CrossingPort {
     }
     if (this.removals.isStale(kind, path, seen)) return false;
     const books = setOf(this.live, kind);
-    if (!books.observe(path, seen, absentSince)) return false;
+    if (!books.observe(path, seen, Math.max(absentSince, this.missedBySweptRead(kind, path)))) return false;
     this.removals.note(kind, path, seen, books.versionOf(path) !== undefined);
     return true;
+  }
+
+  /**
+   * While a whole read is swept, a document it did not find was not open at its read time. The sweep may
+   * pass it by while it is pending, so a sighting older than the read (a released or put-back crossing, a
+   * listener's late change ending one) must not bring it back behind the sweep.
+   */
+  private missedBySweptRead(kind: EntryKind, path: string): number {
+    const run = this.reconciling;
+    return run?.whole === true && !run.hasFound(kind, path) ? readTimeOf(this.readTimes, kind) : -Infinity;
   }
 
   private reconcilingFor(ticket: CollectionTicket): Reconciliation | undefined {
