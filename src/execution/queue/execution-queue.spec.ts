@@ -20,7 +20,8 @@ const OPTIONS: QueueOptions = {
 /** Lets promise callbacks (the queue's `.then`) run. */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function setup(options: QueueOptions = OPTIONS) {
+/** `startCostMs`: how long each attempt's start holds the turn (building and sending a request). */
+function setup(options: QueueOptions = OPTIONS, { startCostMs = 0, startTurnBudgetMs = 10 } = {}) {
   const clock = new ManualClock();
   const running: Pending[] = [];
   const exhausted: [string, number][] = [];
@@ -34,12 +35,13 @@ function setup(options: QueueOptions = OPTIONS) {
         new Promise<AttemptVerdict>((resolve, reject) => {
           running.push({ item, attempt, resolve, reject });
           maxConcurrent = Math.max(maxConcurrent, queue.stats().running);
+          clock.time += startCostMs;
         }),
       exhausted: (item, attempts) => exhausted.push([item, attempts]),
       dropped: (item) => dropped.push(item),
       crashed: (item) => crashed.push(item),
     },
-    { clock, random: () => 1 },
+    { clock, random: () => 1, startTurnBudgetMs },
   );
   /** Resolves the oldest running attempt, then runs the next turn (the pump it scheduled). */
   const finish = async (verdict: AttemptVerdict): Promise<Pending> => {
@@ -251,59 +253,33 @@ describe('ExecutionQueue with a throwing handler', () => {
 });
 
 describe('ExecutionQueue start budget', () => {
-  it('starts attempts for at most its budget in one turn and the rest on the turns after', () => {
-    const clock = new ManualClock();
+  /** Runs deferred turns until nothing waits; returns the items each turn started. */
+  const startsPerTurn = (t: ReturnType<typeof setup>): string[][] => {
     const turns: string[][] = [];
-    const queue = new ExecutionQueue<string>(
-      { ...OPTIONS, concurrency: 10 },
-      {
-        attempt: (item) => {
-          turns[turns.length - 1].push(item);
-          clock.time += 4; // building and sending a request
-          return new Promise<AttemptVerdict>(() => undefined);
-        },
-        exhausted: () => undefined,
-        dropped: () => undefined,
-        crashed: () => undefined,
-      },
-      { clock, startTurnBudgetMs: 10 },
-    );
-    for (let i = 0; i < 8; i++) queue.enqueue(`s${i}`);
-    while (queue.stats().waiting > 0) {
-      turns.push([]);
-      clock.runDeferred();
+    while (t.queue.stats().waiting > 0) {
+      const before = t.running.length;
+      t.clock.runDeferred();
+      turns.push(t.running.slice(before).map((p) => p.item));
     }
+    return turns;
+  };
+
+  it('starts attempts for at most its budget in one turn and the rest on the turns after', () => {
+    const t = setup({ ...OPTIONS, concurrency: 10 }, { startCostMs: 4, startTurnBudgetMs: 10 });
+    for (let i = 0; i < 8; i++) t.queue.enqueue(`s${i}`);
     // Starts at 0, 4 and 8 ms into a turn; at 12 ms the rest waits for the next turn.
-    expect(turns).toEqual([
+    expect(startsPerTurn(t)).toEqual([
       ['s0', 's1', 's2'],
       ['s3', 's4', 's5'],
       ['s6', 's7'],
     ]);
-    expect(queue.stats()).toMatchObject({ running: 8, waiting: 0 });
+    expect(t.queue.stats()).toMatchObject({ running: 8, waiting: 0 });
   });
 
   it('starts at least one attempt per turn, however slow a start is', () => {
-    const clock = new ManualClock();
-    const starts: number[] = [];
-    const queue = new ExecutionQueue<string>(
-      { ...OPTIONS, concurrency: 10 },
-      {
-        attempt: () => {
-          starts.push(clock.time);
-          clock.time += 50;
-          return new Promise<AttemptVerdict>(() => undefined);
-        },
-        exhausted: () => undefined,
-        dropped: () => undefined,
-        crashed: () => undefined,
-      },
-      { clock, startTurnBudgetMs: 10 },
-    );
-    queue.enqueue('a');
-    queue.enqueue('b');
-    clock.runDeferred();
-    expect(starts).toEqual([0]);
-    clock.runDeferred();
-    expect(starts).toEqual([0, 50]);
+    const t = setup({ ...OPTIONS, concurrency: 10 }, { startCostMs: 50, startTurnBudgetMs: 10 });
+    t.queue.enqueue('a');
+    t.queue.enqueue('b');
+    expect(startsPerTurn(t)).toEqual([['a'], ['b']]);
   });
 });

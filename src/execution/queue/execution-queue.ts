@@ -149,7 +149,10 @@ export class ExecutionQueue<T> {
     return dropped;
   }
 
-  /** On drain, items on the long backoff get their last attempt now rather than holding shutdown up. */
+  /**
+   * On drain, items on the long backoff get their last attempt on the next turn (the pump's) rather than
+   * after their backoff, which would hold shutdown up.
+   */
   private retryLongWaitsNow(): void {
     for (const job of this.unfinished) {
       if (job.state !== 'delayed' || job.attempts < this.options.maxAttempts) continue;
