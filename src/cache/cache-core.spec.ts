@@ -9,7 +9,7 @@ import {
   triggerAt,
   triggerHit,
 } from '../../test/support/crossings';
-import type { Hit, Located, PositionEntry, TriggerEntry } from '../domain/crossing';
+import type { Hit, Located, PendingCrossing, PositionEntry, TriggerEntry } from '../domain/crossing';
 import { type TurnBudget } from './book/stepwise';
 import { type FullReadOf, collectInto, fullRead } from '../../test/support/collections';
 import { CacheCore, type CollectionTicket } from './cache-core';
@@ -230,26 +230,38 @@ describe('CacheCore', () => {
     expect(cache.positionBook('spot', 'BTC-USDT')).toBeUndefined();
   });
 
-  it('does not let a crossing released during the sweep bring back a document the swept read did not find', async () => {
-    const other = positionAt({ path: 'users/u2/openPositions/p2' });
-    cache.applyPosition(other.entry.path, seenOpen(other));
-    const crossing = cache.checkOut(positionHit(), CRASH)!;
-    const ticket = cache.beginCollection();
-    cache.takeRead(ticket, 'position', other);
-    cache.takeRead(ticket, 'trigger', triggerAt());
-    // The read, at 70, did not find P1 (version 10). The sweep passes the books while P1 is still pending,
-    // and the crossing is released (a shutdown, say) at the sweep's first pause.
-    let releasedAtPause = false;
-    const outcome = await cache.finishCollectionInSteps(ticket, { positions: 70, triggers: 70 }, () => {
-      if (!releasedAtPause) cache.release(crossing);
-      releasedAtPause = true;
-      return Promise.resolve();
-    });
-    expect(outcome.kind).toBe('reconciled');
-    expect(releasedAtPause).toBe(true);
-    expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)).toBeUndefined();
-    expect(cache.positionBook('spot', 'BTC-USDT')?.get(other.entry.path)).toEqual(other.entry);
-  });
+  // The read, at 70, does not find P1 (version 10). The sweep passes the books while P1 is still pending,
+  // and the crossing ends at the sweep's first pause with a sighting older than the read.
+  const loosenedBeforeTheRead = () => seenOpen(positionAt({ stopLoss: 70 }, { version: 20 })); // 85 no longer crosses
+  it.each<[string, (crossing: PendingCrossing) => void]>([
+    ['released (a shutdown)', (crossing) => cache.release(crossing)],
+    [
+      'put back (the write found it uncrossed)',
+      (crossing) => cache.putBack(crossing, loosenedBeforeTheRead()),
+    ],
+    ["ended by a listener's late change", () => cache.applyPosition(P1, loosenedBeforeTheRead())],
+  ])(
+    'does not let a crossing %s during the sweep bring back a document the swept read did not find',
+    async (_, end) => {
+      const other = positionAt({ path: 'users/u2/openPositions/p2' });
+      cache.applyPosition(other.entry.path, seenOpen(other));
+      const crossing = cache.checkOut(positionHit(), CRASH)!;
+      const ticket = cache.beginCollection();
+      cache.takeRead(ticket, 'position', other);
+      cache.takeRead(ticket, 'trigger', triggerAt());
+      let endedAtPause = false;
+      const outcome = await cache.finishCollectionInSteps(ticket, { positions: 70, triggers: 70 }, () => {
+        if (!endedAtPause) end(crossing);
+        endedAtPause = true;
+        return Promise.resolve();
+      });
+      expect(outcome.kind).toBe('reconciled');
+      expect(endedAtPause).toBe(true);
+      expect(cache.isPending(crossing)).toBe(false);
+      expect(cache.positionBook('spot', 'BTC-USDT')?.get(P1)).toBeUndefined();
+      expect(cache.positionBook('spot', 'BTC-USDT')?.get(other.entry.path)).toEqual(other.entry);
+    },
+  );
 
   it('releases a crossing at shutdown into the books in its newest version', () => {
     const crossing = cache.checkOut(positionHit(), CRASH)!;
