@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import {
   type DocumentReference,
@@ -19,6 +19,7 @@ import { FIRESTORE } from '../firestore/firestore.constants';
 import { timestampOfVersion, versionOf } from '../firestore/versions';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { type ExecutionOutcome, type ExecutionRequest, executionKind } from './execution.types';
+import { ConditionalWrites } from './store/conditional-writes';
 import { classifyError, grpcCodeName } from './store/error-classification';
 import {
   type Landed,
@@ -33,16 +34,17 @@ import {
 /**
  * The execution store: one Firestore write per execution, with domain-shaped methods. Every method returns
  * an outcome value and never throws. A close whose document version the cache knows is one write
- * conditioned on that version (no read: in a flash crash a read round trip per stop is the bottleneck);
- * if the document changed since, one read settles what needs no write. Everything else is a transaction
+ * conditioned on that version (no read: in a flash crash a read round trip per stop is the bottleneck),
+ * sent with the other closes of its turn (ConditionalWrites); if the document changed since, one read
+ * settles what needs no write. Everything else is a transaction
  * that reads and decides. A transaction only reads and writes; logging, metrics and cache bookkeeping
  * happen after it, because Firestore may run the body more than once.
  */
 @Injectable()
-export class FirestoreTransactionService {
+export class FirestoreTransactionService implements OnApplicationShutdown {
   private readonly instanceId: string;
-  /** Whether closes go first as writes conditioned on the cached version (see closeIfUnchanged). */
-  private readonly conditional: boolean;
+  /** Set where closes go first as writes conditioned on the cached version (see closeIfUnchanged). */
+  private readonly conditional: ConditionalWrites | undefined;
 
   constructor(
     @Inject(FIRESTORE) private readonly db: Firestore,
@@ -52,7 +54,12 @@ export class FirestoreTransactionService {
     @Optional() private readonly liquidation?: LiquidationPolicy,
   ) {
     this.instanceId = instance.instanceId;
-    this.conditional = store.writePath === 'conditional';
+    this.conditional = store.writePath === 'conditional' ? new ConditionalWrites(db) : undefined;
+  }
+
+  /** After the queue has drained (beforeApplicationShutdown) and before the client is terminated. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.conditional?.close();
   }
 
   execute(request: ExecutionRequest): Promise<ExecutionOutcome> {
@@ -67,7 +74,7 @@ export class FirestoreTransactionService {
       const ref = this.db.doc(hit.entry.path);
       const tape = this.tape(request);
       if (this.conditional && request.version !== undefined && request.version > 0) {
-        const settled = await this.closeIfUnchanged(ref, hit, request.version, tape);
+        const settled = await this.closeIfUnchanged(this.conditional, ref, hit, request.version, tape);
         if (settled !== undefined) return settled;
       }
       const { decision, read } = await this.db.runTransaction(async (tx) => {
@@ -124,6 +131,7 @@ export class FirestoreTransactionService {
    * still open and crossed at a newer version (the transaction then reads and writes). Other errors throw.
    */
   private async closeIfUnchanged(
+    writes: ConditionalWrites,
     ref: DocumentReference,
     hit: PositionHit,
     version: Version,
@@ -133,7 +141,8 @@ export class FirestoreTransactionService {
     if (fields === undefined) return undefined;
     const kind = 'close_position';
     try {
-      const result = await ref.update(
+      const result = await writes.update(
+        ref,
         { ...fields, closeRequestedAt: FieldValue.serverTimestamp() },
         { lastUpdateTime: timestampOfVersion(version) },
       );
