@@ -152,7 +152,7 @@ export class FirestoreTransactionService implements OnApplicationShutdown {
     } catch (error) {
       if (!isChangedOrGone(error)) throw error;
       this.metrics.conditionalWrites.inc({ kind, result: 'changed' });
-      const read = readDocument(await ref.get());
+      const read = readDocument(await writes.read(ref));
       const decided = decideClose(hit, read, tape, this.liquidation?.levelOf, version);
       return decided.kind === 'write' ? undefined : settled(decided);
     }

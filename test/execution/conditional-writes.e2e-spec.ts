@@ -1,5 +1,6 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import { ConditionalWrites } from '../../src/execution/store/conditional-writes';
+import { TurnReads } from '../../src/execution/store/turn-reads';
 import { grpcCodeName } from '../../src/execution/store/error-classification';
 import { type TestFirestore, openTestFirestore } from '../support/firestore';
 
@@ -89,5 +90,41 @@ describe('ConditionalWrites', () => {
     expect(endOfTurn).toHaveLength(1);
     endOfTurn[0]();
     expect(await Promise.all(outcomes)).toEqual(['FAILED_PRECONDITION', 'written', 'written']);
+  });
+});
+
+/** The reads that settle a turn's failed writes go together, in one getAll at the turn's end. */
+describe('TurnReads', () => {
+  let store: TestFirestore;
+  let endOfTurn: (() => void)[];
+  let reads: TurnReads;
+
+  beforeEach(() => {
+    store = openTestFirestore();
+    endOfTurn = [];
+    reads = new TurnReads(store.db, (send) => endOfTurn.push(send));
+  });
+
+  afterEach(() => store.close());
+
+  it('reads at the end of the turn, once per document however often it was asked for', async () => {
+    await store.db.doc(path(1)).set({ status: 'open' });
+    const asked = [
+      reads.get(store.db.doc(path(1))),
+      reads.get(store.db.doc(path(2))),
+      reads.get(store.db.doc(path(1))),
+    ];
+    expect(endOfTurn).toHaveLength(1);
+    await store.db.doc(path(1)).update({ status: 'closing' }); // after the asking, before the read
+    endOfTurn[0]();
+    const [first, missing, again] = await Promise.all(asked);
+    expect(first.get('status')).toBe('closing');
+    expect(missing.exists).toBe(false);
+    expect(again).toBe(first);
+    // The next turn's reads are a call of their own.
+    const next = reads.get(store.db.doc(path(2)));
+    expect(endOfTurn).toHaveLength(2);
+    endOfTurn[1]();
+    expect((await next).exists).toBe(false);
   });
 });

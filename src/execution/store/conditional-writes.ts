@@ -4,8 +4,10 @@ import type {
   Firestore,
   Precondition,
   UpdateData,
+  DocumentSnapshot,
   WriteResult,
 } from 'firebase-admin/firestore';
+import { TurnReads } from './turn-reads';
 
 /**
  * The conditional closes of one turn, sent together. firebase-admin's BulkWriter puts up to 20 writes in
@@ -16,10 +18,12 @@ import type {
  *
  * The BulkWriter's own retries and its 500/50/5 ramp-up are off: the execution queue retries each close
  * with its own backoff and classification, and a crash's closes must not queue behind a ramp meant for
- * bulk imports. A batch goes when it is full or at the end of the turn the writes were made in.
+ * bulk imports. A batch goes when it is full or at the end of the turn the writes were made in. The reads
+ * that settle the writes which failed their precondition go together too (TurnReads).
  */
 export class ConditionalWrites {
   private readonly writer: BulkWriter;
+  private readonly reads: TurnReads;
   private flushScheduled = false;
 
   constructor(
@@ -28,6 +32,12 @@ export class ConditionalWrites {
   ) {
     this.writer = db.bulkWriter({ throttling: false });
     this.writer.onWriteError(() => false);
+    this.reads = new TurnReads(db, atEndOfTurn);
+  }
+
+  /** The read that settles a close whose write failed its precondition, sent with the turn's others. */
+  read(ref: DocumentReference): Promise<DocumentSnapshot> {
+    return this.reads.get(ref);
   }
 
   /** Rejects with the write's own error (a `code` as any gRPC error: FAILED_PRECONDITION, NOT_FOUND, ...). */
