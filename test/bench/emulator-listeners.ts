@@ -1,4 +1,5 @@
 import type { Firestore } from 'firebase-admin/firestore';
+import { openPositionsQuery } from '../../src/firestore/queries';
 import { openBenchDb, writeAll } from './emulator';
 
 const IN_FLIGHT = 64;
@@ -50,9 +51,6 @@ async function timeUpdates(db: Firestore, documents: number, listeners: number):
 /** The service's query on open positions; resolves once its first snapshot arrived. */
 function listenToOpen(db: Firestore): Promise<() => void> {
   return new Promise((resolve, reject) => {
-    const stop = db
-      .collectionGroup('openPositions')
-      .where('status', '==', 'open')
-      .onSnapshot(() => resolve(stop), reject);
+    const stop = openPositionsQuery(db).onSnapshot(() => resolve(stop), reject);
   });
 }

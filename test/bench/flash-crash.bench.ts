@@ -31,7 +31,7 @@ interface Replica {
   readonly cache: CacheCore;
   readonly execution: ExecutionService;
   readonly store: FirestoreTransactionService;
-  processor: PriceUpdateProcessor;
+  readonly processor: PriceUpdateProcessor;
   readonly commitsMs: number[];
   executed: number;
 }
@@ -88,8 +88,9 @@ async function seed(db: Firestore, count: number): Promise<Located<PositionEntry
  * A replica as the service composes it (books, tick path, queue, store), without the listener on open
  * positions: the emulator evaluates every listener's query over the whole collection group on each write
  * (measured in the same run: measureListenerCost), which production Firestore does not, and with
- * listeners this bench measured that rather than the write paths. So a replica learns that the other closed a position only
- * from its own attempt: the transaction's read, or the failed precondition and one read.
+ * listeners this bench measured that rather than the write paths. So a replica learns that the other
+ * closed a position only from its own attempt: the transaction's read, or the failed precondition and
+ * one read.
  */
 async function startReplica(
   db: Firestore,
@@ -103,11 +104,15 @@ async function startReplica(
   const store = new FirestoreTransactionService(db, { instanceId: id, logLevel: 'warn' }, metrics, {
     writePath,
   });
+  const execution = new ExecutionService(cache, store, metrics, CONFIG);
   const replica: Replica = {
     cache,
-    execution: new ExecutionService(cache, store, metrics, CONFIG),
+    execution,
     store,
-    processor: undefined as unknown as PriceUpdateProcessor, // set below, once the execution exists
+    // Today's path took a tick's hits in one order on every replica; the new one in an order per replica.
+    processor: new PriceUpdateProcessor(cache, [], execution, metrics, CONFIG, {
+      instanceId: writePath === 'transaction' ? 'same-order' : id,
+    }),
     commitsMs: [],
     executed: 0,
   };
@@ -122,10 +127,6 @@ async function startReplica(
     }
     return outcome;
   };
-  // Today's path took a tick's hits in one order on every replica; the new one in an order per replica.
-  replica.processor = new PriceUpdateProcessor(cache, [], replica.execution, metrics, CONFIG, {
-    instanceId: writePath === 'transaction' ? 'same-order' : id,
-  });
   return replica;
 }
 

@@ -18,7 +18,7 @@ describe('ConditionalWrites', () => {
   beforeEach(() => {
     store = openTestFirestore();
     endOfTurn = [];
-    writes = new ConditionalWrites(store.db, (send) => endOfTurn.push(send));
+    writes = new ConditionalWrites(store.db, { defer: (send) => endOfTurn.push(send) });
   });
 
   afterEach(async () => {
@@ -102,7 +102,7 @@ describe('TurnReads', () => {
   beforeEach(() => {
     store = openTestFirestore();
     endOfTurn = [];
-    reads = new TurnReads(store.db, (send) => endOfTurn.push(send));
+    reads = new TurnReads(store.db, { defer: (send) => endOfTurn.push(send) });
   });
 
   afterEach(() => store.close());

@@ -7,6 +7,7 @@ import type {
   DocumentSnapshot,
   WriteResult,
 } from 'firebase-admin/firestore';
+import { type Clock, systemClock } from '../../timing/clock';
 import { TurnReads } from './turn-reads';
 
 /**
@@ -26,13 +27,14 @@ export class ConditionalWrites {
   private readonly reads: TurnReads;
   private flushScheduled = false;
 
+  /** `clock.defer` ends the turn: the batch goes once the turn's synchronous work has returned. */
   constructor(
     db: Firestore,
-    private readonly atEndOfTurn: (send: () => void) => void = (send) => setImmediate(send),
+    private readonly clock: Pick<Clock, 'defer'> = systemClock,
   ) {
     this.writer = db.bulkWriter({ throttling: false });
     this.writer.onWriteError(() => false);
-    this.reads = new TurnReads(db, atEndOfTurn);
+    this.reads = new TurnReads(db, clock);
   }
 
   /** The read that settles a close whose write failed its precondition, sent with the turn's others. */
@@ -59,7 +61,7 @@ export class ConditionalWrites {
   private sendAtEndOfTurn(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    this.atEndOfTurn(() => {
+    this.clock.defer(() => {
       this.flushScheduled = false;
       // Never rejects: each write's outcome is its own promise's.
       void this.writer.flush();

@@ -1,4 +1,5 @@
 import type { DocumentReference, DocumentSnapshot, Firestore } from 'firebase-admin/firestore';
+import { type Clock, systemClock } from '../../timing/clock';
 
 /** Documents per BatchGetDocuments call: one BatchWrite's failures fit in one, with room to spare. */
 const READS_PER_CALL = 100;
@@ -19,14 +20,14 @@ export class TurnReads {
 
   constructor(
     private readonly db: Firestore,
-    private readonly atEndOfTurn: (send: () => void) => void = (send) => setImmediate(send),
+    private readonly clock: Pick<Clock, 'defer'> = systemClock,
   ) {}
 
   get(ref: DocumentReference): Promise<DocumentSnapshot> {
     return new Promise((resolve, reject) => {
       let waiting = this.waiting.get(ref.path);
       if (waiting === undefined) {
-        if (this.waiting.size === 0) this.atEndOfTurn(() => this.send());
+        if (this.waiting.size === 0) this.clock.defer(() => this.send());
         waiting = { ref, waiters: [] };
         this.waiting.set(ref.path, waiting);
       }
